@@ -1,0 +1,84 @@
+package dev.portico.contract;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A site: what Portico does with the requests for one domain pattern. Stored as JSON under
+ * {@link RedisKeys#site}; fields this version does not know are kept in Redis and ignored here,
+ * so that nodes of different versions can share one Redis during an upgrade.
+ *
+ * <pre>{"targets": ["10.0.0.5:8080"], "connectTimeoutMs": 10000, "readTimeoutMs": 30000}</pre>
+ */
+public record Site(List<Target> targets, int connectTimeoutMs, int readTimeoutMs) {
+
+  public static final int DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+  public static final int DEFAULT_READ_TIMEOUT_MS = 30_000;
+  /** Upper bound of both timeouts: an hour is already far past what a proxy should wait. */
+  public static final int MAX_TIMEOUT_MS = 3_600_000;
+
+  public Site {
+    targets = List.copyOf(targets);
+  }
+
+  /**
+   * Parses a site's JSON.
+   *
+   * @throws InvalidSiteException naming the field that is wrong
+   */
+  public static Site fromJson(String json) {
+    JsonObject object;
+    try {
+      object = new JsonObject(json);
+    } catch (DecodeException | ClassCastException e) {
+      throw new InvalidSiteException(null, "site is not a JSON object");
+    }
+    return fromJson(object);
+  }
+
+  public static Site fromJson(JsonObject json) {
+    Object rawTargets = json.getValue("targets");
+    if (!(rawTargets instanceof JsonArray array) || array.isEmpty()) {
+      throw new InvalidSiteException("targets", "targets must be a non-empty array of \"host:port\" strings");
+    }
+    List<Target> targets = new ArrayList<>(array.size());
+    for (Object target : array) {
+      if (!(target instanceof String text)) {
+        throw new InvalidSiteException("targets", "targets must be a non-empty array of \"host:port\" strings");
+      }
+      try {
+        targets.add(Target.parse(text));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidSiteException("targets", e.getMessage());
+      }
+    }
+    return new Site(targets,
+        timeout(json, "connectTimeoutMs", DEFAULT_CONNECT_TIMEOUT_MS),
+        timeout(json, "readTimeoutMs", DEFAULT_READ_TIMEOUT_MS));
+  }
+
+  private static int timeout(JsonObject json, String field, int defaultValue) {
+    Object value = json.getValue(field);
+    if (value == null) {
+      return defaultValue;
+    }
+    if (!(value instanceof Integer || value instanceof Long) || ((Number) value).longValue() < 1
+        || ((Number) value).longValue() > MAX_TIMEOUT_MS) {
+      throw new InvalidSiteException(field, field + " must be an integer from 1 to " + MAX_TIMEOUT_MS);
+    }
+    return ((Number) value).intValue();
+  }
+
+  public JsonObject toJson() {
+    JsonArray array = new JsonArray();
+    targets.forEach(target -> array.add(target.toString()));
+    return new JsonObject()
+        .put("targets", array)
+        .put("connectTimeoutMs", connectTimeoutMs)
+        .put("readTimeoutMs", readTimeoutMs);
+  }
+}

@@ -1,0 +1,121 @@
+package dev.portico.edge;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+
+import java.util.Map;
+
+/**
+ * The header rules of a gateway (RFC 9110 section 7.6): hop-by-hop fields, and those the
+ * {@code Connection} field names, end at the proxy; the backend is told who asked and how with
+ * {@code X-Forwarded-For}, {@code -Proto} and {@code -Host}.
+ */
+final class ProxyHeaders {
+
+  private static final CharSequence X_FORWARDED_FOR = HttpHeaders.createOptimized("X-Forwarded-For");
+  private static final CharSequence X_FORWARDED_PROTO = HttpHeaders.createOptimized("X-Forwarded-Proto");
+  private static final CharSequence X_FORWARDED_HOST = HttpHeaders.createOptimized("X-Forwarded-Host");
+  private static final CharSequence HTTP = HttpHeaders.createOptimized("http");
+  private static final CharSequence HTTPS = HttpHeaders.createOptimized("https");
+
+  private ProxyHeaders() {
+  }
+
+  /**
+   * The headers to send to the backend for {@code request}, which asked for {@code authority}.
+   * For a WebSocket upgrade the {@code Upgrade} and {@code Connection} fields are kept, since
+   * they are what is being forwarded.
+   */
+  static MultiMap toBackend(HttpServerRequest request, String authority, boolean upgrade) {
+    MultiMap in = request.headers();
+    MultiMap out = HttpHeaders.headers();
+    String connection = in.get(HttpHeaders.CONNECTION);
+    String forwardedFor = null;
+    for (Map.Entry<String, String> header : in) {
+      String name = header.getKey();
+      if (isHopByHop(name) || isListedIn(connection, name) || isSetByProxy(name)) {
+        if (name.equalsIgnoreCase("x-forwarded-for")) {
+          forwardedFor = forwardedFor == null ? header.getValue() : forwardedFor + ", " + header.getValue();
+        }
+        continue;
+      }
+      out.add(name, header.getValue());
+    }
+    out.set(HttpHeaders.HOST, authority);
+    String client = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+    out.set(X_FORWARDED_FOR, forwardedFor == null ? client : forwardedFor + ", " + client);
+    out.set(X_FORWARDED_PROTO, request.isSSL() ? HTTPS : HTTP);
+    out.set(X_FORWARDED_HOST, authority);
+    if (upgrade) {
+      out.set(HttpHeaders.CONNECTION, HttpHeaders.UPGRADE);
+      out.set(HttpHeaders.UPGRADE, in.get(HttpHeaders.UPGRADE));
+    }
+    return out;
+  }
+
+  /** Copies a backend response's end-to-end headers to the client's. */
+  static void toClient(MultiMap backend, MultiMap client) {
+    String connection = backend.get(HttpHeaders.CONNECTION);
+    for (Map.Entry<String, String> header : backend) {
+      String name = header.getKey();
+      if (!isHopByHop(name) && !isListedIn(connection, name)) {
+        client.add(name, header.getValue());
+      }
+    }
+  }
+
+  static boolean isHopByHop(String name) {
+    return switch (name.length()) {
+      case 2 -> name.equalsIgnoreCase("te");
+      case 7 -> name.equalsIgnoreCase("upgrade") || name.equalsIgnoreCase("trailer");
+      case 10 -> name.equalsIgnoreCase("connection") || name.equalsIgnoreCase("keep-alive");
+      case 14 -> name.equalsIgnoreCase("http2-settings");
+      case 16 -> name.equalsIgnoreCase("proxy-connection");
+      case 17 -> name.equalsIgnoreCase("transfer-encoding");
+      default -> false;
+    };
+  }
+
+  /**
+   * Fields the proxy writes itself: {@code Host} and {@code X-Forwarded-Host} name what the client
+   * asked for, {@code X-Forwarded-Proto} how, and {@code Expect} was answered here already
+   * (100-continue is handled by the server).
+   */
+  private static boolean isSetByProxy(String name) {
+    return switch (name.length()) {
+      case 4 -> name.equalsIgnoreCase("host");
+      case 6 -> name.equalsIgnoreCase("expect");
+      case 15 -> name.equalsIgnoreCase("x-forwarded-for");
+      case 16 -> name.equalsIgnoreCase("x-forwarded-host");
+      case 17 -> name.equalsIgnoreCase("x-forwarded-proto");
+      default -> false;
+    };
+  }
+
+  /** Whether {@code connection} (a Connection field value, or null) lists {@code name}. */
+  private static boolean isListedIn(String connection, String name) {
+    if (connection == null) {
+      return false;
+    }
+    int from = 0;
+    int length = connection.length();
+    while (from < length) {
+      int comma = connection.indexOf(',', from);
+      int end = comma < 0 ? length : comma;
+      int start = from;
+      while (start < end && connection.charAt(start) == ' ') {
+        start++;
+      }
+      int stop = end;
+      while (stop > start && connection.charAt(stop - 1) == ' ') {
+        stop--;
+      }
+      if (stop - start == name.length() && connection.regionMatches(true, start, name, 0, name.length())) {
+        return true;
+      }
+      from = end + 1;
+    }
+    return false;
+  }
+}

@@ -1,0 +1,113 @@
+package dev.portico.edge;
+
+import dev.portico.contract.Addresses;
+import dev.portico.contract.RedisKeys;
+import dev.portico.contract.RouteMatch;
+import dev.portico.contract.SiteChange;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Finds the route for a host, tier by tier: the in-process {@link RouteCache}; Redis (the exact
+ * site, else the route cache the lookup verticles write); a lookup verticle over the event bus.
+ * Concurrent misses for one host share one resolution. When neither Redis nor a lookup verticle
+ * answers, an expired cached route is served rather than nothing.
+ */
+final class RouteResolver {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RouteResolver.class);
+
+  private final Vertx vertx;
+  private final Redis redis;
+  private final RouteCache cache;
+  private final DeliveryOptions lookupDelivery;
+  private final Map<String, Future<Route>> inFlight = new HashMap<>();
+
+  RouteResolver(Vertx vertx, Redis redis, EdgeOptions options) {
+    this.vertx = vertx;
+    this.redis = redis;
+    this.cache = new RouteCache(options);
+    this.lookupDelivery = new DeliveryOptions().setSendTimeout(options.lookupTimeoutMs());
+  }
+
+  /** The fresh cached route for {@code host}, or {@code null}: then call {@link #resolve}. */
+  Route cached(String host) {
+    return cache.fresh(host);
+  }
+
+  /** Resolves {@code host} past the in-process cache and caches the result. */
+  Future<Route> resolve(String host) {
+    Future<Route> pending = inFlight.get(host);
+    if (pending != null) {
+      return pending;
+    }
+    long generation = cache.generation();
+    Future<Route> resolution = fromRedis(host)
+        .recover(e -> {
+          LOG.debug("Redis could not resolve {}: {}", host, e.getMessage());
+          return Future.succeededFuture(null);
+        })
+        .compose(route -> route != null ? Future.succeededFuture(route) : fromLookup(host))
+        .recover(e -> {
+          Route stale = cache.stale(host);
+          if (stale == null) {
+            LOG.warn("Cannot resolve {}: Redis and the lookup verticles are unreachable ({})", host, e.getMessage());
+            return Future.failedFuture(e);
+          }
+          LOG.warn("Serving the cached route of {} past its TTL: {}", host, e.getMessage());
+          return Future.succeededFuture(stale);
+        })
+        .andThen(ar -> {
+          inFlight.remove(host);
+          if (ar.succeeded()) {
+            cache.put(host, ar.result(), generation);
+          }
+        });
+    if (!resolution.isComplete()) {
+      inFlight.put(host, resolution);
+    }
+    return resolution;
+  }
+
+  /**
+   * One round trip for the two keys that can answer: the exact site, and the cached route; a
+   * cached route needs a second read for its site. Completes with {@code null} when Redis does
+   * not know the host.
+   */
+  private Future<Route> fromRedis(String host) {
+    return redis.send(Request.cmd(Command.MGET).arg(RedisKeys.site(host)).arg(RedisKeys.route(host)))
+        .compose(values -> {
+          Response exact = values.get(0);
+          if (exact != null) {
+            return Future.succeededFuture(Route.of(new RouteMatch(host, exact.toString())));
+          }
+          Response routed = values.get(1);
+          if (routed == null) {
+            return Future.succeededFuture(null);
+          }
+          String pattern = routed.toString();
+          return redis.send(Request.cmd(Command.GET).arg(RedisKeys.site(pattern)))
+              .map(site -> site == null ? null : Route.of(new RouteMatch(pattern, site.toString())));
+        });
+  }
+
+  private Future<Route> fromLookup(String host) {
+    return vertx.eventBus().<JsonObject>request(Addresses.LOOKUP, host, lookupDelivery)
+        .map(reply -> reply.body() == null ? Route.UNKNOWN : Route.of(RouteMatch.fromJson(reply.body())));
+  }
+
+  void invalidate(SiteChange change) {
+    cache.invalidate(change);
+  }
+}

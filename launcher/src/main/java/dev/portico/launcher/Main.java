@@ -1,0 +1,28 @@
+package dev.portico.launcher;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code java -jar portico.jar}: starts the configured roles, stops them on SIGTERM. */
+public final class Main {
+
+  private Main() {
+  }
+
+  public static void main(String[] args) {
+    // Hazelcast's own hook would leave the cluster before Vert.x has drained its requests.
+    System.setProperty("hazelcast.shutdownhook.enabled", "false");
+    System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
+    Logger log = LoggerFactory.getLogger(Main.class);
+    Portico portico;
+    try {
+      portico = Portico.start(PorticoConfig.fromEnvironment(System.getenv()));
+    } catch (ConfigException e) {
+      log.debug("Start-up failed", e);
+      System.err.println("portico: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(portico::close, "portico-shutdown"));
+  }
+}

@@ -1,0 +1,147 @@
+package dev.portico.lookup;
+
+import dev.portico.contract.DomainPattern;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The wildcard domain tree: patterns stored label by label from the right (the TLD at the root),
+ * matched the same way. At each label a literal child is tried before {@code *}, and {@code *}
+ * before {@code **}, backtracking when a branch fails; so an exact name beats every wildcard and a
+ * literal label nearer the right beats one further left. {@code **} takes one or more labels,
+ * fewest first.
+ *
+ * <p>A match walks one node per label and allocates one substring per label for the child
+ * look-up. Not thread-safe: the lookup verticle owns its tree on its event loop.
+ */
+public final class DomainTree<V> {
+
+  /** A stored pattern and its value; the result of a match. */
+  public record Entry<V>(String pattern, V value) {
+  }
+
+  private static final class Node<V> {
+    Map<String, Node<V>> literals;
+    Node<V> oneLabel;
+    Node<V> anyLabels;
+    Entry<V> entry;
+
+    boolean isEmpty() {
+      return entry == null && oneLabel == null && anyLabels == null && (literals == null || literals.isEmpty());
+    }
+  }
+
+  private final Node<V> root = new Node<>();
+  private int size;
+
+  /** Stores {@code value} for {@code pattern}; returns the value it replaced, or {@code null}. */
+  public V put(DomainPattern pattern, V value) {
+    Node<V> node = root;
+    String[] labels = pattern.labels();
+    for (int i = labels.length - 1; i >= 0; i--) {
+      node = child(node, labels[i]);
+    }
+    Entry<V> previous = node.entry;
+    node.entry = new Entry<>(pattern.text(), value);
+    if (previous == null) {
+      size++;
+      return null;
+    }
+    return previous.value();
+  }
+
+  private static <V> Node<V> child(Node<V> node, String label) {
+    switch (label) {
+      case DomainPattern.ONE_LABEL:
+        return node.oneLabel != null ? node.oneLabel : (node.oneLabel = new Node<>());
+      case DomainPattern.ANY_LABELS:
+        return node.anyLabels != null ? node.anyLabels : (node.anyLabels = new Node<>());
+      default:
+        if (node.literals == null) {
+          node.literals = new HashMap<>(4);
+        }
+        return node.literals.computeIfAbsent(label, l -> new Node<>());
+    }
+  }
+
+  /** Removes {@code pattern}; returns its value, or {@code null} if it was not stored. */
+  public V remove(DomainPattern pattern) {
+    String[] labels = pattern.labels();
+    List<Node<V>> path = new ArrayList<>(labels.length + 1);
+    Node<V> node = root;
+    path.add(node);
+    for (int i = labels.length - 1; i >= 0 && node != null; i--) {
+      node = switch (labels[i]) {
+        case DomainPattern.ONE_LABEL -> node.oneLabel;
+        case DomainPattern.ANY_LABELS -> node.anyLabels;
+        default -> node.literals == null ? null : node.literals.get(labels[i]);
+      };
+      path.add(node);
+    }
+    if (node == null || node.entry == null) {
+      return null;
+    }
+    V value = node.entry.value();
+    node.entry = null;
+    size--;
+    prune(path, labels);
+    return value;
+  }
+
+  /** Drops the nodes left empty by a removal, from the leaf up. */
+  private void prune(List<Node<V>> path, String[] labels) {
+    for (int depth = path.size() - 1; depth > 0 && path.get(depth).isEmpty(); depth--) {
+      Node<V> parent = path.get(depth - 1);
+      String label = labels[labels.length - depth];
+      switch (label) {
+        case DomainPattern.ONE_LABEL -> parent.oneLabel = null;
+        case DomainPattern.ANY_LABELS -> parent.anyLabels = null;
+        default -> parent.literals.remove(label);
+      }
+    }
+  }
+
+  /**
+   * The entry of the pattern that serves a canonical host name ({@code HostName.canonical}), or
+   * {@code null} if none does.
+   */
+  public Entry<V> match(String host) {
+    return match(root, host, host.length());
+  }
+
+  /** Matches {@code host[0, end)} below {@code node}; {@code end < 0} means no label is left. */
+  private static <V> Entry<V> match(Node<V> node, String host, int end) {
+    if (end < 0) {
+      return node.entry;
+    }
+    int start = host.lastIndexOf('.', end - 1) + 1;
+    Entry<V> found;
+    if (node.literals != null) {
+      Node<V> literal = node.literals.get(host.substring(start, end));
+      if (literal != null && (found = match(literal, host, start - 1)) != null) {
+        return found;
+      }
+    }
+    if (node.oneLabel != null && (found = match(node.oneLabel, host, start - 1)) != null) {
+      return found;
+    }
+    if (node.anyLabels != null) {
+      for (int labelStart = start; ; labelStart = host.lastIndexOf('.', labelStart - 2) + 1) {
+        if ((found = match(node.anyLabels, host, labelStart - 1)) != null) {
+          return found;
+        }
+        if (labelStart == 0) {
+          break;
+        }
+      }
+    }
+    return null;
+  }
+
+  public int size() {
+    return size;
+  }
+}

@@ -1,0 +1,296 @@
+package dev.portico.lookup;
+
+import dev.portico.contract.Addresses;
+import dev.portico.contract.DomainPattern;
+import dev.portico.contract.HostName;
+import dev.portico.contract.RedisKeys;
+import dev.portico.contract.RouteMatch;
+import dev.portico.contract.SiteChange;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Owns the wildcard domain tree of every site in Redis and answers {@link Addresses#LOOKUP}
+ * requests from it. Keeps the tree current from pushed changes ({@link SiteChangeSubscription}),
+ * writes resolved wildcard matches back to Redis as a route cache, and tells the edges what
+ * changed on {@link Addresses#SITE_CHANGED} once tree and route cache reflect it.
+ */
+public final class LookupVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LookupVerticle.class);
+  private static final int SCAN_BATCH = 1000;
+  /** Past this many changes found by one resynchronisation, edges are told to drop everything. */
+  private static final int MAX_INDIVIDUAL_CHANGES = 100;
+
+  private LookupOptions options;
+  private Redis redis;
+  private RedisAPI api;
+  private SiteChangeSubscription subscription;
+  private MessageConsumer<String> consumer;
+
+  private DomainTree<String> tree = new DomainTree<>();
+  /** Pattern to site JSON: what the tree holds, kept to tell what a resynchronisation changed. */
+  private Map<String, String> sites = new HashMap<>();
+  private final Set<String> wildcards = new HashSet<>();
+  /** Patterns changed while a resynchronisation was reading Redis: applied again after it. */
+  private Set<String> changedDuringResync;
+  private Future<Void> resyncing;
+  private long pollTimer = -1;
+
+  @Override
+  public Future<?> start() {
+    options = LookupOptions.fromJson(config());
+    RedisOptions redisOptions = new RedisOptions().setConnectionString(options.redisUrl())
+        .setMaxPoolSize(8).setMaxPoolWaiting(-1);
+    redis = Redis.createClient(vertx, redisOptions);
+    api = RedisAPI.api(redis);
+    subscription = new SiteChangeSubscription(vertx, redisOptions, database(options.redisUrl()),
+        this::applyChange, v -> resync());
+    return enableKeyspaceNotifications()
+        .compose(v -> subscription.start())
+        .compose(v -> resync())
+        .onSuccess(v -> {
+          consumer = vertx.eventBus().consumer(Addresses.LOOKUP, this::resolve);
+          LOG.info("Lookup ready with {} sites", tree.size());
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(pollTimer);
+    Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
+    return Future.join(unregistered, subscription.close(), redis.close());
+  }
+
+  private static int database(String redisUrl) {
+    String path = URI.create(redisUrl).getPath();
+    return path == null || path.length() <= 1 ? 0 : Integer.parseInt(path.substring(1));
+  }
+
+  /**
+   * Keyspace notifications tell us about writes made straight into Redis. Turn on the classes we
+   * need (K: keyspace channel, $: string commands, g: DEL and friends, x: expiry) on top of what
+   * is set; a managed Redis may refuse CONFIG, and then the sites are polled instead.
+   */
+  private Future<Void> enableKeyspaceNotifications() {
+    return api.config(List.of("GET", "notify-keyspace-events"))
+        .compose(current -> {
+          // RESP3 answers CONFIG GET with a map, RESP2 with a [name, value] array.
+          Response value = current.isMap() ? current.get("notify-keyspace-events")
+              : current.size() > 1 ? current.get(1) : null;
+          String flags = value == null ? "" : value.toString();
+          String wanted = flags;
+          for (char flag : "K$gx".toCharArray()) {
+            if (wanted.indexOf(flag) < 0 && !(flag != 'K' && wanted.indexOf('A') >= 0)) {
+              wanted += flag;
+            }
+          }
+          return wanted.equals(flags) ? Future.succeededFuture()
+              : api.config(List.of("SET", "notify-keyspace-events", wanted)).mapEmpty();
+        })
+        .<Void>mapEmpty()
+        .recover(e -> {
+          LOG.warn("Redis refused to enable keyspace notifications ({}): writes made straight into Redis are "
+              + "picked up by polling every {} ms; writes through Portico are still pushed", e.getMessage(),
+              options.pollIntervalMs());
+          pollTimer = vertx.setPeriodic(options.pollIntervalMs(), id -> resync());
+          return Future.succeededFuture();
+        });
+  }
+
+  private void resolve(Message<String> message) {
+    String host = HostName.canonical(message.body());
+    DomainTree.Entry<String> entry = host == null ? null : tree.match(host);
+    if (entry == null) {
+      message.reply(null);
+      return;
+    }
+    message.reply(new RouteMatch(entry.pattern(), entry.value()).toJson());
+    if (!entry.pattern().equals(host)) {
+      cacheRoute(host, entry.pattern());
+    }
+  }
+
+  /** Writes {@code host -> pattern} to the Redis route cache and indexes it under the pattern. */
+  private void cacheRoute(String host, String pattern) {
+    long now = System.currentTimeMillis() / 1000;
+    String ttl = Integer.toString(RedisKeys.ROUTE_TTL_SECONDS);
+    String index = RedisKeys.routesBySite(pattern);
+    redis.batch(List.of(
+            Request.cmd(Command.SET).arg(RedisKeys.route(host)).arg(pattern).arg("EX").arg(ttl),
+            Request.cmd(Command.ZADD).arg(index).arg(now + RedisKeys.ROUTE_TTL_SECONDS).arg(host),
+            Request.cmd(Command.ZREMRANGEBYSCORE).arg(index).arg("-inf").arg(now),
+            Request.cmd(Command.EXPIRE).arg(index).arg(ttl)))
+        .onFailure(e -> LOG.debug("Could not cache route {} -> {}: {}", host, pattern, e.getMessage()));
+  }
+
+  /** Re-reads one site after a change notification and applies it. */
+  private void applyChange(String pattern) {
+    if (changedDuringResync != null) {
+      changedDuringResync.add(pattern);
+    }
+    api.get(RedisKeys.site(pattern))
+        .compose(value -> {
+          Change change = put(pattern, value == null ? null : value.toString());
+          if (change == Change.ADDED_WILDCARD) {
+            return dropRoutesTakenOverBy(DomainPattern.parse(pattern)).map(change);
+          }
+          return Future.succeededFuture(change);
+        })
+        .onSuccess(change -> {
+          if (change != Change.NONE) {
+            publish(new SiteChange(pattern));
+          }
+        })
+        .onFailure(e -> LOG.warn("Could not apply the change of site {}: {}", pattern, e.getMessage()));
+  }
+
+  private enum Change { NONE, CHANGED, ADDED_WILDCARD }
+
+  /** Puts ({@code json} set) or removes one site in the tree. */
+  private Change put(String pattern, String json) {
+    DomainPattern parsed;
+    try {
+      parsed = DomainPattern.parse(pattern);
+    } catch (IllegalArgumentException e) {
+      LOG.warn("Ignoring site key {}: {}", RedisKeys.site(pattern), e.getMessage());
+      return Change.NONE;
+    }
+    if (!parsed.text().equals(pattern)) {
+      LOG.warn("Ignoring site key {}: patterns are stored in canonical form ({})", RedisKeys.site(pattern),
+          parsed.text());
+      return Change.NONE;
+    }
+    if (json == null) {
+      wildcards.remove(pattern);
+      tree.remove(parsed);
+      return sites.remove(pattern) != null ? Change.CHANGED : Change.NONE;
+    }
+    String previous = sites.put(pattern, json);
+    tree.put(parsed, json);
+    if (previous == null && parsed.isWildcard()) {
+      wildcards.add(pattern);
+      return Change.ADDED_WILDCARD;
+    }
+    return json.equals(previous) ? Change.NONE : Change.CHANGED;
+  }
+
+  /**
+   * A new wildcard may serve hosts that the Redis route cache sends to another, less specific
+   * wildcard: delete those routes. (A new exact site needs nothing: edges read exact sites first.)
+   */
+  private Future<Void> dropRoutesTakenOverBy(DomainPattern added) {
+    String now = Long.toString(System.currentTimeMillis() / 1000);
+    List<Future<?>> drops = new ArrayList<>();
+    for (String other : wildcards) {
+      if (other.equals(added.text())) {
+        continue;
+      }
+      String index = RedisKeys.routesBySite(other);
+      drops.add(api.zrangebyscore(List.of(index, now, "+inf")).compose(hosts -> {
+        List<Request> deletes = new ArrayList<>();
+        for (Response host : hosts) {
+          String name = host.toString();
+          DomainTree.Entry<String> winner = tree.match(name);
+          if (added.matches(name) && (winner == null || !winner.pattern().equals(other))) {
+            deletes.add(Request.cmd(Command.DEL).arg(RedisKeys.route(name)));
+            deletes.add(Request.cmd(Command.ZREM).arg(index).arg(name));
+          }
+        }
+        return deletes.isEmpty() ? Future.succeededFuture() : redis.batch(deletes);
+      }));
+    }
+    return Future.all(drops).mapEmpty();
+  }
+
+  /**
+   * Reads every site from Redis (SCAN, never KEYS), swaps in the new tree, then applies again the
+   * changes that arrived meanwhile and tells the edges what differs from before.
+   */
+  private Future<Void> resync() {
+    if (resyncing != null) {
+      return resyncing;
+    }
+    changedDuringResync = new HashSet<>();
+    Map<String, String> loaded = new HashMap<>();
+    resyncing = scan("0", loaded)
+        .compose(v -> swapIn(loaded))
+        .onComplete(ar -> {
+          Set<String> pending = changedDuringResync;
+          changedDuringResync = null;
+          resyncing = null;
+          if (ar.failed()) {
+            LOG.warn("Could not read the sites from Redis: {}", ar.cause().getMessage());
+          }
+          pending.forEach(this::applyChange);
+        });
+    return resyncing;
+  }
+
+  private Future<Void> scan(String cursor, Map<String, String> into) {
+    return api.scan(List.of(cursor, "MATCH", RedisKeys.SITE_PREFIX + "*", "COUNT", Integer.toString(SCAN_BATCH)))
+        .compose(page -> {
+          String next = page.get(0).toString();
+          List<String> keys = new ArrayList<>(page.get(1).size());
+          page.get(1).forEach(key -> keys.add(key.toString()));
+          Future<Void> read = keys.isEmpty() ? Future.succeededFuture() : api.mget(keys).map(values -> {
+            for (int i = 0; i < keys.size(); i++) {
+              Response value = values.get(i);
+              if (value != null) {
+                into.put(RedisKeys.patternOfSiteKey(keys.get(i)), value.toString());
+              }
+            }
+            return null;
+          });
+          return read.compose(v -> "0".equals(next) ? Future.succeededFuture() : scan(next, into));
+        });
+  }
+
+  private Future<Void> swapIn(Map<String, String> loaded) {
+    Map<String, String> before = sites;
+    Set<String> wildcardsBefore = new HashSet<>(wildcards);
+    tree = new DomainTree<>();
+    sites = new HashMap<>();
+    wildcards.clear();
+    loaded.forEach(this::put);
+    Set<String> changed = new HashSet<>();
+    sites.forEach((pattern, json) -> {
+      if (!json.equals(before.get(pattern))) {
+        changed.add(pattern);
+      }
+    });
+    before.keySet().stream().filter(pattern -> !sites.containsKey(pattern)).forEach(changed::add);
+    List<Future<Void>> drops = wildcards.stream().filter(pattern -> !wildcardsBefore.contains(pattern))
+        .map(pattern -> dropRoutesTakenOverBy(DomainPattern.parse(pattern))).toList();
+    return Future.all(drops).onSuccess(v -> {
+      if (changed.size() > MAX_INDIVIDUAL_CHANGES) {
+        publish(SiteChange.ALL);
+      } else {
+        changed.forEach(pattern -> publish(new SiteChange(pattern)));
+      }
+    }).mapEmpty();
+  }
+
+  private void publish(SiteChange change) {
+    vertx.eventBus().publish(Addresses.SITE_CHANGED, change.toJson());
+  }
+}

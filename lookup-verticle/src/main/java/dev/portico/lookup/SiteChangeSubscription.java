@@ -1,0 +1,117 @@
+package dev.portico.lookup;
+
+import dev.portico.contract.RedisKeys;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Listens for site changes on a dedicated Redis connection: the {@link RedisKeys#SITE_CHANGES_CHANNEL}
+ * channel (changes made through Portico) and keyspace notifications on the site keys (changes
+ * made straight into Redis). Redis does not restore a subscription after it restarts, and messages
+ * sent while nobody listens are lost; so on every (re)connection this resubscribes and then calls
+ * {@code onSubscribed}, for the owner to re-read what it may have missed.
+ */
+final class SiteChangeSubscription {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SiteChangeSubscription.class);
+  private static final long MIN_RETRY_MS = 100;
+  private static final long MAX_RETRY_MS = 5_000;
+
+  private final Vertx vertx;
+  private final RedisOptions options;
+  private final int database;
+  private final Handler<String> onChange;
+  private final Handler<Void> onSubscribed;
+  private Redis client;
+  private RedisConnection connection;
+  private long retryMs = MIN_RETRY_MS;
+  private boolean closed;
+
+  SiteChangeSubscription(Vertx vertx, RedisOptions options, int database, Handler<String> onChange,
+      Handler<Void> onSubscribed) {
+    this.vertx = vertx;
+    this.options = options;
+    this.database = database;
+    this.onChange = onChange;
+    this.onSubscribed = onSubscribed;
+  }
+
+  /** Subscribes; the future fails if the first attempt does (later ones retry by themselves). */
+  Future<Void> start() {
+    return subscribe();
+  }
+
+  private Future<Void> subscribe() {
+    client = Redis.createClient(vertx, options);
+    return client.connect()
+        .compose(conn -> {
+          connection = conn;
+          conn.handler(this::onMessage);
+          conn.endHandler(v -> onLost("connection closed"));
+          conn.exceptionHandler(e -> onLost(e.getMessage()));
+          return conn.send(Request.cmd(Command.SUBSCRIBE).arg(RedisKeys.SITE_CHANGES_CHANNEL))
+              .compose(r -> conn.send(Request.cmd(Command.PSUBSCRIBE).arg(RedisKeys.siteKeyspacePattern(database))));
+        })
+        .map(r -> {
+          retryMs = MIN_RETRY_MS;
+          onSubscribed.handle(null);
+          return (Void) null;
+        });
+  }
+
+  private void onMessage(Response message) {
+    if (message.type() != ResponseType.PUSH && message.type() != ResponseType.MULTI) {
+      return;
+    }
+    String kind = message.get(0).toString();
+    if ("message".equals(kind)) {
+      onChange.handle(message.get(2).toString());
+    } else if ("pmessage".equals(kind)) {
+      String channel = message.get(2).toString();
+      String pattern = RedisKeys.patternOfSiteKey(channel.substring(channel.indexOf(':') + 1));
+      if (pattern != null) {
+        onChange.handle(pattern);
+      }
+    }
+  }
+
+  private void onLost(String reason) {
+    if (closed || connection == null) {
+      return;
+    }
+    LOG.warn("Redis subscription for site changes lost ({}); reconnecting", reason);
+    connection = null;
+    client.close();
+    retryLater();
+  }
+
+  private void retryLater() {
+    long delay = retryMs;
+    retryMs = Math.min(retryMs * 2, MAX_RETRY_MS);
+    vertx.setTimer(delay, id -> {
+      if (closed) {
+        return;
+      }
+      subscribe().onFailure(e -> {
+        LOG.debug("Redis subscription retry failed: {}", e.getMessage());
+        client.close();
+        retryLater();
+      });
+    });
+  }
+
+  Future<Void> close() {
+    closed = true;
+    return client == null ? Future.succeededFuture() : client.close();
+  }
+}
