@@ -60,11 +60,13 @@ public final class DomainPattern {
     if (label.isEmpty()) {
       throw new IllegalArgumentException("pattern '" + pattern + "' has an empty label");
     }
-    String ascii;
-    try {
-      ascii = IDN.toASCII(label, IDN.ALLOW_UNASSIGNED);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("pattern '" + pattern + "' has an invalid label '" + label + "'");
+    String ascii = label;
+    if (!label.chars().allMatch(c -> c < 0x80)) {
+      try {
+        ascii = IDN.toASCII(label, IDN.ALLOW_UNASSIGNED);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("pattern '" + pattern + "' has an invalid label '" + label + "'");
+      }
     }
     ascii = HostName.toLowerAscii(ascii);
     if (ascii.isEmpty() || ascii.length() > HostName.MAX_LABEL_LENGTH) {

@@ -50,7 +50,8 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
     String authority = authority(request);
     String host = HostName.canonical(authority);
     if (host == null) {
-      LOG.info("400 for a request from {} with a missing or malformed Host: {}", request.remoteAddress(), authority);
+      LOG.info("400 for a request from {}: Host missing, repeated or malformed: {}", request.remoteAddress(),
+          request.headers().getAll(HttpHeaders.HOST));
       reply(request, 400, "bad host", "The Host header is missing, repeated or malformed");
       return;
     }

@@ -23,7 +23,11 @@ public record PorticoConfig(
     Path dataDir,
     Set<Role> roles,
     boolean cluster,
-    int edgeInstances) {
+    int edgeInstances,
+    int routeCacheSize,
+    int routeHitTtlMs,
+    int routeMissTtlMs,
+    int lookupTimeoutMs) {
 
   public static PorticoConfig fromEnvironment(Map<String, String> env) {
     return new PorticoConfig(
@@ -36,7 +40,11 @@ public record PorticoConfig(
         Path.of(env.getOrDefault("PORTICO_DATA_DIR", "./data")),
         roles(env.getOrDefault("PORTICO_ROLES", "edge,lookup,admin,cert")),
         onOff(env, "PORTICO_CLUSTER", false),
-        positive(env, "PORTICO_EDGE_INSTANCES", Runtime.getRuntime().availableProcessors()));
+        positive(env, "PORTICO_EDGE_INSTANCES", Runtime.getRuntime().availableProcessors()),
+        positive(env, "PORTICO_ROUTE_CACHE_SIZE", 100_000),
+        positive(env, "PORTICO_ROUTE_HIT_TTL_MS", 30_000),
+        positive(env, "PORTICO_ROUTE_MISS_TTL_MS", 10_000),
+        positive(env, "PORTICO_LOOKUP_TIMEOUT_MS", 2_000));
   }
 
   /** Whether Portico starts its own Redis (no {@code PORTICO_REDIS_URL} given). */
@@ -56,12 +64,11 @@ public record PorticoConfig(
         .put("httpPort", httpPort)
         .put("httpsPort", httpsPort)
         .put("adminPort", adminPort)
-        .put("redisUrl", effectiveRedisUrl());
-  }
-
-  public PorticoConfig withPorts(int http, int admin) {
-    return new PorticoConfig(bindHost, http, httpsPort, admin, redisUrl, embeddedRedisPort, dataDir, roles, cluster,
-        edgeInstances);
+        .put("redisUrl", effectiveRedisUrl())
+        .put("routeCacheSize", routeCacheSize)
+        .put("routeHitTtlMs", routeHitTtlMs)
+        .put("routeMissTtlMs", routeMissTtlMs)
+        .put("lookupTimeoutMs", lookupTimeoutMs);
   }
 
   private static int port(Map<String, String> env, String name, int defaultValue) {
