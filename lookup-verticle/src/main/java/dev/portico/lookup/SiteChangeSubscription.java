@@ -102,7 +102,7 @@ final class SiteChangeSubscription {
       if (closed) {
         return;
       }
-      subscribe().onFailure(e -> {
+      subscribe().onSuccess(v -> LOG.info("Redis subscription for site changes restored")).onFailure(e -> {
         LOG.debug("Redis subscription retry failed: {}", e.getMessage());
         client.close();
         retryLater();
