@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Portico as the "target" of ../shared/bench (its README has the contract):
+#   start: runs the built jar in the foreground on $BENCH_TARGET_PORT against the bench's Redis
+#   setup: registers every bench host as a site, the way a user would, with redis-cli
+# Run from the repository root after `mvn -q -DskipTests package`:
+#   ../shared/bench/run.sh --peers nginx-static,nginx-lua-redis --rounds 3 --first-warmup 20 \
+#     --target-name portico --target-port 27150 \
+#     --target-cmd "$PWD/bench/portico-target.sh start" \
+#     --target-setup "$PWD/bench/portico-target.sh setup" \
+#     --target-ready http://127.0.0.1:27151/health/live
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+case "${1:-}" in
+  start)
+    export PORTICO_HTTP_PORT="$BENCH_TARGET_PORT"
+    export PORTICO_ADMIN_PORT="$((BENCH_TARGET_PORT + 1))"
+    export PORTICO_REDIS_URL="redis://$BENCH_REDIS_HOST:$BENCH_REDIS_PORT"
+    export PORTICO_EDGE_INSTANCES="${BENCH_WORKERS:-1}"
+    export PORTICO_BIND=127.0.0.1
+    exec java ${PORTICO_JAVA_OPTS:-} -jar "$here/launcher/target/portico.jar"
+    ;;
+  setup)
+    backend="$2"; hosts="$3"
+    while read -r h; do
+      [ -n "$h" ] && printf 'SET portico:site:%s "{\\"targets\\":[\\"%s\\"]}"\n' "$h" "$backend"
+    done < "$hosts" | redis-cli -h "$BENCH_REDIS_HOST" -p "$BENCH_REDIS_PORT" > /dev/null
+    echo "registered $(wc -l < "$hosts") sites -> $backend"
+    ;;
+  *) echo "usage: $0 start | setup <backend> <hostsfile>" >&2; exit 2 ;;
+esac
