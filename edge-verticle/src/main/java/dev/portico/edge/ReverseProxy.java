@@ -170,11 +170,7 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
         response.setStatusMessage(backendResponse.statusMessage());
       }
       ProxyHeaders.toClient(backendResponse.headers(), response.headers());
-      response.send(backendResponse).onFailure(e -> {
-        LOG.debug("Response from {} for {} cut off: {}", target, host, e.getMessage());
-        backendRequest.reset();
-        response.reset();
-      });
+      relay(backendRequest, backendResponse, response);
     });
   }
 
@@ -194,7 +190,7 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
       if (backendResponse.statusCode() != 101) {
         ProxyHeaders.toClient(backendResponse.headers(), response.headers());
         request.resume();
-        response.send(backendResponse);
+        relay(backendRequest, backendResponse, response);
         return;
       }
       response.headers().addAll(backendResponse.headers());
@@ -210,6 +206,35 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
         clientSocket.pipeTo(backendSocket);
         backendSocket.pipeTo(clientSocket);
       });
+    });
+  }
+
+  /**
+   * Streams the backend's response body to the client, pausing the backend while the client's
+   * connection cannot take more. (Vert.x's pipe does this too, but it keeps writing to a client
+   * connection that closed, and fails; here a closed client stops the backend request at once.)
+   */
+  private static void relay(HttpClientRequest backendRequest, HttpClientResponse backendResponse,
+      HttpServerResponse response) {
+    if (!response.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
+      response.setChunked(true);
+    }
+    response.closeHandler(v -> backendRequest.reset());
+    backendResponse.exceptionHandler(e -> {
+      LOG.debug("Response from the backend cut off: {}", e.getMessage());
+      response.reset();
+    });
+    backendResponse.endHandler(v -> response.end());
+    backendResponse.handler(chunk -> {
+      if (response.closed()) {
+        backendRequest.reset();
+        return;
+      }
+      response.write(chunk);
+      if (response.writeQueueFull()) {
+        backendResponse.pause();
+        response.drainHandler(v -> backendResponse.resume());
+      }
     });
   }
 

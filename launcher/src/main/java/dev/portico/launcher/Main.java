@@ -12,6 +12,12 @@ public final class Main {
   public static void main(String[] args) {
     // Hazelcast's own hook would leave the cluster before Vert.x has drained its requests.
     System.setProperty("hazelcast.shutdownhook.enabled", "false");
+    // Per-request work Portico does not need: context timing, thread checks and class-loader
+    // switches on every task, and validating again headers that Netty's decoder has validated.
+    defaultProperty("vertx.disableContextTimings", "true");
+    defaultProperty("vertx.threadChecks", "false");
+    defaultProperty("vertx.disableTCCL", "true");
+    defaultProperty("vertx.disableHttpHeadersValidation", "true");
     System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
     Logger log = LoggerFactory.getLogger(Main.class);
     Portico portico;
@@ -24,5 +30,12 @@ public final class Main {
       return;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(portico::close, "portico-shutdown"));
+  }
+
+  /** Sets a system property unless the command line did ({@code -Dname=value} wins). */
+  private static void defaultProperty(String name, String value) {
+    if (System.getProperty(name) == null) {
+      System.setProperty(name, value);
+    }
   }
 }

@@ -3,6 +3,7 @@ package dev.portico.launcher;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
@@ -40,9 +41,14 @@ public final class Portico implements AutoCloseable {
         ? EmbeddedRedis.start(config.dataDir(), config.embeddedRedisPort()) : null;
     Vertx vertx = null;
     try {
+      VertxOptions vertxOptions = new VertxOptions().setPreferNativeTransport(true);
       vertx = config.cluster()
-          ? await(Vertx.builder().withClusterManager(new HazelcastClusterManager()).buildClustered(), "join the cluster")
-          : Vertx.vertx();
+          ? await(Vertx.builder().with(vertxOptions).withClusterManager(new HazelcastClusterManager()).buildClustered(),
+              "join the cluster")
+          : Vertx.builder().with(vertxOptions).build();
+      if (!vertx.isNativeTransportEnabled()) {
+        LOG.info("Native transport unavailable ({}): using NIO", vertx.unavailableNativeTransportCause().getMessage());
+      }
       checkRedis(vertx, config.effectiveRedisUrl());
       for (Role role : Role.values()) {
         if (config.roles().contains(role)) {

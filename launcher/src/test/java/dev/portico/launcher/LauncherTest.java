@@ -1,0 +1,123 @@
+package dev.portico.launcher;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Start-up: the newcomer's default (embedded Redis, all roles) and bad configuration. */
+class LauncherTest {
+
+  private static Map<String, String> env(Path dataDir, String... pairs) {
+    Map<String, String> env = new HashMap<>();
+    env.put("PORTICO_BIND", "127.0.0.1");
+    env.put("PORTICO_HTTP_PORT", Integer.toString(Harness.freePort()));
+    env.put("PORTICO_ADMIN_PORT", Integer.toString(Harness.freePort()));
+    env.put("PORTICO_EMBEDDED_REDIS_PORT", Integer.toString(Harness.freePort()));
+    env.put("PORTICO_DATA_DIR", dataDir.toString());
+    for (int i = 0; i < pairs.length; i += 2) {
+      env.put(pairs[i], pairs[i + 1]);
+    }
+    return env;
+  }
+
+  @Test
+  void badConfigurationStopsStartUpWithOneClearLine() throws Exception {
+    Path dataDir = Files.createTempDirectory("portico-launcher");
+    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), Main.class.getName());
+    builder.environment().putAll(env(dataDir, "PORTICO_ROLES", "edge,bogus"));
+    Process bad = builder.redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    assertTrue(bad.waitFor(30, TimeUnit.SECONDS));
+    String stderr = new String(bad.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(2, bad.exitValue());
+    assertEquals("portico: PORTICO_ROLES names an unknown role 'bogus' (known: lookup, edge, admin, cert)\n", stderr);
+  }
+
+  @Test
+  void invalidValuesAreNamed() {
+    Path dir = Path.of("unused");
+    assertEquals("PORTICO_HTTP_PORT=70000 is not a port (1-65535)", assertThrows(ConfigException.class,
+        () -> PorticoConfig.fromEnvironment(env(dir, "PORTICO_HTTP_PORT", "70000"))).getMessage());
+    assertEquals("PORTICO_CLUSTER='maybe' must be on or off", assertThrows(ConfigException.class,
+        () -> PorticoConfig.fromEnvironment(env(dir, "PORTICO_CLUSTER", "maybe"))).getMessage());
+    assertEquals("PORTICO_REDIS_URL='localhost:6379' must start with redis:// or rediss://",
+        assertThrows(ConfigException.class,
+            () -> PorticoConfig.fromEnvironment(env(dir, "PORTICO_REDIS_URL", "localhost:6379"))).getMessage());
+  }
+
+  @Test
+  void unreachableRedisIsReported() {
+    int closedPort = Harness.freePort();
+    ConfigException e = assertThrows(ConfigException.class, () -> Portico.start(PorticoConfig.fromEnvironment(
+        env(Path.of("unused"), "PORTICO_REDIS_URL", "redis://127.0.0.1:" + closedPort))));
+    assertTrue(e.getMessage().startsWith("cannot reach Redis at redis://127.0.0.1:" + closedPort + ": "),
+        e.getMessage());
+  }
+
+  @Test
+  void portInUseIsReported() throws IOException {
+    Path dataDir = Files.createTempDirectory("portico-launcher");
+    try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      ConfigException e = assertThrows(ConfigException.class, () -> Portico.start(PorticoConfig.fromEnvironment(
+          env(dataDir, "PORTICO_HTTP_PORT", Integer.toString(taken.getLocalPort())))));
+      assertTrue(e.getMessage().startsWith("cannot start the edge role: "), e.getMessage());
+      assertTrue(e.getMessage().contains("in use"), e.getMessage());
+    }
+  }
+
+  @Test
+  void embeddedRedisKeepsSitesAcrossRestarts() throws Exception {
+    Path dataDir = Files.createTempDirectory("portico-launcher");
+    Map<String, String> env = env(dataDir);
+    int backend;
+    try (Harness backends = new Harness()) {
+      backend = backends.namedBackend("kept");
+      try (Portico first = Portico.start(PorticoConfig.fromEnvironment(env))) {
+        var redis = io.vertx.redis.client.RedisAPI.api(io.vertx.redis.client.Redis.createClient(first.vertx(),
+            "redis://127.0.0.1:" + env.get("PORTICO_EMBEDDED_REDIS_PORT")));
+        Harness.await(redis.set(List.of("portico:site:kept.example.com",
+            "{\"targets\":[\"127.0.0.1:" + backend + "\"]}")));
+        Thread.sleep(1100);                                  // appendfsync everysec
+      }
+      try (Portico second = Portico.start(PorticoConfig.fromEnvironment(env))) {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + env.get("PORTICO_HTTP_PORT") + "/")).header("Host", "kept.example.com")
+            .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode());
+        assertTrue(response.body().startsWith("kept\n"));
+        HttpResponse<String> ready = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + env.get("PORTICO_ADMIN_PORT") + "/health/ready")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, ready.statusCode());
+      }
+    }
+  }
+
+  @Test
+  void leftoverEmbeddedRedisIsStoppedOnTheNextStart() throws IOException {
+    Path dataDir = Files.createTempDirectory("portico-launcher");
+    int port = Harness.freePort();
+    EmbeddedRedis.start(dataDir, port);                     // never closed: as after a SIGKILL
+    long leftover = Long.parseLong(Files.readString(dataDir.resolve("redis.pid")).trim());
+    try (EmbeddedRedis next = EmbeddedRedis.start(dataDir, port)) {
+      assertTrue(ProcessHandle.of(leftover).map(p -> !p.isAlive()).orElse(true));
+      assertTrue(Long.parseLong(Files.readString(dataDir.resolve("redis.pid")).trim()) != leftover);
+    }
+  }
+}
