@@ -20,6 +20,20 @@ public final class Addresses {
    */
   public static final String SITE_CHANGED = "portico.site.changed";
 
+  /**
+   * Point-to-point request, answered by a cert verticle: the body is {@code {"name": "..."}} (an
+   * exact name or {@code *.parent}), the reply {@code {"name", "status": "issued"|"failed",
+   * "error"?}} once the certificate is stored, or a failure when issuance is not possible.
+   * Edges ask on a first handshake for an {@code auto} site; the admin API asks to renew now.
+   */
+  public static final String CERT_ISSUE = "portico.cert.issue";
+
+  /**
+   * Published after a certificate was written or deleted in Redis: the body is
+   * {@code {"name": "..."}}. Edges drop their parsed copy, so new handshakes get the new one.
+   */
+  public static final String CERT_CHANGED = "portico.cert.changed";
+
   private Addresses() {
   }
 }

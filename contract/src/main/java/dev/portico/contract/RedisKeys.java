@@ -24,6 +24,44 @@ public final class RedisKeys {
   /** Pub/sub channel: a message is the pattern of a site that was written or deleted. */
   public static final String SITE_CHANGES_CHANNEL = "portico:site-changes";
 
+  /**
+   * {@code portico:cert:<name>}: a string holding a {@link StoredCertificate} as JSON, for an
+   * exact name ({@code shop.example.com}) or a wildcard ({@code *.example.com}). Written by cert
+   * verticles (ACME) and by the admin API (manual uploads).
+   */
+  public static final String CERT_PREFIX = "portico:cert:";
+
+  /**
+   * {@code portico:cert-state:<name>}: a string holding the JSON state of the last issuance or
+   * renewal attempt for a name (status, error, attempts, next attempt), written by cert
+   * verticles and read by the admin API.
+   */
+  public static final String CERT_STATE_PREFIX = "portico:cert-state:";
+
+  /** The fallback certificate (a {@link StoredCertificate}), served when no other one fits. */
+  public static final String FALLBACK_CERT = "portico:cert-fallback";
+
+  /**
+   * {@code portico:acme-http01:<token>}: the key authorization an ACME HTTP-01 challenge expects
+   * at {@code /.well-known/acme-challenge/<token>}, with a TTL, so every edge can answer it.
+   */
+  public static final String ACME_HTTP01_PREFIX = "portico:acme-http01:";
+
+  /**
+   * {@code portico:lock:cert:<name>}: a lease (SET NX PX) held by the one cert verticle in the
+   * cluster that is issuing for {@code name}; its value names the holder.
+   */
+  public static final String CERT_LOCK_PREFIX = "portico:lock:cert:";
+
+  /**
+   * The lease (SET NX PX, renewed while held) of the cluster's one renewal scheduler; its value
+   * names the holding node.
+   */
+  public static final String RENEWAL_SCHEDULER_LEASE = "portico:lease:renewal-scheduler";
+
+  /** Pub/sub channel: a message is the name of a certificate that was written or deleted. */
+  public static final String CERT_CHANGES_CHANNEL = "portico:cert-changes";
+
   /** How long a cached route lives in Redis when nothing invalidates it first. */
   public static final int ROUTE_TTL_SECONDS = 3600;
 
@@ -40,6 +78,22 @@ public final class RedisKeys {
 
   public static String routesBySite(String pattern) {
     return ROUTES_BY_SITE_PREFIX + pattern;
+  }
+
+  public static String cert(String name) {
+    return CERT_PREFIX + name;
+  }
+
+  public static String certState(String name) {
+    return CERT_STATE_PREFIX + name;
+  }
+
+  public static String acmeHttp01(String token) {
+    return ACME_HTTP01_PREFIX + token;
+  }
+
+  public static String certLock(String name) {
+    return CERT_LOCK_PREFIX + name;
   }
 
   /** The pattern in a {@code portico:site:<pattern>} key, or {@code null} for any other key. */

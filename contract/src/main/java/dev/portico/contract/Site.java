@@ -6,15 +6,35 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A site: what Portico does with the requests for one domain pattern. Stored as JSON under
  * {@link RedisKeys#site}; fields this version does not know are kept in Redis and ignored here,
  * so that nodes of different versions can share one Redis during an upgrade.
  *
- * <pre>{"targets": ["10.0.0.5:8080"], "connectTimeoutMs": 10000, "readTimeoutMs": 30000}</pre>
+ * <pre>{"targets": ["10.0.0.5:8080"], "connectTimeoutMs": 10000, "readTimeoutMs": 30000,
+ *  "tls": "off", "redirectHttps": false, "owner": "alice"}</pre>
+ *
+ * <p>{@code tls}: {@code auto} (certificate from ACME), {@code manual} (uploaded through the
+ * admin API) or {@code off} (default). {@code redirectHttps} defaults to on for TLS sites.
+ * {@code owner}: the user the site belongs to, for the admin API's {@code user} role.
  */
-public record Site(List<Target> targets, int connectTimeoutMs, int readTimeoutMs) {
+public record Site(List<Target> targets, int connectTimeoutMs, int readTimeoutMs, TlsMode tls,
+    boolean redirectHttps, String owner) {
+
+  /** Every field a site may have: the admin API refuses any other. */
+  public static final Set<String> FIELDS =
+      Set.of("targets", "connectTimeoutMs", "readTimeoutMs", "tls", "redirectHttps", "owner");
+
+  /** How a site gets its certificate. */
+  public enum TlsMode {
+    AUTO, MANUAL, OFF;
+
+    public String json() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
 
   public static final int DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
   public static final int DEFAULT_READ_TIMEOUT_MS = 30_000;
@@ -56,9 +76,34 @@ public record Site(List<Target> targets, int connectTimeoutMs, int readTimeoutMs
         throw new InvalidSiteException("targets", e.getMessage());
       }
     }
+    TlsMode tls = tlsMode(json);
+    Object redirect = json.getValue("redirectHttps");
+    if (redirect != null && !(redirect instanceof Boolean)) {
+      throw new InvalidSiteException("redirectHttps", "redirectHttps must be true or false");
+    }
+    Object owner = json.getValue("owner");
+    if (owner != null && !(owner instanceof String)) {
+      throw new InvalidSiteException("owner", "owner must be a user name");
+    }
     return new Site(targets,
         timeout(json, "connectTimeoutMs", DEFAULT_CONNECT_TIMEOUT_MS),
-        timeout(json, "readTimeoutMs", DEFAULT_READ_TIMEOUT_MS));
+        timeout(json, "readTimeoutMs", DEFAULT_READ_TIMEOUT_MS),
+        tls,
+        redirect == null ? tls != TlsMode.OFF : (Boolean) redirect,
+        (String) owner);
+  }
+
+  private static TlsMode tlsMode(JsonObject json) {
+    Object value = json.getValue("tls");
+    if (value == null) {
+      return TlsMode.OFF;
+    }
+    for (TlsMode mode : TlsMode.values()) {
+      if (mode.json().equals(value)) {
+        return mode;
+      }
+    }
+    throw new InvalidSiteException("tls", "tls must be \"auto\", \"manual\" or \"off\"");
   }
 
   private static int timeout(JsonObject json, String field, int defaultValue) {
@@ -76,9 +121,15 @@ public record Site(List<Target> targets, int connectTimeoutMs, int readTimeoutMs
   public JsonObject toJson() {
     JsonArray array = new JsonArray();
     targets.forEach(target -> array.add(target.toString()));
-    return new JsonObject()
+    JsonObject json = new JsonObject()
         .put("targets", array)
         .put("connectTimeoutMs", connectTimeoutMs)
-        .put("readTimeoutMs", readTimeoutMs);
+        .put("readTimeoutMs", readTimeoutMs)
+        .put("tls", tls.json())
+        .put("redirectHttps", redirectHttps);
+    if (owner != null) {
+      json.put("owner", owner);
+    }
+    return json;
   }
 }

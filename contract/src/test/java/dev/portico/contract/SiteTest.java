@@ -19,11 +19,20 @@ class SiteTest {
     assertEquals(Site.DEFAULT_CONNECT_TIMEOUT_MS, site.connectTimeoutMs());
     assertEquals(Site.DEFAULT_READ_TIMEOUT_MS, site.readTimeoutMs());
     assertEquals("[::1]:81", site.targets().get(1).toString());
+    assertEquals(Site.TlsMode.OFF, site.tls());
+    assertEquals(false, site.redirectHttps());
+  }
+
+  @Test
+  void tlsSitesRedirectToHttpsUnlessTheySayNot() {
+    assertEquals(true, Site.fromJson("{\"targets\":[\"a:1\"],\"tls\":\"auto\"}").redirectHttps());
+    assertEquals(false,
+        Site.fromJson("{\"targets\":[\"a:1\"],\"tls\":\"manual\",\"redirectHttps\":false}").redirectHttps());
   }
 
   @Test
   void roundTripsThroughJson() {
-    Site site = Site.fromJson("{\"targets\":[\"a:1\"],\"connectTimeoutMs\":5,\"readTimeoutMs\":7,\"future\":true}");
+    Site site = Site.fromJson("{\"targets\":[\"a:1\"],\"connectTimeoutMs\":5,\"readTimeoutMs\":7,\"tls\":\"auto\",\"owner\":\"al\",\"future\":true}");
     assertEquals(site, Site.fromJson(site.toJson()));
   }
 
@@ -40,6 +49,9 @@ class SiteTest {
       "{\"targets\":[\"a b:80\"]} | targets",
       "{\"targets\":[\"a:80\"],\"readTimeoutMs\":0} | readTimeoutMs",
       "{\"targets\":[\"a:80\"],\"connectTimeoutMs\":\"10s\"} | connectTimeoutMs",
+      "{\"targets\":[\"a:80\"],\"tls\":\"on\"} | tls",
+      "{\"targets\":[\"a:80\"],\"redirectHttps\":\"yes\"} | redirectHttps",
+      "{\"targets\":[\"a:80\"],\"owner\":7} | owner",
   })
   void rejectsInvalidSitesNamingTheField(String json, String field) {
     InvalidSiteException e = assertThrows(InvalidSiteException.class, () -> Site.fromJson(json));
