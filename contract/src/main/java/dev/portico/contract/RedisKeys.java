@@ -101,9 +101,6 @@ public final class RedisKeys {
   /** Sorted set of every DNS provider id. */
   public static final String DNS_PROVIDER_INDEX = "portico:dns-provider-index";
 
-  /** {@code portico:dns-domain:<domain>}: the id of the DNS provider serving that zone. */
-  public static final String DNS_DOMAIN_PREFIX = "portico:dns-domain:";
-
   /** A stream of every change made through the admin API (who, what, when, before/after). */
   public static final String AUDIT_STREAM = "portico:audit";
 
@@ -143,10 +140,6 @@ public final class RedisKeys {
 
   public static String dnsProvider(String id) {
     return DNS_PROVIDER_PREFIX + id;
-  }
-
-  public static String dnsDomain(String domain) {
-    return DNS_DOMAIN_PREFIX + domain;
   }
 
   public static String cert(String name) {

@@ -27,7 +27,22 @@ public record PorticoConfig(
     int routeCacheSize,
     int routeHitTtlMs,
     int routeMissTtlMs,
-    int lookupTimeoutMs) {
+    int lookupTimeoutMs,
+    int jwtTtlSeconds,
+    Secrets secrets) {
+
+  /**
+   * The secrets in the configuration, apart so that printing the configuration never prints
+   * them. PEM values may be given inline or as the path of a file.
+   */
+  public record Secrets(String adminPassword, String jwtSecret, String jwtPrivateKey, String jwtPublicKey,
+      String secretKey) {
+
+    @Override
+    public String toString() {
+      return "Secrets[not shown]";
+    }
+  }
 
   public static PorticoConfig fromEnvironment(Map<String, String> env) {
     return new PorticoConfig(
@@ -44,7 +59,11 @@ public record PorticoConfig(
         positive(env, "PORTICO_ROUTE_CACHE_SIZE", 100_000),
         positive(env, "PORTICO_ROUTE_HIT_TTL_MS", 30_000),
         positive(env, "PORTICO_ROUTE_MISS_TTL_MS", 10_000),
-        positive(env, "PORTICO_LOOKUP_TIMEOUT_MS", 2_000));
+        positive(env, "PORTICO_LOOKUP_TIMEOUT_MS", 2_000),
+        positive(env, "PORTICO_JWT_TTL_S", 3600),
+        new Secrets(blankToNull(env.get("PORTICO_ADMIN_PASSWORD")), blankToNull(env.get("PORTICO_JWT_SECRET")),
+            pem(env, "PORTICO_JWT_PRIVATE_KEY"), pem(env, "PORTICO_JWT_PUBLIC_KEY"),
+            blankToNull(env.get("PORTICO_SECRET_KEY"))));
   }
 
   /** Whether Portico starts its own Redis (no {@code PORTICO_REDIS_URL} given). */
@@ -68,7 +87,30 @@ public record PorticoConfig(
         .put("routeCacheSize", routeCacheSize)
         .put("routeHitTtlMs", routeHitTtlMs)
         .put("routeMissTtlMs", routeMissTtlMs)
-        .put("lookupTimeoutMs", lookupTimeoutMs);
+        .put("lookupTimeoutMs", lookupTimeoutMs)
+        .put("jwtTtlSeconds", jwtTtlSeconds)
+        .put("adminPassword", secrets.adminPassword())
+        .put("jwtSecret", secrets.jwtSecret())
+        .put("jwtPrivateKey", secrets.jwtPrivateKey())
+        .put("jwtPublicKey", secrets.jwtPublicKey())
+        .put("secretKey", secrets.secretKey());
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value;
+  }
+
+  /** A PEM value given inline, or read from the file the variable names. */
+  private static String pem(Map<String, String> env, String name) {
+    String value = blankToNull(env.get(name));
+    if (value == null || value.contains("-----BEGIN")) {
+      return value;
+    }
+    try {
+      return java.nio.file.Files.readString(Path.of(value.trim()));
+    } catch (java.io.IOException e) {
+      throw new ConfigException(name + " is neither PEM text nor a readable file: " + value.trim());
+    }
   }
 
   private static int port(Map<String, String> env, String name, int defaultValue) {

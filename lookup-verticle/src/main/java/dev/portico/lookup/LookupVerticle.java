@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -46,6 +47,7 @@ public final class LookupVerticle extends VerticleBase {
   private RedisAPI api;
   private SiteChangeSubscription subscription;
   private MessageConsumer<String> consumer;
+  private MessageConsumer<String> explainConsumer;
 
   private DomainTree<String> tree = new DomainTree<>();
   /** Pattern to site JSON: what the tree holds, kept to tell what a resynchronisation changed. */
@@ -70,6 +72,7 @@ public final class LookupVerticle extends VerticleBase {
         .compose(v -> resync())
         .onSuccess(v -> {
           consumer = vertx.eventBus().consumer(Addresses.LOOKUP, this::resolve);
+          explainConsumer = vertx.eventBus().consumer(Addresses.EXPLAIN, this::explain);
           LOG.info("Lookup ready with {} sites", tree.size());
         });
   }
@@ -77,7 +80,8 @@ public final class LookupVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(pollTimer);
-    Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
+    Future<Void> unregistered = consumer == null ? Future.succeededFuture()
+        : Future.join(consumer.unregister(), explainConsumer.unregister()).mapEmpty();
     return Future.join(unregistered, subscription.close(), redis.close());
   }
 
@@ -128,6 +132,15 @@ public final class LookupVerticle extends VerticleBase {
     if (!entry.pattern().equals(host)) {
       cacheRoute(host, entry.pattern());
     }
+  }
+
+  private void explain(Message<String> message) {
+    String host = HostName.canonical(message.body());
+    JsonArray patterns = new JsonArray();
+    if (host != null) {
+      tree.matchAll(host).forEach(entry -> patterns.add(entry.pattern()));
+    }
+    message.reply(new JsonObject().put("host", host).put("patterns", patterns));
   }
 
   /** Writes {@code host -> pattern} to the Redis route cache and indexes it under the pattern. */
