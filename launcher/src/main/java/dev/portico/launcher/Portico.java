@@ -57,6 +57,9 @@ public final class Portico implements AutoCloseable {
           await(vertx.deployVerticle(role.verticle(), options), "start the " + role.configName() + " role");
         }
       }
+      if (config.secrets().secretKey() == null) {
+        LOG.warn("PORTICO_SECRET_KEY is not set: private keys and DNS credentials are stored in Redis unencrypted");
+      }
       LOG.info("Portico serving roles {} (HTTP {}, admin {}, Redis {})", config.roles(), config.httpPort(),
           config.adminPort(), config.embeddedRedis() ? "embedded" : config.effectiveRedisUrl());
       return new Portico(config, vertx, embeddedRedis);
