@@ -272,6 +272,22 @@ class AdminApiTest {
   }
 
   @Test
+  void usersChangeTheirOwnPassword() {
+    assertEquals(201, api.post("/api/v1/users", admin, new JsonObject().put("username", "carol")
+        .put("password", "carol password 1").put("role", "user")).status());
+    String carol = api.login("carol", "carol password 1");
+    assertEquals(403, api.post("/api/v1/auth/password", carol, new JsonObject()
+        .put("currentPassword", "not my password").put("newPassword", "carol password 2")).status());
+    assertBadRequest(api.post("/api/v1/auth/password", carol, new JsonObject()
+        .put("currentPassword", "carol password 1").put("newPassword", "short")), "newPassword");
+    assertEquals(204, api.post("/api/v1/auth/password", carol, new JsonObject()
+        .put("currentPassword", "carol password 1").put("newPassword", "carol password 2")).status());
+    assertEquals(401, api.post("/api/v1/auth/login", null, new JsonObject().put("username", "carol")
+        .put("password", "carol password 1")).status());
+    assertNotNull(api.login("carol", "carol password 2"));
+  }
+
+  @Test
   void repeatedFailedLoginsAreRefusedFor429() {
     assertEquals(201, api.post("/api/v1/users", admin, new JsonObject().put("username", "bob")
         .put("password", "bob password 123").put("role", "user")).status());
