@@ -3,9 +3,7 @@ package dev.portico.lookup;
 import dev.portico.contract.DomainPattern;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The wildcard domain tree: patterns stored label by label from the right (the TLD at the root),
@@ -14,8 +12,8 @@ import java.util.Map;
  * literal label nearer the right beats one further left. {@code **} takes one or more labels,
  * fewest first.
  *
- * <p>A match walks one node per label and allocates one substring per label for the child
- * look-up. Not thread-safe: the lookup verticle owns its tree on its event loop.
+ * <p>A match walks one node per label and allocates nothing: literal children are found by the
+ * label's character range in the host name ({@link LabelTable}). Not thread-safe: the lookup verticle owns its tree on its event loop.
  */
 public final class DomainTree<V> {
 
@@ -24,7 +22,7 @@ public final class DomainTree<V> {
   }
 
   private static final class Node<V> {
-    Map<String, Node<V>> literals;
+    LabelTable<Node<V>> literals;
     Node<V> oneLabel;
     Node<V> anyLabels;
     Entry<V> entry;
@@ -61,9 +59,9 @@ public final class DomainTree<V> {
         return node.anyLabels != null ? node.anyLabels : (node.anyLabels = new Node<>());
       default:
         if (node.literals == null) {
-          node.literals = new HashMap<>(4);
+          node.literals = new LabelTable<>();
         }
-        return node.literals.computeIfAbsent(label, l -> new Node<>());
+        return node.literals.computeIfAbsent(label, Node::new);
     }
   }
 
@@ -140,7 +138,7 @@ public final class DomainTree<V> {
     int start = host.lastIndexOf('.', end - 1) + 1;
     Entry<V> found;
     if (node.literals != null) {
-      Node<V> literal = node.literals.get(host.substring(start, end));
+      Node<V> literal = node.literals.get(host, start, end);
       if (literal != null && (found = match(literal, host, start - 1, all)) != null) {
         return found;
       }
