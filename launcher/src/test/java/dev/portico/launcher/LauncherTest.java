@@ -1,6 +1,10 @@
 package dev.portico.launcher;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -81,14 +85,27 @@ class LauncherTest {
     }
   }
 
+  /**
+   * The newcomer's default: all roles, embedded Redis. The first start creates {@code admin} with
+   * a generated password logged once; sites and users survive a restart.
+   */
   @Test
-  void embeddedRedisKeepsSitesAcrossRestarts() throws Exception {
+  void embeddedRedisKeepsSitesAndUsersAcrossRestarts() throws Exception {
     Path dataDir = Files.createTempDirectory("portico-launcher");
     Map<String, String> env = env(dataDir);
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    root.addAppender(logs);
     int backend;
     try (Harness backends = new Harness()) {
       backend = backends.namedBackend("kept");
+      String password;
       try (Portico first = Portico.start(PorticoConfig.fromEnvironment(env))) {
+        List<String> created = logs.list.stream().map(ILoggingEvent::getFormattedMessage)
+            .filter(line -> line.startsWith("Created user 'admin' with generated password: ")).toList();
+        assertEquals(1, created.size(), "the generated password is logged once");
+        password = created.get(0).split(": ")[1].split(" ")[0];
         var redis = io.vertx.redis.client.RedisAPI.api(io.vertx.redis.client.Redis.createClient(first.vertx(),
             "redis://127.0.0.1:" + env.get("PORTICO_EMBEDDED_REDIS_PORT")));
         Harness.await(redis.set(List.of("portico:site:kept.example.com",
@@ -105,7 +122,14 @@ class LauncherTest {
             URI.create("http://127.0.0.1:" + env.get("PORTICO_ADMIN_PORT") + "/health/ready")).build(),
             HttpResponse.BodyHandlers.ofString());
         assertEquals(200, ready.statusCode());
+        assertEquals(200, new AdminClient(Integer.parseInt(env.get("PORTICO_ADMIN_PORT")))
+            .post("/api/v1/auth/login", null, new io.vertx.core.json.JsonObject().put("username", "admin")
+                .put("password", password)).status());
       }
+      assertEquals(1, logs.list.stream().filter(e -> e.getFormattedMessage().startsWith("Created user 'admin'")).count(),
+          "the second start finds the user");
+    } finally {
+      root.detachAppender(logs);
     }
   }
 
