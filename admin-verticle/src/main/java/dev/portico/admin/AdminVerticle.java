@@ -12,6 +12,7 @@ import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
@@ -61,6 +62,10 @@ public final class AdminVerticle extends VerticleBase {
         json(context, ar.succeeded() ? 200 : 503, new JsonObject().put("status", ar.succeeded() ? "up" : "down")
             .put("redis", ar.succeeded() ? "up" : "down"))));
     router.get("/api/v1/openapi.json").handler(context -> json(context, 200, bodies.document()));
+    String metricsRegistry = config().getString("metricsRegistry");
+    if (metricsRegistry != null) {
+      router.get("/metrics").handler(PrometheusScrapingHandler.create(metricsRegistry));
+    }
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     AuthApi auth = new AuthApi(records, bodies, users, authenticator, new LoginThrottle(records));
     auth.mountPublic(router);

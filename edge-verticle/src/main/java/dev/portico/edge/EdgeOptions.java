@@ -14,9 +14,11 @@ import io.vertx.core.json.JsonObject;
  * @param staleTtlMs       how long an expired route may still serve while Redis and the lookup
  *                         verticles cannot be reached
  * @param lookupTimeoutMs  how long to wait for a lookup verticle's answer
+ * @param metricsRegistry  name of the node's Micrometer registry ({@code null}: none)
+ * @param siteLabelLimit   most sites with series of their own in the metrics
  */
 public record EdgeOptions(String host, int httpPort, String redisUrl, int routeCacheSize, long hitTtlMs,
-    long missTtlMs, long staleTtlMs, long lookupTimeoutMs) {
+    long missTtlMs, long staleTtlMs, long lookupTimeoutMs, String metricsRegistry, int siteLabelLimit) {
 
   public static EdgeOptions fromJson(JsonObject config) {
     return new EdgeOptions(
@@ -27,6 +29,8 @@ public record EdgeOptions(String host, int httpPort, String redisUrl, int routeC
         config.getLong("routeHitTtlMs", 30_000L),
         config.getLong("routeMissTtlMs", 10_000L),
         config.getLong("routeStaleTtlMs", 3_600_000L),
-        config.getLong("lookupTimeoutMs", 2_000L));
+        config.getLong("lookupTimeoutMs", 2_000L),
+        config.getString("metricsRegistry"),
+        config.getInteger("metricsSiteLimit", 100));
   }
 }

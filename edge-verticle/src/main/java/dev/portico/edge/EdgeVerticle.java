@@ -2,6 +2,8 @@ package dev.portico.edge;
 
 import dev.portico.contract.Addresses;
 import dev.portico.contract.SiteChange;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClient;
@@ -12,8 +14,11 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
+import io.vertx.micrometer.backends.BackendRegistries;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.util.Optional;
 
 /**
  * Accepts HTTP on the edge port and proxies each request to its site's targets. Each instance
@@ -39,13 +44,17 @@ public final class EdgeVerticle extends VerticleBase {
     backends = vertx.createHttpClient(
         new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(60).setMaxHeaderSize(16 * 1024),
         new PoolOptions().setHttp1MaxSize(BACKEND_POOL_SIZE));
-    RouteResolver routes = new RouteResolver(vertx, redis, options);
+    // The node's registry, or a private one when the node runs without metrics.
+    MeterRegistry registry = Optional.ofNullable(options.metricsRegistry()).map(BackendRegistries::getNow)
+        .orElseGet(SimpleMeterRegistry::new);
+    EdgeMetrics metrics = new EdgeMetrics(registry, options.siteLabelLimit());
+    RouteResolver routes = new RouteResolver(vertx, redis, options, metrics);
     vertx.eventBus().<JsonObject>consumer(Addresses.SITE_CHANGED,
         message -> routes.invalidate(SiteChange.fromJson(message.body())));
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHandle100ContinueAutomatically(true)
         .setIdleTimeout(CLIENT_IDLE_TIMEOUT_S))
-        .requestHandler(new ReverseProxy(routes, backends));
+        .requestHandler(new ReverseProxy(routes, backends, metrics));
     return server.listen(options.httpPort(), options.host())
         .onSuccess(s -> LOG.debug("Edge listening on {}:{}", options.host(), s.actualPort()));
   }

@@ -37,18 +37,23 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
 
   private final RouteResolver routes;
   private final HttpClient backends;
+  private final EdgeMetrics metrics;
   private int nextTarget;
 
-  ReverseProxy(RouteResolver routes, HttpClient backends) {
+  ReverseProxy(RouteResolver routes, HttpClient backends, EdgeMetrics metrics) {
     this.routes = routes;
     this.backends = backends;
+    this.metrics = metrics;
   }
 
   @Override
   public void handle(HttpServerRequest request) {
     request.pause();
+    Exchange exchange = Exchange.begin(request, metrics);
+    request.response().putHeader(Exchange.REQUEST_ID, exchange.requestId());
     String authority = authority(request);
     String host = HostName.canonical(authority);
+    exchange.host(host);
     if (host == null) {
       LOG.info("400 for a request from {}: Host missing, repeated or malformed: {}", request.remoteAddress(),
           request.headers().getAll(HttpHeaders.HOST));
@@ -67,12 +72,12 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
     }
     Route route = routes.cached(host);
     if (route != null) {
-      proxy(request, authority, host, uri, route);
+      proxy(request, exchange, authority, host, uri, route);
       return;
     }
     routes.resolve(host).onComplete(ar -> {
       if (ar.succeeded()) {
-        proxy(request, authority, host, uri, ar.result());
+        proxy(request, exchange, authority, host, uri, ar.result());
       } else {
         reply(request, 503, "routing unavailable", "The site for this host cannot be looked up right now");
       }
@@ -115,7 +120,9 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
     return path.isEmpty() ? "/" : path.startsWith("?") ? "/" + path : path;
   }
 
-  private void proxy(HttpServerRequest request, String authority, String host, String uri, Route route) {
+  private void proxy(HttpServerRequest request, Exchange exchange, String authority, String host, String uri,
+      Route route) {
+    exchange.site(route.pattern());
     if (!route.isKnown()) {
       LOG.debug("404 for unknown host {}", host);
       reply(request, 404, "unknown site", "No site is configured for " + host);
@@ -138,18 +145,20 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
         .setHeaders(ProxyHeaders.toBackend(request, authority, upgrade))
         .setConnectTimeout(site.connectTimeoutMs())
         .setIdleTimeout(site.readTimeoutMs());
+    exchange.backendRequested(target);
     backends.request(options).onComplete(ar -> {
       if (ar.failed()) {
         failed(request, host, target, ar.cause());
       } else if (upgrade) {
-        tunnel(request, host, target, ar.result());
+        tunnel(request, exchange, host, target, ar.result());
       } else {
-        forward(request, host, target, ar.result());
+        forward(request, exchange, host, target, ar.result());
       }
     });
   }
 
-  private void forward(HttpServerRequest request, String host, Target target, HttpClientRequest backendRequest) {
+  private void forward(HttpServerRequest request, Exchange exchange, String host, Target target,
+      HttpClientRequest backendRequest) {
     backendRequest.exceptionHandler(e -> LOG.debug("Request to {} for {} failed: {}", target, host, e.getMessage()));
     Future<HttpClientResponse> sent;
     if (hasBody(request)) {
@@ -163,6 +172,7 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
         failed(request, host, target, ar.cause());
         return;
       }
+      exchange.backendResponded();
       HttpClientResponse backendResponse = ar.result();
       HttpServerResponse response = request.response();
       response.setStatusCode(backendResponse.statusCode());
@@ -170,7 +180,8 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
         response.setStatusMessage(backendResponse.statusMessage());
       }
       ProxyHeaders.toClient(backendResponse.headers(), response.headers());
-      relay(backendRequest, backendResponse, response);
+      response.headers().set(Exchange.REQUEST_ID, exchange.requestId());
+      relay(exchange, backendRequest, backendResponse, response);
     });
   }
 
@@ -178,22 +189,25 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
    * A WebSocket (or other) upgrade: forward the handshake; on 101, splice the two connections,
    * with back-pressure both ways; otherwise relay the refusal as an ordinary response.
    */
-  private void tunnel(HttpServerRequest request, String host, Target target, HttpClientRequest backendRequest) {
+  private void tunnel(HttpServerRequest request, Exchange exchange, String host, Target target,
+      HttpClientRequest backendRequest) {
     backendRequest.connect().onComplete(ar -> {
       if (ar.failed()) {
         failed(request, host, target, ar.cause());
         return;
       }
+      exchange.backendResponded();
       HttpClientResponse backendResponse = ar.result();
       HttpServerResponse response = request.response();
       response.setStatusCode(backendResponse.statusCode());
       if (backendResponse.statusCode() != 101) {
         ProxyHeaders.toClient(backendResponse.headers(), response.headers());
         request.resume();
-        relay(backendRequest, backendResponse, response);
+        relay(exchange, backendRequest, backendResponse, response);
         return;
       }
       response.headers().addAll(backendResponse.headers());
+      exchange.record(101);
       NetSocket backendSocket = backendResponse.netSocket();
       request.resume();
       request.toNetSocket().onComplete(client -> {
@@ -214,12 +228,15 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
    * connection cannot take more. (Vert.x's pipe does this too, but it keeps writing to a client
    * connection that closed, and fails; here a closed client stops the backend request at once.)
    */
-  private static void relay(HttpClientRequest backendRequest, HttpClientResponse backendResponse,
+  private static void relay(Exchange exchange, HttpClientRequest backendRequest, HttpClientResponse backendResponse,
       HttpServerResponse response) {
     if (!response.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
       response.setChunked(true);
     }
-    response.closeHandler(v -> backendRequest.reset());
+    response.closeHandler(v -> {
+      exchange.clientClosed();
+      backendRequest.reset();
+    });
     backendResponse.exceptionHandler(e -> {
       LOG.debug("Response from the backend cut off: {}", e.getMessage());
       response.reset();

@@ -33,17 +33,23 @@ final class RouteResolver {
   private final RouteCache cache;
   private final DeliveryOptions lookupDelivery;
   private final Map<String, Future<Route>> inFlight = new HashMap<>();
+  private final EdgeMetrics metrics;
 
-  RouteResolver(Vertx vertx, Redis redis, EdgeOptions options) {
+  RouteResolver(Vertx vertx, Redis redis, EdgeOptions options, EdgeMetrics metrics) {
     this.vertx = vertx;
     this.redis = redis;
+    this.metrics = metrics;
     this.cache = new RouteCache(options);
     this.lookupDelivery = new DeliveryOptions().setSendTimeout(options.lookupTimeoutMs());
   }
 
   /** The fresh cached route for {@code host}, or {@code null}: then call {@link #resolve}. */
   Route cached(String host) {
-    return cache.fresh(host);
+    Route route = cache.fresh(host);
+    if (route != null) {
+      metrics.resolved(EdgeMetrics.Tier.PROCESS);
+    }
+    return route;
   }
 
   /** Resolves {@code host} past the in-process cache and caches the result. */
@@ -55,16 +61,25 @@ final class RouteResolver {
     long generation = cache.generation();
     Future<Route> resolution = fromRedis(host)
         .recover(e -> {
+          metrics.redisError();
           LOG.debug("Redis could not resolve {}: {}", host, e.getMessage());
           return Future.succeededFuture(null);
         })
-        .compose(route -> route != null ? Future.succeededFuture(route) : fromLookup(host))
+        .compose(route -> {
+          if (route != null) {
+            metrics.resolved(EdgeMetrics.Tier.REDIS);
+            return Future.succeededFuture(route);
+          }
+          return fromLookup(host).onSuccess(r -> metrics.resolved(EdgeMetrics.Tier.LOOKUP));
+        })
         .recover(e -> {
           Route stale = cache.stale(host);
           if (stale == null) {
+            metrics.resolved(EdgeMetrics.Tier.FAILED);
             LOG.warn("Cannot resolve {}: Redis and the lookup verticles are unreachable ({})", host, e.getMessage());
             return Future.failedFuture(e);
           }
+          metrics.resolved(EdgeMetrics.Tier.STALE);
           LOG.warn("Serving the cached route of {} past its TTL: {}", host, e.getMessage());
           return Future.succeededFuture(stale);
         })
@@ -103,7 +118,9 @@ final class RouteResolver {
   }
 
   private Future<Route> fromLookup(String host) {
+    long start = System.nanoTime();
     return vertx.eventBus().<JsonObject>request(Addresses.LOOKUP, host, lookupDelivery)
+        .andThen(ar -> metrics.lookup(System.nanoTime() - start))
         .map(reply -> reply.body() == null ? Route.UNKNOWN : Route.of(RouteMatch.fromJson(reply.body())));
   }
 

@@ -3,7 +3,12 @@ package dev.portico.launcher;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
@@ -41,11 +46,17 @@ public final class Portico implements AutoCloseable {
         ? EmbeddedRedis.start(config.dataDir(), config.embeddedRedisPort()) : null;
     Vertx vertx = null;
     try {
-      VertxOptions vertxOptions = new VertxOptions().setPreferNativeTransport(true);
+      Logging.configure(config);
+      // A registry per node, under a name of its own: nodes started side by side in one JVM
+      // (as the tests do) do not share or stop each other's metrics.
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      VertxOptions vertxOptions = new VertxOptions().setPreferNativeTransport(true)
+          .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
+              .setRegistryName(config.metricsRegistry()));
+      VertxBuilder builder = Vertx.builder().with(vertxOptions).withMetrics(new MicrometerMetricsFactory(registry));
       vertx = config.cluster()
-          ? await(Vertx.builder().with(vertxOptions).withClusterManager(new HazelcastClusterManager()).buildClustered(),
-              "join the cluster")
-          : Vertx.builder().with(vertxOptions).build();
+          ? await(builder.withClusterManager(new HazelcastClusterManager()).buildClustered(), "join the cluster")
+          : builder.build();
       if (!vertx.isNativeTransportEnabled()) {
         LOG.info("Native transport unavailable ({}): using NIO", vertx.unavailableNativeTransportCause().getMessage());
       }

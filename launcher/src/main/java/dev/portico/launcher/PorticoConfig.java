@@ -29,7 +29,14 @@ public record PorticoConfig(
     int routeMissTtlMs,
     int lookupTimeoutMs,
     int jwtTtlSeconds,
+    int metricsSiteLimit,
+    AccessLog accessLog,
+    boolean jsonLogs,
+    String metricsRegistry,
     Secrets secrets) {
+
+  /** Where the access log goes. */
+  public enum AccessLog { STDOUT, FILE, OFF }
 
   /**
    * The secrets in the configuration, apart so that printing the configuration never prints
@@ -61,6 +68,10 @@ public record PorticoConfig(
         positive(env, "PORTICO_ROUTE_MISS_TTL_MS", 10_000),
         positive(env, "PORTICO_LOOKUP_TIMEOUT_MS", 2_000),
         positive(env, "PORTICO_JWT_TTL_S", 3600),
+        positive(env, "PORTICO_METRICS_SITE_LIMIT", 100),
+        accessLog(env.getOrDefault("PORTICO_ACCESS_LOG", "stdout")),
+        logFormat(env.getOrDefault("PORTICO_LOG_FORMAT", "text")),
+        "portico-" + java.util.UUID.randomUUID(),
         new Secrets(blankToNull(env.get("PORTICO_ADMIN_PASSWORD")), blankToNull(env.get("PORTICO_JWT_SECRET")),
             pem(env, "PORTICO_JWT_PRIVATE_KEY"), pem(env, "PORTICO_JWT_PUBLIC_KEY"),
             blankToNull(env.get("PORTICO_SECRET_KEY"))));
@@ -89,11 +100,30 @@ public record PorticoConfig(
         .put("routeMissTtlMs", routeMissTtlMs)
         .put("lookupTimeoutMs", lookupTimeoutMs)
         .put("jwtTtlSeconds", jwtTtlSeconds)
+        .put("metricsRegistry", metricsRegistry)
+        .put("metricsSiteLimit", metricsSiteLimit)
         .put("adminPassword", secrets.adminPassword())
         .put("jwtSecret", secrets.jwtSecret())
         .put("jwtPrivateKey", secrets.jwtPrivateKey())
         .put("jwtPublicKey", secrets.jwtPublicKey())
         .put("secretKey", secrets.secretKey());
+  }
+
+  private static AccessLog accessLog(String value) {
+    return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "stdout" -> AccessLog.STDOUT;
+      case "file" -> AccessLog.FILE;
+      case "off" -> AccessLog.OFF;
+      default -> throw new ConfigException("PORTICO_ACCESS_LOG='" + value + "' must be stdout, file or off");
+    };
+  }
+
+  private static boolean logFormat(String value) {
+    return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "text" -> false;
+      case "json" -> true;
+      default -> throw new ConfigException("PORTICO_LOG_FORMAT='" + value + "' must be text or json");
+    };
   }
 
   private static String blankToNull(String value) {

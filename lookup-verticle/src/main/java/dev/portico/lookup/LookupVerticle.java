@@ -6,6 +6,9 @@ import dev.portico.contract.HostName;
 import dev.portico.contract.RedisKeys;
 import dev.portico.contract.RouteMatch;
 import dev.portico.contract.SiteChange;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -18,6 +21,7 @@ import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import io.vertx.micrometer.backends.BackendRegistries;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +33,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -79,6 +84,11 @@ public final class LookupVerticle extends VerticleBase {
         .onSuccess(v -> {
           consumer = vertx.eventBus().consumer(Addresses.LOOKUP, this::resolve);
           explainConsumer = vertx.eventBus().consumer(Addresses.EXPLAIN, this::explain);
+          // The node's registry, or a private one when the node runs without metrics.
+          MeterRegistry registry = Optional.ofNullable(config().getString("metricsRegistry"))
+              .map(BackendRegistries::getNow).orElseGet(SimpleMeterRegistry::new);
+          Gauge.builder("portico.lookup.sites", this, lookup -> lookup.tree.size())
+              .description("Sites in this lookup verticle's domain tree").register(registry);
           LOG.info("Lookup ready with {} sites", tree.size());
         });
   }

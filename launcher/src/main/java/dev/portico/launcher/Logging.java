@@ -1,0 +1,103 @@
+package dev.portico.launcher;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.AsyncAppender;
+import ch.qos.logback.classic.encoder.JsonEncoder;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.encoder.Encoder;
+import ch.qos.logback.core.rolling.RollingFileAppender;
+import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
+import ch.qos.logback.core.util.FileSize;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sets up logging from the configuration, on top of {@code logback.xml}: the log format (text or
+ * JSON lines) and the access log — one JSON line per request on the {@code portico.access}
+ * logger — to stdout or to {@code access.log} under the data directory (rolled daily and at
+ * 100 MB, 14 days kept), always through an asynchronous appender so event loops never wait on
+ * output; when its queue is full, access lines are dropped rather than slowing traffic.
+ */
+final class Logging {
+
+  static final String ACCESS_LOGGER = "portico.access";
+  private static final String ACCESS_APPENDER = "portico-access";
+
+  private Logging() {
+  }
+
+  static void configure(PorticoConfig config) {
+    if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+      return;
+    }
+    Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+    if (config.jsonLogs()) {
+      root.iteratorForAppenders().forEachRemaining(appender -> {
+        if (appender instanceof ConsoleAppender<ILoggingEvent> console) {
+          console.stop();
+          console.setEncoder(jsonEncoder(context));
+          console.start();
+        }
+      });
+    }
+    Logger access = context.getLogger(ACCESS_LOGGER);
+    access.setAdditive(false);
+    if (access.getAppender(ACCESS_APPENDER) != null) {
+      return;  // another node in this JVM set it up already
+    }
+    if (config.accessLog() == PorticoConfig.AccessLog.OFF) {
+      access.setLevel(Level.OFF);
+      return;
+    }
+    OutputStreamAppender<ILoggingEvent> output = config.accessLog() == PorticoConfig.AccessLog.FILE
+        ? file(context, config.dataDir().resolve("access.log").toString()) : new ConsoleAppender<>();
+    output.setContext(context);
+    output.setName(ACCESS_APPENDER + "-output");
+    output.setEncoder(messageOnly(context));
+    output.start();
+    AsyncAppender async = new AsyncAppender();
+    async.setContext(context);
+    async.setName(ACCESS_APPENDER);
+    async.setQueueSize(8192);
+    async.setDiscardingThreshold(0);
+    async.setNeverBlock(true);
+    async.addAppender(output);
+    async.start();
+    access.setLevel(Level.INFO);
+    access.addAppender(async);
+  }
+
+  private static RollingFileAppender<ILoggingEvent> file(LoggerContext context, String path) {
+    RollingFileAppender<ILoggingEvent> file = new RollingFileAppender<>();
+    file.setContext(context);
+    file.setFile(path);
+    SizeAndTimeBasedRollingPolicy<ILoggingEvent> policy = new SizeAndTimeBasedRollingPolicy<>();
+    policy.setContext(context);
+    policy.setParent(file);
+    policy.setFileNamePattern(path + ".%d{yyyy-MM-dd}.%i.gz");
+    policy.setMaxFileSize(FileSize.valueOf("100MB"));
+    policy.setMaxHistory(14);
+    policy.start();
+    file.setRollingPolicy(policy);
+    return file;
+  }
+
+  private static Encoder<ILoggingEvent> messageOnly(LoggerContext context) {
+    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+    encoder.setContext(context);
+    encoder.setPattern("%msg%n");
+    encoder.start();
+    return encoder;
+  }
+
+  private static Encoder<ILoggingEvent> jsonEncoder(LoggerContext context) {
+    JsonEncoder encoder = new JsonEncoder();
+    encoder.setContext(context);
+    encoder.start();
+    return encoder;
+  }
+}
