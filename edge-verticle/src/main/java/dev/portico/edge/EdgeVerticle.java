@@ -54,7 +54,7 @@ public final class EdgeVerticle extends VerticleBase {
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHandle100ContinueAutomatically(true)
         .setIdleTimeout(CLIENT_IDLE_TIMEOUT_S))
-        .requestHandler(new ReverseProxy(routes, backends, metrics));
+        .requestHandler(new ReverseProxy(routes, backends, metrics, new AccessLog(context)));
     return server.listen(options.httpPort(), options.host())
         .onSuccess(s -> LOG.debug("Edge listening on {}:{}", options.host(), s.actualPort()));
   }

@@ -3,32 +3,24 @@ package dev.portico.edge;
 import dev.portico.contract.Target;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonObject;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One request through the edge, from its first byte to its last: what the access log and the
  * metrics need (request id, site, backend, timings), recorded once when the response ends or the
  * client goes away.
- *
- * <p>The access log is one JSON object per line on the {@code portico.access} logger, which the
- * launcher routes to stdout or a file through an asynchronous appender: the event loop only
- * formats the line.
  */
 final class Exchange {
 
   static final String REQUEST_ID = "X-Request-Id";
   /** Status logged for a client that went away before its response ended (nginx's 499). */
   static final int CLIENT_CLOSED = 499;
-  private static final Logger ACCESS = LoggerFactory.getLogger("portico.access");
   private static final int MAX_REQUEST_ID = 128;
 
   private final HttpServerRequest request;
   private final EdgeMetrics metrics;
+  private final AccessLog accessLog;
   private final long startNanos = System.nanoTime();
   private final String requestId;
   private String host;
@@ -38,20 +30,21 @@ final class Exchange {
   private long backendNanos = -1;
   private boolean recorded;
 
-  private Exchange(HttpServerRequest request, EdgeMetrics metrics, String requestId) {
+  private Exchange(HttpServerRequest request, EdgeMetrics metrics, AccessLog accessLog, String requestId) {
     this.request = request;
     this.metrics = metrics;
+    this.accessLog = accessLog;
     this.requestId = requestId;
   }
 
   /** Starts observing {@code request}: its id is passed on to the backend and back to the client. */
-  static Exchange begin(HttpServerRequest request, EdgeMetrics metrics) {
+  static Exchange begin(HttpServerRequest request, EdgeMetrics metrics, AccessLog accessLog) {
     String id = request.getHeader(REQUEST_ID);
     if (!isValidRequestId(id)) {
       id = newRequestId();
       request.headers().set(REQUEST_ID, id);
     }
-    Exchange exchange = new Exchange(request, metrics, id);
+    Exchange exchange = new Exchange(request, metrics, accessLog, id);
     HttpServerResponse response = request.response();
     response.endHandler(v -> exchange.record(response.getStatusCode()));
     return exchange;
@@ -95,29 +88,10 @@ final class Exchange {
     if (backendNanos >= 0) {
       metrics.backend(label, backendNanos);
     }
-    if (ACCESS.isInfoEnabled()) {
-      ACCESS.info(line(status, nanos));
+    if (accessLog.enabled()) {
+      accessLog.log(request, requestId, host, site, status, nanos, target == null ? null : target.toString(),
+          backendNanos);
     }
-  }
-
-  private String line(int status, long nanos) {
-    String path = request.path();
-    return new JsonObject()
-        .put("time", Instant.now().toString())
-        .put("requestId", requestId)
-        .put("client", request.remoteAddress() == null ? null : request.remoteAddress().hostAddress())
-        .put("method", request.method().name())
-        .put("host", host)
-        .put("path", path)
-        .put("protocol", request.version() == null ? null : request.version().alpnName())
-        .put("site", site)
-        .put("status", status)
-        .put("bytesIn", request.bytesRead())
-        .put("bytesOut", request.response().bytesWritten())
-        .put("durationMs", nanos / 1e6)
-        .put("upstream", target == null ? null : target.toString())
-        .put("upstreamMs", backendNanos < 0 ? null : backendNanos / 1e6)
-        .encode();
   }
 
   /** Client-given ids are passed through when they are short and plainly printable. */

@@ -38,18 +38,20 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
   private final RouteResolver routes;
   private final HttpClient backends;
   private final EdgeMetrics metrics;
+  private final AccessLog accessLog;
   private int nextTarget;
 
-  ReverseProxy(RouteResolver routes, HttpClient backends, EdgeMetrics metrics) {
+  ReverseProxy(RouteResolver routes, HttpClient backends, EdgeMetrics metrics, AccessLog accessLog) {
     this.routes = routes;
     this.backends = backends;
     this.metrics = metrics;
+    this.accessLog = accessLog;
   }
 
   @Override
   public void handle(HttpServerRequest request) {
     request.pause();
-    Exchange exchange = Exchange.begin(request, metrics);
+    Exchange exchange = Exchange.begin(request, metrics, accessLog);
     request.response().putHeader(Exchange.REQUEST_ID, exchange.requestId());
     String authority = authority(request);
     String host = HostName.canonical(authority);

@@ -126,7 +126,7 @@ class ObservabilityTest {
   }
 
   private List<JsonObject> lines() {
-    return List.copyOf(access.list).stream().map(e -> new JsonObject(e.getFormattedMessage())).toList();
+    return List.copyOf(access.list).stream().flatMap(e -> e.getFormattedMessage().lines()).map(JsonObject::new).toList();
   }
 
   private String scrape() {
