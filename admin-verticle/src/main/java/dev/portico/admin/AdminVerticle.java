@@ -1,5 +1,6 @@
 package dev.portico.admin;
 
+import dev.portico.contract.PasswordHash;
 import dev.portico.contract.RedisKeys;
 import dev.portico.contract.SecretBox;
 import io.vertx.core.Future;
@@ -76,7 +77,7 @@ public final class AdminVerticle extends VerticleBase {
         })
         .onFailure(context::fail));
     auth.mount(router);
-    new SitesApi(records, bodies).mount(router);
+    new SitesApi(vertx, records, bodies).mount(router);
     new ResolveApi(vertx, records).mount(router);
     new UsersApi(records, bodies, users).mount(router);
     new DnsProvidersApi(records, bodies, box).mount(router);
@@ -137,7 +138,7 @@ public final class AdminVerticle extends VerticleBase {
         return Future.succeededFuture();
       }
       boolean generated = options.adminPassword() == null || options.adminPassword().isBlank();
-      String password = generated ? Passwords.generate() : options.adminPassword();
+      String password = generated ? PasswordHash.generate() : options.adminPassword();
       return users.create("portico", "admin", password, Principal.Role.ADMIN)
           .onSuccess(user -> {
             if (generated) {

@@ -48,13 +48,21 @@ final class AuditApi {
         });
   }
 
+  /** A before/after record: JSON as written, or the raw text of a record that was not JSON. */
+  private static Object json(String value) {
+    try {
+      return new JsonObject(value);
+    } catch (RuntimeException notJson) {
+      return value;
+    }
+  }
+
   private static JsonObject entry(String id, Response fields) {
     JsonObject entry = new JsonObject().put("id", id).put("at", Long.parseLong(id.substring(0, id.indexOf('-'))));
     for (int i = 0; i + 1 < fields.size(); i += 2) {
       String field = fields.get(i).toString();
       String value = fields.get(i + 1).toString();
-      entry.put(field, (field.equals("before") || field.equals("after")) && !value.isEmpty()
-          ? new JsonObject(value) : value.isEmpty() ? null : value);
+      entry.put(field, value.isEmpty() ? null : (field.equals("before") || field.equals("after")) ? json(value) : value);
     }
     return entry;
   }

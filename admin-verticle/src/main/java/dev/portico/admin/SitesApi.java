@@ -3,9 +3,11 @@ package dev.portico.admin;
 import dev.portico.admin.Api.Reply;
 import dev.portico.contract.DomainPattern;
 import dev.portico.contract.InvalidSiteException;
+import dev.portico.contract.PasswordHash;
 import dev.portico.contract.RedisKeys;
 import dev.portico.contract.Site;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -23,10 +25,15 @@ import java.util.Locale;
  */
 final class SitesApi {
 
+  /** What a read shows instead of a basic-auth password hash. */
+  static final String HIDDEN = "(hidden)";
+
+  private final Vertx vertx;
   private final Records records;
   private final RequestBodies bodies;
 
-  SitesApi(Records records, RequestBodies bodies) {
+  SitesApi(Vertx vertx, Records records, RequestBodies bodies) {
+    this.vertx = vertx;
     this.records = records;
     this.bodies = bodies;
   }
@@ -76,25 +83,63 @@ final class SitesApi {
       }
       owner = principal.username();
     }
-    Site site;
-    try {
-      site = Site.fromJson(body.copy().put("owner", owner));
-    } catch (InvalidSiteException e) {
-      throw ApiError.badRequest(e.field(), e.getMessage());
-    }
-    String json = site.toJson().encode();
-    Future<Void> ownerExists = site.owner() == null ? Future.succeededFuture()
-        : records.get(RedisKeys.user(site.owner())).compose(user -> user != null ? Future.succeededFuture()
-            : Future.failedFuture(ApiError.badRequest("owner", "no user " + site.owner())));
-    return ownerExists.compose(v -> visible(principal, pattern)).compose(current -> {
-      String previousOwner = current == null ? null : new JsonObject(current).getString("owner");
-      if (current == null) {
-        return records.get(RedisKeys.site(pattern)).compose(hidden -> hidden == null
-            ? store(principal, pattern, null, null, json, site.owner())
-            : Future.failedFuture(ApiError.forbidden("site " + pattern + " belongs to another user")));
+    JsonObject requested = body.copy().put("owner", owner);
+    Future<Void> ownerExists = owner == null ? Future.succeededFuture()
+        : records.get(RedisKeys.user(owner)).compose(user -> user != null ? Future.succeededFuture()
+            : Future.failedFuture(ApiError.badRequest("owner", "no user " + requested.getString("owner"))));
+    return ownerExists.compose(v -> records.get(RedisKeys.site(pattern))).compose(current -> {
+      String previousOwner = current == null ? null : ownerOf(current);
+      if (current != null && !principal.isAdmin() && !principal.username().equals(previousOwner)) {
+        return Future.failedFuture(ApiError.forbidden("site " + pattern + " belongs to another user"));
       }
-      return store(principal, pattern, current, previousOwner, json, site.owner());
-    }).compose(created -> created ? Reply.created(entry(pattern, json)) : Reply.ok(entry(pattern, json)));
+      return hashBasicAuthPasswords(requested, current).compose(withHashes -> {
+        Site site;
+        try {
+          site = Site.fromJson(withHashes);
+        } catch (InvalidSiteException e) {
+          return Future.failedFuture(ApiError.badRequest(e.field(), e.getMessage()));
+        }
+        String json = site.toJson().encode();
+        return store(principal, pattern, current, previousOwner, json, site.owner())
+            .compose(created -> created ? Reply.created(entry(pattern, json)) : Reply.ok(entry(pattern, json)));
+      });
+    });
+  }
+
+  /**
+   * Basic-auth users come as {@code {"password": "..."}} (hashed here, on a worker), as
+   * {@link #HIDDEN} (keep the stored hash: what a read shows), or as a PBKDF2 hash.
+   */
+  private Future<JsonObject> hashBasicAuthPasswords(JsonObject site, String current) {
+    JsonObject users = site.getJsonObject("basicAuth") == null ? null
+        : site.getJsonObject("basicAuth").getJsonObject("users");
+    if (users == null) {
+      return Future.succeededFuture(site);
+    }
+    JsonObject stored = current == null ? null : currentBasicAuthUsers(current);
+    List<Future<?>> hashing = new ArrayList<>();
+    for (String user : List.copyOf(users.fieldNames())) {
+      Object value = users.getValue(user);
+      if (HIDDEN.equals(value)) {
+        if (stored == null || stored.getString(user) == null) {
+          return Future.failedFuture(ApiError.badRequest("basicAuth.users", "no stored password for " + user));
+        }
+        users.put(user, stored.getString(user));
+      } else if (value instanceof JsonObject password) {
+        hashing.add(vertx.executeBlocking(() -> PasswordHash.hash(password.getString("password")), false)
+            .onSuccess(hash -> users.put(user, hash)));
+      }
+    }
+    return Future.all(hashing).map(site);
+  }
+
+  private static JsonObject currentBasicAuthUsers(String current) {
+    try {
+      JsonObject auth = new JsonObject(current).getJsonObject("basicAuth");
+      return auth == null ? null : auth.getJsonObject("users");
+    } catch (RuntimeException invalid) {
+      return null;
+    }
   }
 
   private Future<Boolean> store(Principal principal, String pattern, String current, String previousOwner,
@@ -110,7 +155,7 @@ final class SitesApi {
     return records.write(new Records.Write(RedisKeys.site(pattern), current, json, indexes,
             RedisKeys.SITE_CHANGES_CHANNEL, pattern,
             new Records.Audit(principal.username(), current == null ? "site.create" : "site.update",
-                "site:" + pattern, current == null ? "" : current, json)))
+                "site:" + pattern, current == null ? "" : maskedText(current), maskedText(json))))
         .map(current == null);
   }
 
@@ -130,7 +175,7 @@ final class SitesApi {
       }
       return records.write(new Records.Write(RedisKeys.site(pattern), current, null, indexes,
           RedisKeys.SITE_CHANGES_CHANNEL, pattern,
-          new Records.Audit(principal.username(), "site.delete", "site:" + pattern, current, "")));
+          new Records.Audit(principal.username(), "site.delete", "site:" + pattern, maskedText(current), "")));
     }).compose(v -> Reply.noContent());
   }
 
@@ -158,13 +203,28 @@ final class SitesApi {
   }
 
   private static JsonObject entry(String pattern, String stored) {
-    Object site;
+    return new JsonObject().put("pattern", pattern).put("site", masked(stored));
+  }
+
+  private static String maskedText(String stored) {
+    Object masked = masked(stored);
+    return masked instanceof JsonObject site ? site.encode() : stored;
+  }
+
+  /** A site as the API shows it: basic-auth password hashes replaced by {@link #HIDDEN}. */
+  private static Object masked(String stored) {
+    JsonObject site;
     try {
       site = new JsonObject(stored);
     } catch (RuntimeException invalid) {
-      site = stored;
+      return stored;
     }
-    return new JsonObject().put("pattern", pattern).put("site", site);
+    JsonObject users = currentBasicAuthUsers(stored);
+    if (users != null) {
+      users.fieldNames().forEach(user -> users.put(user, HIDDEN));
+      site.getJsonObject("basicAuth").put("users", users);
+    }
+    return site;
   }
 
   private static String lower(String value) {

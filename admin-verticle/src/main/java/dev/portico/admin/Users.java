@@ -1,5 +1,6 @@
 package dev.portico.admin;
 
+import dev.portico.contract.PasswordHash;
 import dev.portico.contract.RedisKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -31,7 +32,7 @@ final class Users {
   }
 
   Future<String> hash(String password) {
-    return vertx.executeBlocking(() -> Passwords.hash(password), false);
+    return vertx.executeBlocking(() -> PasswordHash.hash(password), false);
   }
 
   /**
@@ -42,12 +43,12 @@ final class Users {
     return vertx.executeBlocking(() -> {
       if (user == null) {
         if (unknownUserHash == null) {
-          unknownUserHash = Passwords.hash(Passwords.generate());
+          unknownUserHash = PasswordHash.hash(PasswordHash.generate());
         }
-        Passwords.matches(password, unknownUserHash);
+        PasswordHash.matches(password, unknownUserHash);
         return false;
       }
-      return Passwords.matches(password, user.getString("passwordHash"));
+      return PasswordHash.matches(password, user.getString("passwordHash"));
     }, false);
   }
 

@@ -104,6 +104,12 @@ public final class RedisKeys {
   /** A stream of every change made through the admin API (who, what, when, before/after). */
   public static final String AUDIT_STREAM = "portico:audit";
 
+  /**
+   * {@code portico:ratelimit:<pattern>:<key>:<window>}: requests counted in one fixed window of a
+   * site's rate limit, for one client address or header value; expires with the window.
+   */
+  public static final String RATE_LIMIT_PREFIX = "portico:ratelimit:";
+
   /** How long a cached route lives in Redis when nothing invalidates it first. */
   public static final int ROUTE_TTL_SECONDS = 3600;
 

@@ -21,11 +21,17 @@ import java.util.Set;
  * {@code owner}: the user the site belongs to, for the admin API's {@code user} role.
  */
 public record Site(List<Target> targets, int connectTimeoutMs, int readTimeoutMs, TlsMode tls,
-    boolean redirectHttps, String owner) {
+    boolean redirectHttps, String owner, SitePolicies policies) {
 
-  /** Every field a site may have: the admin API refuses any other. */
-  public static final Set<String> FIELDS =
-      Set.of("targets", "connectTimeoutMs", "readTimeoutMs", "tls", "redirectHttps", "owner");
+  /** Every field a site may have ({@link SitePolicies#FIELDS} among them): the admin API refuses any other. */
+  public static final Set<String> FIELDS = fields();
+
+  private static Set<String> fields() {
+    Set<String> fields = new java.util.HashSet<>(
+        Set.of("targets", "connectTimeoutMs", "readTimeoutMs", "tls", "redirectHttps", "owner"));
+    fields.addAll(SitePolicies.FIELDS);
+    return Set.copyOf(fields);
+  }
 
   /** How a site gets its certificate. */
   public enum TlsMode {
@@ -90,7 +96,8 @@ public record Site(List<Target> targets, int connectTimeoutMs, int readTimeoutMs
         timeout(json, "readTimeoutMs", DEFAULT_READ_TIMEOUT_MS),
         tls,
         redirect == null ? tls != TlsMode.OFF : (Boolean) redirect,
-        (String) owner);
+        (String) owner,
+        SitePolicies.fromJson(json));
   }
 
   private static TlsMode tlsMode(JsonObject json) {
@@ -130,6 +137,7 @@ public record Site(List<Target> targets, int connectTimeoutMs, int readTimeoutMs
     if (owner != null) {
       json.put("owner", owner);
     }
+    policies.toJson(json);
     return json;
   }
 }

@@ -7,9 +7,10 @@ import io.vertx.core.http.HttpServerResponse;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * One request through the edge, from its first byte to its last: what the access log and the
- * metrics need (request id, site, backend, timings), recorded once when the response ends or the
- * client goes away.
+ * One request through the edge, from its first byte to its last: what it asked for (host,
+ * authority, request target), the route it got, the targets tried, and what the access log and
+ * the metrics need (request id, timings), recorded once when the response ends or the client
+ * goes away.
  */
 final class Exchange {
 
@@ -23,11 +24,15 @@ final class Exchange {
   private final AccessLog accessLog;
   private final long startNanos = System.nanoTime();
   private final String requestId;
+  private String authority;
   private String host;
-  private String site;
+  private String uri;
+  private Route route;
   private Target target;
+  private int attempts;
   private long backendStartNanos;
   private long backendNanos = -1;
+  private Runnable onRecord;
   private boolean recorded;
 
   private Exchange(HttpServerRequest request, EdgeMetrics metrics, AccessLog accessLog, String requestId) {
@@ -46,29 +51,64 @@ final class Exchange {
     }
     Exchange exchange = new Exchange(request, metrics, accessLog, id);
     HttpServerResponse response = request.response();
+    response.putHeader(REQUEST_ID, id);
     response.endHandler(v -> exchange.record(response.getStatusCode()));
     return exchange;
   }
 
-  void host(String host) {
+  HttpServerRequest request() {
+    return request;
+  }
+
+  String requestId() {
+    return requestId;
+  }
+
+  /** What the client asked for: its authority as sent, the canonical host, the request target. */
+  void asked(String authority, String host, String uri) {
+    this.authority = authority;
     this.host = host;
+    this.uri = uri;
   }
 
-  void site(String pattern) {
-    this.site = pattern;
+  String authority() {
+    return authority;
   }
 
-  void backendRequested(Target target) {
+  String host() {
+    return host;
+  }
+
+  String uri() {
+    return uri;
+  }
+
+  void route(Route route) {
+    this.route = route;
+  }
+
+  Route route() {
+    return route;
+  }
+
+  /** A backend request to {@code target} starts; returns how many were made before it. */
+  int backendRequested(Target target) {
     this.target = target;
     this.backendStartNanos = System.nanoTime();
+    return attempts++;
+  }
+
+  Target target() {
+    return target;
   }
 
   void backendResponded() {
     backendNanos = System.nanoTime() - backendStartNanos;
   }
 
-  String requestId() {
-    return requestId;
+  /** Runs {@code action} once the exchange is over (response ended or client gone). */
+  void onRecord(Runnable action) {
+    this.onRecord = action;
   }
 
   /** The client went away before the response ended. */
@@ -82,7 +122,11 @@ final class Exchange {
       return;
     }
     recorded = true;
+    if (onRecord != null) {
+      onRecord.run();
+    }
     long nanos = System.nanoTime() - startNanos;
+    String site = route == null ? null : route.pattern();
     String label = metrics.siteLabel(site);
     metrics.request(label, status, nanos);
     if (backendNanos >= 0) {

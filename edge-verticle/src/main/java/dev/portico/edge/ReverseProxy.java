@@ -2,11 +2,15 @@ package dev.portico.edge;
 
 import dev.portico.contract.HostName;
 import dev.portico.contract.Site;
+import dev.portico.contract.SitePolicies;
+import dev.portico.edge.ResponseCompression.Compressor;
+import dev.portico.edge.ResponseCompression.Encoding;
 import dev.portico.contract.Target;
 import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -22,7 +26,9 @@ import io.vertx.core.net.NetSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -34,28 +40,29 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
 
   private static final Logger LOG = LoggerFactory.getLogger(ReverseProxy.class);
   private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
+  private static final CharSequence STRICT_TRANSPORT_SECURITY = HttpHeaders.createOptimized("Strict-Transport-Security");
 
   private final RouteResolver routes;
   private final HttpClient backends;
   private final EdgeMetrics metrics;
   private final AccessLog accessLog;
-  private int nextTarget;
+  private final SiteGate gate;
+  private final TargetBalancer balancer = new TargetBalancer();
 
-  ReverseProxy(RouteResolver routes, HttpClient backends, EdgeMetrics metrics, AccessLog accessLog) {
+  ReverseProxy(RouteResolver routes, HttpClient backends, EdgeMetrics metrics, AccessLog accessLog, SiteGate gate) {
     this.routes = routes;
     this.backends = backends;
     this.metrics = metrics;
     this.accessLog = accessLog;
+    this.gate = gate;
   }
 
   @Override
   public void handle(HttpServerRequest request) {
     request.pause();
     Exchange exchange = Exchange.begin(request, metrics, accessLog);
-    request.response().putHeader(Exchange.REQUEST_ID, exchange.requestId());
     String authority = authority(request);
     String host = HostName.canonical(authority);
-    exchange.host(host);
     if (host == null) {
       LOG.info("400 for a request from {}: Host missing, repeated or malformed: {}", request.remoteAddress(),
           request.headers().getAll(HttpHeaders.HOST));
@@ -72,14 +79,15 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
       reply(request, 405, "method not allowed", "CONNECT is not supported: this is a reverse proxy");
       return;
     }
+    exchange.asked(authority, host, uri);
     Route route = routes.cached(host);
     if (route != null) {
-      proxy(request, exchange, authority, host, uri, route);
+      proxy(exchange, route);
       return;
     }
     routes.resolve(host).onComplete(ar -> {
       if (ar.succeeded()) {
-        proxy(request, exchange, authority, host, uri, ar.result());
+        proxy(exchange, ar.result());
       } else {
         reply(request, 503, "routing unavailable", "The site for this host cannot be looked up right now");
       }
@@ -122,46 +130,87 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
     return path.isEmpty() ? "/" : path.startsWith("?") ? "/" + path : path;
   }
 
-  private void proxy(HttpServerRequest request, Exchange exchange, String authority, String host, String uri,
-      Route route) {
-    exchange.site(route.pattern());
+  private void proxy(Exchange exchange, Route route) {
+    HttpServerRequest request = exchange.request();
+    exchange.route(route);
     if (!route.isKnown()) {
-      LOG.debug("404 for unknown host {}", host);
-      reply(request, 404, "unknown site", "No site is configured for " + host);
+      LOG.debug("404 for unknown host {}", exchange.host());
+      reply(request, 404, "unknown site", "No site is configured for " + exchange.host());
       return;
     }
     Site site = route.site();
     if (site == null) {
-      LOG.warn("502 for {}: site {} is invalid: {}", host, route.pattern(), route.problem());
+      LOG.warn("502 for {}: site {} is invalid: {}", exchange.host(), route.pattern(), route.problem());
       reply(request, 502, "site misconfigured", "The site for this host has an invalid configuration");
       return;
     }
-    List<Target> targets = site.targets();
-    Target target = targets.get(targets.size() == 1 ? 0 : Math.floorMod(nextTarget++, targets.size()));
-    boolean upgrade = request.canUpgradeToWebSocket();
-    RequestOptions options = new RequestOptions()
-        .setMethod(request.method())
-        .setHost(target.host())
-        .setPort(target.port())
-        .setURI(uri)
-        .setHeaders(ProxyHeaders.toBackend(request, authority, upgrade))
-        .setConnectTimeout(site.connectTimeoutMs())
-        .setIdleTimeout(site.readTimeoutMs());
-    exchange.backendRequested(target);
-    backends.request(options).onComplete(ar -> {
-      if (ar.failed()) {
-        failed(request, host, target, ar.cause());
-      } else if (upgrade) {
-        tunnel(request, exchange, host, target, ar.result());
+    SitePolicies policies = site.policies();
+    if (!SiteGate.checks(policies)) {
+      send(exchange, site, Set.of());
+      return;
+    }
+    gate.admit(request, route.pattern(), policies).onComplete(ar -> {
+      if (ar.succeeded()) {
+        send(exchange, site, Set.of());
+      } else if (ar.cause() instanceof Rejection rejection) {
+        LOG.debug("{} for {}: {}", rejection.status(), exchange.host(), rejection.getMessage());
+        if (rejection.headerName() != null) {
+          request.response().putHeader(rejection.headerName(), rejection.headerValue());
+        }
+        reply(request, rejection.status(), rejection.error(), rejection.getMessage());
       } else {
-        forward(request, exchange, host, target, ar.result());
+        LOG.warn("500 for {}: the site's checks failed: {}", exchange.host(), ar.cause().toString());
+        reply(request, 500, "internal error", "The site's access checks failed");
       }
     });
   }
 
-  private void forward(HttpServerRequest request, Exchange exchange, String host, Target target,
-      HttpClientRequest backendRequest) {
-    backendRequest.exceptionHandler(e -> LOG.debug("Request to {} for {} failed: {}", target, host, e.getMessage()));
+  /** Sends the request to a target not in {@code tried}; on a connection failure retries if allowed. */
+  private void send(Exchange exchange, Site site, Set<Target> tried) {
+    HttpServerRequest request = exchange.request();
+    SitePolicies policies = site.policies();
+    Target target = balancer.choose(site.targets(), policies.loadBalancing(), tried);
+    boolean upgrade = request.canUpgradeToWebSocket();
+    MultiMap headers = ProxyHeaders.toBackend(request, exchange.authority(), upgrade);
+    apply(policies.requestHeaders(), headers);
+    RequestOptions options = new RequestOptions()
+        .setMethod(request.method())
+        .setHost(target.host())
+        .setPort(target.port())
+        .setURI(exchange.uri())
+        .setHeaders(headers)
+        .setConnectTimeout(site.connectTimeoutMs())
+        .setIdleTimeout(site.readTimeoutMs());
+    int attempt = exchange.backendRequested(target);
+    if (policies.loadBalancing() == SitePolicies.LoadBalancing.LEAST_PENDING) {
+      balancer.started(target);
+      exchange.onRecord(() -> balancer.finished(target));
+    }
+    backends.request(options).onComplete(ar -> {
+      if (ar.failed()) {
+        balancer.failed(target);
+        if (attempt < policies.retries() && site.targets().size() > tried.size() + 1 && isIdempotent(request.method())) {
+          LOG.info("Retrying {} {}{} elsewhere: backend {} failed: {}", request.method(), exchange.host(),
+              request.uri(), target, ar.cause().getMessage());
+          Set<Target> now = new HashSet<>(tried);
+          now.add(target);
+          send(exchange, site, now);
+        } else {
+          failed(request, exchange.host(), target, ar.cause());
+        }
+      } else if (upgrade) {
+        tunnel(exchange, ar.result());
+      } else {
+        forward(exchange, policies, ar.result());
+      }
+    });
+  }
+
+  private void forward(Exchange exchange, SitePolicies policies, HttpClientRequest backendRequest) {
+    HttpServerRequest request = exchange.request();
+    Target target = exchange.target();
+    backendRequest.exceptionHandler(e -> LOG.debug("Request to {} for {} failed: {}", target, exchange.host(),
+        e.getMessage()));
     Future<HttpClientResponse> sent;
     if (hasBody(request)) {
       sent = backendRequest.send(request);
@@ -171,19 +220,40 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
     }
     sent.onComplete(ar -> {
       if (ar.failed()) {
-        failed(request, host, target, ar.cause());
+        failed(request, exchange.host(), target, ar.cause());
         return;
       }
       exchange.backendResponded();
       HttpClientResponse backendResponse = ar.result();
       HttpServerResponse response = request.response();
-      response.setStatusCode(backendResponse.statusCode());
+      int status = backendResponse.statusCode();
+      response.setStatusCode(status);
       if (request.version() != HttpVersion.HTTP_2) {
         response.setStatusMessage(backendResponse.statusMessage());
       }
-      ProxyHeaders.toClient(backendResponse.headers(), response.headers());
-      response.headers().set(Exchange.REQUEST_ID, exchange.requestId());
-      relay(exchange, backendRequest, backendResponse, response);
+      MultiMap headers = response.headers();
+      ProxyHeaders.toClient(backendResponse.headers(), headers);
+      headers.set(Exchange.REQUEST_ID, exchange.requestId());
+      apply(policies.responseHeaders(), headers);
+      if (policies.hsts() != null && request.isSSL()) {
+        headers.set(STRICT_TRANSPORT_SECURITY, policies.hsts().value());
+      }
+      Compressor compressor = null;
+      if (policies.compression()
+          && ResponseCompression.compressible(request.method() == HttpMethod.HEAD, status, headers)) {
+        addVary(headers);
+        Encoding encoding = ResponseCompression.negotiate(request.getHeader(HttpHeaders.ACCEPT_ENCODING));
+        if (encoding != null) {
+          compressor = new Compressor(encoding);
+          headers.remove(HttpHeaders.CONTENT_LENGTH);
+          headers.set(HttpHeaders.CONTENT_ENCODING, encoding.token);
+          String etag = headers.get(HttpHeaders.ETAG);
+          if (etag != null && !etag.startsWith("W/")) {
+            headers.set(HttpHeaders.ETAG, "W/" + etag);  // the bytes differ from the backend's
+          }
+        }
+      }
+      relay(exchange, backendRequest, backendResponse, response, compressor);
     });
   }
 
@@ -191,11 +261,11 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
    * A WebSocket (or other) upgrade: forward the handshake; on 101, splice the two connections,
    * with back-pressure both ways; otherwise relay the refusal as an ordinary response.
    */
-  private void tunnel(HttpServerRequest request, Exchange exchange, String host, Target target,
-      HttpClientRequest backendRequest) {
+  private void tunnel(Exchange exchange, HttpClientRequest backendRequest) {
+    HttpServerRequest request = exchange.request();
     backendRequest.connect().onComplete(ar -> {
       if (ar.failed()) {
-        failed(request, host, target, ar.cause());
+        failed(request, exchange.host(), exchange.target(), ar.cause());
         return;
       }
       exchange.backendResponded();
@@ -205,7 +275,7 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
       if (backendResponse.statusCode() != 101) {
         ProxyHeaders.toClient(backendResponse.headers(), response.headers());
         request.resume();
-        relay(exchange, backendRequest, backendResponse, response);
+        relay(exchange, backendRequest, backendResponse, response, null);
         return;
       }
       response.headers().addAll(backendResponse.headers());
@@ -214,7 +284,7 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
       request.resume();
       request.toNetSocket().onComplete(client -> {
         if (client.failed()) {
-          LOG.debug("Upgrade of {} failed: {}", host, client.cause().getMessage());
+          LOG.debug("Upgrade of {} failed: {}", exchange.host(), client.cause().getMessage());
           backendSocket.close();
           return;
         }
@@ -226,35 +296,76 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
   }
 
   /**
-   * Streams the backend's response body to the client, pausing the backend while the client's
-   * connection cannot take more. (Vert.x's pipe does this too, but it keeps writing to a client
-   * connection that closed, and fails; here a closed client stops the backend request at once.)
+   * Streams the backend's response body to the client (through {@code compressor} when there is
+   * one), pausing the backend while the client's connection cannot take more. (Vert.x's pipe
+   * does this too, but it keeps writing to a client connection that closed, and fails; here a
+   * closed client stops the backend request at once.)
    */
   private static void relay(Exchange exchange, HttpClientRequest backendRequest, HttpClientResponse backendResponse,
-      HttpServerResponse response) {
+      HttpServerResponse response, Compressor compressor) {
     if (!response.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
       response.setChunked(true);
     }
     response.closeHandler(v -> {
       exchange.clientClosed();
       backendRequest.reset();
+      if (compressor != null) {
+        compressor.discard();
+      }
     });
     backendResponse.exceptionHandler(e -> {
       LOG.debug("Response from the backend cut off: {}", e.getMessage());
       response.reset();
     });
-    backendResponse.endHandler(v -> response.end());
+    backendResponse.endHandler(v -> {
+      if (compressor == null) {
+        response.end();
+      } else if (!response.closed()) {
+        response.end(compressor.finish());
+      }
+    });
     backendResponse.handler(chunk -> {
       if (response.closed()) {
         backendRequest.reset();
         return;
       }
-      response.write(chunk);
+      if (compressor == null) {
+        response.write(chunk);
+      } else {
+        Buffer compressed = compressor.compress(chunk);
+        if (compressed.length() > 0) {
+          response.write(compressed);
+        }
+      }
       if (response.writeQueueFull()) {
         backendResponse.pause();
         response.drainHandler(v -> backendResponse.resume());
       }
     });
+  }
+
+  /** Sets and removes headers as a site's rules say. */
+  private static void apply(SitePolicies.HeaderRules rules, MultiMap headers) {
+    if (rules.isEmpty()) {
+      return;
+    }
+    rules.remove().forEach(headers::remove);
+    rules.set().forEach(headers::set);
+  }
+
+  /** Caches must key a compressible response by Accept-Encoding, whether compressed this time or not. */
+  private static void addVary(MultiMap headers) {
+    String vary = headers.get(HttpHeaders.VARY);
+    if (vary == null) {
+      headers.set(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING);
+    } else if (!vary.contains("*") && !vary.toLowerCase(java.util.Locale.ROOT).contains("accept-encoding")) {
+      headers.set(HttpHeaders.VARY, vary + ", Accept-Encoding");
+    }
+  }
+
+  private static boolean isIdempotent(HttpMethod method) {
+    return method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS
+        || method == HttpMethod.PUT || method == HttpMethod.DELETE || method == HttpMethod.TRACE;
   }
 
   private static boolean hasBody(HttpServerRequest request) {

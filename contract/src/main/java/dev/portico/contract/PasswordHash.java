@@ -1,4 +1,4 @@
-package dev.portico.admin;
+package dev.portico.contract;
 
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
@@ -8,23 +8,24 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * Password hashing with PBKDF2-HMAC-SHA256 (the JDK's, no native code), salted, at OWASP's
+ * How passwords are stored, by the admin API (its users, sites' basic-auth users) and checked,
+ * by the admin API and the edge: PBKDF2-HMAC-SHA256 (the JDK's, no native code), salted, at OWASP's
  * recommended 600 000 iterations. Stored as {@code pbkdf2-sha256$<iterations>$<salt>$<hash>} so
  * the work factor can rise later without invalidating old hashes. Hashing takes a good part of a
  * second on purpose: callers run it on a worker thread, never on an event loop.
  */
-final class Passwords {
+public final class PasswordHash {
 
-  static final int ITERATIONS = 600_000;
+  public static final int ITERATIONS = 600_000;
   private static final String SCHEME = "pbkdf2-sha256";
   private static final int SALT_BYTES = 16;
   private static final int HASH_BITS = 256;
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private Passwords() {
+  private PasswordHash() {
   }
 
-  static String hash(String password) {
+  public static String hash(String password) {
     byte[] salt = new byte[SALT_BYTES];
     RANDOM.nextBytes(salt);
     Base64.Encoder base64 = Base64.getEncoder().withoutPadding();
@@ -32,7 +33,7 @@ final class Passwords {
         + base64.encodeToString(pbkdf2(password, salt, ITERATIONS));
   }
 
-  static boolean matches(String password, String stored) {
+  public static boolean matches(String password, String stored) {
     String[] parts = stored == null ? new String[0] : stored.split("\\$");
     if (parts.length != 4 || !SCHEME.equals(parts[0])) {
       return false;
@@ -47,7 +48,7 @@ final class Passwords {
   }
 
   /** A random password for the first admin, printable and long enough not to need a policy. */
-  static String generate() {
+  public static String generate() {
     byte[] bytes = new byte[18];
     RANDOM.nextBytes(bytes);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);

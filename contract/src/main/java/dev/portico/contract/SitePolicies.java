@@ -1,0 +1,307 @@
+package dev.portico.contract;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What a site asks the edge to do besides proxying, each part optional in the site's JSON:
+ *
+ * <pre>{"compression": true,                        (default true)
+ *  "requestHeaders": {"set": {"X-Env": "prod"}, "remove": ["X-Debug"]},
+ *  "responseHeaders": {"set": {...}, "remove": ["Server"]},
+ *  "hsts": {"maxAge": 31536000, "includeSubDomains": true, "preload": false},
+ *  "ipAllow": ["10.0.0.0/8"], "ipDeny": ["10.6.6.0/24"],
+ *  "trustedProxies": ["10.0.0.0/8"],           (whose X-Forwarded-For names the client)
+ *  "basicAuth": {"realm": "shop", "users": {"alice": "pbkdf2-sha256$..."}},
+ *  "rateLimit": {"requests": 100, "perSeconds": 60, "by": "ip" | "header:X-Api-Key"},
+ *  "loadBalancing": "round-robin" | "least-pending",
+ *  "retries": 1}                               (idempotent requests, on connect failure)</pre>
+ */
+public record SitePolicies(boolean compression, HeaderRules requestHeaders, HeaderRules responseHeaders, Hsts hsts,
+    List<Cidr> ipAllow, List<Cidr> ipDeny, List<Cidr> trustedProxies, BasicAuth basicAuth, RateLimit rateLimit,
+    LoadBalancing loadBalancing, int retries) {
+
+  /** The site fields that hold policies. */
+  public static final Set<String> FIELDS = Set.of("compression", "requestHeaders", "responseHeaders", "hsts",
+      "ipAllow", "ipDeny", "trustedProxies", "basicAuth", "rateLimit", "loadBalancing", "retries");
+  public static final int MAX_RETRIES = 3;
+  public static final SitePolicies NONE = new SitePolicies(true, HeaderRules.NONE, HeaderRules.NONE, null,
+      List.of(), List.of(), List.of(), null, null, LoadBalancing.ROUND_ROBIN, 0);
+
+  public SitePolicies {
+    ipAllow = List.copyOf(ipAllow);
+    ipDeny = List.copyOf(ipDeny);
+    trustedProxies = List.copyOf(trustedProxies);
+  }
+
+  public enum LoadBalancing { ROUND_ROBIN, LEAST_PENDING }
+
+  /** Headers to set (replacing what is there) and to remove. */
+  public record HeaderRules(Map<String, String> set, List<String> remove) {
+    public static final HeaderRules NONE = new HeaderRules(Map.of(), List.of());
+
+    public HeaderRules {
+      set = Map.copyOf(set);
+      remove = List.copyOf(remove);
+    }
+
+    public boolean isEmpty() {
+      return set.isEmpty() && remove.isEmpty();
+    }
+  }
+
+  public record Hsts(long maxAge, boolean includeSubDomains, boolean preload) {
+    /** The header value. */
+    public String value() {
+      return "max-age=" + maxAge + (includeSubDomains ? "; includeSubDomains" : "") + (preload ? "; preload" : "");
+    }
+  }
+
+  /** Users and their PBKDF2 password hashes (as the admin API stores passwords). */
+  public record BasicAuth(String realm, Map<String, String> users) {
+    public BasicAuth {
+      users = Map.copyOf(users);
+    }
+  }
+
+  /**
+   * At most {@code requests} per {@code perSeconds} window for each key: the client address
+   * ({@code by: "ip"}) or the value of a request header ({@code by: "header:<name>"}).
+   */
+  public record RateLimit(int requests, int perSeconds, String header) {
+    public boolean byAddress() {
+      return header == null;
+    }
+  }
+
+  /** Whether anything beyond the defaults is asked for (the edge skips all policy work if not). */
+  public boolean isDefault() {
+    return equals(NONE);
+  }
+
+  static SitePolicies fromJson(JsonObject json) {
+    return new SitePolicies(
+        bool(json, "compression", true),
+        headerRules(json, "requestHeaders"),
+        headerRules(json, "responseHeaders"),
+        hsts(json),
+        cidrs(json, "ipAllow"),
+        cidrs(json, "ipDeny"),
+        cidrs(json, "trustedProxies"),
+        basicAuth(json),
+        rateLimit(json),
+        loadBalancing(json),
+        integer(json, "retries", 0, 0, MAX_RETRIES));
+  }
+
+  void toJson(JsonObject json) {
+    if (!compression) {
+      json.put("compression", false);
+    }
+    headerRulesToJson(json, "requestHeaders", requestHeaders);
+    headerRulesToJson(json, "responseHeaders", responseHeaders);
+    if (hsts != null) {
+      json.put("hsts", new JsonObject().put("maxAge", hsts.maxAge).put("includeSubDomains", hsts.includeSubDomains)
+          .put("preload", hsts.preload));
+    }
+    cidrsToJson(json, "ipAllow", ipAllow);
+    cidrsToJson(json, "ipDeny", ipDeny);
+    cidrsToJson(json, "trustedProxies", trustedProxies);
+    if (basicAuth != null) {
+      json.put("basicAuth", new JsonObject().put("realm", basicAuth.realm)
+          .put("users", new JsonObject(new LinkedHashMap<>(basicAuth.users))));
+    }
+    if (rateLimit != null) {
+      json.put("rateLimit", new JsonObject().put("requests", rateLimit.requests).put("perSeconds", rateLimit.perSeconds)
+          .put("by", rateLimit.byAddress() ? "ip" : "header:" + rateLimit.header));
+    }
+    if (loadBalancing != LoadBalancing.ROUND_ROBIN) {
+      json.put("loadBalancing", "least-pending");
+    }
+    if (retries > 0) {
+      json.put("retries", retries);
+    }
+  }
+
+  private static boolean bool(JsonObject json, String field, boolean defaultValue) {
+    Object value = json.getValue(field);
+    if (value == null) {
+      return defaultValue;
+    }
+    if (!(value instanceof Boolean b)) {
+      throw new InvalidSiteException(field, field + " must be true or false");
+    }
+    return b;
+  }
+
+  private static int integer(JsonObject json, String field, int defaultValue, int min, int max) {
+    Object value = json.getValue(field);
+    if (value == null) {
+      return defaultValue;
+    }
+    if (!(value instanceof Integer || value instanceof Long) || ((Number) value).longValue() < min
+        || ((Number) value).longValue() > max) {
+      throw new InvalidSiteException(field, field + " must be an integer from " + min + " to " + max);
+    }
+    return ((Number) value).intValue();
+  }
+
+  private static JsonObject object(JsonObject json, String field) {
+    Object value = json.getValue(field);
+    if (value != null && !(value instanceof JsonObject)) {
+      throw new InvalidSiteException(field, field + " must be an object");
+    }
+    return (JsonObject) value;
+  }
+
+  private static HeaderRules headerRules(JsonObject json, String field) {
+    JsonObject rules = object(json, field);
+    if (rules == null) {
+      return HeaderRules.NONE;
+    }
+    Map<String, String> set = new LinkedHashMap<>();
+    JsonObject setJson = object(rules, "set") == null ? new JsonObject() : rules.getJsonObject("set");
+    for (String name : setJson.fieldNames()) {
+      if (!isToken(name) || !(setJson.getValue(name) instanceof String value) || !isFieldValue(value)) {
+        throw new InvalidSiteException(field + ".set", "header names are tokens and values printable text: " + name);
+      }
+      set.put(name, value);
+    }
+    List<String> remove = new ArrayList<>();
+    for (Object name : array(rules, "remove", field + ".remove")) {
+      if (!(name instanceof String text) || !isToken(text)) {
+        throw new InvalidSiteException(field + ".remove", "header names are tokens: " + name);
+      }
+      remove.add(text);
+    }
+    return new HeaderRules(set, remove);
+  }
+
+  private static Hsts hsts(JsonObject json) {
+    JsonObject hsts = object(json, "hsts");
+    if (hsts == null) {
+      return null;
+    }
+    Object maxAge = hsts.getValue("maxAge", 31_536_000L);
+    if (!(maxAge instanceof Integer || maxAge instanceof Long) || ((Number) maxAge).longValue() < 0) {
+      throw new InvalidSiteException("hsts.maxAge", "hsts.maxAge is a number of seconds");
+    }
+    return new Hsts(((Number) maxAge).longValue(), bool(hsts, "includeSubDomains", false), bool(hsts, "preload", false));
+  }
+
+  private static List<Cidr> cidrs(JsonObject json, String field) {
+    List<Cidr> cidrs = new ArrayList<>();
+    for (Object value : array(json, field, field)) {
+      try {
+        cidrs.add(Cidr.parse(String.valueOf(value)));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidSiteException(field, e.getMessage());
+      }
+    }
+    return cidrs;
+  }
+
+  private static BasicAuth basicAuth(JsonObject json) {
+    JsonObject auth = object(json, "basicAuth");
+    if (auth == null) {
+      return null;
+    }
+    JsonObject users = object(auth, "users");
+    if (users == null || users.isEmpty()) {
+      throw new InvalidSiteException("basicAuth.users", "basicAuth.users maps user names to password hashes");
+    }
+    Map<String, String> hashes = new LinkedHashMap<>();
+    for (String user : users.fieldNames()) {
+      if (user.isEmpty() || user.indexOf(':') >= 0 || !(users.getValue(user) instanceof String hash)
+          || !hash.startsWith("pbkdf2-sha256$")) {
+        throw new InvalidSiteException("basicAuth.users", "each user maps to a pbkdf2-sha256 hash (the admin API hashes"
+            + " plain passwords given as {\"password\": \"...\"})");
+      }
+      hashes.put(user, hash);
+    }
+    Object realm = auth.getValue("realm", "restricted");
+    if (!(realm instanceof String text) || !isFieldValue(text) || text.indexOf('"') >= 0) {
+      throw new InvalidSiteException("basicAuth.realm", "basicAuth.realm is printable text without quotes");
+    }
+    return new BasicAuth(text, hashes);
+  }
+
+  private static RateLimit rateLimit(JsonObject json) {
+    JsonObject limit = object(json, "rateLimit");
+    if (limit == null) {
+      return null;
+    }
+    int requests = integer(limit, "requests", -1, 1, 1_000_000_000);
+    int perSeconds = integer(limit, "perSeconds", -1, 1, 86_400);
+    if (requests < 0 || perSeconds < 0) {
+      throw new InvalidSiteException("rateLimit", "rateLimit needs requests and perSeconds");
+    }
+    Object by = limit.getValue("by", "ip");
+    if ("ip".equals(by)) {
+      return new RateLimit(requests, perSeconds, null);
+    }
+    if (by instanceof String text && text.startsWith("header:") && isToken(text.substring(7))) {
+      return new RateLimit(requests, perSeconds, text.substring(7).toLowerCase(Locale.ROOT));
+    }
+    throw new InvalidSiteException("rateLimit.by", "rateLimit.by is \"ip\" or \"header:<name>\"");
+  }
+
+  private static LoadBalancing loadBalancing(JsonObject json) {
+    Object value = json.getValue("loadBalancing", "round-robin");
+    return switch (String.valueOf(value)) {
+      case "round-robin" -> LoadBalancing.ROUND_ROBIN;
+      case "least-pending" -> LoadBalancing.LEAST_PENDING;
+      default -> throw new InvalidSiteException("loadBalancing", "loadBalancing is round-robin or least-pending");
+    };
+  }
+
+  private static JsonArray array(JsonObject json, String field, String path) {
+    Object value = json.getValue(field);
+    if (value == null) {
+      return new JsonArray();
+    }
+    if (!(value instanceof JsonArray array)) {
+      throw new InvalidSiteException(path, path + " must be an array");
+    }
+    return array;
+  }
+
+  private static void headerRulesToJson(JsonObject json, String field, HeaderRules rules) {
+    if (!rules.isEmpty()) {
+      json.put(field, new JsonObject().put("set", new JsonObject(new LinkedHashMap<>(rules.set)))
+          .put("remove", new JsonArray(rules.remove)));
+    }
+  }
+
+  private static void cidrsToJson(JsonObject json, String field, List<Cidr> cidrs) {
+    if (!cidrs.isEmpty()) {
+      json.put(field, new JsonArray(cidrs.stream().map(Cidr::toString).toList()));
+    }
+  }
+
+  /** An HTTP token (RFC 9110 5.6.2): what a header name may be. */
+  private static boolean isToken(String text) {
+    if (text.isEmpty() || text.length() > 256) {
+      return false;
+    }
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (!(c > 0x20 && c < 0x7f && "\"(),/:;<=>?@[\\]{}".indexOf(c) < 0)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Printable field value: no CR, LF or other controls (no header injection). */
+  private static boolean isFieldValue(String text) {
+    return text.length() <= 4096 && text.chars().allMatch(c -> c == '\t' || (c >= 0x20 && c != 0x7f));
+  }
+}

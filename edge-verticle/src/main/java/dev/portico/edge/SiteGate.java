@@ -1,0 +1,91 @@
+package dev.portico.edge;
+
+import dev.portico.contract.Cidr;
+import dev.portico.contract.SitePolicies;
+import io.netty.util.NetUtil;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
+
+import java.util.List;
+
+/**
+ * The checks a site's policies make before a request may reach a backend, cheapest first: the
+ * client's address against the allow and deny lists (403), basic authentication (401), the rate
+ * limit (429). The client's address is the connection's peer, or — when the peer is one of the
+ * site's trusted proxies — the right-most address in {@code X-Forwarded-For} that is not a
+ * trusted proxy itself.
+ */
+final class SiteGate {
+
+  private final BasicAuthVerifier basicAuth;
+  private final RateLimiter rateLimiter;
+
+  SiteGate(BasicAuthVerifier basicAuth, RateLimiter rateLimiter) {
+    this.basicAuth = basicAuth;
+    this.rateLimiter = rateLimiter;
+  }
+
+  /** Whether any check applies to sites with these policies (if not, {@link #admit} is skipped). */
+  static boolean checks(SitePolicies policies) {
+    return !policies.ipAllow().isEmpty() || !policies.ipDeny().isEmpty() || policies.basicAuth() != null
+        || policies.rateLimit() != null;
+  }
+
+  Future<Void> admit(HttpServerRequest request, String pattern, SitePolicies policies) {
+    byte[] client = clientAddress(request, policies.trustedProxies());
+    if (!policies.ipDeny().isEmpty() && (client == null || anyContains(policies.ipDeny(), client))
+        || !policies.ipAllow().isEmpty() && (client == null || !anyContains(policies.ipAllow(), client))) {
+      return Future.failedFuture(new Rejection(403, "forbidden", "Your address may not use this site", null, null));
+    }
+    Future<Void> authenticated = policies.basicAuth() == null ? Future.succeededFuture()
+        : basicAuth.verify(pattern, policies.basicAuth(), request.getHeader(HttpHeaders.AUTHORIZATION));
+    if (policies.rateLimit() == null) {
+      return authenticated;
+    }
+    String key = policies.rateLimit().byAddress() ? addressKey(client)
+        : "h:" + String.valueOf(request.getHeader(policies.rateLimit().header())).hashCode();
+    return authenticated.compose(v -> rateLimiter.admit(pattern, policies.rateLimit(), key));
+  }
+
+  private static boolean anyContains(List<Cidr> ranges, byte[] address) {
+    for (Cidr range : ranges) {
+      if (range.contains(address)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The client's address as bytes, or {@code null} when it is not an IP connection. */
+  static byte[] clientAddress(HttpServerRequest request, List<Cidr> trustedProxies) {
+    SocketAddress peer = request.remoteAddress();
+    byte[] address = peer == null ? null : bytes(peer.hostAddress());
+    if (address == null || trustedProxies.isEmpty() || !anyContains(trustedProxies, address)) {
+      return address;
+    }
+    List<String> forwarded = request.headers().getAll("X-Forwarded-For");
+    String[] hops = String.join(",", forwarded).split(",");
+    for (int i = hops.length - 1; i >= 0; i--) {
+      byte[] hop = bytes(hops[i].trim());
+      if (hop == null) {
+        return address;  // a malformed entry: trust nothing to its left
+      }
+      if (!anyContains(trustedProxies, hop)) {
+        return hop;
+      }
+      address = hop;
+    }
+    return address;
+  }
+
+  /** The bytes of an IP address literal, {@code null} for anything else (never a name look-up). */
+  private static byte[] bytes(String literal) {
+    return literal == null ? null : NetUtil.createByteArrayFromIpAddressString(literal);
+  }
+
+  private static String addressKey(byte[] address) {
+    return address == null ? "none" : java.util.HexFormat.of().formatHex(address);
+  }
+}
