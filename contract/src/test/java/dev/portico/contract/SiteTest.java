@@ -24,6 +24,22 @@ class SiteTest {
   }
 
   @Test
+  void policiesRoundTripAndCidrsMatch() {
+    Site site = Site.fromJson("{\"targets\":[\"a:1\"],\"compression\":false,\"ipAllow\":[\"10.0.0.0/8\",\"2001:db8::/32\"],"
+        + "\"rateLimit\":{\"requests\":5,\"perSeconds\":60,\"by\":\"header:X-Key\"},\"retries\":1,"
+        + "\"loadBalancing\":\"least-pending\",\"hsts\":{\"maxAge\":60,\"includeSubDomains\":true}}");
+    assertEquals(site, Site.fromJson(site.toJson()));
+    assertEquals("max-age=60; includeSubDomains", site.policies().hsts().value());
+    assertEquals("x-key", site.policies().rateLimit().header());
+    Cidr ten = site.policies().ipAllow().get(0);
+    assertEquals(true, ten.contains(new byte[] {10, 1, 2, 3}));
+    assertEquals(false, ten.contains(new byte[] {11, 1, 2, 3}));
+    assertEquals(true, Cidr.parse("192.168.1.0/23").contains(new byte[] {(byte) 192, (byte) 168, 0, 9}));
+    assertEquals(false, Cidr.parse("192.168.1.0/24").contains(new byte[] {(byte) 192, (byte) 168, 0, 9}));
+    assertEquals(true, Site.fromJson("{\"targets\":[\"a:1\"]}").policies().isDefault());
+  }
+
+  @Test
   void tlsSitesRedirectToHttpsUnlessTheySayNot() {
     assertEquals(true, Site.fromJson("{\"targets\":[\"a:1\"],\"tls\":\"auto\"}").redirectHttps());
     assertEquals(false,
@@ -52,6 +68,14 @@ class SiteTest {
       "{\"targets\":[\"a:80\"],\"tls\":\"on\"} | tls",
       "{\"targets\":[\"a:80\"],\"redirectHttps\":\"yes\"} | redirectHttps",
       "{\"targets\":[\"a:80\"],\"owner\":7} | owner",
+      "{\"targets\":[\"a:80\"],\"ipAllow\":[\"10.0.0.0/33\"]} | ipAllow",
+      "{\"targets\":[\"a:80\"],\"ipDeny\":[\"example.com\"]} | ipDeny",
+      "{\"targets\":[\"a:80\"],\"rateLimit\":{\"requests\":5}} | rateLimit",
+      "{\"targets\":[\"a:80\"],\"rateLimit\":{\"requests\":5,\"perSeconds\":1,\"by\":\"cookie\"}} | rateLimit.by",
+      "{\"targets\":[\"a:80\"],\"responseHeaders\":{\"set\":{\"X-A\":\"1\\r\\nSet-Cookie: x\"}}} | responseHeaders.set",
+      "{\"targets\":[\"a:80\"],\"basicAuth\":{\"users\":{\"ann\":\"plain text\"}}} | basicAuth.users",
+      "{\"targets\":[\"a:80\"],\"retries\":9} | retries",
+      "{\"targets\":[\"a:80\"],\"loadBalancing\":\"random\"} | loadBalancing",
   })
   void rejectsInvalidSitesNamingTheField(String json, String field) {
     InvalidSiteException e = assertThrows(InvalidSiteException.class, () -> Site.fromJson(json));
