@@ -111,6 +111,7 @@ final class SitesApi {
    * {@link #HIDDEN} (keep the stored hash: what a read shows), or as a PBKDF2 hash.
    */
   private Future<JsonObject> hashBasicAuthPasswords(JsonObject site, String current) {
+    restoreJwtSecrets(site, current);
     JsonObject users = site.getJsonObject("basicAuth") == null ? null
         : site.getJsonObject("basicAuth").getJsonObject("users");
     if (users == null) {
@@ -131,6 +132,33 @@ final class SitesApi {
       }
     }
     return Future.all(hashing).map(site);
+  }
+
+  /** JWT key secrets sent back as {@link #HIDDEN} keep the stored secret of the key at that position. */
+  private static void restoreJwtSecrets(JsonObject site, String current) {
+    JsonArray keys = site.getJsonObject("jwt") == null ? null : site.getJsonObject("jwt").getJsonArray("keys");
+    if (keys == null) {
+      return;
+    }
+    JsonArray stored = jwtKeys(current);
+    for (int i = 0; i < keys.size(); i++) {
+      if (keys.getValue(i) instanceof JsonObject key && HIDDEN.equals(key.getValue("secret"))) {
+        JsonObject before = stored != null && i < stored.size() ? stored.getJsonObject(i) : null;
+        if (before == null || before.getString("secret") == null) {
+          throw ApiError.badRequest("jwt.keys", "no stored secret for key " + i);
+        }
+        key.put("secret", before.getString("secret"));
+      }
+    }
+  }
+
+  private static JsonArray jwtKeys(String stored) {
+    try {
+      JsonObject jwt = stored == null ? null : new JsonObject(stored).getJsonObject("jwt");
+      return jwt == null ? null : jwt.getJsonArray("keys");
+    } catch (RuntimeException invalid) {
+      return null;
+    }
   }
 
   private static JsonObject currentBasicAuthUsers(String current) {
@@ -211,7 +239,7 @@ final class SitesApi {
     return masked instanceof JsonObject site ? site.encode() : stored;
   }
 
-  /** A site as the API shows it: basic-auth password hashes replaced by {@link #HIDDEN}. */
+  /** A site as the API shows it: basic-auth password hashes and JWT secrets replaced by {@link #HIDDEN}. */
   private static Object masked(String stored) {
     JsonObject site;
     try {
@@ -219,10 +247,17 @@ final class SitesApi {
     } catch (RuntimeException invalid) {
       return stored;
     }
-    JsonObject users = currentBasicAuthUsers(stored);
+    JsonObject users = site.getJsonObject("basicAuth") == null ? null : site.getJsonObject("basicAuth").getJsonObject("users");
     if (users != null) {
       users.fieldNames().forEach(user -> users.put(user, HIDDEN));
-      site.getJsonObject("basicAuth").put("users", users);
+    }
+    JsonArray keys = site.getJsonObject("jwt") == null ? null : site.getJsonObject("jwt").getJsonArray("keys");
+    if (keys != null) {
+      keys.forEach(key -> {
+        if (key instanceof JsonObject object && object.getValue("secret") != null) {
+          object.put("secret", HIDDEN);
+        }
+      });
     }
     return site;
   }

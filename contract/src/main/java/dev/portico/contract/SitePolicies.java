@@ -21,19 +21,23 @@ import java.util.Set;
  *  "trustedProxies": ["10.0.0.0/8"],           (whose X-Forwarded-For names the client)
  *  "basicAuth": {"realm": "shop", "users": {"alice": "pbkdf2-sha256$..."}},
  *  "rateLimit": {"requests": 100, "perSeconds": 60, "by": "ip" | "header:X-Api-Key"},
+ *  "jwt": {"pathPrefixes": ["/api/"], "keys": [{"alg": "HS256", "secret": "..."},
+ *          {"alg": "RS256" | "ES256", "publicKey": "-----BEGIN PUBLIC KEY-----..."}],
+ *          "jwksUrl": "https://idp.example/.well-known/jwks.json", "issuer": "...", "audience": "...",
+ *          "claimHeaders": {"sub": "X-User-Id"}},
  *  "loadBalancing": "round-robin" | "least-pending",
  *  "retries": 1}                               (idempotent requests, on connect failure)</pre>
  */
 public record SitePolicies(boolean compression, HeaderRules requestHeaders, HeaderRules responseHeaders, Hsts hsts,
     List<Cidr> ipAllow, List<Cidr> ipDeny, List<Cidr> trustedProxies, BasicAuth basicAuth, RateLimit rateLimit,
-    LoadBalancing loadBalancing, int retries) {
+    Jwt jwt, LoadBalancing loadBalancing, int retries) {
 
   /** The site fields that hold policies. */
   public static final Set<String> FIELDS = Set.of("compression", "requestHeaders", "responseHeaders", "hsts",
-      "ipAllow", "ipDeny", "trustedProxies", "basicAuth", "rateLimit", "loadBalancing", "retries");
+      "ipAllow", "ipDeny", "trustedProxies", "basicAuth", "rateLimit", "jwt", "loadBalancing", "retries");
   public static final int MAX_RETRIES = 3;
   public static final SitePolicies NONE = new SitePolicies(true, HeaderRules.NONE, HeaderRules.NONE, null,
-      List.of(), List.of(), List.of(), null, null, LoadBalancing.ROUND_ROBIN, 0);
+      List.of(), List.of(), List.of(), null, null, null, LoadBalancing.ROUND_ROBIN, 0);
 
   public SitePolicies {
     ipAllow = List.copyOf(ipAllow);
@@ -81,6 +85,36 @@ public record SitePolicies(boolean compression, HeaderRules requestHeaders, Head
     }
   }
 
+  /**
+   * JWTs required on the paths under {@code pathPrefixes} (default: all), checked against the
+   * given keys and/or the keys published at {@code jwksUrl}; chosen claims are passed to the
+   * backend as headers (and those headers, if a client sends them, are always dropped).
+   */
+  public record Jwt(List<String> pathPrefixes, List<JwtKey> keys, String jwksUrl, String issuer, String audience,
+      Map<String, String> claimHeaders) {
+    public static final Set<String> ALGORITHMS = Set.of("HS256", "HS384", "HS512", "RS256", "RS384", "RS512",
+        "ES256", "ES384", "ES512", "PS256");
+
+    public Jwt {
+      pathPrefixes = List.copyOf(pathPrefixes);
+      keys = List.copyOf(keys);
+      claimHeaders = Map.copyOf(claimHeaders);
+    }
+
+    public boolean covers(String path) {
+      for (String prefix : pathPrefixes) {
+        if (path.startsWith(prefix)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  /** One verification key: an HMAC {@code secret}, or a PEM {@code publicKey}. */
+  public record JwtKey(String alg, String secret, String publicKey) {
+  }
+
   /** Whether anything beyond the defaults is asked for (the edge skips all policy work if not). */
   public boolean isDefault() {
     return equals(NONE);
@@ -97,6 +131,7 @@ public record SitePolicies(boolean compression, HeaderRules requestHeaders, Head
         cidrs(json, "trustedProxies"),
         basicAuth(json),
         rateLimit(json),
+        jwt(json),
         loadBalancing(json),
         integer(json, "retries", 0, 0, MAX_RETRIES));
   }
@@ -121,6 +156,14 @@ public record SitePolicies(boolean compression, HeaderRules requestHeaders, Head
     if (rateLimit != null) {
       json.put("rateLimit", new JsonObject().put("requests", rateLimit.requests).put("perSeconds", rateLimit.perSeconds)
           .put("by", rateLimit.byAddress() ? "ip" : "header:" + rateLimit.header));
+    }
+    if (jwt != null) {
+      JsonArray keys = new JsonArray();
+      jwt.keys.forEach(key -> keys.add(new JsonObject().put("alg", key.alg).put("secret", key.secret)
+          .put("publicKey", key.publicKey)));
+      json.put("jwt", new JsonObject().put("pathPrefixes", new JsonArray(jwt.pathPrefixes)).put("keys", keys)
+          .put("jwksUrl", jwt.jwksUrl).put("issuer", jwt.issuer).put("audience", jwt.audience)
+          .put("claimHeaders", new JsonObject(new LinkedHashMap<>(jwt.claimHeaders))));
     }
     if (loadBalancing != LoadBalancing.ROUND_ROBIN) {
       json.put("loadBalancing", "least-pending");
@@ -251,6 +294,63 @@ public record SitePolicies(boolean compression, HeaderRules requestHeaders, Head
       return new RateLimit(requests, perSeconds, text.substring(7).toLowerCase(Locale.ROOT));
     }
     throw new InvalidSiteException("rateLimit.by", "rateLimit.by is \"ip\" or \"header:<name>\"");
+  }
+
+  private static Jwt jwt(JsonObject json) {
+    JsonObject jwt = object(json, "jwt");
+    if (jwt == null) {
+      return null;
+    }
+    List<String> prefixes = new ArrayList<>();
+    for (Object prefix : array(jwt, "pathPrefixes", "jwt.pathPrefixes")) {
+      if (!(prefix instanceof String text) || !text.startsWith("/")) {
+        throw new InvalidSiteException("jwt.pathPrefixes", "path prefixes start with /");
+      }
+      prefixes.add(text);
+    }
+    if (prefixes.isEmpty()) {
+      prefixes.add("/");
+    }
+    List<JwtKey> keys = new ArrayList<>();
+    for (Object key : array(jwt, "keys", "jwt.keys")) {
+      if (!(key instanceof JsonObject object) || !Jwt.ALGORITHMS.contains(object.getString("alg"))) {
+        throw new InvalidSiteException("jwt.keys", "each key has an alg of " + Jwt.ALGORITHMS);
+      }
+      String alg = object.getString("alg");
+      String secret = object.getValue("secret") instanceof String text ? text : null;
+      String publicKey = object.getValue("publicKey") instanceof String text ? text : null;
+      if (alg.startsWith("HS") ? secret == null || secret.length() < 32 : publicKey == null
+          || !publicKey.contains("-----BEGIN PUBLIC KEY-----")) {
+        throw new InvalidSiteException("jwt.keys", alg.startsWith("HS")
+            ? "an HS key has a secret of at least 32 characters" : "an " + alg + " key has a PEM publicKey");
+      }
+      keys.add(new JwtKey(alg, secret, publicKey));
+    }
+    Object jwksUrl = jwt.getValue("jwksUrl");
+    if (jwksUrl != null && !(jwksUrl instanceof String url && (url.startsWith("https://") || url.startsWith("http://")))) {
+      throw new InvalidSiteException("jwt.jwksUrl", "jwt.jwksUrl is an http(s) URL");
+    }
+    if (keys.isEmpty() && jwksUrl == null) {
+      throw new InvalidSiteException("jwt", "jwt needs keys or a jwksUrl");
+    }
+    Map<String, String> claimHeaders = new LinkedHashMap<>();
+    JsonObject claims = object(jwt, "claimHeaders") == null ? new JsonObject() : jwt.getJsonObject("claimHeaders");
+    for (String claim : claims.fieldNames()) {
+      if (!(claims.getValue(claim) instanceof String header) || !isToken(header)) {
+        throw new InvalidSiteException("jwt.claimHeaders", "claimHeaders maps claim names to header names");
+      }
+      claimHeaders.put(claim, header);
+    }
+    return new Jwt(prefixes, keys, (String) jwksUrl, optionalText(jwt, "issuer"), optionalText(jwt, "audience"),
+        claimHeaders);
+  }
+
+  private static String optionalText(JsonObject json, String field) {
+    Object value = json.getValue(field);
+    if (value != null && !(value instanceof String)) {
+      throw new InvalidSiteException("jwt." + field, "jwt." + field + " is text");
+    }
+    return (String) value;
   }
 
   private static LoadBalancing loadBalancing(JsonObject json) {

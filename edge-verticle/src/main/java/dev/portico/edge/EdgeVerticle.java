@@ -55,7 +55,7 @@ public final class EdgeVerticle extends VerticleBase {
         .setHandle100ContinueAutomatically(true)
         .setIdleTimeout(CLIENT_IDLE_TIMEOUT_S))
         .requestHandler(new ReverseProxy(routes, backends, metrics, new AccessLog(context),
-            new SiteGate(new BasicAuthVerifier(vertx), new RateLimiter(redis, registry))));
+            new SiteGate(new BasicAuthVerifier(vertx), new JwtGuard(vertx, backends), new RateLimiter(redis, registry))));
     return server.listen(options.httpPort(), options.host())
         .onSuccess(s -> LOG.debug("Edge listening on {}:{}", options.host(), s.actualPort()));
   }

@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
@@ -146,12 +147,12 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
     }
     SitePolicies policies = site.policies();
     if (!SiteGate.checks(policies)) {
-      send(exchange, site, Set.of());
+      send(exchange, site, null, Set.of());
       return;
     }
     gate.admit(request, route.pattern(), policies).onComplete(ar -> {
       if (ar.succeeded()) {
-        send(exchange, site, Set.of());
+        send(exchange, site, ar.result(), Set.of());
       } else if (ar.cause() instanceof Rejection rejection) {
         LOG.debug("{} for {}: {}", rejection.status(), exchange.host(), rejection.getMessage());
         if (rejection.headerName() != null) {
@@ -165,14 +166,20 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
     });
   }
 
-  /** Sends the request to a target not in {@code tried}; on a connection failure retries if allowed. */
-  private void send(Exchange exchange, Site site, Set<Target> tried) {
+  /**
+   * Sends the request to a target not in {@code tried}, with the verified JWT's chosen claims as
+   * headers; on a connection failure retries if allowed.
+   */
+  private void send(Exchange exchange, Site site, JsonObject claims, Set<Target> tried) {
     HttpServerRequest request = exchange.request();
     SitePolicies policies = site.policies();
     Target target = balancer.choose(site.targets(), policies.loadBalancing(), tried);
     boolean upgrade = request.canUpgradeToWebSocket();
     MultiMap headers = ProxyHeaders.toBackend(request, exchange.authority(), upgrade);
     apply(policies.requestHeaders(), headers);
+    if (policies.jwt() != null) {
+      passClaims(policies.jwt().claimHeaders(), claims, headers);
+    }
     RequestOptions options = new RequestOptions()
         .setMethod(request.method())
         .setHost(target.host())
@@ -194,7 +201,7 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
               request.uri(), target, ar.cause().getMessage());
           Set<Target> now = new HashSet<>(tried);
           now.add(target);
-          send(exchange, site, now);
+          send(exchange, site, claims, now);
         } else {
           failed(request, exchange.host(), target, ar.cause());
         }
@@ -351,6 +358,25 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
     }
     rules.remove().forEach(headers::remove);
     rules.set().forEach(headers::set);
+  }
+
+  /**
+   * Claim headers are the site's word only: whatever the client sent under those names is
+   * dropped, then the verified token's claims are set.
+   */
+  private static void passClaims(Map<String, String> claimHeaders, JsonObject claims, MultiMap headers) {
+    claimHeaders.values().forEach(headers::remove);
+    if (claims != null) {
+      claimHeaders.forEach((claim, header) -> {
+        Object value = claims.getValue(claim);
+        if (value != null) {
+          String text = value.toString();
+          if (text.chars().allMatch(c -> c == '\t' || (c >= 0x20 && c != 0x7f))) {
+            headers.set(header, text);
+          }
+        }
+      });
+    }
   }
 
   /** Caches must key a compressible response by Accept-Encoding, whether compressed this time or not. */

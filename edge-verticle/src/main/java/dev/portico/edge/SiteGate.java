@@ -6,34 +6,38 @@ import io.netty.util.NetUtil;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 
 import java.util.List;
 
 /**
  * The checks a site's policies make before a request may reach a backend, cheapest first: the
- * client's address against the allow and deny lists (403), basic authentication (401), the rate
- * limit (429). The client's address is the connection's peer, or — when the peer is one of the
+ * client's address against the allow and deny lists (403), basic authentication (401), a JWT on
+ * the covered paths (401), the rate limit (429). The client's address is the connection's peer, or — when the peer is one of the
  * site's trusted proxies — the right-most address in {@code X-Forwarded-For} that is not a
  * trusted proxy itself.
  */
 final class SiteGate {
 
   private final BasicAuthVerifier basicAuth;
+  private final JwtGuard jwt;
   private final RateLimiter rateLimiter;
 
-  SiteGate(BasicAuthVerifier basicAuth, RateLimiter rateLimiter) {
+  SiteGate(BasicAuthVerifier basicAuth, JwtGuard jwt, RateLimiter rateLimiter) {
     this.basicAuth = basicAuth;
+    this.jwt = jwt;
     this.rateLimiter = rateLimiter;
   }
 
   /** Whether any check applies to sites with these policies (if not, {@link #admit} is skipped). */
   static boolean checks(SitePolicies policies) {
     return !policies.ipAllow().isEmpty() || !policies.ipDeny().isEmpty() || policies.basicAuth() != null
-        || policies.rateLimit() != null;
+        || policies.rateLimit() != null || policies.jwt() != null;
   }
 
-  Future<Void> admit(HttpServerRequest request, String pattern, SitePolicies policies) {
+  /** Completes with the verified JWT's claims ({@code null} when none was needed) or fails with a {@link Rejection}. */
+  Future<JsonObject> admit(HttpServerRequest request, String pattern, SitePolicies policies) {
     byte[] client = clientAddress(request, policies.trustedProxies());
     if (!policies.ipDeny().isEmpty() && (client == null || anyContains(policies.ipDeny(), client))
         || !policies.ipAllow().isEmpty() && (client == null || !anyContains(policies.ipAllow(), client))) {
@@ -41,12 +45,15 @@ final class SiteGate {
     }
     Future<Void> authenticated = policies.basicAuth() == null ? Future.succeededFuture()
         : basicAuth.verify(pattern, policies.basicAuth(), request.getHeader(HttpHeaders.AUTHORIZATION));
+    Future<JsonObject> claims = policies.jwt() == null || !policies.jwt().covers(request.path())
+        ? authenticated.map((JsonObject) null)
+        : authenticated.compose(v -> jwt.verify(policies.jwt(), request.getHeader(HttpHeaders.AUTHORIZATION)));
     if (policies.rateLimit() == null) {
-      return authenticated;
+      return claims;
     }
     String key = policies.rateLimit().byAddress() ? addressKey(client)
         : "h:" + String.valueOf(request.getHeader(policies.rateLimit().header())).hashCode();
-    return authenticated.compose(v -> rateLimiter.admit(pattern, policies.rateLimit(), key));
+    return claims.compose(verified -> rateLimiter.admit(pattern, policies.rateLimit(), key).map(verified));
   }
 
   private static boolean anyContains(List<Cidr> ranges, byte[] address) {

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -70,14 +71,7 @@ class PolicyTest {
   }
 
   private HttpResponse<byte[]> get(String host, Map<String, String> headers) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + harness.httpPort() + "/"))
-        .header("Host", host).timeout(Duration.ofSeconds(10));
-    headers.forEach(request::header);
-    try {
-      return harness.http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
+    return getPath(host, "/", headers);
   }
 
   @ParameterizedTest(name = "Accept-Encoding: {0} -> {1}")
@@ -251,6 +245,90 @@ class PolicyTest {
     HttpResponse<String> post = harness.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + harness.httpPort() + "/"))
         .header("Host", "failover.example.net").POST(HttpRequest.BodyPublishers.ofString("x")).build());
     assertEquals(200, post.statusCode(), "the dead target rests: even a POST goes to the live one");
+  }
+
+  @Test
+  void jwtsAreRequiredOnChosenPathsAndTheirClaimsPassedOn() throws Exception {
+    String secret = "an hs256 secret of at least 32 chars!";
+    int backend = harness.namedBackend("jwt");
+    site("jwt.example.net", new JsonObject().put("targets", new JsonArray().add("127.0.0.1:" + backend))
+        .put("jwt", new JsonObject().put("pathPrefixes", new JsonArray().add("/api/"))
+            .put("keys", new JsonArray().add(new JsonObject().put("alg", "HS256").put("secret", secret)))
+            .put("issuer", "idp").put("claimHeaders", new JsonObject().put("sub", "X-User-Id"))));
+    assertFalse(admin.get("/api/v1/sites/jwt.example.net", token).body().contains(secret), "the secret is write-only");
+    io.vertx.ext.auth.jwt.JWTAuth signer = io.vertx.ext.auth.jwt.JWTAuth.create(harness.testVertx,
+        new io.vertx.ext.auth.jwt.JWTAuthOptions().addPubSecKey(new io.vertx.ext.auth.PubSecKeyOptions()
+            .setAlgorithm("HS256").setBuffer(secret)));
+    JsonObject claims = new JsonObject().put("sub", "alice").put("iss", "idp");
+    String valid = signer.generateToken(claims, new io.vertx.ext.auth.JWTOptions().setExpiresInSeconds(60));
+    long now = System.currentTimeMillis() / 1000;
+
+    HttpResponse<byte[]> none = getPath("jwt.example.net", "/api/orders", Map.of());
+    assertEquals(401, none.statusCode());
+    assertTrue(none.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"));
+    HttpResponse<byte[]> open = getPath("jwt.example.net", "/public", Map.of("X-User-Id", "mallory"));
+    assertEquals(200, open.statusCode(), "paths outside the prefixes need no token");
+    assertFalse(new String(open.body(), StandardCharsets.UTF_8).contains("mallory"), "client-sent claim headers are dropped");
+    HttpResponse<byte[]> ok = getPath("jwt.example.net", "/api/orders", Map.of("Authorization", "Bearer " + valid,
+        "X-User-Id", "mallory"));
+    assertEquals(200, ok.statusCode());
+    String seen = new String(ok.body(), StandardCharsets.UTF_8);
+    assertTrue(seen.contains("x-user-id: alice\n") && !seen.contains("mallory"), seen);
+
+    String header = Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8));
+    String body = Base64.getUrlEncoder().withoutPadding().encodeToString(claims.copy().put("exp", now + 60).encode()
+        .getBytes(StandardCharsets.UTF_8));
+    for (String bad : List.of(header + "." + body + ".",
+        io.vertx.ext.auth.jwt.JWTAuth.create(harness.testVertx, new io.vertx.ext.auth.jwt.JWTAuthOptions().addPubSecKey(
+            new io.vertx.ext.auth.PubSecKeyOptions().setAlgorithm("HS256").setBuffer("another secret that is long enough!!")))
+            .generateToken(claims, new io.vertx.ext.auth.JWTOptions().setExpiresInSeconds(60)),
+        signer.generateToken(claims.copy().put("exp", now - 120).put("iat", now - 240), new io.vertx.ext.auth.JWTOptions()),
+        signer.generateToken(claims.copy().put("iss", "someone else"), new io.vertx.ext.auth.JWTOptions().setExpiresInSeconds(60)))) {
+      assertEquals(401, getPath("jwt.example.net", "/api/orders", Map.of("Authorization", "Bearer " + bad)).statusCode(), bad);
+    }
+  }
+
+  @Test
+  void jwtKeysComeFromAJwks() throws Exception {
+    java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    java.security.KeyPair pair = generator.generateKeyPair();
+    java.security.interfaces.RSAPublicKey publicKey = (java.security.interfaces.RSAPublicKey) pair.getPublic();
+    Base64.Encoder url = Base64.getUrlEncoder().withoutPadding();
+    JsonObject jwk = new JsonObject().put("kty", "RSA").put("alg", "RS256").put("use", "sig").put("kid", "k1")
+        .put("n", url.encodeToString(unsigned(publicKey.getModulus()))).put("e", url.encodeToString(unsigned(publicKey.getPublicExponent())));
+    int idp = harness.backend(request -> request.response().putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("keys", new JsonArray().add(jwk)).encode()));
+    int backend = harness.namedBackend("jwks");
+    site("jwks.example.net", new JsonObject().put("targets", new JsonArray().add("127.0.0.1:" + backend))
+        .put("jwt", new JsonObject().put("jwksUrl", "http://127.0.0.1:" + idp + "/jwks.json")
+            .put("claimHeaders", new JsonObject().put("sub", "X-User-Id"))));
+    String privatePem = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(pair.getPrivate().getEncoded())
+        + "\n-----END PRIVATE KEY-----\n";
+    String signed = io.vertx.ext.auth.jwt.JWTAuth.create(harness.testVertx, new io.vertx.ext.auth.jwt.JWTAuthOptions()
+            .addPubSecKey(new io.vertx.ext.auth.PubSecKeyOptions().setAlgorithm("RS256").setBuffer(privatePem).setId("k1")))
+        .generateToken(new JsonObject().put("sub", "bob"), new io.vertx.ext.auth.JWTOptions().setAlgorithm("RS256")
+            .setExpiresInSeconds(60));
+    HttpResponse<byte[]> ok = getPath("jwks.example.net", "/", Map.of("Authorization", "Bearer " + signed));
+    assertEquals(200, ok.statusCode(), new String(ok.body(), StandardCharsets.UTF_8));
+    assertTrue(new String(ok.body(), StandardCharsets.UTF_8).contains("x-user-id: bob\n"));
+    assertEquals(401, getPath("jwks.example.net", "/", Map.of()).statusCode());
+  }
+
+  private static byte[] unsigned(java.math.BigInteger value) {
+    byte[] bytes = value.toByteArray();
+    return bytes[0] == 0 ? java.util.Arrays.copyOfRange(bytes, 1, bytes.length) : bytes;
+  }
+
+  private HttpResponse<byte[]> getPath(String host, String path, Map<String, String> headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + harness.httpPort() + path))
+        .header("Host", host).timeout(Duration.ofSeconds(10));
+    headers.forEach(request::header);
+    try {
+      return harness.http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
   }
 
   private static String basic(String user, String password) {
