@@ -16,9 +16,11 @@ import io.vertx.core.json.JsonObject;
  * @param lookupTimeoutMs  how long to wait for a lookup verticle's answer
  * @param metricsRegistry  name of the node's Micrometer registry ({@code null}: none)
  * @param siteLabelLimit   most sites with series of their own in the metrics
+ * @param dnsResolver      {@code host:port} of the DNS resolver targets given by name are resolved with
  */
 public record EdgeOptions(String host, int httpPort, String redisUrl, int routeCacheSize, long hitTtlMs,
-    long missTtlMs, long staleTtlMs, long lookupTimeoutMs, String metricsRegistry, int siteLabelLimit) {
+    long missTtlMs, long staleTtlMs, long lookupTimeoutMs, String metricsRegistry, int siteLabelLimit,
+    String dnsResolver) {
 
   public static EdgeOptions fromJson(JsonObject config) {
     return new EdgeOptions(
@@ -31,6 +33,7 @@ public record EdgeOptions(String host, int httpPort, String redisUrl, int routeC
         config.getLong("routeStaleTtlMs", 3_600_000L),
         config.getLong("lookupTimeoutMs", 2_000L),
         config.getString("metricsRegistry"),
-        config.getInteger("metricsSiteLimit", 100));
+        config.getInteger("metricsSiteLimit", 100),
+        config.getString("dnsResolver", "127.0.0.53:53"));
   }
 }

@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.micrometer.backends.BackendRegistries;
@@ -35,6 +36,7 @@ public final class EdgeVerticle extends VerticleBase {
   private Redis redis;
   private HttpClient backends;
   private HttpServer server;
+  private TargetResolver targetResolver;
 
   @Override
   public Future<?> start() {
@@ -51,17 +53,22 @@ public final class EdgeVerticle extends VerticleBase {
     RouteResolver routes = new RouteResolver(vertx, redis, options, metrics);
     vertx.eventBus().<JsonObject>consumer(Addresses.SITE_CHANGED,
         message -> routes.invalidate(SiteChange.fromJson(message.body())));
+    int colon = options.dnsResolver().lastIndexOf(':');
+    String resolverHost = options.dnsResolver().substring(0, colon).replace("[", "").replace("]", "");
+    targetResolver = new TargetResolver(vertx, SocketAddress.inetSocketAddress(
+        Integer.parseInt(options.dnsResolver().substring(colon + 1)), resolverHost));
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHandle100ContinueAutomatically(true)
         .setIdleTimeout(CLIENT_IDLE_TIMEOUT_S))
         .requestHandler(new ReverseProxy(routes, backends, metrics, new AccessLog(context),
-            new SiteGate(new BasicAuthVerifier(vertx), new JwtGuard(vertx, backends), new RateLimiter(redis, registry))));
-    return server.listen(options.httpPort(), options.host())
+            new SiteGate(new BasicAuthVerifier(vertx), new JwtGuard(vertx, backends), new RateLimiter(redis, registry)),
+            targetResolver));
+    return targetResolver.start().compose(v -> server.listen(options.httpPort(), options.host()))
         .onSuccess(s -> LOG.debug("Edge listening on {}:{}", options.host(), s.actualPort()));
   }
 
   @Override
   public Future<?> stop() {
-    return Future.join(server.close(), backends.close(), redis.close());
+    return Future.join(server.close(), backends.close(), redis.close(), targetResolver.close());
   }
 }

@@ -7,6 +7,7 @@ import dev.portico.edge.ResponseCompression.Compressor;
 import dev.portico.edge.ResponseCompression.Encoding;
 import dev.portico.contract.Target;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.util.NetUtil;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
@@ -48,10 +49,13 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
   private final EdgeMetrics metrics;
   private final AccessLog accessLog;
   private final SiteGate gate;
+  private final TargetResolver targetResolver;
   private final TargetBalancer balancer = new TargetBalancer();
 
-  ReverseProxy(RouteResolver routes, HttpClient backends, EdgeMetrics metrics, AccessLog accessLog, SiteGate gate) {
+  ReverseProxy(RouteResolver routes, HttpClient backends, EdgeMetrics metrics, AccessLog accessLog, SiteGate gate,
+      TargetResolver targetResolver) {
     this.routes = routes;
+    this.targetResolver = targetResolver;
     this.backends = backends;
     this.metrics = metrics;
     this.accessLog = accessLog;
@@ -171,9 +175,26 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
    * headers; on a connection failure retries if allowed.
    */
   private void send(Exchange exchange, Site site, JsonObject claims, Set<Target> tried) {
+    Target target = balancer.choose(site.targets(), site.policies().loadBalancing(), tried);
+    if (NetUtil.isValidIpV4Address(target.host()) || NetUtil.isValidIpV6Address(target.host())) {
+      sendTo(exchange, site, claims, tried, target, target.host());
+      return;
+    }
+    targetResolver.resolve(target.host()).onComplete(ar -> {
+      if (ar.succeeded()) {
+        sendTo(exchange, site, claims, tried, target, ar.result());
+      } else {
+        LOG.warn("502 for {} {}{}: target {} does not resolve: {}", exchange.request().method(), exchange.host(),
+            exchange.request().uri(), target, ar.cause().getMessage());
+        reply(exchange.request(), 502, "backend unavailable", "The backend's name does not resolve");
+      }
+    });
+  }
+
+  private void sendTo(Exchange exchange, Site site, JsonObject claims, Set<Target> tried, Target target,
+      String address) {
     HttpServerRequest request = exchange.request();
     SitePolicies policies = site.policies();
-    Target target = balancer.choose(site.targets(), policies.loadBalancing(), tried);
     boolean upgrade = request.canUpgradeToWebSocket();
     MultiMap headers = ProxyHeaders.toBackend(request, exchange.authority(), upgrade);
     apply(policies.requestHeaders(), headers);
@@ -182,7 +203,7 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
     }
     RequestOptions options = new RequestOptions()
         .setMethod(request.method())
-        .setHost(target.host())
+        .setHost(address)
         .setPort(target.port())
         .setURI(exchange.uri())
         .setHeaders(headers)

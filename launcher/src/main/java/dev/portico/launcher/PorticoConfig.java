@@ -34,6 +34,7 @@ public record PorticoConfig(
     AccessLog accessLog,
     boolean jsonLogs,
     String metricsRegistry,
+    String dnsResolver,
     Secrets secrets) {
 
   /** Where the access log goes. */
@@ -74,6 +75,7 @@ public record PorticoConfig(
         accessLog(env.getOrDefault("PORTICO_ACCESS_LOG", "stdout")),
         logFormat(env.getOrDefault("PORTICO_LOG_FORMAT", "text")),
         "portico-" + java.util.UUID.randomUUID(),
+        dnsResolver(env.get("PORTICO_DNS_RESOLVER")),
         new Secrets(blankToNull(env.get("PORTICO_ADMIN_PASSWORD")), blankToNull(env.get("PORTICO_JWT_SECRET")),
             pem(env, "PORTICO_JWT_PRIVATE_KEY"), pem(env, "PORTICO_JWT_PUBLIC_KEY"),
             blankToNull(env.get("PORTICO_SECRET_KEY"))));
@@ -104,11 +106,51 @@ public record PorticoConfig(
         .put("jwtTtlSeconds", jwtTtlSeconds)
         .put("metricsRegistry", metricsRegistry)
         .put("metricsSiteLimit", metricsSiteLimit)
+        .put("dnsResolver", dnsResolver)
         .put("adminPassword", secrets.adminPassword())
         .put("jwtSecret", secrets.jwtSecret())
         .put("jwtPrivateKey", secrets.jwtPrivateKey())
         .put("jwtPublicKey", secrets.jwtPublicKey())
         .put("secretKey", secrets.secretKey());
+  }
+
+  /**
+   * {@code host:port} of the resolver for targets given by name: the variable (port 53 when not
+   * given), else the first {@code nameserver} of {@code /etc/resolv.conf}.
+   */
+  private static String dnsResolver(String value) {
+    String address = blankToNull(value);
+    if (address == null) {
+      try {
+        address = java.nio.file.Files.readAllLines(Path.of("/etc/resolv.conf")).stream().map(String::trim)
+            .filter(line -> line.startsWith("nameserver")).map(line -> line.split("\\s+"))
+            .filter(parts -> parts.length > 1).map(parts -> parts[1]).findFirst().orElse("127.0.0.53");
+      } catch (java.io.IOException e) {
+        address = "127.0.0.53";
+      }
+    }
+    address = address.trim();
+    boolean hasPort = address.startsWith("[") ? address.contains("]:") : address.indexOf(':') == address.lastIndexOf(':')
+        && address.indexOf(':') > 0;
+    String hostPart = hasPort ? address.substring(0, address.lastIndexOf(':')) : address;
+    String host = hostPart.replace("[", "").replace("]", "");
+    if (io.netty.util.NetUtil.createByteArrayFromIpAddressString(host) == null) {
+      throw new ConfigException("PORTICO_DNS_RESOLVER='" + value + "' is not an IP address with an optional port");
+    }
+    int port = hasPort ? parsePort("PORTICO_DNS_RESOLVER", address.substring(address.lastIndexOf(':') + 1)) : 53;
+    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+  }
+
+  private static int parsePort(String name, String text) {
+    try {
+      int port = Integer.parseInt(text);
+      if (port >= 1 && port <= 65535) {
+        return port;
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    throw new ConfigException(name + " has an invalid port '" + text + "'");
   }
 
   private static AccessLog accessLog(String value) {
