@@ -22,7 +22,7 @@ import java.util.function.Supplier;
  * gets q-value cases wrong, so Portico chooses); only for compressible media types, bodies of at
  * least {@link #MIN_LENGTH} bytes (or of unknown length), never on top of an existing
  * {@code Content-Encoding}, never for HEAD, 1xx, 204 or 304. The encoders are Netty's, run in an
- * {@link EmbeddedChannel} per response.
+ * {@link EmbeddedChannel} per response. (A 206 is a byte range of the identity body: left alone.)
  */
 final class ResponseCompression {
 
@@ -94,7 +94,8 @@ final class ResponseCompression {
 
   /** Whether a response with these headers is worth compressing at all (before looking at the client). */
   static boolean compressible(boolean head, int status, MultiMap headers) {
-    if (head || status < 200 || status == 204 || status == 304 || headers.contains(HttpHeaders.CONTENT_ENCODING)) {
+    if (head || status < 200 || status == 204 || status == 206 || status == 304
+        || headers.contains(HttpHeaders.CONTENT_ENCODING)) {
       return false;
     }
     String length = headers.get(HttpHeaders.CONTENT_LENGTH);
