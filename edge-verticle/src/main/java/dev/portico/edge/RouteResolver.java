@@ -7,6 +7,8 @@ import dev.portico.contract.SiteChange;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -102,7 +104,23 @@ final class RouteResolver {
         });
   }
 
+  /**
+   * Asks a lookup verticle, and once more when the first one did not answer: in a cluster, a
+   * request can go to a node that just died (it times out) or find its consumer mid-removal (no
+   * handlers); the event bus sends the second try to the next consumer. A lookup is safe to repeat.
+   */
   private Future<Route> fromLookup(String host) {
+    return askLookup(host).recover(e -> {
+      if (!(e instanceof ReplyException reply) || (reply.failureType() != ReplyFailure.TIMEOUT
+          && reply.failureType() != ReplyFailure.NO_HANDLERS)) {
+        return Future.failedFuture(e);
+      }
+      LOG.debug("Asking another lookup verticle for {}: {}", host, e.getMessage());
+      return askLookup(host);
+    });
+  }
+
+  private Future<Route> askLookup(String host) {
     return vertx.eventBus().<JsonObject>request(Addresses.LOOKUP, host, lookupDelivery)
         .map(reply -> reply.body() == null ? Route.UNKNOWN : Route.of(RouteMatch.fromJson(reply.body())));
   }

@@ -8,7 +8,6 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,11 +28,13 @@ public final class Portico implements AutoCloseable {
   private final PorticoConfig config;
   private final Vertx vertx;
   private final EmbeddedRedis embeddedRedis;
+  private final OpsServer ops;
 
-  private Portico(PorticoConfig config, Vertx vertx, EmbeddedRedis embeddedRedis) {
+  private Portico(PorticoConfig config, Vertx vertx, EmbeddedRedis embeddedRedis, OpsServer ops) {
     this.config = config;
     this.vertx = vertx;
     this.embeddedRedis = embeddedRedis;
+    this.ops = ops;
   }
 
   public static Portico start(PorticoConfig config) {
@@ -42,24 +43,28 @@ public final class Portico implements AutoCloseable {
     Vertx vertx = null;
     try {
       VertxOptions vertxOptions = new VertxOptions().setPreferNativeTransport(true);
-      vertx = config.cluster()
-          ? await(Vertx.builder().with(vertxOptions).withClusterManager(new HazelcastClusterManager()).buildClustered(),
-              "join the cluster")
+      ClusterConfig cluster = config.cluster();
+      vertx = cluster.enabled()
+          ? await(Vertx.builder().with(vertxOptions.setEventBusOptions(ClusterSetup.eventBusOptions(cluster)))
+              .withClusterManager(ClusterSetup.clusterManager(cluster)).buildClustered(), "join the cluster")
           : Vertx.builder().with(vertxOptions).build();
       if (!vertx.isNativeTransportEnabled()) {
         LOG.info("Native transport unavailable ({}): using NIO", vertx.unavailableNativeTransportCause().getMessage());
       }
+      OpsServer ops = await(OpsServer.start(vertx, config), "open the ops port " + config.opsPort());
       checkRedis(vertx, config.effectiveRedisUrl());
       for (Role role : Role.values()) {
         if (config.roles().contains(role)) {
-          int instances = role == Role.EDGE ? config.edgeInstances() : 1;
-          DeploymentOptions options = new DeploymentOptions().setConfig(config.verticleConfig()).setInstances(instances);
+          DeploymentOptions options = new DeploymentOptions().setConfig(config.verticleConfig())
+              .setInstances(instances(config, role));
           await(vertx.deployVerticle(role.verticle(), options), "start the " + role.configName() + " role");
         }
       }
-      LOG.info("Portico serving roles {} (HTTP {}, admin {}, Redis {})", config.roles(), config.httpPort(),
-          config.adminPort(), config.embeddedRedis() ? "embedded" : config.effectiveRedisUrl());
-      return new Portico(config, vertx, embeddedRedis);
+      ops.rolesDeployed();
+      LOG.info("Portico serving roles {} (HTTP {}, admin {}, ops {}, Redis {}{})", config.roles(), config.httpPort(),
+          config.adminPort(), config.opsPort(), config.embeddedRedis() ? "embedded" : config.effectiveRedisUrl(),
+          cluster.enabled() ? ", clustered" + (cluster.eventBusTls() != null ? " with event-bus TLS" : "") : "");
+      return new Portico(config, vertx, embeddedRedis, ops);
     } catch (RuntimeException e) {
       if (vertx != null) {
         vertx.close().toCompletionStage().toCompletableFuture().exceptionally(x -> null).join();
@@ -69,6 +74,18 @@ public final class Portico implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /**
+   * Edges scale with event loops; each lookup instance holds its own copy of the tree; admin and
+   * cert are light, and the cert role's scheduler is a cluster-wide singleton anyway.
+   */
+  private static int instances(PorticoConfig config, Role role) {
+    return switch (role) {
+      case EDGE -> config.edgeInstances();
+      case LOOKUP -> config.lookupInstances();
+      case ADMIN, CERT -> 1;
+    };
   }
 
   private static void checkRedis(Vertx vertx, String url) {
@@ -108,6 +125,7 @@ public final class Portico implements AutoCloseable {
 
   @Override
   public void close() {
+    ops.close().toCompletionStage().toCompletableFuture().exceptionally(e -> null).join();
     vertx.close().toCompletionStage().toCompletableFuture().exceptionally(e -> null).join();
     if (embeddedRedis != null) {
       embeddedRedis.close();
