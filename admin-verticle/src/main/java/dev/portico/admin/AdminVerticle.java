@@ -1,54 +1,155 @@
 package dev.portico.admin;
 
+import dev.portico.contract.RedisKeys;
+import dev.portico.contract.SecretBox;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The admin port. For now it answers the health probes: {@code GET /health/live} (the process
- * serves) and {@code GET /health/ready} (Redis answers); the API comes with the admin issue.
+ * The admin API on its own port ({@code PORTICO_ADMIN_PORT}), never on the edge's: health probes
+ * and the OpenAPI document without a token, everything under {@code /api/v1} with one. Errors are
+ * always {@code {"error", "detail"}} JSON with the right status.
  */
 public final class AdminVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AdminVerticle.class);
+  /** Largest request body: a certificate chain with its key fits many times over. */
+  static final int MAX_BODY_BYTES = 64 * 1024;
 
   private Redis redis;
   private HttpServer server;
 
   @Override
   public Future<?> start() {
-    JsonObject config = config();
-    redis = Redis.createClient(vertx, new RedisOptions()
-        .setConnectionString(config.getString("redisUrl", "redis://127.0.0.1:6379")).setMaxPoolSize(2));
-    server = vertx.createHttpServer().requestHandler(this::handle);
-    return server.listen(config.getInteger("adminPort", 9090), config.getString("host", "0.0.0.0"));
+    AdminOptions options = AdminOptions.fromConfig(config());
+    redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(options.redisUrl())
+        .setMaxPoolSize(8).setMaxPoolWaiting(256));
+    Records records = new Records(redis);
+    SecretBox box = SecretBox.fromSecret(options.secretKey());
+    RequestBodies bodies = RequestBodies.load();
+    Users users = new Users(vertx, records);
+    return JwtKeys.load(options, records, box)
+        .compose(jwtOptions -> bootstrapAdmin(options, records, users).map(jwtOptions))
+        .compose(jwtOptions -> {
+          Authenticator authenticator = new Authenticator(JWTAuth.create(vertx, jwtOptions.setJWTOptions(
+              Authenticator.verifyOptions())), algorithm(jwtOptions), records, options.jwtTtlSeconds());
+          Router router = router(records, bodies, users, authenticator, box);
+          server = vertx.createHttpServer().requestHandler(router);
+          return server.listen(options.port(), options.host());
+        });
   }
 
-  private void handle(HttpServerRequest request) {
-    if (request.method() != HttpMethod.GET) {
-      respond(request, 405, new JsonObject().put("error", "method not allowed").put("detail", "Use GET"));
+  private Router router(Records records, RequestBodies bodies, Users users, Authenticator authenticator,
+      SecretBox box) {
+    Router router = Router.router(vertx);
+    router.get("/health/live").handler(context -> json(context, 200, new JsonObject().put("status", "up")));
+    router.get("/health/ready").handler(context -> records.send(Request.cmd(Command.PING)).onComplete(ar ->
+        json(context, ar.succeeded() ? 200 : 503, new JsonObject().put("status", ar.succeeded() ? "up" : "down")
+            .put("redis", ar.succeeded() ? "up" : "down"))));
+    router.get("/api/v1/openapi.json").handler(context -> json(context, 200, bodies.document()));
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+    AuthApi auth = new AuthApi(records, bodies, users, authenticator, new LoginThrottle(records));
+    auth.mountPublic(router);
+    router.route("/api/*").handler(context -> authenticator.authenticate(context.request().getHeader(HttpHeaders.AUTHORIZATION))
+        .onSuccess(principal -> {
+          Api.authenticated(context, principal);
+          context.next();
+        })
+        .onFailure(context::fail));
+    auth.mount(router);
+    new SitesApi(records, bodies).mount(router);
+    new ResolveApi(vertx, records).mount(router);
+    new UsersApi(records, bodies, users).mount(router);
+    new DnsProvidersApi(records, bodies, box).mount(router);
+    new CertificatesApi(vertx, records, bodies, box).mount(router);
+    new AuditApi(records).mount(router);
+    router.route().failureHandler(this::failure);
+    router.errorHandler(404, context -> json(context, 404, ApiError.notFound("no such resource: "
+        + context.request().method() + " " + context.request().path()).body()));
+    router.errorHandler(405, context -> json(context, 405, new JsonObject().put("error", "method not allowed")
+        .put("detail", context.request().method() + " is not allowed on " + context.request().path())));
+    return router;
+  }
+
+  private void failure(RoutingContext context) {
+    Throwable failure = context.failure();
+    if (failure instanceof ApiError error) {
+      if (error.status() >= 500 || error.status() == 401 || error.status() == 429) {
+        LOG.warn("{} {} -> {}: {}", context.request().method(), context.request().path(), error.status(),
+            error.getMessage());
+      }
+      if (error.retryAfterSeconds() > 0) {
+        context.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(error.retryAfterSeconds()));
+      }
+      json(context, error.status(), error.body());
       return;
     }
-    switch (request.path()) {
-      case "/health/live" -> respond(request, 200, new JsonObject().put("status", "up"));
-      case "/health/ready" -> RedisAPI.api(redis).ping(java.util.List.of()).onComplete(ar -> respond(request,
-          ar.succeeded() ? 200 : 503,
-          new JsonObject().put("status", ar.succeeded() ? "up" : "down").put("redis", ar.succeeded() ? "up" : "down")));
-      default -> respond(request, 404, new JsonObject().put("error", "not found").put("detail", request.path()));
+    int status = context.statusCode();
+    if (status == 413) {
+      json(context, 413, new JsonObject().put("error", "payload too large")
+          .put("detail", "request bodies are limited to " + MAX_BODY_BYTES + " bytes"));
+    } else if (status >= 400 && status < 500) {
+      json(context, status, new JsonObject().put("error", "invalid request").put("detail", "HTTP " + status));
+    } else {
+      LOG.error("{} {} failed", context.request().method(), context.request().path(), failure);
+      json(context, 500, new JsonObject().put("error", "internal error").put("detail", "see the server log"));
     }
   }
 
-  private static void respond(HttpServerRequest request, int status, JsonObject body) {
-    request.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
+  private static void json(RoutingContext context, int status, JsonObject body) {
+    if (!context.response().ended()) {
+      context.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, Api.JSON).end(body.encode());
+    }
+  }
+
+  /** The algorithm of the configured signing key (all keys in the options share it). */
+  private static String algorithm(JWTAuthOptions options) {
+    return options.getPubSecKeys().get(0).getAlgorithm();
+  }
+
+  /**
+   * The first admin node to start on an empty Redis creates {@code admin}, with
+   * {@code PORTICO_ADMIN_PASSWORD} or a generated password it logs once (the only secret ever
+   * logged, on purpose: nobody could sign in otherwise). Other nodes find the user there.
+   */
+  private static Future<Void> bootstrapAdmin(AdminOptions options, Records records, Users users) {
+    return records.send(Request.cmd(Command.ZCARD).arg(RedisKeys.USER_INDEX)).compose(count -> {
+      if (count.toLong() > 0) {
+        return Future.succeededFuture();
+      }
+      boolean generated = options.adminPassword() == null || options.adminPassword().isBlank();
+      String password = generated ? Passwords.generate() : options.adminPassword();
+      return users.create("portico", "admin", password, Principal.Role.ADMIN)
+          .onSuccess(user -> {
+            if (generated) {
+              LOG.warn("Created user 'admin' with generated password: {} (shown once; set PORTICO_ADMIN_PASSWORD "
+                  + "to choose it)", password);
+            } else {
+              LOG.info("Created user 'admin' with the password from PORTICO_ADMIN_PASSWORD");
+            }
+          })
+          .<Void>mapEmpty()
+          .recover(e -> e instanceof ApiError error && error.status() == 409 ? Future.succeededFuture()
+              : Future.failedFuture(e));
+    });
   }
 
   @Override
   public Future<?> stop() {
-    return Future.join(server.close(), redis.close());
+    return Future.join(server == null ? Future.succeededFuture() : server.close(), redis.close());
   }
 }

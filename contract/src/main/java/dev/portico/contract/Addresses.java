@@ -14,6 +14,13 @@ public final class Addresses {
   public static final String LOOKUP = "portico.lookup.resolve";
 
   /**
+   * Point-to-point request, answered by a lookup verticle: the body is a host name, the reply
+   * {@code {"host": "<canonical or null>", "patterns": [...]}}, every site pattern that matches
+   * it in priority order (the first serves it). The admin API's resolve endpoint explains with it.
+   */
+  public static final String EXPLAIN = "portico.lookup.explain";
+
+  /**
    * Published by the lookup verticles after they have applied a change to their tree and to the
    * Redis route cache: the body is a {@link SiteChange} as JSON. Edges drop the cached routes the
    * change may affect.

@@ -62,6 +62,48 @@ public final class RedisKeys {
   /** Pub/sub channel: a message is the name of a certificate that was written or deleted. */
   public static final String CERT_CHANGES_CHANNEL = "portico:cert-changes";
 
+  /**
+   * A sorted set (all scores 0, so ordered by name) of every site pattern, written by the admin
+   * API in the same transaction as the site, for paginated listing by prefix.
+   */
+  public static final String SITE_INDEX = "portico:site-index";
+
+  /** {@code portico:sites-by-owner:<user>}: the same index, for the sites one user owns. */
+  public static final String SITES_BY_OWNER_PREFIX = "portico:sites-by-owner:";
+
+  /** {@code portico:user:<name>}: an admin API user (JSON with a PBKDF2 password hash). */
+  public static final String USER_PREFIX = "portico:user:";
+
+  /** Sorted set of every user name. */
+  public static final String USER_INDEX = "portico:user-index";
+
+  /** {@code portico:api-token:<id>}: a named, scoped API token (JSON with the token's SHA-256). */
+  public static final String API_TOKEN_PREFIX = "portico:api-token:";
+
+  /** Sorted set of every API token id. */
+  public static final String API_TOKEN_INDEX = "portico:api-token-index";
+
+  /** {@code portico:revoked-jwt:<jti>}: a logged-out JWT, kept until the token would expire. */
+  public static final String REVOKED_JWT_PREFIX = "portico:revoked-jwt:";
+
+  /**
+   * {@code portico:login-failures:<user|addr>:<value>}: failed logins counted over a window (with
+   * a TTL), to slow down password guessing.
+   */
+  public static final String LOGIN_FAILURES_PREFIX = "portico:login-failures:";
+
+  /** The admin API's JWT signing key (generated once, sealed), when none is configured. */
+  public static final String JWT_SIGNING_KEY = "portico:jwt-signing-key";
+
+  /** {@code portico:dns-provider:<id>}: a DNS provider for DNS-01 (credentials sealed). */
+  public static final String DNS_PROVIDER_PREFIX = "portico:dns-provider:";
+
+  /** Sorted set of every DNS provider id. */
+  public static final String DNS_PROVIDER_INDEX = "portico:dns-provider-index";
+
+  /** A stream of every change made through the admin API (who, what, when, before/after). */
+  public static final String AUDIT_STREAM = "portico:audit";
+
   /** How long a cached route lives in Redis when nothing invalidates it first. */
   public static final int ROUTE_TTL_SECONDS = 3600;
 
@@ -78,6 +120,26 @@ public final class RedisKeys {
 
   public static String routesBySite(String pattern) {
     return ROUTES_BY_SITE_PREFIX + pattern;
+  }
+
+  public static String sitesByOwner(String user) {
+    return SITES_BY_OWNER_PREFIX + user;
+  }
+
+  public static String user(String name) {
+    return USER_PREFIX + name;
+  }
+
+  public static String apiToken(String id) {
+    return API_TOKEN_PREFIX + id;
+  }
+
+  public static String revokedJwt(String jti) {
+    return REVOKED_JWT_PREFIX + jti;
+  }
+
+  public static String dnsProvider(String id) {
+    return DNS_PROVIDER_PREFIX + id;
   }
 
   public static String cert(String name) {

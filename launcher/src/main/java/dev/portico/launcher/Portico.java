@@ -61,6 +61,9 @@ public final class Portico implements AutoCloseable {
         }
       }
       ops.rolesDeployed();
+      if (config.secrets().secretKey() == null) {
+        LOG.warn("PORTICO_SECRET_KEY is not set: private keys and DNS credentials are stored in Redis unencrypted");
+      }
       LOG.info("Portico serving roles {} (HTTP {}, admin {}, ops {}, Redis {}{})", config.roles(), config.httpPort(),
           config.adminPort(), config.opsPort(), config.embeddedRedis() ? "embedded" : config.effectiveRedisUrl(),
           cluster.enabled() ? ", clustered" + (cluster.eventBusTls() != null ? " with event-bus TLS" : "") : "");

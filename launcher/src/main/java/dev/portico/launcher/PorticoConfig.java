@@ -31,7 +31,22 @@ public record PorticoConfig(
     int routeCacheSize,
     int routeHitTtlMs,
     int routeMissTtlMs,
-    int lookupTimeoutMs) {
+    int lookupTimeoutMs,
+    int jwtTtlSeconds,
+    Secrets secrets) {
+
+  /**
+   * The secrets in the configuration, apart so that printing the configuration never prints
+   * them. PEM values may be given inline or as the path of a file.
+   */
+  public record Secrets(String adminPassword, String jwtSecret, String jwtPrivateKey, String jwtPublicKey,
+      String secretKey) {
+
+    @Override
+    public String toString() {
+      return "Secrets[not shown]";
+    }
+  }
 
   /**
    * Every environment variable Portico reads ({@code PORTICO_LOG_LEVEL} is read by
@@ -42,7 +57,9 @@ public record PorticoConfig(
       "PORTICO_BIND", "PORTICO_HTTP_PORT", "PORTICO_HTTPS_PORT", "PORTICO_ADMIN_PORT", "PORTICO_OPS_PORT",
       "PORTICO_REDIS_URL", "PORTICO_EMBEDDED_REDIS_PORT", "PORTICO_DATA_DIR", "PORTICO_ROLES",
       "PORTICO_EDGE_INSTANCES", "PORTICO_LOOKUP_INSTANCES", "PORTICO_ROUTE_CACHE_SIZE", "PORTICO_ROUTE_HIT_TTL_MS",
-      "PORTICO_ROUTE_MISS_TTL_MS", "PORTICO_LOOKUP_TIMEOUT_MS", "PORTICO_LOG_LEVEL",
+      "PORTICO_ROUTE_MISS_TTL_MS", "PORTICO_LOOKUP_TIMEOUT_MS", "PORTICO_LOG_LEVEL", "PORTICO_JWT_TTL_S",
+      "PORTICO_ADMIN_PASSWORD", "PORTICO_JWT_SECRET", "PORTICO_JWT_PRIVATE_KEY", "PORTICO_JWT_PUBLIC_KEY",
+      "PORTICO_SECRET_KEY",
       "PORTICO_CLUSTER", "PORTICO_CLUSTER_CONFIG", "PORTICO_CLUSTER_DISCOVERY", "PORTICO_CLUSTER_MEMBERS",
       "PORTICO_CLUSTER_PORT", "PORTICO_CLUSTER_HOST", "PORTICO_CLUSTER_PUBLIC_HOST", "PORTICO_EVENTBUS_PORT",
       "PORTICO_CLUSTER_K8S_SERVICE_DNS", "PORTICO_CLUSTER_K8S_SERVICE_NAME", "PORTICO_CLUSTER_K8S_NAMESPACE",
@@ -78,7 +95,10 @@ public record PorticoConfig(
         positive(env, "PORTICO_ROUTE_CACHE_SIZE", 100_000),
         positive(env, "PORTICO_ROUTE_HIT_TTL_MS", 30_000),
         positive(env, "PORTICO_ROUTE_MISS_TTL_MS", 10_000),
-        positive(env, "PORTICO_LOOKUP_TIMEOUT_MS", 2_000));
+        positive(env, "PORTICO_LOOKUP_TIMEOUT_MS", 2_000),
+        positive(env, "PORTICO_JWT_TTL_S", 3600),
+        new Secrets(env.get("PORTICO_ADMIN_PASSWORD"), env.get("PORTICO_JWT_SECRET"),
+            pem(env, "PORTICO_JWT_PRIVATE_KEY"), pem(env, "PORTICO_JWT_PUBLIC_KEY"), env.get("PORTICO_SECRET_KEY")));
   }
 
   /** Whether Portico starts its own Redis (no {@code PORTICO_REDIS_URL} given). */
@@ -102,7 +122,26 @@ public record PorticoConfig(
         .put("routeCacheSize", routeCacheSize)
         .put("routeHitTtlMs", routeHitTtlMs)
         .put("routeMissTtlMs", routeMissTtlMs)
-        .put("lookupTimeoutMs", lookupTimeoutMs);
+        .put("lookupTimeoutMs", lookupTimeoutMs)
+        .put("jwtTtlSeconds", jwtTtlSeconds)
+        .put("adminPassword", secrets.adminPassword())
+        .put("jwtSecret", secrets.jwtSecret())
+        .put("jwtPrivateKey", secrets.jwtPrivateKey())
+        .put("jwtPublicKey", secrets.jwtPublicKey())
+        .put("secretKey", secrets.secretKey());
+  }
+
+  /** A PEM value given inline, or read from the file the variable names. */
+  private static String pem(Env env, String name) {
+    String value = env.get(name);
+    if (value == null || value.contains("-----BEGIN")) {
+      return value;
+    }
+    try {
+      return java.nio.file.Files.readString(Path.of(value.trim()));
+    } catch (java.io.IOException e) {
+      throw new ConfigException(name + " is neither PEM text nor a readable file: " + value.trim());
+    }
   }
 
   private static ClusterConfig cluster(Env env) {
@@ -142,7 +181,7 @@ public record PorticoConfig(
       return ClusterConfig.Discovery.TCP_IP;
     }
     return Arrays.stream(ClusterConfig.Discovery.values())
-        .filter(discovery -> discovery.configName().equals(value.toLowerCase(java.util.Locale.ROOT)))
+        .filter(discovery -> discovery.configName().equals(value.trim().toLowerCase(java.util.Locale.ROOT)))
         .findFirst()
         .orElseThrow(() -> new ConfigException("PORTICO_CLUSTER_DISCOVERY='" + value + "' must be tcp-ip or kubernetes"));
   }
@@ -263,7 +302,7 @@ public record PorticoConfig(
         throw new IllegalStateException(name + " is read but missing from PorticoConfig.ENV_NAMES");
       }
       String value = variables.get(name);
-      return value == null || value.isBlank() ? null : value.trim();
+      return value == null || value.isBlank() ? null : value;
     }
 
     String getOrDefault(String name, String defaultValue) {

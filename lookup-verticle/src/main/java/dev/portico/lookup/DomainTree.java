@@ -109,28 +109,48 @@ public final class DomainTree<V> {
    * {@code null} if none does.
    */
   public Entry<V> match(String host) {
-    return match(root, host, host.length());
+    return match(root, host, host.length(), null);
   }
 
-  /** Matches {@code host[0, end)} below {@code node}; {@code end < 0} means no label is left. */
-  private static <V> Entry<V> match(Node<V> node, String host, int end) {
+  /**
+   * Every entry whose pattern matches a canonical host name, the one {@link #match} picks first
+   * and then the others in the order they would win if it were gone.
+   */
+  public List<Entry<V>> matchAll(String host) {
+    List<Entry<V>> all = new ArrayList<>();
+    match(root, host, host.length(), all);
+    return all;
+  }
+
+  /**
+   * Matches {@code host[0, end)} below {@code node}; {@code end < 0} means no label is left.
+   * With {@code all == null} it returns the first match in priority order; otherwise it returns
+   * {@code null} after adding every match to {@code all}, in that order (one walk, two uses).
+   */
+  private static <V> Entry<V> match(Node<V> node, String host, int end, List<Entry<V>> all) {
     if (end < 0) {
-      return node.entry;
+      if (all == null || node.entry == null) {
+        return node.entry;
+      }
+      if (!all.contains(node.entry)) {
+        all.add(node.entry);
+      }
+      return null;
     }
     int start = host.lastIndexOf('.', end - 1) + 1;
     Entry<V> found;
     if (node.literals != null) {
       Node<V> literal = node.literals.get(host.substring(start, end));
-      if (literal != null && (found = match(literal, host, start - 1)) != null) {
+      if (literal != null && (found = match(literal, host, start - 1, all)) != null) {
         return found;
       }
     }
-    if (node.oneLabel != null && (found = match(node.oneLabel, host, start - 1)) != null) {
+    if (node.oneLabel != null && (found = match(node.oneLabel, host, start - 1, all)) != null) {
       return found;
     }
     if (node.anyLabels != null) {
       for (int labelStart = start; ; labelStart = host.lastIndexOf('.', labelStart - 2) + 1) {
-        if ((found = match(node.anyLabels, host, labelStart - 1)) != null) {
+        if ((found = match(node.anyLabels, host, labelStart - 1, all)) != null) {
           return found;
         }
         if (labelStart == 0) {

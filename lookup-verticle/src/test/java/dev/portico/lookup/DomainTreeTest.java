@@ -98,4 +98,14 @@ class DomainTreeTest {
     assertEquals("new", tree.match("example.com").value());
     assertEquals(1, tree.size());
   }
+
+  @Test
+  void matchAllListsEveryMatchingPatternInTheOrderTheyWouldWin() {
+    DomainTree<String> tree = tree(PATTERNS);
+    assertEquals(java.util.List.of("*.v1.example.com", "api.*.example.com", "**.example.com"),
+        tree.matchAll("api.v1.example.com").stream().map(DomainTree.Entry::pattern).toList());
+    assertEquals(java.util.List.of("shop.example.com", "*.example.com", "**.example.com"),
+        tree.matchAll("shop.example.com").stream().map(DomainTree.Entry::pattern).toList());
+    assertEquals(java.util.List.of(), tree.matchAll("nothing.org"));
+  }
 }

@@ -1,0 +1,151 @@
+package dev.portico.admin;
+
+import dev.portico.contract.RedisKeys;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Turns an {@code Authorization: Bearer ...} header into a {@link Principal}: either a JWT this
+ * API signed (checked for signature, issuer, audience, expiry, and against the logout denylist)
+ * or an API token ({@code pat_<id>_<secret>}, compared by SHA-256 with the stored hash). The
+ * caller's user must still exist; its role is read fresh, so a demotion applies at once.
+ */
+final class Authenticator {
+
+  static final String ISSUER = "portico";
+  static final String AUDIENCE = "portico-admin";
+  static final String API_TOKEN_PREFIX = "pat_";
+  private static final int TOKEN_ID_HEX = 16;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final JWTAuth jwt;
+  private final String algorithm;
+  private final Records records;
+  private final int ttlSeconds;
+
+  Authenticator(JWTAuth jwt, String algorithm, Records records, int ttlSeconds) {
+    this.jwt = jwt;
+    this.algorithm = algorithm;
+    this.records = records;
+    this.ttlSeconds = ttlSeconds;
+  }
+
+  /** The JWT options every token is verified with. */
+  static JWTOptions verifyOptions() {
+    return new JWTOptions().setIssuer(ISSUER).setAudience(List.of(AUDIENCE));
+  }
+
+  Future<Principal> authenticate(String authorization) {
+    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return Future.failedFuture(ApiError.unauthorized("send Authorization: Bearer <token>"));
+    }
+    String token = authorization.substring(7).trim();
+    return token.startsWith(API_TOKEN_PREFIX) ? apiToken(token) : jwt(token);
+  }
+
+  /** Signs a token for {@code username}; the JSON has the token and its expiry. */
+  JsonObject issue(String username, Principal.Role role) {
+    long now = System.currentTimeMillis() / 1000;
+    JsonObject claims = new JsonObject().put("sub", username).put("role", role.json())
+        .put("jti", UUID.randomUUID().toString());
+    String token = jwt.generateToken(claims, new JWTOptions().setAlgorithm(algorithm).setIssuer(ISSUER)
+        .setAudience(List.of(AUDIENCE)).setExpiresInSeconds(ttlSeconds));
+    return new JsonObject().put("token", token).put("tokenType", "Bearer").put("expiresAt", now + ttlSeconds);
+  }
+
+  /** Denies the caller's JWT until it would have expired anyway. */
+  Future<Void> revoke(Principal principal) {
+    if (principal.jti() == null) {
+      return Future.failedFuture(ApiError.badRequest(null, "API tokens are revoked with DELETE /api/v1/tokens/{id}"));
+    }
+    long seconds = Math.max(1, principal.expiresAtSeconds() - System.currentTimeMillis() / 1000);
+    return records.send(Request.cmd(Command.SET).arg(RedisKeys.revokedJwt(principal.jti())).arg("1")
+        .arg("EX").arg(seconds)).mapEmpty();
+  }
+
+  private Future<Principal> jwt(String token) {
+    return jwt.authenticate(new TokenCredentials(token))
+        .recover(e -> Future.failedFuture(ApiError.unauthorized("invalid token: " + e.getMessage())))
+        .compose(user -> {
+          JsonObject claims = user.attributes().getJsonObject("accessToken", new JsonObject());
+          String subject = claims.getString("sub");
+          String jti = claims.getString("jti");
+          if (subject == null || jti == null || !(claims.getValue("exp") instanceof Number exp)) {
+            return Future.failedFuture(ApiError.unauthorized("invalid token: sub, jti and exp are required"));
+          }
+          return records.getAll(List.of(RedisKeys.revokedJwt(jti), RedisKeys.user(subject))).compose(values -> {
+            if (values.get(0) != null) {
+              return Future.failedFuture(ApiError.unauthorized("token revoked"));
+            }
+            return principal(subject, values.get(1), false, jti, exp.longValue());
+          });
+        });
+  }
+
+  private Future<Principal> apiToken(String token) {
+    if (token.length() < API_TOKEN_PREFIX.length() + TOKEN_ID_HEX + 2
+        || token.charAt(API_TOKEN_PREFIX.length() + TOKEN_ID_HEX) != '_') {
+      return Future.failedFuture(ApiError.unauthorized("malformed API token"));
+    }
+    String id = token.substring(API_TOKEN_PREFIX.length(), API_TOKEN_PREFIX.length() + TOKEN_ID_HEX);
+    return records.get(RedisKeys.apiToken(id)).compose(stored -> {
+      if (stored == null) {
+        return Future.failedFuture(ApiError.unauthorized("unknown or revoked API token"));
+      }
+      JsonObject record = new JsonObject(stored);
+      if (!MessageDigest.isEqual(sha256(token).getBytes(StandardCharsets.US_ASCII),
+          record.getString("sha256", "").getBytes(StandardCharsets.US_ASCII))) {
+        return Future.failedFuture(ApiError.unauthorized("unknown or revoked API token"));
+      }
+      String owner = record.getString("owner");
+      return records.get(RedisKeys.user(owner)).compose(user ->
+          principal(owner, user, !"write".equals(record.getString("scope")), null, 0));
+    });
+  }
+
+  private static Future<Principal> principal(String username, String userJson, boolean readOnly, String jti,
+      long expiresAt) {
+    if (userJson == null) {
+      return Future.failedFuture(ApiError.unauthorized("user " + username + " no longer exists"));
+    }
+    Principal.Role role = Principal.Role.fromJson(new JsonObject(userJson).getString("role"));
+    return Future.succeededFuture(new Principal(username, role, readOnly, jti, expiresAt));
+  }
+
+  /** A new API token: {@code pat_<16 hex id>_<43 chars secret>}. */
+  static String newApiToken() {
+    byte[] id = new byte[TOKEN_ID_HEX / 2];
+    byte[] secret = new byte[32];
+    RANDOM.nextBytes(id);
+    RANDOM.nextBytes(secret);
+    return API_TOKEN_PREFIX + HexFormat.of().formatHex(id) + "_"
+        + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+  }
+
+  static String apiTokenId(String token) {
+    return token.substring(API_TOKEN_PREFIX.length(), API_TOKEN_PREFIX.length() + TOKEN_ID_HEX);
+  }
+
+  /** API tokens are 256 random bits: a plain SHA-256 is enough to store them (no slow hash needed). */
+  static String sha256(String token) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,174 @@
+package dev.portico.admin;
+
+import dev.portico.admin.Api.Reply;
+import dev.portico.contract.DnsProviderType;
+import dev.portico.contract.DomainPattern;
+import dev.portico.contract.RedisKeys;
+import dev.portico.contract.SecretBox;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * {@code /api/v1/dns-providers}: the DNS provider accounts DNS-01 challenges are answered with,
+ * for admins only. Credentials are write-only: sealed in Redis, never returned (a read lists the
+ * credential fields that are set), masked in the audit. Each domain belongs to one provider.
+ */
+final class DnsProvidersApi {
+
+  private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+
+  private final Records records;
+  private final RequestBodies bodies;
+  private final SecretBox box;
+
+  DnsProvidersApi(Records records, RequestBodies bodies, SecretBox box) {
+    this.records = records;
+    this.bodies = bodies;
+    this.box = box;
+  }
+
+  void mount(Router router) {
+    router.get("/api/v1/dns-providers").handler(Api.handle(this::list));
+    router.get("/api/v1/dns-providers/:id").handler(Api.handle(this::read));
+    router.put("/api/v1/dns-providers/:id").handler(Api.handle(this::write));
+    router.delete("/api/v1/dns-providers/:id").handler(Api.handle(this::delete));
+  }
+
+  private Future<Reply> list(RoutingContext context) {
+    Api.principal(context).requireAdmin();
+    return all().map(providers -> {
+      JsonArray items = new JsonArray();
+      providers.forEach(provider -> items.add(shown(provider)));
+      return new Reply(200, Api.page(items, null));
+    });
+  }
+
+  private Future<Reply> read(RoutingContext context) {
+    Api.principal(context).requireAdmin();
+    String id = id(context);
+    return records.get(RedisKeys.dnsProvider(id)).compose(stored -> stored == null
+        ? Future.failedFuture(ApiError.notFound("no DNS provider " + id))
+        : Reply.ok(shown(new JsonObject(stored))));
+  }
+
+  private Future<Reply> write(RoutingContext context) {
+    Principal principal = Api.principal(context);
+    principal.requireAdmin();
+    principal.requireWrite();
+    String id = id(context);
+    JsonObject body = bodies.parse(context, "DnsProvider");
+    DnsProviderType type = DnsProviderType.fromJson(body.getString("type"))
+        .orElseThrow(() -> ApiError.badRequest("type", "unknown DNS provider type"));
+    JsonArray domains = new JsonArray();
+    for (Object domain : body.getJsonArray("domains")) {
+      domains.add(domain((String) domain));
+    }
+    String key = RedisKeys.dnsProvider(id);
+    return Future.all(records.get(key), all()).compose(both -> {
+      String current = both.resultAt(0);
+      List<JsonObject> providers = both.resultAt(1);
+      for (JsonObject other : providers) {
+        if (!other.getString("id").equals(id)) {
+          for (Object domain : domains) {
+            if (other.getJsonArray("domains", new JsonArray()).contains(domain)) {
+              return Future.failedFuture(ApiError.conflict(domain + " already belongs to DNS provider " + other.getString("id")));
+            }
+          }
+        }
+      }
+      JsonObject credentials = body.getJsonObject("credentials");
+      String sealed;
+      if (credentials != null) {
+        checkCredentials(type, credentials);
+        sealed = box.seal(credentials.encode(), key);
+      } else if (current != null && type.json().equals(new JsonObject(current).getString("type"))) {
+        sealed = new JsonObject(current).getString("credentials");
+      } else {
+        return Future.failedFuture(ApiError.badRequest("credentials", "credentials are required for a new provider or type"));
+      }
+      JsonObject stored = new JsonObject().put("id", id).put("type", type.json()).put("domains", domains)
+          .put("credentials", sealed).put("updatedAt", System.currentTimeMillis());
+      return records.write(new Records.Write(key, current, stored.encode(),
+              List.of(new Records.IndexOp(RedisKeys.DNS_PROVIDER_INDEX, id, true)), null, null,
+              new Records.Audit(principal.username(), current == null ? "dns-provider.create" : "dns-provider.update",
+                  "dns-provider:" + id, current == null ? "" : shown(new JsonObject(current)).encode(),
+                  shown(stored).encode())))
+          .compose(v -> current == null ? Reply.created(shown(stored)) : Reply.ok(shown(stored)));
+    });
+  }
+
+  private Future<Reply> delete(RoutingContext context) {
+    Principal principal = Api.principal(context);
+    principal.requireAdmin();
+    principal.requireWrite();
+    String id = id(context);
+    String key = RedisKeys.dnsProvider(id);
+    return records.get(key).compose(current -> current == null
+        ? Future.failedFuture(ApiError.notFound("no DNS provider " + id))
+        : records.write(new Records.Write(key, current, null,
+            List.of(new Records.IndexOp(RedisKeys.DNS_PROVIDER_INDEX, id, false)), null, null,
+            new Records.Audit(principal.username(), "dns-provider.delete", "dns-provider:" + id,
+                shown(new JsonObject(current)).encode(), ""))))
+        .compose(v -> Reply.noContent());
+  }
+
+  /** Every provider (there are few: one per DNS account). */
+  private Future<List<JsonObject>> all() {
+    return records.page(RedisKeys.DNS_PROVIDER_INDEX, null, null, Api.MAX_PAGE_SIZE)
+        .compose(page -> records.getAll(page.items().stream().map(RedisKeys::dnsProvider).toList()))
+        .map(values -> values.stream().filter(Objects::nonNull).map(JsonObject::new).toList());
+  }
+
+  private static void checkCredentials(DnsProviderType type, JsonObject credentials) {
+    for (String field : credentials.fieldNames()) {
+      if (!type.credentialFields().contains(field)) {
+        throw ApiError.badRequest("credentials." + field, "a " + type.json() + " provider takes "
+            + String.join(", ", type.credentialFields()));
+      }
+      if (!(credentials.getValue(field) instanceof String value) || value.isEmpty() || value.length() > 4096) {
+        throw ApiError.badRequest("credentials." + field, "credentials are non-empty strings");
+      }
+    }
+    for (String field : type.credentialFields()) {
+      if (!credentials.containsKey(field)) {
+        throw ApiError.badRequest("credentials." + field, "a " + type.json() + " provider needs " + field);
+      }
+    }
+  }
+
+  /** What the API and the audit show: which credential fields are set, never their values. */
+  private static JsonObject shown(JsonObject stored) {
+    DnsProviderType type = DnsProviderType.fromJson(stored.getString("type")).orElse(null);
+    JsonObject shown = stored.copy();
+    shown.remove("credentials");
+    return shown.put("credentialsSet", new JsonArray(type == null || stored.getString("credentials") == null
+        ? List.of() : type.credentialFields()));
+  }
+
+  private static String domain(String domain) {
+    try {
+      DomainPattern parsed = DomainPattern.parse(domain);
+      if (!parsed.isWildcard()) {
+        return parsed.text();
+      }
+    } catch (IllegalArgumentException e) {
+      throw ApiError.badRequest("domains", e.getMessage());
+    }
+    throw ApiError.badRequest("domains", "a domain is a zone name like example.com, not a pattern");
+  }
+
+  private static String id(RoutingContext context) {
+    String id = context.pathParam("id");
+    if (!ID.matcher(id).matches()) {
+      throw ApiError.badRequest("id", "a provider id is 1-64 of a-z, 0-9, '_', '-'");
+    }
+    return id;
+  }
+}

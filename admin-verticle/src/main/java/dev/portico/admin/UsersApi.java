@@ -1,0 +1,99 @@
+package dev.portico.admin;
+
+import dev.portico.admin.Api.Reply;
+import dev.portico.contract.RedisKeys;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.Objects;
+
+/** {@code /api/v1/users}: user management, for admins only. */
+final class UsersApi {
+
+  private final Records records;
+  private final RequestBodies bodies;
+  private final Users users;
+
+  UsersApi(Records records, RequestBodies bodies, Users users) {
+    this.records = records;
+    this.bodies = bodies;
+    this.users = users;
+  }
+
+  void mount(Router router) {
+    router.get("/api/v1/users").handler(Api.handle(this::list));
+    router.post("/api/v1/users").handler(Api.handle(this::create));
+    router.get("/api/v1/users/:username").handler(Api.handle(this::read));
+    router.patch("/api/v1/users/:username").handler(Api.handle(this::update));
+    router.delete("/api/v1/users/:username").handler(Api.handle(this::delete));
+  }
+
+  private Future<Reply> list(RoutingContext context) {
+    Api.principal(context).requireAdmin();
+    return records.page(RedisKeys.USER_INDEX, context.queryParams().get("prefix"), context.queryParams().get("after"),
+            Api.limit(context))
+        .compose(page -> records.getAll(page.items().stream().map(RedisKeys::user).toList()).map(values -> {
+          JsonArray items = new JsonArray();
+          values.stream().filter(Objects::nonNull).map(JsonObject::new).forEach(user -> items.add(Users.masked(user)));
+          return new Reply(200, Api.page(items, page.next()));
+        }));
+  }
+
+  private Future<Reply> create(RoutingContext context) {
+    Principal principal = Api.principal(context);
+    principal.requireAdmin();
+    principal.requireWrite();
+    JsonObject body = bodies.parse(context, "NewUser");
+    String username = body.getString("username");
+    Users.checkName(username);
+    Users.checkPassword("password", body.getString("password"));
+    return users.create(principal.username(), username, body.getString("password"),
+            Principal.Role.fromJson(body.getString("role")))
+        .compose(user -> Reply.created(Users.masked(user)));
+  }
+
+  private Future<Reply> read(RoutingContext context) {
+    Api.principal(context).requireAdmin();
+    return existing(context).compose(user -> Reply.ok(Users.masked(user)));
+  }
+
+  private Future<Reply> update(RoutingContext context) {
+    Principal principal = Api.principal(context);
+    principal.requireAdmin();
+    principal.requireWrite();
+    JsonObject body = bodies.parse(context, "UserChange");
+    if (body.containsKey("password")) {
+      Users.checkPassword("password", body.getString("password"));
+    }
+    return existing(context).compose(user -> {
+      JsonObject updated = user.copy();
+      if (body.containsKey("role")) {
+        updated.put("role", body.getString("role"));
+      }
+      Future<JsonObject> withPassword = body.containsKey("password")
+          ? users.hash(body.getString("password")).map(hash -> updated.put("passwordHash", hash))
+          : Future.succeededFuture(updated);
+      return withPassword.compose(changed -> users.update(principal.username(), "user.update", user, changed)
+          .map(changed));
+    }).compose(user -> Reply.ok(Users.masked(user)));
+  }
+
+  private Future<Reply> delete(RoutingContext context) {
+    Principal principal = Api.principal(context);
+    principal.requireAdmin();
+    principal.requireWrite();
+    if (principal.username().equals(context.pathParam("username"))) {
+      throw ApiError.conflict("you cannot delete yourself; sign in as another admin");
+    }
+    return existing(context).compose(user -> users.delete(principal.username(), user)).compose(v -> Reply.noContent());
+  }
+
+  private Future<JsonObject> existing(RoutingContext context) {
+    String username = context.pathParam("username");
+    return users.find(username).compose(user -> user == null
+        ? Future.failedFuture(ApiError.notFound("no user " + username)) : Future.succeededFuture(user));
+  }
+}
