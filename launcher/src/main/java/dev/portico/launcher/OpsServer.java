@@ -19,6 +19,9 @@ import io.vertx.redis.client.Request;
  */
 final class OpsServer {
 
+  /** The probe paths; the admin port answers the same ones. */
+  static final String LIVE_PATH = "/health/live";
+  static final String READY_PATH = "/health/ready";
   private static final long REDIS_PING_TIMEOUT_MS = 2_000;
 
   private final Redis redis;
@@ -55,8 +58,8 @@ final class OpsServer {
       return;
     }
     switch (request.path()) {
-      case "/health/live" -> respond(request, 200, new JsonObject().put("status", "up"));
-      case "/health/ready" -> redis.send(Request.cmd(Command.PING))
+      case LIVE_PATH -> respond(request, 200, new JsonObject().put("status", "up"));
+      case READY_PATH -> redis.send(Request.cmd(Command.PING))
           .timeout(REDIS_PING_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
           .onComplete(ping -> {
             boolean ready = ping.succeeded() && rolesDeployed;
