@@ -9,7 +9,8 @@ import java.util.List;
  *
  * @param enabled       whether the event bus is clustered at all
  * @param configFile    a Hazelcast XML file replacing the packed {@code cluster.xml}, or {@code null}
- * @param discovery     how members find each other
+ * @param discovery     how members find each other, or {@code null}: as the file says, unless
+ *                      {@code members} are given (then TCP/IP)
  * @param members       TCP/IP join: {@code host} or {@code host:port} of the other members, or {@code null}
  * @param port          Hazelcast's port on this node (no auto-increment when given), or {@code null}
  * @param host          the local address Hazelcast and the event bus bind and advertise, or {@code null}

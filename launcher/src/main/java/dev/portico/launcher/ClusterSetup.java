@@ -42,7 +42,9 @@ final class ClusterSetup {
       network.setPublicAddress(cluster.publicHost());
     }
     JoinConfig join = network.getJoin();
-    if (cluster.discovery() == ClusterConfig.Discovery.KUBERNETES) {
+    ClusterConfig.Discovery discovery = cluster.discovery() == null && cluster.members() != null
+        ? ClusterConfig.Discovery.TCP_IP : cluster.discovery();
+    if (discovery == ClusterConfig.Discovery.KUBERNETES) {
       join.getTcpIpConfig().setEnabled(false);
       join.getMulticastConfig().setEnabled(false);
       KubernetesConfig kubernetes = join.getKubernetesConfig().setEnabled(true);
@@ -50,8 +52,12 @@ final class ClusterSetup {
       setIfPresent(kubernetes, "service-dns", cluster.kubernetes().serviceDns());
       setIfPresent(kubernetes, "service-name", cluster.kubernetes().serviceName());
       setIfPresent(kubernetes, "namespace", cluster.kubernetes().namespace());
-    } else if (cluster.members() != null) {
-      join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    } else if (discovery == ClusterConfig.Discovery.TCP_IP) {
+      join.getKubernetesConfig().setEnabled(false);
+      join.getTcpIpConfig().setEnabled(true);
+      if (cluster.members() != null) {
+        join.getTcpIpConfig().setMembers(cluster.members());
+      }
     }
     return config;
   }

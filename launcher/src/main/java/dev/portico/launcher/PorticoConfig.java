@@ -178,7 +178,7 @@ public record PorticoConfig(
 
   private static ClusterConfig.Discovery discovery(String value) {
     if (value == null) {
-      return ClusterConfig.Discovery.TCP_IP;
+      return null;
     }
     return Arrays.stream(ClusterConfig.Discovery.values())
         .filter(discovery -> discovery.configName().equals(value.trim().toLowerCase(java.util.Locale.ROOT)))

