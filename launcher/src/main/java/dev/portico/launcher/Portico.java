@@ -52,7 +52,7 @@ public final class Portico implements AutoCloseable {
         LOG.info("Native transport unavailable ({}): using NIO", vertx.unavailableNativeTransportCause().getMessage());
       }
       OpsServer ops = await(OpsServer.start(vertx, config), "open the ops port " + config.opsPort());
-      checkRedis(vertx, config.effectiveRedisUrl());
+      checkRedis(vertx, config);
       for (Role role : Role.values()) {
         if (config.roles().contains(role)) {
           DeploymentOptions options = new DeploymentOptions().setConfig(config.verticleConfig())
@@ -65,7 +65,7 @@ public final class Portico implements AutoCloseable {
         LOG.warn("PORTICO_SECRET_KEY is not set: private keys and DNS credentials are stored in Redis unencrypted");
       }
       LOG.info("Portico serving roles {} (HTTP {}, admin {}, ops {}, Redis {}{})", config.roles(), config.httpPort(),
-          config.adminPort(), config.opsPort(), config.embeddedRedis() ? "embedded" : config.effectiveRedisUrl(),
+          config.adminPort(), config.opsPort(), config.embeddedRedis() ? "embedded" : config.redisUrlForLog(),
           cluster.enabled() ? ", clustered" + (cluster.eventBusTls() != null ? " with event-bus TLS" : "") : "");
       return new Portico(config, vertx, embeddedRedis, ops);
     } catch (RuntimeException e) {
@@ -91,10 +91,10 @@ public final class Portico implements AutoCloseable {
     };
   }
 
-  private static void checkRedis(Vertx vertx, String url) {
-    Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(url));
+  private static void checkRedis(Vertx vertx, PorticoConfig config) {
+    Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.effectiveRedisUrl()));
     try {
-      await(redis.send(Request.cmd(Command.PING)), "reach Redis at " + url);
+      await(redis.send(Request.cmd(Command.PING)), "reach Redis at " + config.redisUrlForLog());
     } finally {
       redis.close();
     }

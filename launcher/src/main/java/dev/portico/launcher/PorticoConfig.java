@@ -111,6 +111,11 @@ public record PorticoConfig(
     return embeddedRedis() ? "redis://127.0.0.1:" + embeddedRedisPort : redisUrl;
   }
 
+  /** The Redis URL to print: its password, if any, replaced by {@code ***}. */
+  public String redisUrlForLog() {
+    return effectiveRedisUrl().replaceFirst("^(rediss?://[^:@/]*):[^@/]*@", "$1:***@");
+  }
+
   /** The deployment configuration every verticle reads its options from. */
   public JsonObject verticleConfig() {
     return new JsonObject()

@@ -163,6 +163,16 @@ class ClusterConfigTest {
   }
 
   @Test
+  void redisPasswordsAreNotPrinted() {
+    assertEquals("rediss://portico:***@redis.example.net:6380/0", PorticoConfig.fromEnvironment(
+        Map.of("PORTICO_REDIS_URL", "rediss://portico:s3cr:et@redis.example.net:6380/0")).redisUrlForLog());
+    assertEquals("redis://:***@10.0.0.9:6379", PorticoConfig.fromEnvironment(
+        Map.of("PORTICO_REDIS_URL", "redis://:s3cret@10.0.0.9:6379")).redisUrlForLog());
+    assertEquals("redis://10.0.0.9:6379/1", PorticoConfig.fromEnvironment(
+        Map.of("PORTICO_REDIS_URL", "redis://10.0.0.9:6379/1")).redisUrlForLog());
+  }
+
+  @Test
   void unknownPorticoVariablesAreNamedAndOthersIgnored() {
     assertEquals(Set.of("PORTICO_EGDE_INSTANCES"), PorticoConfig.unknownNames(Map.of(
         "PORTICO_EGDE_INSTANCES", "2", "PORTICO_EDGE_INSTANCES", "2", "HOME", "/root")));
