@@ -67,6 +67,9 @@ final class PorticoProcess implements AutoCloseable {
     builder.environment().keySet().removeIf(key -> key.startsWith("PORTICO_"));
     builder.environment().putAll(env);
     process = builder.start();
+    // an interrupted test run (Ctrl-C) must not leave cluster members behind
+    Process started = process;
+    Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
     return this;
   }
 
