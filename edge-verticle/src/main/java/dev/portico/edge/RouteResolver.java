@@ -29,6 +29,8 @@ import java.util.Map;
 final class RouteResolver {
 
   private static final Logger LOG = LoggerFactory.getLogger(RouteResolver.class);
+  /** Tries of a lookup that gets no answer; each try waits up to the lookup timeout. */
+  private static final int LOOKUP_TRIES = 3;
 
   private final Vertx vertx;
   private final Redis redis;
@@ -105,18 +107,23 @@ final class RouteResolver {
   }
 
   /**
-   * Asks a lookup verticle, and once more when the first one did not answer: in a cluster, a
-   * request can go to a node that just died (it times out) or find its consumer mid-removal (no
-   * handlers); the event bus sends the second try to the next consumer. A lookup is safe to repeat.
+   * Asks a lookup verticle, and again when none answered, up to {@link #LOOKUP_TRIES} times: in a
+   * cluster, a request can go to a node that just died (it times out: the event bus keeps listing
+   * a dead node's consumers for a second or more) or find the consumers mid-update (no handlers);
+   * the event bus sends each try to the next consumer. A lookup is safe to repeat.
    */
   private Future<Route> fromLookup(String host) {
+    return fromLookup(host, LOOKUP_TRIES);
+  }
+
+  private Future<Route> fromLookup(String host, int tries) {
     return askLookup(host).recover(e -> {
-      if (!(e instanceof ReplyException reply) || (reply.failureType() != ReplyFailure.TIMEOUT
+      if (tries <= 1 || !(e instanceof ReplyException reply) || (reply.failureType() != ReplyFailure.TIMEOUT
           && reply.failureType() != ReplyFailure.NO_HANDLERS)) {
         return Future.failedFuture(e);
       }
       LOG.debug("Asking another lookup verticle for {}: {}", host, e.getMessage());
-      return askLookup(host);
+      return fromLookup(host, tries - 1);
     });
   }
 

@@ -204,7 +204,7 @@ class ClusterIT {
    * the event bus is, and refuses it: its lookups go unanswered.
    */
   @Test
-  @Order(3)
+  @Order(4)
   void anEdgeWithoutATrustedCertificateGetsNoAnswerOnTheEventBus() throws Exception {
     untrusted = new PorticoProcess("untrusted-edge", "edge", dir).env(eventBusTls(dir, "untrusted"))
         .env(Map.of("PORTICO_REDIS_URL", "redis://127.0.0.1:" + redis.port(), "PORTICO_CLUSTER_MEMBERS", members,
@@ -217,7 +217,7 @@ class ClusterIT {
   }
 
   @Test
-  @Order(4)
+  @Order(3)
   void killingALookupNodeLosesNoRequestAndNewNamesResolveThroughTheOther() throws Exception {
     addSite("*.steady.test");
     int streams = 20;
