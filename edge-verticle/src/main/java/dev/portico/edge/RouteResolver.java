@@ -7,6 +7,8 @@ import dev.portico.contract.SiteChange;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -27,6 +29,8 @@ import java.util.Map;
 final class RouteResolver {
 
   private static final Logger LOG = LoggerFactory.getLogger(RouteResolver.class);
+  /** Tries of a lookup that gets no answer; each try waits up to the lookup timeout. */
+  private static final int LOOKUP_TRIES = 3;
 
   private final Vertx vertx;
   private final Redis redis;
@@ -117,7 +121,28 @@ final class RouteResolver {
         });
   }
 
+  /**
+   * Asks a lookup verticle, and again when none answered, up to {@link #LOOKUP_TRIES} times: in a
+   * cluster, a request can go to a node that just died (it times out: the event bus keeps listing
+   * a dead node's consumers for a second or more) or find the consumers mid-update (no handlers);
+   * the event bus sends each try to the next consumer. A lookup is safe to repeat.
+   */
   private Future<Route> fromLookup(String host) {
+    return fromLookup(host, LOOKUP_TRIES);
+  }
+
+  private Future<Route> fromLookup(String host, int tries) {
+    return askLookup(host).recover(e -> {
+      if (tries <= 1 || !(e instanceof ReplyException reply) || (reply.failureType() != ReplyFailure.TIMEOUT
+          && reply.failureType() != ReplyFailure.NO_HANDLERS)) {
+        return Future.failedFuture(e);
+      }
+      LOG.debug("Asking another lookup verticle for {}: {}", host, e.getMessage());
+      return fromLookup(host, tries - 1);
+    });
+  }
+
+  private Future<Route> askLookup(String host) {
     long start = System.nanoTime();
     return vertx.eventBus().<JsonObject>request(Addresses.LOOKUP, host, lookupDelivery)
         .andThen(ar -> metrics.lookup(System.nanoTime() - start))

@@ -19,7 +19,11 @@ public final class Main {
     defaultProperty("vertx.disableTCCL", "true");
     defaultProperty("vertx.disableHttpHeadersValidation", "true");
     System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
+    defaultProperty("hazelcast.logging.type", "slf4j");
     Logger log = LoggerFactory.getLogger(Main.class);
+    for (String unknown : PorticoConfig.unknownNames(System.getenv())) {
+      log.warn("Ignoring {}: Portico reads no such variable (a typo?)", unknown);
+    }
     Portico portico;
     try {
       portico = Portico.start(PorticoConfig.fromEnvironment(System.getenv()));

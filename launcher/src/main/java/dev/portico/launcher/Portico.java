@@ -14,7 +14,6 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,11 +34,13 @@ public final class Portico implements AutoCloseable {
   private final PorticoConfig config;
   private final Vertx vertx;
   private final EmbeddedRedis embeddedRedis;
+  private final OpsServer ops;
 
-  private Portico(PorticoConfig config, Vertx vertx, EmbeddedRedis embeddedRedis) {
+  private Portico(PorticoConfig config, Vertx vertx, EmbeddedRedis embeddedRedis, OpsServer ops) {
     this.config = config;
     this.vertx = vertx;
     this.embeddedRedis = embeddedRedis;
+    this.ops = ops;
   }
 
   public static Portico start(PorticoConfig config) {
@@ -61,26 +62,31 @@ public final class Portico implements AutoCloseable {
       }
       VertxOptions vertxOptions = new VertxOptions().setPreferNativeTransport(true).setMetricsOptions(metricsOptions);
       VertxBuilder builder = Vertx.builder().with(vertxOptions).withMetrics(new MicrometerMetricsFactory(registry));
-      vertx = config.cluster()
-          ? await(builder.withClusterManager(new HazelcastClusterManager()).buildClustered(), "join the cluster")
+      ClusterConfig cluster = config.cluster();
+      vertx = cluster.enabled()
+          ? await(builder.with(vertxOptions.setEventBusOptions(ClusterSetup.eventBusOptions(cluster)))
+              .withClusterManager(ClusterSetup.clusterManager(cluster)).buildClustered(), "join the cluster")
           : builder.build();
       if (!vertx.isNativeTransportEnabled()) {
         LOG.info("Native transport unavailable ({}): using NIO", vertx.unavailableNativeTransportCause().getMessage());
       }
-      checkRedis(vertx, config.effectiveRedisUrl());
+      OpsServer ops = await(OpsServer.start(vertx, config, registry), "open the ops port " + config.opsPort());
+      checkRedis(vertx, config);
       for (Role role : Role.values()) {
         if (config.roles().contains(role)) {
-          int instances = role == Role.EDGE ? config.edgeInstances() : 1;
-          DeploymentOptions options = new DeploymentOptions().setConfig(config.verticleConfig()).setInstances(instances);
+          DeploymentOptions options = new DeploymentOptions().setConfig(config.verticleConfig())
+              .setInstances(instances(config, role));
           await(vertx.deployVerticle(role.verticle(), options), "start the " + role.configName() + " role");
         }
       }
+      ops.rolesDeployed();
       if (config.secrets().secretKey() == null) {
         LOG.warn("PORTICO_SECRET_KEY is not set: private keys and DNS credentials are stored in Redis unencrypted");
       }
-      LOG.info("Portico serving roles {} (HTTP {}, admin {}, Redis {})", config.roles(), config.httpPort(),
-          config.adminPort(), config.embeddedRedis() ? "embedded" : config.effectiveRedisUrl());
-      return new Portico(config, vertx, embeddedRedis);
+      LOG.info("Portico serving roles {} (HTTP {}, admin {}, ops {}, Redis {}{})", config.roles(), config.httpPort(),
+          config.adminPort(), config.opsPort(), config.embeddedRedis() ? "embedded" : config.redisUrlForLog(),
+          cluster.enabled() ? ", clustered" + (cluster.eventBusTls() != null ? " with event-bus TLS" : "") : "");
+      return new Portico(config, vertx, embeddedRedis, ops);
     } catch (RuntimeException e) {
       if (vertx != null) {
         vertx.close().toCompletionStage().toCompletableFuture().exceptionally(x -> null).join();
@@ -92,10 +98,22 @@ public final class Portico implements AutoCloseable {
     }
   }
 
-  private static void checkRedis(Vertx vertx, String url) {
-    Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(url));
+  /**
+   * Edges scale with event loops; each lookup instance holds its own copy of the tree; admin and
+   * cert are light, and the cert role's scheduler is a cluster-wide singleton anyway.
+   */
+  private static int instances(PorticoConfig config, Role role) {
+    return switch (role) {
+      case EDGE -> config.edgeInstances();
+      case LOOKUP -> config.lookupInstances();
+      case ADMIN, CERT -> 1;
+    };
+  }
+
+  private static void checkRedis(Vertx vertx, PorticoConfig config) {
+    Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.effectiveRedisUrl()));
     try {
-      await(redis.send(Request.cmd(Command.PING)), "reach Redis at " + url);
+      await(redis.send(Request.cmd(Command.PING)), "reach Redis at " + config.redisUrlForLog());
     } finally {
       redis.close();
     }
@@ -129,6 +147,7 @@ public final class Portico implements AutoCloseable {
 
   @Override
   public void close() {
+    ops.close().toCompletionStage().toCompletableFuture().exceptionally(e -> null).join();
     vertx.close().toCompletionStage().toCompletableFuture().exceptionally(e -> null).join();
     if (embeddedRedis != null) {
       embeddedRedis.close();

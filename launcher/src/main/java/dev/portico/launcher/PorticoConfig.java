@@ -2,16 +2,18 @@ package dev.portico.launcher;
 
 import io.vertx.core.json.JsonObject;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * Portico's configuration, read from {@code PORTICO_*} environment variables. The README's
- * configuration table lists the same variables.
+ * configuration table lists the same variables; {@link #ENV_NAMES} is the code's list.
  */
 public record PorticoConfig(
     String bindHost,
@@ -22,8 +24,10 @@ public record PorticoConfig(
     int embeddedRedisPort,
     Path dataDir,
     Set<Role> roles,
-    boolean cluster,
+    ClusterConfig cluster,
+    int opsPort,
     int edgeInstances,
+    int lookupInstances,
     int routeCacheSize,
     int routeHitTtlMs,
     int routeMissTtlMs,
@@ -53,7 +57,38 @@ public record PorticoConfig(
     }
   }
 
-  public static PorticoConfig fromEnvironment(Map<String, String> env) {
+  /**
+   * Every environment variable Portico reads ({@code PORTICO_LOG_LEVEL} is read by
+   * {@code logback.xml}). {@link #fromEnvironment} can read no other, so deployment manifests can
+   * be checked against this list.
+   */
+  public static final Set<String> ENV_NAMES = Set.of(
+      "PORTICO_BIND", "PORTICO_HTTP_PORT", "PORTICO_HTTPS_PORT", "PORTICO_ADMIN_PORT", "PORTICO_OPS_PORT",
+      "PORTICO_REDIS_URL", "PORTICO_EMBEDDED_REDIS_PORT", "PORTICO_DATA_DIR", "PORTICO_ROLES",
+      "PORTICO_EDGE_INSTANCES", "PORTICO_LOOKUP_INSTANCES", "PORTICO_ROUTE_CACHE_SIZE", "PORTICO_ROUTE_HIT_TTL_MS",
+      "PORTICO_ROUTE_MISS_TTL_MS", "PORTICO_LOOKUP_TIMEOUT_MS", "PORTICO_LOG_LEVEL", "PORTICO_JWT_TTL_S",
+      "PORTICO_ADMIN_PASSWORD", "PORTICO_JWT_SECRET", "PORTICO_JWT_PRIVATE_KEY", "PORTICO_JWT_PUBLIC_KEY",
+      "PORTICO_SECRET_KEY", "PORTICO_METRICS_SITE_LIMIT", "PORTICO_METRICS_VERTX_HTTP", "PORTICO_ACCESS_LOG",
+      "PORTICO_LOG_FORMAT", "PORTICO_DNS_RESOLVER",
+      "PORTICO_CLUSTER", "PORTICO_CLUSTER_CONFIG", "PORTICO_CLUSTER_DISCOVERY", "PORTICO_CLUSTER_MEMBERS",
+      "PORTICO_CLUSTER_PORT", "PORTICO_CLUSTER_HOST", "PORTICO_CLUSTER_PUBLIC_HOST", "PORTICO_EVENTBUS_PORT",
+      "PORTICO_CLUSTER_K8S_SERVICE_DNS", "PORTICO_CLUSTER_K8S_SERVICE_NAME", "PORTICO_CLUSTER_K8S_NAMESPACE",
+      "PORTICO_EVENTBUS_TLS", "PORTICO_EVENTBUS_TLS_KEYSTORE", "PORTICO_EVENTBUS_TLS_KEYSTORE_PASSWORD",
+      "PORTICO_EVENTBUS_TLS_TRUSTSTORE", "PORTICO_EVENTBUS_TLS_TRUSTSTORE_PASSWORD");
+
+  /** The values of the roles in {@code PORTICO_ROLES}. */
+  public static List<String> roleNames() {
+    return Arrays.stream(Role.values()).map(Role::configName).toList();
+  }
+
+  /** The {@code PORTICO_*} variables set in {@code env} that Portico does not know (typos, mostly). */
+  public static Set<String> unknownNames(Map<String, String> env) {
+    return env.keySet().stream().filter(name -> name.startsWith("PORTICO_") && !ENV_NAMES.contains(name))
+        .collect(Collectors.toCollection(java.util.TreeSet::new));
+  }
+
+  public static PorticoConfig fromEnvironment(Map<String, String> variables) {
+    Env env = new Env(variables);
     return new PorticoConfig(
         env.getOrDefault("PORTICO_BIND", "0.0.0.0"),
         port(env, "PORTICO_HTTP_PORT", 8080),
@@ -63,8 +98,10 @@ public record PorticoConfig(
         port(env, "PORTICO_EMBEDDED_REDIS_PORT", 6379),
         Path.of(env.getOrDefault("PORTICO_DATA_DIR", "./data")),
         roles(env.getOrDefault("PORTICO_ROLES", "edge,lookup,admin,cert")),
-        onOff(env, "PORTICO_CLUSTER", false),
+        cluster(env),
+        port(env, "PORTICO_OPS_PORT", 9091),
         positive(env, "PORTICO_EDGE_INSTANCES", Runtime.getRuntime().availableProcessors()),
+        positive(env, "PORTICO_LOOKUP_INSTANCES", 1),
         positive(env, "PORTICO_ROUTE_CACHE_SIZE", 100_000),
         positive(env, "PORTICO_ROUTE_HIT_TTL_MS", 30_000),
         positive(env, "PORTICO_ROUTE_MISS_TTL_MS", 10_000),
@@ -76,9 +113,8 @@ public record PorticoConfig(
         logFormat(env.getOrDefault("PORTICO_LOG_FORMAT", "text")),
         "portico-" + java.util.UUID.randomUUID(),
         dnsResolver(env.get("PORTICO_DNS_RESOLVER")),
-        new Secrets(blankToNull(env.get("PORTICO_ADMIN_PASSWORD")), blankToNull(env.get("PORTICO_JWT_SECRET")),
-            pem(env, "PORTICO_JWT_PRIVATE_KEY"), pem(env, "PORTICO_JWT_PUBLIC_KEY"),
-            blankToNull(env.get("PORTICO_SECRET_KEY"))));
+        new Secrets(env.get("PORTICO_ADMIN_PASSWORD"), env.get("PORTICO_JWT_SECRET"),
+            pem(env, "PORTICO_JWT_PRIVATE_KEY"), pem(env, "PORTICO_JWT_PUBLIC_KEY"), env.get("PORTICO_SECRET_KEY")));
   }
 
   /** Whether Portico starts its own Redis (no {@code PORTICO_REDIS_URL} given). */
@@ -89,6 +125,11 @@ public record PorticoConfig(
   /** The Redis every verticle connects to. */
   public String effectiveRedisUrl() {
     return embeddedRedis() ? "redis://127.0.0.1:" + embeddedRedisPort : redisUrl;
+  }
+
+  /** The Redis URL to print: its password, if any, replaced by {@code ***}. */
+  public String redisUrlForLog() {
+    return effectiveRedisUrl().replaceFirst("^(rediss?://[^:@/]*):[^@/]*@", "$1:***@");
   }
 
   /** The deployment configuration every verticle reads its options from. */
@@ -119,7 +160,7 @@ public record PorticoConfig(
    * given), else the first {@code nameserver} of {@code /etc/resolv.conf}.
    */
   private static String dnsResolver(String value) {
-    String address = blankToNull(value);
+    String address = value;
     if (address == null) {
       try {
         address = java.nio.file.Files.readAllLines(Path.of("/etc/resolv.conf")).stream().map(String::trim)
@@ -170,13 +211,9 @@ public record PorticoConfig(
     };
   }
 
-  private static String blankToNull(String value) {
-    return value == null || value.isBlank() ? null : value;
-  }
-
   /** A PEM value given inline, or read from the file the variable names. */
-  private static String pem(Map<String, String> env, String name) {
-    String value = blankToNull(env.get(name));
+  private static String pem(Env env, String name) {
+    String value = env.get(name);
     if (value == null || value.contains("-----BEGIN")) {
       return value;
     }
@@ -187,7 +224,82 @@ public record PorticoConfig(
     }
   }
 
-  private static int port(Map<String, String> env, String name, int defaultValue) {
+  private static ClusterConfig cluster(Env env) {
+    ClusterConfig.Discovery discovery = discovery(env.get("PORTICO_CLUSTER_DISCOVERY"));
+    String members = env.get("PORTICO_CLUSTER_MEMBERS");
+    ClusterConfig.Kubernetes kubernetes = new ClusterConfig.Kubernetes(env.get("PORTICO_CLUSTER_K8S_SERVICE_DNS"),
+        env.get("PORTICO_CLUSTER_K8S_SERVICE_NAME"), env.get("PORTICO_CLUSTER_K8S_NAMESPACE"));
+    if (discovery == ClusterConfig.Discovery.KUBERNETES) {
+      if (members != null) {
+        throw new ConfigException("PORTICO_CLUSTER_MEMBERS is for tcp-ip discovery; with kubernetes discovery "
+            + "members are found through PORTICO_CLUSTER_K8S_SERVICE_DNS or PORTICO_CLUSTER_K8S_SERVICE_NAME");
+      }
+      if ((kubernetes.serviceDns() == null) == (kubernetes.serviceName() == null)) {
+        throw new ConfigException("PORTICO_CLUSTER_DISCOVERY=kubernetes needs exactly one of "
+            + "PORTICO_CLUSTER_K8S_SERVICE_DNS (a headless Service) and PORTICO_CLUSTER_K8S_SERVICE_NAME (API lookup)");
+      }
+    }
+    String configFile = env.get("PORTICO_CLUSTER_CONFIG");
+    if (configFile != null && !Files.isReadable(Path.of(configFile))) {
+      throw new ConfigException("PORTICO_CLUSTER_CONFIG=" + configFile + " is not a readable file");
+    }
+    return new ClusterConfig(
+        onOff(env, "PORTICO_CLUSTER", false),
+        configFile == null ? null : Path.of(configFile),
+        discovery,
+        members == null ? null : members(members),
+        env.get("PORTICO_CLUSTER_PORT") == null ? null : port(env, "PORTICO_CLUSTER_PORT", 5701),
+        env.get("PORTICO_CLUSTER_HOST"),
+        env.get("PORTICO_CLUSTER_PUBLIC_HOST"),
+        integerBetween(env, "PORTICO_EVENTBUS_PORT", 0, 0, 65535),
+        kubernetes,
+        onOff(env, "PORTICO_EVENTBUS_TLS", false) ? eventBusTls(env) : null);
+  }
+
+  private static ClusterConfig.Discovery discovery(String value) {
+    if (value == null) {
+      return null;
+    }
+    return Arrays.stream(ClusterConfig.Discovery.values())
+        .filter(discovery -> discovery.configName().equals(value.trim().toLowerCase(java.util.Locale.ROOT)))
+        .findFirst()
+        .orElseThrow(() -> new ConfigException("PORTICO_CLUSTER_DISCOVERY='" + value + "' must be tcp-ip or kubernetes"));
+  }
+
+  private static List<String> members(String value) {
+    List<String> members = Arrays.stream(value.split(",")).map(String::trim).filter(m -> !m.isEmpty()).toList();
+    for (String member : members) {
+      if (!member.matches("[A-Za-z0-9.\\-]+(:\\d{1,5})?|\\[[0-9A-Fa-f:.]+](:\\d{1,5})?")) {
+        throw new ConfigException("PORTICO_CLUSTER_MEMBERS names '" + member + "': expected host or host:port");
+      }
+    }
+    if (members.isEmpty()) {
+      throw new ConfigException("PORTICO_CLUSTER_MEMBERS is empty: list host or host:port, comma-separated");
+    }
+    return members;
+  }
+
+  private static ClusterConfig.EventBusTls eventBusTls(Env env) {
+    return new ClusterConfig.EventBusTls(
+        readableFile(env, "PORTICO_EVENTBUS_TLS_KEYSTORE"),
+        env.get("PORTICO_EVENTBUS_TLS_KEYSTORE_PASSWORD"),
+        readableFile(env, "PORTICO_EVENTBUS_TLS_TRUSTSTORE"),
+        env.get("PORTICO_EVENTBUS_TLS_TRUSTSTORE_PASSWORD"));
+  }
+
+  private static Path readableFile(Env env, String name) {
+    String value = env.get(name);
+    if (value == null) {
+      throw new ConfigException("PORTICO_EVENTBUS_TLS=on needs " + name + " (a PKCS#12 file)");
+    }
+    Path path = Path.of(value);
+    if (!Files.isReadable(path)) {
+      throw new ConfigException(name + "=" + value + " is not a readable file");
+    }
+    return path;
+  }
+
+  private static int port(Env env, String name, int defaultValue) {
     int port = integer(env, name, defaultValue);
     if (port < 1 || port > 65535) {
       throw new ConfigException(name + "=" + port + " is not a port (1-65535)");
@@ -195,7 +307,15 @@ public record PorticoConfig(
     return port;
   }
 
-  private static int positive(Map<String, String> env, String name, int defaultValue) {
+  private static int integerBetween(Env env, String name, int defaultValue, int min, int max) {
+    int value = integer(env, name, defaultValue);
+    if (value < min || value > max) {
+      throw new ConfigException(name + "=" + value + " must be between " + min + " and " + max);
+    }
+    return value;
+  }
+
+  private static int positive(Env env, String name, int defaultValue) {
     int value = integer(env, name, defaultValue);
     if (value < 1) {
       throw new ConfigException(name + "=" + value + " must be at least 1");
@@ -203,9 +323,9 @@ public record PorticoConfig(
     return value;
   }
 
-  private static int integer(Map<String, String> env, String name, int defaultValue) {
+  private static int integer(Env env, String name, int defaultValue) {
     String value = env.get(name);
-    if (value == null || value.isBlank()) {
+    if (value == null) {
       return defaultValue;
     }
     try {
@@ -215,9 +335,9 @@ public record PorticoConfig(
     }
   }
 
-  private static boolean onOff(Map<String, String> env, String name, boolean defaultValue) {
+  private static boolean onOff(Env env, String name, boolean defaultValue) {
     String value = env.get(name);
-    if (value == null || value.isBlank()) {
+    if (value == null) {
       return defaultValue;
     }
     return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
@@ -228,7 +348,7 @@ public record PorticoConfig(
   }
 
   private static String redisUrl(String value) {
-    if (value == null || value.isBlank()) {
+    if (value == null) {
       return null;
     }
     if (!value.startsWith("redis://") && !value.startsWith("rediss://")) {
@@ -252,5 +372,22 @@ public record PorticoConfig(
       throw new ConfigException("PORTICO_ROLES is empty: name at least one of edge, lookup, admin, cert");
     }
     return roles;
+  }
+
+  /** The environment, read only by the names in {@link #ENV_NAMES}; blank values count as unset. */
+  private record Env(Map<String, String> variables) {
+
+    String get(String name) {
+      if (!ENV_NAMES.contains(name)) {
+        throw new IllegalStateException(name + " is read but missing from PorticoConfig.ENV_NAMES");
+      }
+      String value = variables.get(name);
+      return value == null || value.isBlank() ? null : value;
+    }
+
+    String getOrDefault(String name, String defaultValue) {
+      String value = get(name);
+      return value == null ? defaultValue : value;
+    }
   }
 }

@@ -57,6 +57,7 @@ final class Harness implements AutoCloseable {
     env.put("PORTICO_BIND", "127.0.0.1");
     env.put("PORTICO_HTTP_PORT", Integer.toString(freePort()));
     env.put("PORTICO_ADMIN_PORT", Integer.toString(freePort()));
+    env.put("PORTICO_OPS_PORT", Integer.toString(freePort()));
     env.put("PORTICO_REDIS_URL", "redis://127.0.0.1:" + redisPort);
     env.put("PORTICO_ROLES", "edge");
     env.put("PORTICO_EDGE_INSTANCES", "1");

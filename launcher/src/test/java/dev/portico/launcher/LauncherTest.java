@@ -32,6 +32,7 @@ class LauncherTest {
     env.put("PORTICO_BIND", "127.0.0.1");
     env.put("PORTICO_HTTP_PORT", Integer.toString(Harness.freePort()));
     env.put("PORTICO_ADMIN_PORT", Integer.toString(Harness.freePort()));
+    env.put("PORTICO_OPS_PORT", Integer.toString(Harness.freePort()));
     env.put("PORTICO_EMBEDDED_REDIS_PORT", Integer.toString(Harness.freePort()));
     env.put("PORTICO_DATA_DIR", dataDir.toString());
     for (int i = 0; i < pairs.length; i += 2) {
