@@ -16,7 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Accepts HTTP on the edge port and proxies each request to its site's targets. Each instance
+ * Accepts HTTP on the edge port, answers ACME HTTP-01 challenges from Redis and proxies every
+ * other request to its site's targets. Each instance
  * owns its route cache, its Redis client and its backend connection pool, all on its own event
  * loop; instances share the listening port.
  */
@@ -45,7 +46,7 @@ public final class EdgeVerticle extends VerticleBase {
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHandle100ContinueAutomatically(true)
         .setIdleTimeout(CLIENT_IDLE_TIMEOUT_S))
-        .requestHandler(new ReverseProxy(routes, backends));
+        .requestHandler(new AcmeChallengeHandler(redis, new ReverseProxy(routes, backends)));
     return server.listen(options.httpPort(), options.host())
         .onSuccess(s -> LOG.debug("Edge listening on {}:{}", options.host(), s.actualPort()));
   }

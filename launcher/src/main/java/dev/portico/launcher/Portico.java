@@ -50,6 +50,9 @@ public final class Portico implements AutoCloseable {
         LOG.info("Native transport unavailable ({}): using NIO", vertx.unavailableNativeTransportCause().getMessage());
       }
       checkRedis(vertx, config.effectiveRedisUrl());
+      if (config.secretKey() == null) {
+        LOG.warn("PORTICO_SECRET_KEY is not set: private keys and other secrets are stored in Redis unencrypted");
+      }
       for (Role role : Role.values()) {
         if (config.roles().contains(role)) {
           int instances = role == Role.EDGE ? config.edgeInstances() : 1;

@@ -27,7 +27,34 @@ public record PorticoConfig(
     int routeCacheSize,
     int routeHitTtlMs,
     int routeMissTtlMs,
-    int lookupTimeoutMs) {
+    int lookupTimeoutMs,
+    String secretKey,
+    AcmeSettings acme) {
+
+  /**
+   * The cert role's ACME settings.
+   *
+   * @param caBundle path of a PEM file of extra CAs trusted for the ACME server's HTTPS, or null
+   */
+  public record AcmeSettings(String directory, String email, String caBundle, int issueTimeoutMs,
+      int renewalCheckIntervalMs, int renewBeforeDays, int backoffBaseMs) {
+
+    static AcmeSettings fromEnvironment(Map<String, String> env) {
+      String directory = env.getOrDefault("PORTICO_ACME_DIRECTORY", "https://acme-v02.api.letsencrypt.org/directory").trim();
+      if (!directory.startsWith("https://") && !directory.startsWith("http://")) {
+        throw new ConfigException("PORTICO_ACME_DIRECTORY='" + directory + "' must be an http(s):// URL");
+      }
+      String caBundle = blankToNull(env.get("PORTICO_ACME_CA_BUNDLE"));
+      if (caBundle != null && !java.nio.file.Files.isReadable(Path.of(caBundle))) {
+        throw new ConfigException("PORTICO_ACME_CA_BUNDLE='" + caBundle + "' is not a readable file");
+      }
+      return new AcmeSettings(directory, blankToNull(env.get("PORTICO_ACME_EMAIL")), caBundle,
+          positive(env, "PORTICO_ACME_ISSUE_TIMEOUT_MS", 90_000),
+          positive(env, "PORTICO_ACME_RENEWAL_CHECK_MS", 3_600_000),
+          positive(env, "PORTICO_ACME_RENEW_BEFORE_DAYS", 30),
+          positive(env, "PORTICO_ACME_BACKOFF_BASE_MS", 60_000));
+    }
+  }
 
   public static PorticoConfig fromEnvironment(Map<String, String> env) {
     return new PorticoConfig(
@@ -44,7 +71,9 @@ public record PorticoConfig(
         positive(env, "PORTICO_ROUTE_CACHE_SIZE", 100_000),
         positive(env, "PORTICO_ROUTE_HIT_TTL_MS", 30_000),
         positive(env, "PORTICO_ROUTE_MISS_TTL_MS", 10_000),
-        positive(env, "PORTICO_LOOKUP_TIMEOUT_MS", 2_000));
+        positive(env, "PORTICO_LOOKUP_TIMEOUT_MS", 2_000),
+        blankToNull(env.get("PORTICO_SECRET_KEY")),
+        AcmeSettings.fromEnvironment(env));
   }
 
   /** Whether Portico starts its own Redis (no {@code PORTICO_REDIS_URL} given). */
@@ -68,7 +97,25 @@ public record PorticoConfig(
         .put("routeCacheSize", routeCacheSize)
         .put("routeHitTtlMs", routeHitTtlMs)
         .put("routeMissTtlMs", routeMissTtlMs)
-        .put("lookupTimeoutMs", lookupTimeoutMs);
+        .put("lookupTimeoutMs", lookupTimeoutMs)
+        .put("secretKey", secretKey)
+        .put("acmeDirectory", acme.directory())
+        .put("acmeEmail", acme.email())
+        .put("acmeCaBundle", acme.caBundle())
+        .put("acmeIssueTimeoutMs", acme.issueTimeoutMs())
+        .put("renewalCheckIntervalMs", acme.renewalCheckIntervalMs())
+        .put("renewBeforeDays", acme.renewBeforeDays())
+        .put("acmeBackoffBaseMs", acme.backoffBaseMs());
+  }
+
+  /** The configuration without its secret, for log lines and error messages. */
+  @Override
+  public String toString() {
+    return "PorticoConfig" + verticleConfig().put("secretKey", secretKey == null ? null : "(set)").encode();
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value.trim();
   }
 
   private static int port(Map<String, String> env, String name, int defaultValue) {
