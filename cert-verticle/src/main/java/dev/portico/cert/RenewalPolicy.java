@@ -5,7 +5,9 @@ import java.time.Instant;
 
 /**
  * When a certificate is renewed: {@code renewBefore} before expiry or at two thirds of its
- * lifetime, whichever comes first (short-lived certificates exist), earlier when the CA's
+ * lifetime, whichever comes first; for a certificate so short-lived that {@code renewBefore}
+ * would not leave it in use for half its lifetime (a 6-day certificate and 30 days), at two
+ * thirds of its lifetime. Earlier when the CA's
  * renewal information (RFC 9773) suggests it, and moved earlier by a jitter of up to 1/30 of the
  * lifetime (at most 12 h) so that certificates issued together are not renewed together.
  */
@@ -29,7 +31,7 @@ final class RenewalPolicy {
     long byLifetime = notBefore + lifetime * 2 / 3;
     long jitterRange = Math.min(lifetime / 30, MAX_JITTER_MS);
     long jitter = jitterRange == 0 ? 0 : Math.floorMod(jitterSeed, jitterRange);
-    long renewAt = Math.min(byExpiry, byLifetime) - jitter;
+    long renewAt = (byExpiry >= notBefore + lifetime / 2 ? Math.min(byExpiry, byLifetime) : byLifetime) - jitter;
     if (ariSuggestion != null) {
       renewAt = Math.min(renewAt, ariSuggestion.toEpochMilli());
     }
