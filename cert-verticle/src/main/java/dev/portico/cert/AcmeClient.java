@@ -73,7 +73,7 @@ final class AcmeClient {
       throws Exception {
     Instant deadline = Instant.now().plus(timeout);
     Login login = login();
-    boolean ari = session.resourceUrlOptional(Resource.RENEWAL_INFO).isPresent();
+    boolean ari = offersRenewalInfo();
     var builder = login.newOrder().domain(name);
     if (ari && replacing != null) {
       builder.replaces(replacing);
@@ -121,12 +121,24 @@ final class AcmeClient {
     }
   }
 
-  /** The CA's suggested renewal time for {@code certificate} (RFC 9773), when it offers one. */
+  /** Whether the CA offers renewal information (RFC 9773). */
+  boolean offersRenewalInfo() throws AcmeException {
+    return session.resourceUrlOptional(Resource.RENEWAL_INFO).isPresent();
+  }
+
+  /**
+   * A time in the CA's suggested renewal window for {@code certificate} (RFC 9773); empty when
+   * the CA offers no renewal information or the window has passed (renew now).
+   */
   Optional<Instant> renewalSuggestion(X509Certificate certificate) throws AcmeException {
-    if (session.resourceUrlOptional(Resource.RENEWAL_INFO).isEmpty()) {
+    if (!offersRenewalInfo()) {
       return Optional.empty();
     }
-    return login().bindRenewalInfo(certificate).getRandomProposal(null);
+    var info = login().bindRenewalInfo(certificate);
+    if (info.renewalIsOverdue(Instant.now())) {
+      return Optional.of(Instant.now());
+    }
+    return info.getRandomProposal(null);
   }
 
   private synchronized Login login() throws AcmeException {

@@ -47,7 +47,7 @@ public final class CertVerticle extends VerticleBase {
                 options.acmeEmail()))).map(acme -> {
                   CertificateIssuer issuer = new CertificateIssuer(vertx, redis, acme, secrets, options, holderId);
                   consumer = vertx.eventBus().consumer(Addresses.CERT_ISSUE, message -> issue(issuer, message));
-                  scheduler = new RenewalScheduler(vertx, redis, issuer, options, holderId);
+                  scheduler = new RenewalScheduler(vertx, redis, issuer, acme, options, holderId);
                   scheduler.start();
                   LOG.info("Certificate role started: ACME directory {}, node {}", options.acmeDirectory(), holderId);
                   return null;

@@ -181,7 +181,7 @@ final class CertificateIssuer {
             : IssuanceState.fromJson(new JsonObject(response.toString())));
   }
 
-  private Future<Void> writeState(String name, IssuanceState state) {
+  Future<Void> writeState(String name, IssuanceState state) {
     return redis.send(Request.cmd(Command.SET).arg(RedisKeys.certState(name)).arg(state.toJson().encode()))
         .mapEmpty();
   }

@@ -12,6 +12,7 @@ import io.vertx.redis.client.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,15 +21,20 @@ import java.util.List;
  * of the {@link RedisKeys#RENEWAL_SCHEDULER_LEASE} lease, extended every third of its life and
  * taken over by another node once it expires. The holder scans {@code portico:cert:*} every
  * check interval and renews, one at a time, each ACME certificate whose renewal time has come.
+ * Where the CA offers renewal information (RFC 9773), it is asked again for each certificate
+ * every {@link #RENEWAL_INFO_REFRESH_MS}, so a window the CA moves earlier (for example before a
+ * mass revocation) is followed.
  */
 final class RenewalScheduler {
 
   private static final Logger LOG = LoggerFactory.getLogger(RenewalScheduler.class);
   private static final int SCAN_BATCH = 200;
+  static final long RENEWAL_INFO_REFRESH_MS = 6 * 3_600_000L;
 
   private final Vertx vertx;
   private final Redis redis;
   private final CertificateIssuer issuer;
+  private final AcmeClient acme;
   private final CertOptions options;
   private final Lease lease;
   private long timer = -1;
@@ -36,10 +42,12 @@ final class RenewalScheduler {
   private boolean scanning;
   private long nextScanAt;
 
-  RenewalScheduler(Vertx vertx, Redis redis, CertificateIssuer issuer, CertOptions options, String holderId) {
+  RenewalScheduler(Vertx vertx, Redis redis, CertificateIssuer issuer, AcmeClient acme, CertOptions options,
+      String holderId) {
     this.vertx = vertx;
     this.redis = redis;
     this.issuer = issuer;
+    this.acme = acme;
     this.options = options;
     this.lease = new Lease(redis, RedisKeys.RENEWAL_SCHEDULER_LEASE, holderId, options.leaseMs());
   }
@@ -113,17 +121,41 @@ final class RenewalScheduler {
       if (!"acme".equals(certificate.source())) {
         return Future.succeededFuture();
       }
-      return issuer.state(name).compose(state -> {
+      return issuer.state(name).compose(state -> refreshRenewalInfo(name, certificate, state)).compose(state -> {
         long now = System.currentTimeMillis();
-        // the state's renewal time includes the CA's suggestion; it only counts for this certificate
         long renewAt = state.notAfter() == certificate.notAfter() && state.renewAt() > 0 ? state.renewAt()
             : issuer.policy().renewAt(certificate.notBefore(), certificate.notAfter(), null, name.hashCode());
         if (now < renewAt || state.backingOff(now)) {
           return Future.succeededFuture();
         }
-        LOG.info("Renewing the certificate of {} (expires {})", name, java.time.Instant.ofEpochMilli(certificate.notAfter()));
+        LOG.info("Renewing the certificate of {} (expires {})", name, Instant.ofEpochMilli(certificate.notAfter()));
         return issuer.issue(name).mapEmpty();
       });
     });
+  }
+
+  /**
+   * Asks the CA for its renewal window of {@code certificate} when the last answer is older
+   * than {@link #RENEWAL_INFO_REFRESH_MS} and records the renewal time it gives; the state as
+   * it was when the CA offers no renewal information or does not answer.
+   */
+  private Future<IssuanceState> refreshRenewalInfo(String name, StoredCertificate certificate, IssuanceState state) {
+    long now = System.currentTimeMillis();
+    if (!IssuanceState.ISSUED.equals(state.status()) || state.notAfter() != certificate.notAfter()
+        || now - state.renewalInfoCheckedAt() < RENEWAL_INFO_REFRESH_MS) {
+      return Future.succeededFuture(state);
+    }
+    return vertx.executeBlocking(() -> acme.offersRenewalInfo()
+            ? acme.renewalSuggestion(Pem.leaf(certificate.certificatePem())).orElse(null) : null, false)
+        .compose(suggestion -> {
+          long renewAt = issuer.policy().renewAt(certificate.notBefore(), certificate.notAfter(), suggestion,
+              name.hashCode());
+          IssuanceState checked = state.renewalInfoChecked(now, renewAt);
+          return issuer.writeState(name, checked).map(checked);
+        })
+        .recover(e -> {
+          LOG.info("No renewal information for {} from the CA: {}", name, e.getMessage());
+          return Future.succeededFuture(state);
+        });
   }
 }
