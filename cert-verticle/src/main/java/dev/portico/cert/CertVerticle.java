@@ -29,7 +29,7 @@ public final class CertVerticle extends VerticleBase {
 
   private Redis redis;
   private RenewalScheduler scheduler;
-  private MessageConsumer<JsonObject> consumer;
+  private MessageConsumer<Object> consumer;
 
   @Override
   public Future<?> start() {
@@ -54,10 +54,15 @@ public final class CertVerticle extends VerticleBase {
                 }));
   }
 
-  private static void issue(CertificateIssuer issuer, Message<JsonObject> message) {
-    String name = message.body() == null ? null : message.body().getString("name");
-    issuer.issue(name).onComplete(ar -> message.reply(ar.succeeded() ? ar.result()
-        : new JsonObject().put("name", name).put("status", IssuanceState.FAILED)
+  private static void issue(CertificateIssuer issuer, Message<Object> message) {
+    Object name = message.body() instanceof JsonObject request ? request.getValue("name") : null;
+    if (!(name instanceof String text)) {
+      message.reply(new JsonObject().put("status", IssuanceState.FAILED)
+          .put("error", "the request needs {\"name\": \"...\"}"));
+      return;
+    }
+    issuer.issue(text).onComplete(ar -> message.reply(ar.succeeded() ? ar.result()
+        : new JsonObject().put("name", text).put("status", IssuanceState.FAILED)
             .put("error", "certificate store unavailable: " + ar.cause().getMessage())));
   }
 

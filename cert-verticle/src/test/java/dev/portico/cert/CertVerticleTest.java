@@ -143,8 +143,8 @@ class CertVerticleTest {
     assertEquals(stored.notAfter(), state.getLong("notAfter"));
     assertTrue(state.getLong("renewAt") > System.currentTimeMillis() && state.getLong("renewAt") < stored.notAfter(),
         state.encode());
-    assertNull(await(redis.send(Request.cmd(Command.KEYS).arg(RedisKeys.ACME_HTTP01_PREFIX + "*"))).size() == 0
-        ? null : "challenge answers left behind");
+    assertEquals(0, await(redis.send(Request.cmd(Command.KEYS).arg(RedisKeys.ACME_HTTP01_PREFIX + "*"))).size(),
+        "challenge answers left behind");
     String account = get(RedisKeys.ACME_ACCOUNT);
     assertTrue(account.startsWith("aesgcm1:"), "account key stored in clear");
   }
@@ -219,12 +219,14 @@ class CertVerticleTest {
     JsonObject manual = issue(nodeA, "manual.portico.test");
     JsonObject wildcard = issue(nodeA, "*.wild.portico.test");
     JsonObject garbage = issue(nodeA, "not a name/..");
+    JsonObject noName = await(nodeA.eventBus().<JsonObject>request(Addresses.CERT_ISSUE, "shop.portico.test")).body();
 
     assertEquals("failed", unknown.getString("status"));
     assertTrue(unknown.getString("error").contains("no site"), unknown.encode());
     assertTrue(manual.getString("error").contains("auto"), manual.encode());
     assertTrue(wildcard.getString("error").contains("DNS-01"), wildcard.encode());
     assertEquals("failed", garbage.getString("status"));
+    assertEquals("failed", noName.getString("status"));
     assertEquals(0, pebble.orders() - ordersBefore, "orders at the CA");
     assertNull(get(RedisKeys.certState("random-name.portico.test")), "no state written for unknown names");
   }
