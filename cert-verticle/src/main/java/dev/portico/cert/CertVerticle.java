@@ -1,21 +1,89 @@
 package dev.portico.cert;
 
+import dev.portico.contract.Addresses;
+import dev.portico.contract.SecretBox;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.security.Security;
+import java.util.UUID;
+
 /**
- * The certificate role. ACME issuance and renewal arrive with the TLS issue; until then this role
- * can be named in {@code PORTICO_ROLES} (so deployments need no change later) and does nothing.
+ * The certificate role: answers {@link Addresses#CERT_ISSUE} requests by issuing certificates
+ * from the configured ACME server, and takes part in the cluster-wide renewal scheduler.
  */
 public final class CertVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(CertVerticle.class);
 
+  private Redis redis;
+  private RenewalScheduler scheduler;
+  private MessageConsumer<Object> consumer;
+
   @Override
   public Future<?> start() {
-    LOG.info("Certificate role started: ACME issuance is not available in this version");
-    return Future.succeededFuture();
+    CertOptions options = CertOptions.fromJson(config());
+    SecretBox secrets = SecretBox.fromSecret(options.secretKey());
+    redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(options.redisUrl())
+        .setMaxPoolSize(4).setMaxPoolWaiting(-1));
+    return vertx.executeBlocking(() -> {
+          Security.addProvider(new BouncyCastleProvider());
+          return holderId();
+        })
+        .compose(holderId -> AccountKeys.loadOrCreate(vertx, redis, secrets).compose(accountKey ->
+            vertx.executeBlocking(() -> new AcmeClient(options.acmeDirectory(),
+                options.acmeCaBundle() == null ? null : Path.of(options.acmeCaBundle()), accountKey,
+                options.acmeEmail()))).map(acme -> {
+                  CertificateIssuer issuer = new CertificateIssuer(vertx, redis, acme, secrets, options, holderId);
+                  consumer = vertx.eventBus().consumer(Addresses.CERT_ISSUE, message -> issue(issuer, message));
+                  scheduler = new RenewalScheduler(vertx, redis, issuer, acme, options, holderId);
+                  scheduler.start();
+                  LOG.info("Certificate role started: ACME directory {}, node {}", options.acmeDirectory(), holderId);
+                  return null;
+                }));
+  }
+
+  private static void issue(CertificateIssuer issuer, Message<Object> message) {
+    Object name = message.body() instanceof JsonObject request ? request.getValue("name") : null;
+    if (!(name instanceof String text)) {
+      message.reply(new JsonObject().put("status", IssuanceState.FAILED)
+          .put("error", "the request needs {\"name\": \"...\"}"));
+      return;
+    }
+    issuer.issue(text).onComplete(ar -> message.reply(ar.succeeded() ? ar.result()
+        : new JsonObject().put("name", text).put("status", IssuanceState.FAILED)
+            .put("error", "certificate store unavailable: " + ar.cause().getMessage())));
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
+    Future<Void> stopped = scheduler == null ? Future.succeededFuture() : scheduler.stop();
+    return Future.join(unregistered, stopped).eventually(() -> redis.close());
+  }
+
+  /**
+   * This verticle's id in leases: {@code <pid>@<hostname>/<random>}, so an operator (or a test)
+   * can tell which process holds a lease.
+   */
+  private static String holderId() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      host = "localhost";
+    }
+    return ProcessHandle.current().pid() + "@" + host + "/" + UUID.randomUUID().toString().substring(0, 8);
   }
 }

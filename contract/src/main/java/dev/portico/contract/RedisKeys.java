@@ -59,6 +59,12 @@ public final class RedisKeys {
    */
   public static final String RENEWAL_SCHEDULER_LEASE = "portico:lease:renewal-scheduler";
 
+  /**
+   * The ACME account's key pair (PEM, {@link SecretBox#seal sealed} with this key as context),
+   * created by the first cert verticle and shared by all, so the cluster has one account.
+   */
+  public static final String ACME_ACCOUNT = "portico:acme-account";
+
   /** Pub/sub channel: a message is the name of a certificate that was written or deleted. */
   public static final String CERT_CHANGES_CHANNEL = "portico:cert-changes";
 

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 import java.util.Optional;
 
 /**
- * Accepts HTTP on the edge port and proxies each request to its site's targets. Each instance
+ * Accepts HTTP on the edge port, answers ACME HTTP-01 challenges from Redis and proxies every
+ * other request to its site's targets. Each instance
  * owns its route cache, its Redis client and its backend connection pool, all on its own event
  * loop; instances share the listening port.
  */
@@ -60,9 +61,10 @@ public final class EdgeVerticle extends VerticleBase {
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHandle100ContinueAutomatically(true)
         .setIdleTimeout(CLIENT_IDLE_TIMEOUT_S))
-        .requestHandler(new ReverseProxy(routes, backends, metrics, new AccessLog(context),
+        .requestHandler(new AcmeChallengeHandler(redis, new ReverseProxy(routes, backends, metrics,
+            new AccessLog(context),
             new SiteGate(new BasicAuthVerifier(vertx), new JwtGuard(vertx, backends), new RateLimiter(redis, registry)),
-            targetResolver));
+            targetResolver)));
     return targetResolver.start().compose(v -> server.listen(options.httpPort(), options.host()))
         .onSuccess(s -> LOG.debug("Edge listening on {}:{}", options.host(), s.actualPort()));
   }

@@ -39,7 +39,33 @@ public record PorticoConfig(
     boolean jsonLogs,
     String metricsRegistry,
     String dnsResolver,
-    Secrets secrets) {
+    Secrets secrets,
+    AcmeSettings acme) {
+
+  /**
+   * The cert role's ACME settings.
+   *
+   * @param caBundle path of a PEM file of extra CAs trusted for the ACME server's HTTPS, or null
+   */
+  public record AcmeSettings(String directory, String email, String caBundle, int issueTimeoutMs,
+      int renewalCheckIntervalMs, int renewBeforeDays, int backoffBaseMs) {
+
+    static AcmeSettings fromEnvironment(Env env) {
+      String directory = env.getOrDefault("PORTICO_ACME_DIRECTORY", "https://acme-v02.api.letsencrypt.org/directory").trim();
+      if (!directory.startsWith("https://") && !directory.startsWith("http://")) {
+        throw new ConfigException("PORTICO_ACME_DIRECTORY='" + directory + "' must be an http(s):// URL");
+      }
+      String caBundle = env.get("PORTICO_ACME_CA_BUNDLE");
+      if (caBundle != null && !java.nio.file.Files.isReadable(Path.of(caBundle))) {
+        throw new ConfigException("PORTICO_ACME_CA_BUNDLE='" + caBundle + "' is not a readable file");
+      }
+      return new AcmeSettings(directory, env.get("PORTICO_ACME_EMAIL"), caBundle,
+          positive(env, "PORTICO_ACME_ISSUE_TIMEOUT_MS", 90_000),
+          positive(env, "PORTICO_ACME_RENEWAL_CHECK_MS", 3_600_000),
+          positive(env, "PORTICO_ACME_RENEW_BEFORE_DAYS", 30),
+          positive(env, "PORTICO_ACME_BACKOFF_BASE_MS", 60_000));
+    }
+  }
 
   /** Where the access log goes. */
   public enum AccessLog { STDOUT, FILE, OFF }
@@ -70,6 +96,8 @@ public record PorticoConfig(
       "PORTICO_ADMIN_PASSWORD", "PORTICO_JWT_SECRET", "PORTICO_JWT_PRIVATE_KEY", "PORTICO_JWT_PUBLIC_KEY",
       "PORTICO_SECRET_KEY", "PORTICO_METRICS_SITE_LIMIT", "PORTICO_METRICS_VERTX_HTTP", "PORTICO_ACCESS_LOG",
       "PORTICO_LOG_FORMAT", "PORTICO_DNS_RESOLVER",
+      "PORTICO_ACME_DIRECTORY", "PORTICO_ACME_EMAIL", "PORTICO_ACME_CA_BUNDLE", "PORTICO_ACME_ISSUE_TIMEOUT_MS",
+      "PORTICO_ACME_RENEWAL_CHECK_MS", "PORTICO_ACME_RENEW_BEFORE_DAYS", "PORTICO_ACME_BACKOFF_BASE_MS",
       "PORTICO_CLUSTER", "PORTICO_CLUSTER_CONFIG", "PORTICO_CLUSTER_DISCOVERY", "PORTICO_CLUSTER_MEMBERS",
       "PORTICO_CLUSTER_PORT", "PORTICO_CLUSTER_HOST", "PORTICO_CLUSTER_PUBLIC_HOST", "PORTICO_EVENTBUS_PORT",
       "PORTICO_CLUSTER_K8S_SERVICE_DNS", "PORTICO_CLUSTER_K8S_SERVICE_NAME", "PORTICO_CLUSTER_K8S_NAMESPACE",
@@ -114,7 +142,8 @@ public record PorticoConfig(
         "portico-" + java.util.UUID.randomUUID(),
         dnsResolver(env.get("PORTICO_DNS_RESOLVER")),
         new Secrets(env.get("PORTICO_ADMIN_PASSWORD"), env.get("PORTICO_JWT_SECRET"),
-            pem(env, "PORTICO_JWT_PRIVATE_KEY"), pem(env, "PORTICO_JWT_PUBLIC_KEY"), env.get("PORTICO_SECRET_KEY")));
+            pem(env, "PORTICO_JWT_PRIVATE_KEY"), pem(env, "PORTICO_JWT_PUBLIC_KEY"), env.get("PORTICO_SECRET_KEY")),
+        AcmeSettings.fromEnvironment(env));
   }
 
   /** Whether Portico starts its own Redis (no {@code PORTICO_REDIS_URL} given). */
@@ -152,7 +181,14 @@ public record PorticoConfig(
         .put("jwtSecret", secrets.jwtSecret())
         .put("jwtPrivateKey", secrets.jwtPrivateKey())
         .put("jwtPublicKey", secrets.jwtPublicKey())
-        .put("secretKey", secrets.secretKey());
+        .put("secretKey", secrets.secretKey())
+        .put("acmeDirectory", acme.directory())
+        .put("acmeEmail", acme.email())
+        .put("acmeCaBundle", acme.caBundle())
+        .put("acmeIssueTimeoutMs", acme.issueTimeoutMs())
+        .put("renewalCheckIntervalMs", acme.renewalCheckIntervalMs())
+        .put("renewBeforeDays", acme.renewBeforeDays())
+        .put("acmeBackoffBaseMs", acme.backoffBaseMs());
   }
 
   /**

@@ -8,7 +8,6 @@ import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -289,7 +288,6 @@ class ClusterIT {
    */
   @Test
   @Order(5)
-  @Disabled("needs the cert role's renewal scheduler (branch acme), which holds the lease; enable when merged")
   void theRenewalSchedulerMovesWhenItsHolderIsKilled() {
     Map<Long, PorticoProcess> certNodes = Map.of(adminCert.pid(), adminCert, cert.pid(), cert);
     Harness.waitFor(() -> leaseHolder() != null, 20_000);

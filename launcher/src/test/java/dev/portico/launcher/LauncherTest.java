@@ -64,6 +64,20 @@ class LauncherTest {
     assertEquals("PORTICO_REDIS_URL='localhost:6379' must start with redis:// or rediss://",
         assertThrows(ConfigException.class,
             () -> PorticoConfig.fromEnvironment(env(dir, "PORTICO_REDIS_URL", "localhost:6379"))).getMessage());
+    assertEquals("PORTICO_ACME_CA_BUNDLE='/nonexistent/ca.pem' is not a readable file",
+        assertThrows(ConfigException.class,
+            () -> PorticoConfig.fromEnvironment(env(dir, "PORTICO_ACME_CA_BUNDLE", "/nonexistent/ca.pem"))).getMessage());
+    assertEquals("PORTICO_ACME_DIRECTORY='acme.example' must be an http(s):// URL",
+        assertThrows(ConfigException.class,
+            () -> PorticoConfig.fromEnvironment(env(dir, "PORTICO_ACME_DIRECTORY", "acme.example"))).getMessage());
+  }
+
+  @Test
+  void secretKeyNeverAppearsInTheConfigurationText() {
+    PorticoConfig config = PorticoConfig.fromEnvironment(env(Path.of("unused"), "PORTICO_SECRET_KEY", "hunter2-secret"));
+    assertEquals("hunter2-secret", config.secrets().secretKey());
+    assertTrue(!config.toString().contains("hunter2") && config.toString().contains("Secrets[not shown]"),
+        config.toString());
   }
 
   @Test

@@ -1,0 +1,69 @@
+package dev.portico.cert;
+
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+/**
+ * A lease on one Redis key: taken with {@code SET NX PX} holding the holder's id, extended and
+ * released only by that holder (compare-and-set in Lua), so a holder that lost the lease to
+ * expiry never extends or deletes its successor's.
+ */
+final class Lease {
+
+  private static final String EXTEND = "if redis.call('GET', KEYS[1]) == ARGV[1] then "
+      + "return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end";
+  private static final String RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then "
+      + "return redis.call('DEL', KEYS[1]) else return 0 end";
+
+  private final Redis redis;
+  private final String key;
+  private final String holder;
+  private final long leaseMs;
+
+  Lease(Redis redis, String key, String holder, long leaseMs) {
+    this.redis = redis;
+    this.key = key;
+    this.holder = holder;
+    this.leaseMs = leaseMs;
+  }
+
+  /** Takes the lease if nobody holds it; true when this holder has it now. */
+  Future<Boolean> acquire() {
+    return redis.send(Request.cmd(Command.SET).arg(key).arg(holder).arg("NX").arg("PX").arg(leaseMs))
+        .map(response -> response != null);
+  }
+
+  /** Takes the lease, or extends it when this holder has it already; true when held now. */
+  Future<Boolean> acquireOrExtend() {
+    return extend().compose(extended -> extended ? Future.succeededFuture(true) : acquire());
+  }
+
+  /** Extends the lease if this holder still has it; true when it did. */
+  Future<Boolean> extend() {
+    return script(EXTEND, Long.toString(leaseMs));
+  }
+
+  /** Gives the lease up if this holder has it. */
+  Future<Boolean> release() {
+    return script(RELEASE);
+  }
+
+  private Future<Boolean> script(String script, String... extra) {
+    Request request = Request.cmd(Command.EVAL).arg(script).arg(1).arg(key).arg(holder);
+    for (String arg : extra) {
+      request.arg(arg);
+    }
+    return redis.send(request).map(Lease::isOne);
+  }
+
+  private static boolean isOne(Response response) {
+    return response != null && response.toLong() == 1L;
+  }
+
+  String holder() {
+    return holder;
+  }
+}

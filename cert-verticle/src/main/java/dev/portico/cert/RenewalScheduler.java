@@ -1,0 +1,161 @@
+package dev.portico.cert;
+
+import dev.portico.contract.RedisKeys;
+import dev.portico.contract.StoredCertificate;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Renews certificates before they expire. One node of the cluster does it at a time: the holder
+ * of the {@link RedisKeys#RENEWAL_SCHEDULER_LEASE} lease, extended every third of its life and
+ * taken over by another node once it expires. The holder scans {@code portico:cert:*} every
+ * check interval and renews, one at a time, each ACME certificate whose renewal time has come.
+ * Where the CA offers renewal information (RFC 9773), it is asked again for each certificate
+ * every {@link #RENEWAL_INFO_REFRESH_MS}, so a window the CA moves earlier (for example before a
+ * mass revocation) is followed.
+ */
+final class RenewalScheduler {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RenewalScheduler.class);
+  private static final int SCAN_BATCH = 200;
+  static final long RENEWAL_INFO_REFRESH_MS = 6 * 3_600_000L;
+
+  private final Vertx vertx;
+  private final Redis redis;
+  private final CertificateIssuer issuer;
+  private final AcmeClient acme;
+  private final CertOptions options;
+  private final Lease lease;
+  private long timer = -1;
+  private boolean leader;
+  private boolean scanning;
+  private long nextScanAt;
+
+  RenewalScheduler(Vertx vertx, Redis redis, CertificateIssuer issuer, AcmeClient acme, CertOptions options,
+      String holderId) {
+    this.vertx = vertx;
+    this.redis = redis;
+    this.issuer = issuer;
+    this.acme = acme;
+    this.options = options;
+    this.lease = new Lease(redis, RedisKeys.RENEWAL_SCHEDULER_LEASE, holderId, options.leaseMs());
+  }
+
+  void start() {
+    tick();
+    timer = vertx.setPeriodic(Math.max(1, options.leaseMs() / 3), t -> tick());
+  }
+
+  Future<Void> stop() {
+    vertx.cancelTimer(timer);
+    return leader ? lease.release().otherwiseEmpty().mapEmpty() : Future.succeededFuture();
+  }
+
+  private void tick() {
+    lease.acquireOrExtend().onComplete(ar -> {
+      boolean held = ar.succeeded() && ar.result();
+      if (held != leader) {
+        LOG.info(held ? "This node now runs the renewal scheduler ({})" : "This node no longer runs the renewal scheduler ({})",
+            lease.holder());
+        leader = held;
+        nextScanAt = 0;
+      }
+      if (ar.failed()) {
+        LOG.warn("Cannot reach Redis for the renewal scheduler lease: {}", ar.cause().getMessage());
+      }
+      if (leader && !scanning && System.currentTimeMillis() >= nextScanAt) {
+        scanning = true;
+        nextScanAt = System.currentTimeMillis() + options.renewalCheckIntervalMs();
+        scan("0").onComplete(done -> {
+          scanning = false;
+          if (done.failed()) {
+            LOG.warn("Renewal scan failed: {}", done.cause().getMessage());
+          }
+        });
+      }
+    });
+  }
+
+  private Future<Void> scan(String cursor) {
+    return redis.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(RedisKeys.CERT_PREFIX + "*")
+        .arg("COUNT").arg(SCAN_BATCH)).compose(page -> {
+          List<String> names = new ArrayList<>();
+          for (Response key : page.get(1)) {
+            names.add(key.toString().substring(RedisKeys.CERT_PREFIX.length()));
+          }
+          String next = page.get(0).toString();
+          return renewDue(names, 0).compose(v -> leader && !"0".equals(next) ? scan(next) : Future.succeededFuture());
+        });
+  }
+
+  private Future<Void> renewDue(List<String> names, int index) {
+    if (index >= names.size() || !leader) {
+      return Future.succeededFuture();
+    }
+    String name = names.get(index);
+    return renewIfDue(name)
+        .recover(e -> {
+          LOG.warn("Cannot check the renewal of {}: {}", name, e.getMessage());
+          return Future.succeededFuture();
+        })
+        .compose(v -> renewDue(names, index + 1));
+  }
+
+  private Future<Void> renewIfDue(String name) {
+    return redis.send(Request.cmd(Command.GET).arg(RedisKeys.cert(name))).compose(response -> {
+      if (response == null) {
+        return Future.succeededFuture();
+      }
+      StoredCertificate certificate = StoredCertificate.fromJson(new JsonObject(response.toString()));
+      if (!"acme".equals(certificate.source())) {
+        return Future.succeededFuture();
+      }
+      return issuer.state(name).compose(state -> refreshRenewalInfo(name, certificate, state)).compose(state -> {
+        long now = System.currentTimeMillis();
+        long renewAt = state.notAfter() == certificate.notAfter() && state.renewAt() > 0 ? state.renewAt()
+            : issuer.policy().renewAt(certificate.notBefore(), certificate.notAfter(), null, name.hashCode());
+        if (now < renewAt || state.backingOff(now)) {
+          return Future.succeededFuture();
+        }
+        LOG.info("Renewing the certificate of {} (expires {})", name, Instant.ofEpochMilli(certificate.notAfter()));
+        return issuer.issue(name).mapEmpty();
+      });
+    });
+  }
+
+  /**
+   * Asks the CA for its renewal window of {@code certificate} when the last answer is older
+   * than {@link #RENEWAL_INFO_REFRESH_MS} and records the renewal time it gives; the state as
+   * it was when the CA offers no renewal information or does not answer.
+   */
+  private Future<IssuanceState> refreshRenewalInfo(String name, StoredCertificate certificate, IssuanceState state) {
+    long now = System.currentTimeMillis();
+    if (!IssuanceState.ISSUED.equals(state.status()) || state.notAfter() != certificate.notAfter()
+        || now - state.renewalInfoCheckedAt() < RENEWAL_INFO_REFRESH_MS) {
+      return Future.succeededFuture(state);
+    }
+    return vertx.executeBlocking(() -> acme.offersRenewalInfo()
+            ? acme.renewalSuggestion(Pem.leaf(certificate.certificatePem())).orElse(null) : null, false)
+        .compose(suggestion -> {
+          long renewAt = issuer.policy().renewAt(certificate.notBefore(), certificate.notAfter(), suggestion,
+              name.hashCode());
+          IssuanceState checked = state.renewalInfoChecked(now, renewAt);
+          return issuer.writeState(name, checked).map(checked);
+        })
+        .recover(e -> {
+          LOG.info("No renewal information for {} from the CA: {}", name, e.getMessage());
+          return Future.succeededFuture(state);
+        });
+  }
+}
