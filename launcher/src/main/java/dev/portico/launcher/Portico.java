@@ -57,7 +57,7 @@ public final class Portico implements AutoCloseable {
           await(vertx.deployVerticle(role.verticle(), options), "start the " + role.configName() + " role");
         }
       }
-      LOG.info("Portico serving roles {} (HTTP {}, admin {}, Redis {})", config.roles(), config.httpPort(),
+      LOG.info("Portico serving roles {} (HTTP {}, HTTPS {}, admin {}, Redis {})", config.roles(), config.httpPort(), config.httpsPort(),
           config.adminPort(), config.embeddedRedis() ? "embedded" : config.effectiveRedisUrl());
       return new Portico(config, vertx, embeddedRedis);
     } catch (RuntimeException e) {

@@ -2,6 +2,7 @@ package dev.portico.launcher;
 
 import io.vertx.core.json.JsonObject;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -27,7 +28,12 @@ public record PorticoConfig(
     int routeCacheSize,
     int routeHitTtlMs,
     int routeMissTtlMs,
-    int lookupTimeoutMs) {
+    int lookupTimeoutMs,
+    String tlsEngine,
+    int onDemandTlsTimeoutMs,
+    Path fallbackCertFile,
+    Path fallbackKeyFile,
+    String secretKey) {
 
   public static PorticoConfig fromEnvironment(Map<String, String> env) {
     return new PorticoConfig(
@@ -44,7 +50,42 @@ public record PorticoConfig(
         positive(env, "PORTICO_ROUTE_CACHE_SIZE", 100_000),
         positive(env, "PORTICO_ROUTE_HIT_TTL_MS", 30_000),
         positive(env, "PORTICO_ROUTE_MISS_TTL_MS", 10_000),
-        positive(env, "PORTICO_LOOKUP_TIMEOUT_MS", 2_000));
+        positive(env, "PORTICO_LOOKUP_TIMEOUT_MS", 2_000),
+        tlsEngine(env.getOrDefault("PORTICO_TLS_ENGINE", "auto")),
+        positive(env, "PORTICO_ON_DEMAND_TLS_TIMEOUT_MS", 20_000),
+        readableFile(env, "PORTICO_FALLBACK_CERT_FILE", "PORTICO_FALLBACK_KEY_FILE"),
+        readableFile(env, "PORTICO_FALLBACK_KEY_FILE", "PORTICO_FALLBACK_CERT_FILE"),
+        env.get("PORTICO_SECRET_KEY"));
+  }
+
+  @Override
+  public String toString() {
+    return "PorticoConfig[http " + httpPort + ", https " + httpsPort + ", roles " + roles + "]";
+  }
+
+  private static String tlsEngine(String value) {
+    String engine = value.trim().toLowerCase(java.util.Locale.ROOT);
+    if (!Set.of("auto", "openssl", "jdk").contains(engine)) {
+      throw new ConfigException("PORTICO_TLS_ENGINE='" + value + "' must be auto, openssl or jdk");
+    }
+    return engine;
+  }
+
+  /** A file named by {@code name}, which must be given together with {@code partner}. */
+  private static Path readableFile(Map<String, String> env, String name, String partner) {
+    String value = env.get(name);
+    boolean partnerSet = env.get(partner) != null && !env.get(partner).isBlank();
+    if (value == null || value.isBlank()) {
+      if (partnerSet) {
+        throw new ConfigException(partner + " is set but " + name + " is not: give both or neither");
+      }
+      return null;
+    }
+    Path path = Path.of(value.trim());
+    if (!Files.isReadable(path)) {
+      throw new ConfigException(name + "='" + value + "' is not a readable file");
+    }
+    return path;
   }
 
   /** Whether Portico starts its own Redis (no {@code PORTICO_REDIS_URL} given). */
@@ -68,7 +109,12 @@ public record PorticoConfig(
         .put("routeCacheSize", routeCacheSize)
         .put("routeHitTtlMs", routeHitTtlMs)
         .put("routeMissTtlMs", routeMissTtlMs)
-        .put("lookupTimeoutMs", lookupTimeoutMs);
+        .put("lookupTimeoutMs", lookupTimeoutMs)
+        .put("tlsEngine", tlsEngine)
+        .put("onDemandTlsTimeoutMs", onDemandTlsTimeoutMs)
+        .put("fallbackCertFile", fallbackCertFile == null ? null : fallbackCertFile.toString())
+        .put("fallbackKeyFile", fallbackKeyFile == null ? null : fallbackKeyFile.toString())
+        .put("secretKey", secretKey);
   }
 
   private static int port(Map<String, String> env, String name, int defaultValue) {

@@ -30,7 +30,8 @@ import java.util.Set;
 
 /**
  * Owns the wildcard domain tree of every site in Redis and answers {@link Addresses#LOOKUP}
- * requests from it. Keeps the tree current from pushed changes ({@link SiteChangeSubscription}),
+ * requests from it. Keeps the tree current from pushed changes ({@link RedisChangeSubscription}),
+ * and passes certificate changes on to the edges as {@link Addresses#CERT_CHANGED},
  * writes resolved wildcard matches back to Redis as a route cache, and tells the edges what
  * changed on {@link Addresses#SITE_CHANGED} once tree and route cache reflect it.
  */
@@ -44,7 +45,7 @@ public final class LookupVerticle extends VerticleBase {
   private LookupOptions options;
   private Redis redis;
   private RedisAPI api;
-  private SiteChangeSubscription subscription;
+  private RedisChangeSubscription subscription;
   private MessageConsumer<String> consumer;
 
   private DomainTree<String> tree = new DomainTree<>();
@@ -63,8 +64,8 @@ public final class LookupVerticle extends VerticleBase {
         .setMaxPoolSize(8).setMaxPoolWaiting(-1);
     redis = Redis.createClient(vertx, redisOptions);
     api = RedisAPI.api(redis);
-    subscription = new SiteChangeSubscription(vertx, redisOptions, database(options.redisUrl()),
-        this::applyChange, v -> resync());
+    subscription = new RedisChangeSubscription(vertx, redisOptions, database(options.redisUrl()),
+        this::applyChange, this::publishCertChange, v -> resync());
     return enableKeyspaceNotifications()
         .compose(v -> subscription.start())
         .compose(v -> resync())
@@ -288,6 +289,11 @@ public final class LookupVerticle extends VerticleBase {
         changed.forEach(pattern -> publish(new SiteChange(pattern)));
       }
     }).mapEmpty();
+  }
+
+  /** Certificates need no state here: the edges read them; tell them which one changed. */
+  private void publishCertChange(String name) {
+    vertx.eventBus().publish(Addresses.CERT_CHANGED, new JsonObject().put("name", name));
   }
 
   private void publish(SiteChange change) {
