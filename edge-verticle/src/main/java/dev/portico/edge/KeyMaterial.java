@@ -5,6 +5,7 @@ import dev.portico.contract.StoredCertificate;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
@@ -12,6 +13,8 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import java.io.IOException;
 import java.io.StringReader;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
@@ -31,7 +34,8 @@ record KeyMaterial(String alias, String source, X509Certificate[] chain, Private
 
   private static final AtomicLong PARSES = new AtomicLong();
   private static final JcaX509CertificateConverter CERTIFICATES = new JcaX509CertificateConverter();
-  private static final JcaPEMKeyConverter KEYS = new JcaPEMKeyConverter();
+  /** Bouncy Castle reads every PEM key form (SunEC cannot read SEC1 "EC PRIVATE KEY" keys); not registered globally. */
+  private static final JcaPEMKeyConverter KEYS = new JcaPEMKeyConverter().setProvider(new BouncyCastleProvider());
 
   /**
    * Parses a certificate stored under {@code redisKey}, opening its sealed private key.
@@ -76,8 +80,19 @@ record KeyMaterial(String alias, String source, X509Certificate[] chain, Private
       }
       throw new IllegalArgumentException("private key does not parse");
     }
+    key = asJdkKey(key);
     checkKeyMatches(chain.get(0), key);
     return new KeyMaterial(source + "#" + PARSES.incrementAndGet(), source, chain.toArray(X509Certificate[]::new), key);
+  }
+
+  /** The same key as a JDK key object, so that both TLS engines and the JDK's signatures take it. */
+  private static PrivateKey asJdkKey(PrivateKey key) {
+    try {
+      String algorithm = key.getAlgorithm().equals("ECDSA") ? "EC" : key.getAlgorithm();
+      return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(key.getEncoded()));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalArgumentException("private key of type " + key.getAlgorithm() + " is not supported");
+    }
   }
 
   /** A key that does not belong to the leaf would fail every handshake: refuse it here instead. */
