@@ -81,7 +81,7 @@ public final class EdgeVerticle extends VerticleBase {
           return Future.all(server.listen(options.httpPort(), options.host()),
               tlsServer.listen(options.httpsPort(), options.host()));
         })
-        .onSuccess(s -> LOG.debug("Edge listening on {}: HTTP {}, HTTPS {} with the {} TLS engine", options.host(),
+        .onSuccess(s -> LOG.info("Edge listening on {}: HTTP {}, HTTPS {} with the {} TLS engine", options.host(),
             options.httpPort(), options.httpsPort(), TlsEngine.describe(engine)));
   }
 

@@ -14,25 +14,26 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
+import java.security.MessageDigest;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.HexFormat;
 
 /**
- * A certificate chain and its private key, parsed once and ready for handshakes. The alias is
- * unique to this parse, so a handshake that chose it gets exactly this chain and key even if a
- * renewal replaces the cached copy meanwhile.
+ * A certificate chain and its private key, parsed once and ready for handshakes. The alias names
+ * this exact content (the SHA-256 of the chain), so a handshake that chose it gets exactly this
+ * chain and key even if a renewal replaces the cached copy meanwhile, and the TLS engine may
+ * cache its own form of the key by alias.
  *
- * @param alias  unique name of this parse, handed to the TLS engine
+ * @param alias  the source and the SHA-256 of the chain, handed to the TLS engine
  * @param source the Redis key it was read from (or the file it was loaded from)
  */
 record KeyMaterial(String alias, String source, X509Certificate[] chain, PrivateKey key) {
 
-  private static final AtomicLong PARSES = new AtomicLong();
   private static final JcaX509CertificateConverter CERTIFICATES = new JcaX509CertificateConverter();
   /** Bouncy Castle reads every PEM key form (SunEC cannot read SEC1 "EC PRIVATE KEY" keys); not registered globally. */
   private static final JcaPEMKeyConverter KEYS = new JcaPEMKeyConverter().setProvider(new BouncyCastleProvider());
@@ -82,7 +83,20 @@ record KeyMaterial(String alias, String source, X509Certificate[] chain, Private
     }
     key = asJdkKey(key);
     checkKeyMatches(chain.get(0), key);
-    return new KeyMaterial(source + "#" + PARSES.incrementAndGet(), source, chain.toArray(X509Certificate[]::new), key);
+    X509Certificate[] certificates = chain.toArray(X509Certificate[]::new);
+    return new KeyMaterial(source + "#" + fingerprint(certificates), source, certificates, key);
+  }
+
+  private static String fingerprint(X509Certificate[] chain) {
+    try {
+      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+      for (X509Certificate certificate : chain) {
+        sha256.update(certificate.getEncoded());
+      }
+      return HexFormat.of().formatHex(sha256.digest());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The same key as a JDK key object, so that both TLS engines and the JDK's signatures take it. */

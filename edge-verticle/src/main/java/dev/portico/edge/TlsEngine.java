@@ -2,6 +2,7 @@ package dev.portico.edge;
 
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
 import io.netty.handler.ssl.OpenSslContextOption;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -88,6 +89,9 @@ final class TlsEngine {
     }
   }
 
+  /** Certificates kept converted for BoringSSL; past it, new ones are converted per handshake (slower, still right). */
+  private static final int NATIVE_KEY_CACHE_SIZE = 20_000;
+
   private static final class Factory implements SslContextFactory {
     private KeyManagerFactory keyManagers;
     private List<String> applicationProtocols = List.of();
@@ -113,7 +117,10 @@ final class TlsEngine {
 
     @Override
     public SslContext create() throws SSLException {
-      SslContextBuilder builder = SslContextBuilder.forServer(keyManagers)
+      // Netty converts a chain and key to BoringSSL's form on every handshake unless cached by alias;
+      // aliases name one certificate's content (KeyMaterial), so a cached conversion is never stale.
+      SslContextBuilder builder = SslContextBuilder.forServer(new OpenSslCachingX509KeyManagerFactory(keyManagers,
+              NATIVE_KEY_CACHE_SIZE))
           .sslProvider(SslProvider.OPENSSL)
           .protocols(PROTOCOLS)
           .ciphers(CIPHER_SUITES)

@@ -59,6 +59,13 @@ class LauncherTest {
     assertEquals("PORTICO_REDIS_URL='localhost:6379' must start with redis:// or rediss://",
         assertThrows(ConfigException.class,
             () -> PorticoConfig.fromEnvironment(env(dir, "PORTICO_REDIS_URL", "localhost:6379"))).getMessage());
+    assertEquals("PORTICO_TLS_ENGINE='boring' must be auto, openssl or jdk", assertThrows(ConfigException.class,
+        () -> PorticoConfig.fromEnvironment(env(dir, "PORTICO_TLS_ENGINE", "boring"))).getMessage());
+    assertEquals("PORTICO_FALLBACK_CERT_FILE='/nonexistent.pem' is not a readable file", assertThrows(ConfigException.class,
+        () -> PorticoConfig.fromEnvironment(env(dir, "PORTICO_FALLBACK_CERT_FILE", "/nonexistent.pem"))).getMessage());
+    assertEquals("PORTICO_FALLBACK_CERT_FILE is set but PORTICO_FALLBACK_KEY_FILE is not: give both or neither",
+        assertThrows(ConfigException.class,
+            () -> PorticoConfig.fromEnvironment(env(dir, "PORTICO_FALLBACK_CERT_FILE", "pom.xml"))).getMessage());
   }
 
   @Test

@@ -12,7 +12,9 @@ import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -87,6 +89,23 @@ class OnDemandTlsTest {
     assertEquals(fallback, served);
     assertTrue(tookMs >= TIMEOUT_MS - 100 && tookMs < TIMEOUT_MS + 2000, "took " + tookMs + " ms");
     assertEquals(List.of("silent.auto.test"), asked);
+  }
+
+  @Test
+  void waitingForIssuanceDoesNotStallOtherTraffic() throws Exception {
+    answerIssueRequests();
+    site("silent2.auto.test", "auto");
+    site("busy.auto.test", "off");
+    CompletableFuture<X509Certificate> waiting = CompletableFuture.supplyAsync(
+        () -> TlsClient.leaf(harness.httpsPort(), "silent2.auto.test"));
+    Harness.waitFor(() -> asked.contains("silent2.auto.test"), 1000);
+    long start = System.nanoTime();
+    assertEquals(200, harness.get("busy.auto.test", "/").statusCode());
+    TlsClient.leaf(harness.httpsPort(), null);
+    long tookMs = (System.nanoTime() - start) / 1_000_000;
+    assertTrue(tookMs < 500, "the edge's one event loop was held for " + tookMs + " ms");
+    assertTrue(!waiting.isDone(), "the waiting handshake should still be waiting");
+    waiting.get(5, TimeUnit.SECONDS);
   }
 
   @Test
