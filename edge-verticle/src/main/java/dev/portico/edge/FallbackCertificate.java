@@ -58,8 +58,22 @@ final class FallbackCertificate {
     }
     return vertx.executeBlocking(() -> generate(secrets))
         .compose(generated -> redis.send(Request.cmd(Command.SET).arg(RedisKeys.FALLBACK_CERT)
-            .arg(generated.toJson().encode()).arg("NX")))
-        .compose(set -> fromRedis(redis, secrets));
+                .arg(generated.toJson().encode()).arg("NX"))
+            .onSuccess(set -> {
+              if (set != null) {
+                LOG.info("Stored a new self-signed fallback certificate for the cluster");
+              }
+            }))
+        .compose(set -> fromRedis(redis, secrets))
+        .recover(e -> {
+          // A broken shared fallback must not keep edges from starting: serve a local one meanwhile.
+          LOG.error("Cannot use the fallback certificate {} ({}); serving one generated for this node only",
+              RedisKeys.FALLBACK_CERT, e.getMessage());
+          return vertx.executeBlocking(() -> {
+            StoredCertificate local = generate(secrets);
+            return KeyMaterial.fromStored(local, RedisKeys.FALLBACK_CERT, secrets);
+          });
+        });
   }
 
   /** Reads the stored fallback certificate. */
@@ -86,7 +100,6 @@ final class FallbackCertificate {
     builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
     X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(
         builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
-    LOG.info("Generated a self-signed fallback certificate");
     return new StoredCertificate("", List.of(), pem(certificate), secrets.seal(pem(pair.getPrivate()), RedisKeys.FALLBACK_CERT),
         certificate.getNotBefore().getTime(), certificate.getNotAfter().getTime(), SUBJECT, "fallback");
   }

@@ -50,6 +50,14 @@ class EdgeTlsTest {
     return leaf(null);
   }
 
+  private static byte[] encoded(X509Certificate certificate) {
+    try {
+      return certificate.getEncoded();
+    } catch (java.security.cert.CertificateEncodingException e) {
+      throw new AssertionError(e);
+    }
+  }
+
   private static long commandCalls(String command) {
     String info = Harness.await(harness.redisApi.info(List.of("commandstats"))).toString();
     for (String line : info.split("\r?\n")) {
@@ -79,10 +87,22 @@ class EdgeTlsTest {
   @Test
   void clientWithoutSniGetsTheSharedFallback() {
     X509Certificate fallback = fallback();
-    assertTrue(fallback.getSubjectX500Principal().getName().contains("Portico fallback"));
-    assertTrue(TlsClient.dnsNames(fallback).isEmpty());
     String stored = Harness.await(harness.redisApi.get("portico:cert-fallback")).toString();
-    assertTrue(stored.contains("\"source\":\"fallback\"") && stored.contains("aesgcm1:"), "stored sealed in Redis");
+    assertTrue(stored.contains("aesgcm1:"), "stored sealed in Redis");
+    String pem = new io.vertx.core.json.JsonObject(stored).getString("certificatePem");
+    assertTrue(pem.contains(java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(encoded(fallback))
+        .substring(0, 60)), "the stored fallback is the one served");
+    assertEquals(fallback, leaf("name-without-cert.test"));
+  }
+
+  @Test
+  void replacedFallbackIsServedEverywhereWithinASecond() {
+    X509Certificate before = fallback();
+    assertEquals(before, leaf("nocert.fallback.test"));
+    Harness.await(harness.redisApi.set(List.of("portico:cert-fallback", TestCertificates.stored(
+        SecretBox.fromSecret(Harness.SECRET_KEY), "portico:cert-fallback", "new-fallback.test"))));
+    Harness.waitFor(() -> TlsClient.dnsNames(fallback()).equals(List.of("new-fallback.test")), WITHIN_MS);
+    assertEquals(List.of("new-fallback.test"), TlsClient.dnsNames(leaf("nocert.fallback.test")));
   }
 
   @Test

@@ -40,6 +40,11 @@ final class TestCertificates {
   }
 
   static String stored(SecretBox box, String... names) {
+    return stored(box, RedisKeys.cert(names[0]), names);
+  }
+
+  /** A certificate for {@code names} whose key is sealed for the Redis key {@code redisKey}. */
+  static String stored(SecretBox box, String redisKey, String... names) {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
       generator.initialize(new ECGenParameterSpec("secp256r1"));
@@ -52,7 +57,7 @@ final class TestCertificates {
           .map(name -> new GeneralName(GeneralName.dNSName, name)).toArray(GeneralName[]::new)));
       X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(
           builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
-      String key = RedisKeys.cert(names[0]);
+      String key = redisKey;
       return new StoredCertificate(names[0], List.of(names), pem(certificate), box.seal(pem(pair.getPrivate()), key),
           certificate.getNotBefore().getTime(), certificate.getNotAfter().getTime(), "CN=" + names[0], "manual")
           .toJson().encode();
