@@ -99,7 +99,7 @@ class EdgeTlsTest {
   void replacedFallbackIsServedEverywhereWithinASecond() {
     X509Certificate before = fallback();
     assertEquals(before, leaf("nocert.fallback.test"));
-    Harness.await(harness.redisApi.set(List.of("portico:cert-fallback", TestCertificates.stored(
+    Harness.await(harness.redisApi.set(List.of("portico:cert-fallback", TestCertificates.storedUnder(
         SecretBox.fromSecret(Harness.SECRET_KEY), "portico:cert-fallback", "new-fallback.test"))));
     Harness.waitFor(() -> TlsClient.dnsNames(fallback()).equals(List.of("new-fallback.test")), WITHIN_MS);
     assertEquals(List.of("new-fallback.test"), TlsClient.dnsNames(leaf("nocert.fallback.test")));

@@ -40,11 +40,11 @@ final class TestCertificates {
   }
 
   static String stored(SecretBox box, String... names) {
-    return stored(box, RedisKeys.cert(names[0]), names);
+    return storedUnder(box, RedisKeys.cert(names[0]), names);
   }
 
   /** A certificate for {@code names} whose key is sealed for the Redis key {@code redisKey}. */
-  static String stored(SecretBox box, String redisKey, String... names) {
+  static String storedUnder(SecretBox box, String redisKey, String... names) {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
       generator.initialize(new ECGenParameterSpec("secp256r1"));
