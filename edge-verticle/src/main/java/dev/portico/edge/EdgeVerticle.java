@@ -1,6 +1,7 @@
 package dev.portico.edge;
 
 import dev.portico.contract.Addresses;
+import dev.portico.contract.SecretBox;
 import dev.portico.contract.SiteChange;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -10,8 +11,11 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.KeyCertOptions;
+import io.vertx.core.net.SSLEngineOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
@@ -19,13 +23,14 @@ import io.vertx.micrometer.backends.BackendRegistries;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
- * Accepts HTTP on the edge port, answers ACME HTTP-01 challenges from Redis and proxies every
- * other request to its site's targets. Each instance
- * owns its route cache, its Redis client and its backend connection pool, all on its own event
- * loop; instances share the listening port.
+ * Accepts HTTP and HTTPS on the edge ports, answers ACME HTTP-01 challenges from Redis on the HTTP
+ * port, and proxies every other request to its site's targets. Each instance owns its route
+ * cache, its certificate cache, its Redis client and its backend connection pool, all on its own
+ * event loop; instances share the listening ports.
  */
 public final class EdgeVerticle extends VerticleBase {
 
@@ -37,11 +42,18 @@ public final class EdgeVerticle extends VerticleBase {
   private Redis redis;
   private HttpClient backends;
   private HttpServer server;
+  private HttpServer tlsServer;
   private TargetResolver targetResolver;
 
   @Override
   public Future<?> start() {
     EdgeOptions options = EdgeOptions.fromJson(config());
+    SSLEngineOptions engine;
+    try {
+      engine = TlsEngine.options(options.tls().engine());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e.getMessage());
+    }
     redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(options.redisUrl())
         .setMaxPoolSize(4).setMaxPoolWaiting(-1));
     backends = vertx.createHttpClient(
@@ -58,19 +70,44 @@ public final class EdgeVerticle extends VerticleBase {
     String resolverHost = options.dnsResolver().substring(0, colon).replace("[", "").replace("]", "");
     targetResolver = new TargetResolver(vertx, SocketAddress.inetSocketAddress(
         Integer.parseInt(options.dnsResolver().substring(colon + 1)), resolverHost));
+    AccessLog accessLog = new AccessLog(context);
+    SiteGate gate = new SiteGate(new BasicAuthVerifier(vertx), new JwtGuard(vertx, backends),
+        new RateLimiter(redis, registry));
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHandle100ContinueAutomatically(true)
         .setIdleTimeout(CLIENT_IDLE_TIMEOUT_S))
-        .requestHandler(new AcmeChallengeHandler(redis, new ReverseProxy(routes, backends, metrics,
-            new AccessLog(context),
-            new SiteGate(new BasicAuthVerifier(vertx), new JwtGuard(vertx, backends), new RateLimiter(redis, registry)),
-            targetResolver)));
-    return targetResolver.start().compose(v -> server.listen(options.httpPort(), options.host()))
-        .onSuccess(s -> LOG.debug("Edge listening on {}:{}", options.host(), s.actualPort()));
+        .requestHandler(new AcmeChallengeHandler(redis, new ReverseProxy(routes, backends, metrics, accessLog, gate,
+            targetResolver, false, options.httpsPort())));
+    SecretBox secrets = SecretBox.fromSecret(options.tls().secretKey());
+    return targetResolver.start()
+        .compose(v -> FallbackCertificate.load(vertx, redis, options.tls(), secrets)
+            .recover(e -> Future.failedFuture("no fallback certificate: " + e.getMessage())))
+        .compose(fallback -> {
+          CertificateStore certificates = new CertificateStore(vertx, redis, routes, secrets, options, fallback);
+          vertx.eventBus().<JsonObject>consumer(Addresses.CERT_CHANGED,
+              message -> certificates.invalidate(message.body().getString("name", "")));
+          HttpServerOptions tlsOptions = new HttpServerOptions()
+              .setHandle100ContinueAutomatically(true)
+              .setIdleTimeout(CLIENT_IDLE_TIMEOUT_S)
+              .setSsl(true)
+              .setUseAlpn(true)
+              .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
+              .setEnabledSecureTransportProtocols(TlsEngine.PROTOCOLS)
+              .setSslEngineOptions(engine)
+              .setKeyCertOptions(KeyCertOptions.wrap(new SniKeyManager(certificates, options.tls().certCacheSize())));
+          TlsEngine.CIPHER_SUITES.forEach(tlsOptions::addEnabledCipherSuite);
+          tlsServer = vertx.createHttpServer(tlsOptions).requestHandler(new ReverseProxy(routes, backends, metrics,
+              accessLog, gate, targetResolver, true, options.httpsPort()));
+          return Future.all(server.listen(options.httpPort(), options.host()),
+              tlsServer.listen(options.httpsPort(), options.host()));
+        })
+        .onSuccess(s -> LOG.info("Edge listening on {}: HTTP {}, HTTPS {} with the {} TLS engine", options.host(),
+            options.httpPort(), options.httpsPort(), TlsEngine.describe(engine)));
   }
 
   @Override
   public Future<?> stop() {
-    return Future.join(server.close(), backends.close(), redis.close(), targetResolver.close());
+    return Future.join(server.close(), tlsServer == null ? Future.succeededFuture() : tlsServer.close(),
+        backends.close(), redis.close(), targetResolver.close());
   }
 }

@@ -43,6 +43,7 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
   private static final Logger LOG = LoggerFactory.getLogger(ReverseProxy.class);
   private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
   private static final CharSequence STRICT_TRANSPORT_SECURITY = HttpHeaders.createOptimized("Strict-Transport-Security");
+  private static final String ACME_CHALLENGE_PATH = "/.well-known/acme-challenge/";
 
   private final RouteResolver routes;
   private final HttpClient backends;
@@ -51,9 +52,14 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
   private final SiteGate gate;
   private final TargetResolver targetResolver;
   private final TargetBalancer balancer = new TargetBalancer();
+  /** Whether this handler serves the HTTPS listener (else the plain HTTP one). */
+  private final boolean tls;
+  private final int httpsPort;
 
   ReverseProxy(RouteResolver routes, HttpClient backends, EdgeMetrics metrics, AccessLog accessLog, SiteGate gate,
-      TargetResolver targetResolver) {
+      TargetResolver targetResolver, boolean tls, int httpsPort) {
+    this.tls = tls;
+    this.httpsPort = httpsPort;
     this.routes = routes;
     this.targetResolver = targetResolver;
     this.backends = backends;
@@ -80,6 +86,12 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
       reply(request, 400, "bad request target", "The request target is not a path on the requested host");
       return;
     }
+    if (tls && !servesConnectionName(request, host)) {
+      LOG.debug("421 for {}: the connection's certificate was chosen for another name", host);
+      reply(request, 421, "misdirected request", "This connection was set up for another host name; open a new one for "
+          + host);
+      return;
+    }
     if (request.method() == HttpMethod.CONNECT) {
       reply(request, 405, "method not allowed", "CONNECT is not supported: this is a reverse proxy");
       return;
@@ -97,6 +109,17 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
         reply(request, 503, "routing unavailable", "The site for this host cannot be looked up right now");
       }
     });
+  }
+
+  /**
+   * Whether {@code host} is the name the connection's certificate was chosen for: its SNI name,
+   * or any host when the client sent none (it accepted the fallback certificate, which names no
+   * site). HTTP/2 clients reuse a connection for every name its certificate covers (connection
+   * coalescing): a request for another name must not reach that name's backend over it.
+   */
+  private static boolean servesConnectionName(HttpServerRequest request, String host) {
+    String serverName = SniKeyManager.requestedServerName(request.connection().sslSession());
+    return serverName == null || host.equals(HostName.canonical(serverName));
   }
 
   /** The authority the client asked for: the Host header, or HTTP/2's {@code :authority}. */
@@ -147,6 +170,14 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
     if (site == null) {
       LOG.warn("502 for {}: site {} is invalid: {}", exchange.host(), route.pattern(), route.problem());
       reply(request, 502, "site misconfigured", "The site for this host has an invalid configuration");
+      return;
+    }
+    if (tls && site.tls() == Site.TlsMode.OFF) {
+      reply(request, 421, "misdirected request", "The site " + exchange.host() + " is not served over HTTPS");
+      return;
+    }
+    if (!tls && site.redirectHttps() && site.tls() != Site.TlsMode.OFF && !exchange.uri().startsWith(ACME_CHALLENGE_PATH)) {
+      redirectToHttps(request, exchange.host(), exchange.uri());
       return;
     }
     SitePolicies policies = site.policies();
@@ -436,6 +467,14 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
     } else {
       reply(request, status, "backend unavailable", "The backend could not be reached");
     }
+  }
+
+  /** 308 keeps the method and body (unlike 301), so a POST is repeated as a POST over HTTPS. */
+  private void redirectToHttps(HttpServerRequest request, String host, String uri) {
+    String authority = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+    String location = "https://" + authority + (httpsPort == 443 ? "" : ":" + httpsPort) + (uri.equals("*") ? "/" : uri);
+    request.resume();
+    request.response().setStatusCode(308).putHeader(HttpHeaders.LOCATION, location).end();
   }
 
   /** Ends the exchange with a JSON error; the request body, if any, is read and dropped. */

@@ -83,8 +83,9 @@ public final class Portico implements AutoCloseable {
       if (config.secrets().secretKey() == null) {
         LOG.warn("PORTICO_SECRET_KEY is not set: private keys and DNS credentials are stored in Redis unencrypted");
       }
-      LOG.info("Portico serving roles {} (HTTP {}, admin {}, ops {}, Redis {}{})", config.roles(), config.httpPort(),
-          config.adminPort(), config.opsPort(), config.embeddedRedis() ? "embedded" : config.redisUrlForLog(),
+      LOG.info("Portico serving roles {} (HTTP {}, HTTPS {}, admin {}, ops {}, Redis {}{})", config.roles(),
+          config.httpPort(), config.httpsPort(), config.adminPort(), config.opsPort(),
+          config.embeddedRedis() ? "embedded" : config.redisUrlForLog(),
           cluster.enabled() ? ", clustered" + (cluster.eventBusTls() != null ? " with event-bus TLS" : "") : "");
       return new Portico(config, vertx, embeddedRedis, ops);
     } catch (RuntimeException e) {

@@ -40,7 +40,19 @@ public record PorticoConfig(
     String metricsRegistry,
     String dnsResolver,
     Secrets secrets,
-    AcmeSettings acme) {
+    AcmeSettings acme,
+    TlsSettings tls) {
+
+  /**
+   * The HTTPS listener's settings.
+   *
+   * @param engine             {@code auto} (OpenSSL when it loads), {@code openssl} or {@code jdk}
+   * @param onDemandTimeoutMs  how long a first handshake for an {@code auto} site waits for issuance
+   * @param fallbackCertFile   PEM chain of a configured fallback certificate, or null (generated)
+   * @param fallbackKeyFile    its PEM private key, or null
+   */
+  public record TlsSettings(String engine, int onDemandTimeoutMs, Path fallbackCertFile, Path fallbackKeyFile) {
+  }
 
   /**
    * The cert role's ACME settings.
@@ -95,7 +107,8 @@ public record PorticoConfig(
       "PORTICO_ROUTE_MISS_TTL_MS", "PORTICO_LOOKUP_TIMEOUT_MS", "PORTICO_LOG_LEVEL", "PORTICO_JWT_TTL_S",
       "PORTICO_ADMIN_PASSWORD", "PORTICO_JWT_SECRET", "PORTICO_JWT_PRIVATE_KEY", "PORTICO_JWT_PUBLIC_KEY",
       "PORTICO_SECRET_KEY", "PORTICO_METRICS_SITE_LIMIT", "PORTICO_METRICS_VERTX_HTTP", "PORTICO_ACCESS_LOG",
-      "PORTICO_LOG_FORMAT", "PORTICO_DNS_RESOLVER",
+      "PORTICO_LOG_FORMAT", "PORTICO_DNS_RESOLVER", "PORTICO_TLS_ENGINE", "PORTICO_ON_DEMAND_TLS_TIMEOUT_MS",
+      "PORTICO_FALLBACK_CERT_FILE", "PORTICO_FALLBACK_KEY_FILE",
       "PORTICO_ACME_DIRECTORY", "PORTICO_ACME_EMAIL", "PORTICO_ACME_CA_BUNDLE", "PORTICO_ACME_ISSUE_TIMEOUT_MS",
       "PORTICO_ACME_RENEWAL_CHECK_MS", "PORTICO_ACME_RENEW_BEFORE_DAYS", "PORTICO_ACME_BACKOFF_BASE_MS",
       "PORTICO_CLUSTER", "PORTICO_CLUSTER_CONFIG", "PORTICO_CLUSTER_DISCOVERY", "PORTICO_CLUSTER_MEMBERS",
@@ -143,7 +156,11 @@ public record PorticoConfig(
         dnsResolver(env.get("PORTICO_DNS_RESOLVER")),
         new Secrets(env.get("PORTICO_ADMIN_PASSWORD"), env.get("PORTICO_JWT_SECRET"),
             pem(env, "PORTICO_JWT_PRIVATE_KEY"), pem(env, "PORTICO_JWT_PUBLIC_KEY"), env.get("PORTICO_SECRET_KEY")),
-        AcmeSettings.fromEnvironment(env));
+        AcmeSettings.fromEnvironment(env),
+        new TlsSettings(tlsEngine(env.getOrDefault("PORTICO_TLS_ENGINE", "auto")),
+            positive(env, "PORTICO_ON_DEMAND_TLS_TIMEOUT_MS", 20_000),
+            fallbackFile(env, "PORTICO_FALLBACK_CERT_FILE", "PORTICO_FALLBACK_KEY_FILE"),
+            fallbackFile(env, "PORTICO_FALLBACK_KEY_FILE", "PORTICO_FALLBACK_CERT_FILE")));
   }
 
   /** Whether Portico starts its own Redis (no {@code PORTICO_REDIS_URL} given). */
@@ -188,7 +205,11 @@ public record PorticoConfig(
         .put("acmeIssueTimeoutMs", acme.issueTimeoutMs())
         .put("renewalCheckIntervalMs", acme.renewalCheckIntervalMs())
         .put("renewBeforeDays", acme.renewBeforeDays())
-        .put("acmeBackoffBaseMs", acme.backoffBaseMs());
+        .put("acmeBackoffBaseMs", acme.backoffBaseMs())
+        .put("tlsEngine", tls.engine())
+        .put("onDemandTlsTimeoutMs", tls.onDemandTimeoutMs())
+        .put("fallbackCertFile", tls.fallbackCertFile() == null ? null : tls.fallbackCertFile().toString())
+        .put("fallbackKeyFile", tls.fallbackKeyFile() == null ? null : tls.fallbackKeyFile().toString());
   }
 
   /**
@@ -321,6 +342,30 @@ public record PorticoConfig(
         env.get("PORTICO_EVENTBUS_TLS_KEYSTORE_PASSWORD"),
         readableFile(env, "PORTICO_EVENTBUS_TLS_TRUSTSTORE"),
         env.get("PORTICO_EVENTBUS_TLS_TRUSTSTORE_PASSWORD"));
+  }
+
+  private static String tlsEngine(String value) {
+    String engine = value.trim().toLowerCase(java.util.Locale.ROOT);
+    if (!Set.of("auto", "openssl", "jdk").contains(engine)) {
+      throw new ConfigException("PORTICO_TLS_ENGINE='" + value + "' must be auto, openssl or jdk");
+    }
+    return engine;
+  }
+
+  /** A fallback certificate file, which must be given together with {@code partner}. */
+  private static Path fallbackFile(Env env, String name, String partner) {
+    String value = env.get(name);
+    if (value == null) {
+      if (env.get(partner) != null) {
+        throw new ConfigException(partner + " is set but " + name + " is not: give both or neither");
+      }
+      return null;
+    }
+    Path path = Path.of(value.trim());
+    if (!Files.isReadable(path)) {
+      throw new ConfigException(name + "='" + value + "' is not a readable file");
+    }
+    return path;
   }
 
   private static Path readableFile(Env env, String name) {

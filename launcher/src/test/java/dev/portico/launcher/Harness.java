@@ -37,6 +37,9 @@ import java.util.function.BooleanSupplier;
  */
 final class Harness implements AutoCloseable {
 
+  /** The {@code PORTICO_SECRET_KEY} every test node runs with, so stored keys are sealed for real. */
+  static final String SECRET_KEY = "test-secret-key";
+
   final Path dataDir;
   final int redisPort;
   EmbeddedRedis redis;
@@ -56,6 +59,8 @@ final class Harness implements AutoCloseable {
     Map<String, String> env = new HashMap<>();
     env.put("PORTICO_BIND", "127.0.0.1");
     env.put("PORTICO_HTTP_PORT", Integer.toString(freePort()));
+    env.put("PORTICO_HTTPS_PORT", Integer.toString(freePort()));
+    env.put("PORTICO_SECRET_KEY", SECRET_KEY);
     env.put("PORTICO_ADMIN_PORT", Integer.toString(freePort()));
     env.put("PORTICO_OPS_PORT", Integer.toString(freePort()));
     env.put("PORTICO_REDIS_URL", "redis://127.0.0.1:" + redisPort);
@@ -89,6 +94,10 @@ final class Harness implements AutoCloseable {
 
   int httpPort() {
     return portico.config().httpPort();
+  }
+
+  int httpsPort() {
+    return portico.config().httpsPort();
   }
 
   /** Starts a backend on 127.0.0.1; returns its port. */

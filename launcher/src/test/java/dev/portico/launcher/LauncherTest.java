@@ -70,6 +70,13 @@ class LauncherTest {
     assertEquals("PORTICO_ACME_DIRECTORY='acme.example' must be an http(s):// URL",
         assertThrows(ConfigException.class,
             () -> PorticoConfig.fromEnvironment(env(dir, "PORTICO_ACME_DIRECTORY", "acme.example"))).getMessage());
+    assertEquals("PORTICO_TLS_ENGINE='boring' must be auto, openssl or jdk", assertThrows(ConfigException.class,
+        () -> PorticoConfig.fromEnvironment(env(dir, "PORTICO_TLS_ENGINE", "boring"))).getMessage());
+    assertEquals("PORTICO_FALLBACK_CERT_FILE='/nonexistent.pem' is not a readable file", assertThrows(ConfigException.class,
+        () -> PorticoConfig.fromEnvironment(env(dir, "PORTICO_FALLBACK_CERT_FILE", "/nonexistent.pem"))).getMessage());
+    assertEquals("PORTICO_FALLBACK_CERT_FILE is set but PORTICO_FALLBACK_KEY_FILE is not: give both or neither",
+        assertThrows(ConfigException.class,
+            () -> PorticoConfig.fromEnvironment(env(dir, "PORTICO_FALLBACK_CERT_FILE", "pom.xml"))).getMessage());
   }
 
   @Test

@@ -37,6 +37,7 @@ final class PorticoProcess implements AutoCloseable {
     env.put("PORTICO_ROLES", roles);
     env.put("PORTICO_BIND", "127.0.0.1");
     env.put("PORTICO_HTTP_PORT", Integer.toString(httpPort));
+    env.put("PORTICO_HTTPS_PORT", Integer.toString(Harness.freePort()));
     env.put("PORTICO_ADMIN_PORT", Integer.toString(adminPort));
     env.put("PORTICO_OPS_PORT", Integer.toString(opsPort));
     env.put("PORTICO_EDGE_INSTANCES", "1");

@@ -38,7 +38,8 @@ import java.util.Set;
 
 /**
  * Owns the wildcard domain tree of every site in Redis and answers {@link Addresses#LOOKUP}
- * requests from it. Keeps the tree current from pushed changes ({@link SiteChangeSubscription}),
+ * requests from it. Keeps the tree current from pushed changes ({@link RedisChangeSubscription}),
+ * and passes certificate changes on to the edges as {@link Addresses#CERT_CHANGED},
  * writes resolved wildcard matches back to Redis as a route cache, and tells the edges what
  * changed on {@link Addresses#SITE_CHANGED} once tree and route cache reflect it.
  */
@@ -54,7 +55,7 @@ public final class LookupVerticle extends VerticleBase {
   private LookupOptions options;
   private Redis redis;
   private RedisAPI api;
-  private SiteChangeSubscription subscription;
+  private RedisChangeSubscription subscription;
   private MessageConsumer<String> consumer;
   private MessageConsumer<String> explainConsumer;
 
@@ -76,8 +77,8 @@ public final class LookupVerticle extends VerticleBase {
         .setMaxPoolSize(8).setMaxPoolWaiting(-1);
     redis = Redis.createClient(vertx, redisOptions);
     api = RedisAPI.api(redis);
-    subscription = new SiteChangeSubscription(vertx, redisOptions, database(options.redisUrl()),
-        this::applyChange, v -> resync());
+    subscription = new RedisChangeSubscription(vertx, redisOptions, database(options.redisUrl()),
+        this::applyChange, this::publishCertChange, v -> resync());
     return enableKeyspaceNotifications()
         .compose(v -> subscription.start())
         .compose(v -> resync())
@@ -338,6 +339,11 @@ public final class LookupVerticle extends VerticleBase {
     List<Future<Void>> drops = wildcards.stream().filter(pattern -> !wildcardsBefore.contains(pattern))
         .map(pattern -> dropRoutesTakenOverBy(DomainPattern.parse(pattern))).toList();
     return Future.all(drops).onSuccess(v -> publish(changed)).mapEmpty();
+  }
+
+  /** Certificates need no state here: the edges read them; tell them which one changed. */
+  private void publishCertChange(String name) {
+    vertx.eventBus().publish(Addresses.CERT_CHANGED, new JsonObject().put("name", name));
   }
 
   /** Tells the edges which sites changed: each one, or past a hundred, that everything may have. */

@@ -15,34 +15,43 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Listens for site changes on a dedicated Redis connection: the {@link RedisKeys#SITE_CHANGES_CHANNEL}
- * channel (changes made through Portico) and keyspace notifications on the site keys (changes
- * made straight into Redis). Redis does not restore a subscription after it restarts, and messages
+ * Listens for site and certificate changes on a dedicated Redis connection: the channels
+ * {@link RedisKeys#SITE_CHANGES_CHANNEL} and {@link RedisKeys#CERT_CHANGES_CHANNEL} (changes made
+ * through Portico) and keyspace notifications on the site and certificate keys (changes made
+ * straight into Redis), handing the changed pattern or certificate name to its handler. Redis does not restore a subscription after it restarts, and messages
  * sent while nobody listens are lost; so on every (re)connection this resubscribes and then calls
  * {@code onSubscribed}, for the owner to re-read what it may have missed.
  */
-final class SiteChangeSubscription {
+final class RedisChangeSubscription {
 
-  private static final Logger LOG = LoggerFactory.getLogger(SiteChangeSubscription.class);
+  private static final Logger LOG = LoggerFactory.getLogger(RedisChangeSubscription.class);
   private static final long MIN_RETRY_MS = 100;
   private static final long MAX_RETRY_MS = 5_000;
 
   private final Vertx vertx;
   private final RedisOptions options;
   private final int database;
-  private final Handler<String> onChange;
+  private final Handler<String> onSiteChange;
+  private final Handler<String> onCertChange;
   private final Handler<Void> onSubscribed;
   private Redis client;
   private RedisConnection connection;
   private long retryMs = MIN_RETRY_MS;
   private boolean closed;
 
-  SiteChangeSubscription(Vertx vertx, RedisOptions options, int database, Handler<String> onChange,
-      Handler<Void> onSubscribed) {
+  /**
+   * @param onSiteChange  gets the pattern of a site that was written or deleted
+   * @param onCertChange  gets the name of a certificate that was written or deleted, or
+   *                      {@link RedisKeys#FALLBACK_CERT} for the fallback certificate
+   * @param onSubscribed  called after every (re)subscription
+   */
+  RedisChangeSubscription(Vertx vertx, RedisOptions options, int database, Handler<String> onSiteChange,
+      Handler<String> onCertChange, Handler<Void> onSubscribed) {
     this.vertx = vertx;
     this.options = options;
     this.database = database;
-    this.onChange = onChange;
+    this.onSiteChange = onSiteChange;
+    this.onCertChange = onCertChange;
     this.onSubscribed = onSubscribed;
   }
 
@@ -59,8 +68,11 @@ final class SiteChangeSubscription {
           conn.handler(this::onMessage);
           conn.endHandler(v -> onLost("connection closed"));
           conn.exceptionHandler(e -> onLost(e.getMessage()));
-          return conn.send(Request.cmd(Command.SUBSCRIBE).arg(RedisKeys.SITE_CHANGES_CHANNEL))
-              .compose(r -> conn.send(Request.cmd(Command.PSUBSCRIBE).arg(RedisKeys.siteKeyspacePattern(database))));
+          String keyspace = "__keyspace@" + database + "__:";
+          return conn.send(Request.cmd(Command.SUBSCRIBE).arg(RedisKeys.SITE_CHANGES_CHANNEL)
+                  .arg(RedisKeys.CERT_CHANGES_CHANNEL))
+              .compose(r -> conn.send(Request.cmd(Command.PSUBSCRIBE).arg(RedisKeys.siteKeyspacePattern(database))
+                  .arg(keyspace + RedisKeys.CERT_PREFIX + "*").arg(keyspace + RedisKeys.FALLBACK_CERT)));
         })
         .map(r -> {
           retryMs = MIN_RETRY_MS;
@@ -75,12 +87,18 @@ final class SiteChangeSubscription {
     }
     String kind = message.get(0).toString();
     if ("message".equals(kind)) {
-      onChange.handle(message.get(2).toString());
+      String channel = message.get(1).toString();
+      (RedisKeys.CERT_CHANGES_CHANNEL.equals(channel) ? onCertChange : onSiteChange).handle(message.get(2).toString());
     } else if ("pmessage".equals(kind)) {
       String channel = message.get(2).toString();
-      String pattern = RedisKeys.patternOfSiteKey(channel.substring(channel.indexOf(':') + 1));
+      String key = channel.substring(channel.indexOf(':') + 1);
+      String pattern = RedisKeys.patternOfSiteKey(key);
       if (pattern != null) {
-        onChange.handle(pattern);
+        onSiteChange.handle(pattern);
+      } else if (key.startsWith(RedisKeys.CERT_PREFIX)) {
+        onCertChange.handle(key.substring(RedisKeys.CERT_PREFIX.length()));
+      } else if (key.equals(RedisKeys.FALLBACK_CERT)) {
+        onCertChange.handle(key);
       }
     }
   }
@@ -89,7 +107,7 @@ final class SiteChangeSubscription {
     if (closed || connection == null) {
       return;
     }
-    LOG.warn("Redis subscription for site changes lost ({}); reconnecting", reason);
+    LOG.warn("Redis subscription for site and certificate changes lost ({}); reconnecting", reason);
     connection = null;
     client.close();
     retryLater();
@@ -102,7 +120,7 @@ final class SiteChangeSubscription {
       if (closed) {
         return;
       }
-      subscribe().onSuccess(v -> LOG.info("Redis subscription for site changes restored")).onFailure(e -> {
+      subscribe().onSuccess(v -> LOG.info("Redis subscription for site and certificate changes restored")).onFailure(e -> {
         LOG.debug("Redis subscription retry failed: {}", e.getMessage());
         client.close();
         retryLater();

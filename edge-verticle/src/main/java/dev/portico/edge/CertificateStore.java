@@ -1,0 +1,231 @@
+package dev.portico.edge;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.portico.contract.Addresses;
+import dev.portico.contract.HostName;
+import dev.portico.contract.RedisKeys;
+import dev.portico.contract.SecretBox;
+import dev.portico.contract.Site;
+import dev.portico.contract.StoredCertificate;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Chooses the certificate for a TLS handshake's SNI name, tier by tier: the parsed certificates
+ * in process (bounded, with a TTL as a safety net behind pushed invalidation); the names known to
+ * have none (bounded, short TTL: a flood of random names does not reach Redis); Redis (the exact
+ * name, then the wildcard {@code *.parent}); for a configured site with {@code tls: auto}, an
+ * on-demand issuance request to a cert verticle, waited for a bounded time; else the fallback.
+ *
+ * <p>{@link #forHandshake} is called by the TLS engine on a worker thread and may wait there;
+ * everything that talks to Redis, the route resolver or the event bus runs on the verticle's
+ * context, as do the caches' writers. Concurrent handshakes for one name share one resolution.
+ */
+final class CertificateStore {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CertificateStore.class);
+  /** Handshakes that may wait for Redis or issuance at once; more get the fallback at once (the worker pool is shared). */
+  private static final int MAX_WAITING_HANDSHAKES = 8;
+
+  private record Entry(KeyMaterial material, long freshUntilNanos) {
+  }
+
+  private final Vertx vertx;
+  private final Context context;
+  private final Redis redis;
+  private final RouteResolver routes;
+  private final SecretBox secrets;
+  private final EdgeOptions options;
+  private final Cache<String, Entry> issued;
+  private final Cache<String, Boolean> withoutCertificate;
+  private final Map<String, CompletableFuture<KeyMaterial>> inFlight = new ConcurrentHashMap<>();
+  private final Semaphore waiting = new Semaphore(MAX_WAITING_HANDSHAKES);
+  private final DeliveryOptions issueDelivery;
+  private final long certTtlNanos;
+  private volatile KeyMaterial fallback;
+  /** Counts invalidations (on the context), so that a resolution that raced one is not cached. */
+  private long generation;
+
+  CertificateStore(Vertx vertx, Redis redis, RouteResolver routes, SecretBox secrets, EdgeOptions options,
+      KeyMaterial fallback) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.redis = redis;
+    this.routes = routes;
+    this.secrets = secrets;
+    this.options = options;
+    this.fallback = fallback;
+    EdgeOptions.TlsOptions tls = options.tls();
+    this.certTtlNanos = Duration.ofMillis(tls.certTtlMs()).toNanos();
+    // Entries outlive their TTL so that they can still be served while Redis is unreachable.
+    this.issued = Caffeine.newBuilder().maximumSize(tls.certCacheSize())
+        .expireAfterWrite(Duration.ofMillis(Math.max(tls.certTtlMs(), options.staleTtlMs()))).build();
+    this.withoutCertificate = Caffeine.newBuilder().maximumSize(tls.certCacheSize())
+        .expireAfterWrite(Duration.ofMillis(tls.unknownTtlMs())).build();
+    this.issueDelivery = new DeliveryOptions().setSendTimeout(tls.onDemandTimeoutMs());
+  }
+
+  /** The certificate for a handshake that asked for {@code serverName} (null: no SNI). May block briefly. */
+  KeyMaterial forHandshake(String serverName) {
+    String name = serverName == null ? null : HostName.canonical(serverName);
+    if (name == null) {
+      return fallback;
+    }
+    Entry entry = issued.getIfPresent(name);
+    if (entry != null && entry.freshUntilNanos - System.nanoTime() > 0) {
+      return entry.material;
+    }
+    if (entry == null && withoutCertificate.getIfPresent(name) != null) {
+      return fallback;
+    }
+    if (!waiting.tryAcquire()) {
+      LOG.debug("Too many handshakes waiting for certificates; {} gets the fallback", name);
+      return entry != null ? entry.material : fallback;
+    }
+    try {
+      long limitMs = options.tls().onDemandTimeoutMs() + 3 * options.lookupTimeoutMs();
+      return resolve(name).get(limitMs, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      LOG.warn("No certificate for {} within the time allowed; serving the fallback", name);
+      return fallback;
+    } finally {
+      waiting.release();
+    }
+  }
+
+  private CompletableFuture<KeyMaterial> resolve(String name) {
+    return inFlight.computeIfAbsent(name, n -> {
+      CompletableFuture<KeyMaterial> result = new CompletableFuture<>();
+      context.runOnContext(v -> resolveOnContext(n).onComplete(ar -> {
+        inFlight.remove(n);
+        result.complete(ar.succeeded() ? ar.result() : fallback);
+      }));
+      return result;
+    });
+  }
+
+  private Future<KeyMaterial> resolveOnContext(String name) {
+    long since = generation;
+    return fromRedis(name)
+        .compose(found -> found != null ? Future.succeededFuture(found) : issueIfAuto(name))
+        .map(found -> {
+          if (since == generation) {
+            if (found != null) {
+              issued.put(name, new Entry(found, System.nanoTime() + certTtlNanos));
+            } else {
+              withoutCertificate.put(name, Boolean.TRUE);
+            }
+          }
+          return found != null ? found : fallback;
+        })
+        .recover(e -> {
+          Entry stale = issued.getIfPresent(name);
+          LOG.warn("Cannot read the certificate of {} from Redis ({}); serving {}", name, e.getMessage(),
+              stale != null ? "the cached one past its TTL" : "the fallback");
+          return Future.succeededFuture(stale != null ? stale.material : fallback);
+        });
+  }
+
+  /** One round trip for the exact and the wildcard certificate; null when neither is usable. */
+  private Future<KeyMaterial> fromRedis(String name) {
+    String wildcard = wildcardOf(name);
+    Request mget = Request.cmd(Command.MGET).arg(RedisKeys.cert(name));
+    if (wildcard != null) {
+      mget.arg(RedisKeys.cert(wildcard));
+    }
+    return redis.send(mget).map(values -> {
+      KeyMaterial exact = parse(RedisKeys.cert(name), values.get(0));
+      return exact != null || wildcard == null ? exact : parse(RedisKeys.cert(wildcard), values.get(1));
+    });
+  }
+
+  private KeyMaterial parse(String key, Response value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return KeyMaterial.fromStored(StoredCertificate.fromJson(new JsonObject(value.toString())), key, secrets);
+    } catch (RuntimeException e) {
+      LOG.error("Certificate {} is unusable, serving the fallback instead: {}", key, e.getMessage());
+      return null;
+    }
+  }
+
+  /** For a configured site with {@code tls: auto}: asks a cert verticle, then reads what it stored. */
+  private Future<KeyMaterial> issueIfAuto(String name) {
+    Route cached = routes.cached(name);
+    Future<Route> route = cached != null ? Future.succeededFuture(cached) : routes.resolve(name);
+    return route.compose(found -> {
+      Site site = found.site();
+      if (site == null || site.tls() != Site.TlsMode.AUTO) {
+        return Future.succeededFuture(null);
+      }
+      LOG.info("Asking for a certificate for {} (first handshake, site {})", name, found.pattern());
+      return vertx.eventBus().<JsonObject>request(Addresses.CERT_ISSUE, new JsonObject().put("name", name), issueDelivery)
+          .compose(reply -> {
+            JsonObject body = reply.body();
+            if (body == null || !"issued".equals(body.getString("status"))) {
+              LOG.warn("No certificate issued for {}: {}", name, body == null ? "empty reply" : body.getString("error"));
+              return Future.succeededFuture(null);
+            }
+            return fromRedis(name);
+          }, e -> {
+            LOG.warn("No certificate issued for {}: {}", name, e.getMessage());
+            return Future.succeededFuture(null);
+          });
+    }, e -> Future.succeededFuture(null));
+  }
+
+  /** {@code *.parent} for {@code label.parent}, when the parent has at least two labels. */
+  static String wildcardOf(String name) {
+    int dot = name.indexOf('.');
+    return dot < 0 || name.indexOf('.', dot + 1) < 0 ? null : "*" + name.substring(dot);
+  }
+
+  /** A certificate was written or deleted in Redis: new handshakes read it again. Call on the context. */
+  void invalidate(String certName) {
+    generation++;
+    if (RedisKeys.FALLBACK_CERT.equals(certName)) {
+      reloadFallback();
+      return;
+    }
+    if (certName.startsWith("*.")) {
+      String suffix = certName.substring(1);
+      String source = RedisKeys.cert(certName);
+      issued.asMap().entrySet().removeIf(e -> e.getKey().endsWith(suffix) || e.getValue().material.source().equals(source));
+      withoutCertificate.asMap().keySet().removeIf(name -> name.endsWith(suffix));
+    } else {
+      issued.invalidate(certName);
+      withoutCertificate.invalidate(certName);
+    }
+  }
+
+  private void reloadFallback() {
+    if (options.tls().fallbackCertFile() != null) {
+      return;
+    }
+    FallbackCertificate.fromRedis(redis, secrets)
+        .onSuccess(material -> {
+          fallback = material;
+          LOG.info("Fallback certificate reloaded");
+        })
+        .onFailure(e -> LOG.error("Stored fallback certificate is unusable, keeping the current one: {}", e.getMessage()));
+  }
+}

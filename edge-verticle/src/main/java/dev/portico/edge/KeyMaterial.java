@@ -1,0 +1,137 @@
+package dev.portico.edge;
+
+import dev.portico.contract.SecretBox;
+import dev.portico.contract.StoredCertificate;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.MessageDigest;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.HexFormat;
+
+/**
+ * A certificate chain and its private key, parsed once and ready for handshakes. The alias names
+ * this exact content (the SHA-256 of the chain), so a handshake that chose it gets exactly this
+ * chain and key even if a renewal replaces the cached copy meanwhile, and the TLS engine may
+ * cache its own form of the key by alias.
+ *
+ * @param alias  the source and the SHA-256 of the chain, handed to the TLS engine
+ * @param source the Redis key it was read from (or the file it was loaded from)
+ */
+record KeyMaterial(String alias, String source, X509Certificate[] chain, PrivateKey key) {
+
+  private static final JcaX509CertificateConverter CERTIFICATES = new JcaX509CertificateConverter();
+  /** Bouncy Castle reads every PEM key form (SunEC cannot read SEC1 "EC PRIVATE KEY" keys); not registered globally. */
+  private static final JcaPEMKeyConverter KEYS = new JcaPEMKeyConverter().setProvider(new BouncyCastleProvider());
+
+  /**
+   * Parses a certificate stored under {@code redisKey}, opening its sealed private key.
+   *
+   * @throws IllegalArgumentException saying what is wrong (never quoting the key)
+   */
+  static KeyMaterial fromStored(StoredCertificate stored, String redisKey, SecretBox secrets) {
+    if (stored.certificatePem() == null || stored.privateKey() == null) {
+      throw new IllegalArgumentException("certificatePem or privateKey missing");
+    }
+    return fromPem(redisKey, stored.certificatePem(), secrets.open(stored.privateKey(), redisKey));
+  }
+
+  /** Parses a PEM chain (leaf first) and a PEM private key (PKCS#8, PKCS#1 or SEC1). */
+  static KeyMaterial fromPem(String source, String chainPem, String keyPem) {
+    List<X509Certificate> chain = new ArrayList<>();
+    try (PEMParser parser = new PEMParser(new StringReader(chainPem))) {
+      for (Object item = parser.readObject(); item != null; item = parser.readObject()) {
+        if (item instanceof X509CertificateHolder holder) {
+          chain.add(CERTIFICATES.getCertificate(holder));
+        }
+      }
+    } catch (IOException | GeneralSecurityException | RuntimeException e) {
+      throw new IllegalArgumentException("certificate chain does not parse: " + e.getMessage());
+    }
+    if (chain.isEmpty()) {
+      throw new IllegalArgumentException("no certificate in certificatePem");
+    }
+    PrivateKey key;
+    try (PEMParser parser = new PEMParser(new StringReader(keyPem))) {
+      Object item = parser.readObject();
+      if (item instanceof PEMKeyPair pair) {
+        key = KEYS.getPrivateKey(pair.getPrivateKeyInfo());
+      } else if (item instanceof PrivateKeyInfo info) {
+        key = KEYS.getPrivateKey(info);
+      } else {
+        throw new IllegalArgumentException("private key is not an unencrypted PEM key");
+      }
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof IllegalArgumentException wrong) {
+        throw wrong;
+      }
+      throw new IllegalArgumentException("private key does not parse");
+    }
+    key = asJdkKey(key);
+    checkKeyMatches(chain.get(0), key);
+    X509Certificate[] certificates = chain.toArray(X509Certificate[]::new);
+    return new KeyMaterial(source + "#" + fingerprint(certificates), source, certificates, key);
+  }
+
+  private static String fingerprint(X509Certificate[] chain) {
+    try {
+      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+      for (X509Certificate certificate : chain) {
+        sha256.update(certificate.getEncoded());
+      }
+      return HexFormat.of().formatHex(sha256.digest());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The same key as a JDK key object, so that both TLS engines and the JDK's signatures take it. */
+  private static PrivateKey asJdkKey(PrivateKey key) {
+    try {
+      String algorithm = key.getAlgorithm().equals("ECDSA") ? "EC" : key.getAlgorithm();
+      return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(key.getEncoded()));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalArgumentException("private key of type " + key.getAlgorithm() + " is not supported");
+    }
+  }
+
+  /** A key that does not belong to the leaf would fail every handshake: refuse it here instead. */
+  private static void checkKeyMatches(X509Certificate leaf, PrivateKey key) {
+    String algorithm = key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256with" + key.getAlgorithm();
+    byte[] probe = {'p', 'o', 'r', 't', 'i', 'c', 'o'};
+    try {
+      Signature signer = Signature.getInstance(algorithm);
+      signer.initSign(key);
+      signer.update(probe);
+      byte[] signature = signer.sign();
+      Signature verifier = Signature.getInstance(algorithm);
+      verifier.initVerify(leaf.getPublicKey());
+      verifier.update(probe);
+      if (!verifier.verify(signature)) {
+        throw new IllegalArgumentException("private key does not match the certificate");
+      }
+    } catch (GeneralSecurityException e) {
+      throw new IllegalArgumentException("private key does not match the certificate");
+    }
+  }
+
+  /** Whether this key can serve a handshake that asks for {@code keyType} (JDK or Netty naming). */
+  boolean serves(String keyType) {
+    return key.getAlgorithm().equals("EC") ? keyType.startsWith("EC")
+        : key.getAlgorithm().equals("RSA") && !keyType.startsWith("EC") && keyType.contains("RSA");
+  }
+}
