@@ -2,6 +2,7 @@ package dev.portico.cert;
 
 import dev.portico.contract.Addresses;
 import dev.portico.contract.SecretBox;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -10,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import io.vertx.micrometer.backends.BackendRegistries;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +19,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.security.Security;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -45,7 +48,9 @@ public final class CertVerticle extends VerticleBase {
             vertx.executeBlocking(() -> new AcmeClient(options.acmeDirectory(),
                 options.acmeCaBundle() == null ? null : Path.of(options.acmeCaBundle()), accountKey,
                 options.acmeEmail()))).map(acme -> {
-                  CertificateIssuer issuer = new CertificateIssuer(vertx, redis, acme, secrets, options, holderId);
+                  CertificateIssuer issuer = new CertificateIssuer(vertx, redis, acme, secrets, options, holderId,
+                      new CertMetrics(Optional.ofNullable(config().getString("metricsRegistry"))
+                          .map(BackendRegistries::getNow).orElseGet(SimpleMeterRegistry::new)));
                   consumer = vertx.eventBus().consumer(Addresses.CERT_ISSUE, message -> issue(issuer, message));
                   scheduler = new RenewalScheduler(vertx, redis, issuer, acme, options, holderId);
                   scheduler.start();

@@ -45,9 +45,11 @@ final class CertificateIssuer {
   private final CertOptions options;
   private final RenewalPolicy policy;
   private final String holderId;
+  private final CertMetrics metrics;
 
   CertificateIssuer(Vertx vertx, Redis redis, AcmeClient acme, SecretBox secrets, CertOptions options,
-      String holderId) {
+      String holderId, CertMetrics metrics) {
+    this.metrics = metrics;
     this.vertx = vertx;
     this.redis = redis;
     this.acme = acme;
@@ -55,6 +57,10 @@ final class CertificateIssuer {
     this.options = options;
     this.policy = new RenewalPolicy(options.renewBeforeDays());
     this.holderId = holderId;
+  }
+
+  CertMetrics metrics() {
+    return metrics;
   }
 
   RenewalPolicy policy() {
@@ -114,11 +120,13 @@ final class CertificateIssuer {
         return recordFailure(name, state, "wildcard certificates need DNS-01, which is not available yet");
       }
       long startedAt = System.currentTimeMillis();
+      long startedNanos = System.nanoTime();
       return writeState(name, state.pending(startedAt))
           .compose(v -> existingLeaf(name))
           .compose(replacing -> vertx.executeBlocking(() -> acme.issue(name, challengeAnswers(),
               Duration.ofMillis(options.issueTimeoutMs()), replacing), false))
           .compose(issuedCert -> store(name, issuedCert, startedAt))
+          .andThen(ar -> metrics.attempted(ar.succeeded(), System.nanoTime() - startedNanos))
           .recover(e -> recordFailure(name, state, message(e)));
     }).eventually(lock::release);
   }
@@ -141,6 +149,7 @@ final class CertificateIssuer {
         .compose(v -> redis.send(Request.cmd(Command.PUBLISH).arg(RedisKeys.CERT_CHANGES_CHANNEL).arg(name)))
         .compose(v -> writeState(name, IssuanceState.issued(startedAt, notAfter, renewAt)))
         .map(v -> {
+          metrics.expires(name, notAfter);
           vertx.eventBus().publish(Addresses.CERT_CHANGED, new JsonObject().put("name", name));
           LOG.info("Issued a certificate for {} (serial {}, expires {}, renewal due {})", name,
               leaf.getSerialNumber().toString(16), Instant.ofEpochMilli(notAfter), Instant.ofEpochMilli(renewAt));

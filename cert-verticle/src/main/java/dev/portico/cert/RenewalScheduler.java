@@ -118,6 +118,7 @@ final class RenewalScheduler {
         return Future.succeededFuture();
       }
       StoredCertificate certificate = StoredCertificate.fromJson(new JsonObject(response.toString()));
+      issuer.metrics().expires(name, certificate.notAfter());
       if (!"acme".equals(certificate.source())) {
         return Future.succeededFuture();
       }

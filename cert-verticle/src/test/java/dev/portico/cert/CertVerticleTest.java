@@ -57,6 +57,10 @@ class CertVerticleTest {
   private static RedisConnection subscriber;
   private static final BlockingQueue<String> certChanges = new LinkedBlockingQueue<>();
 
+  private static final String METRICS = "cert-test";
+  private static final io.micrometer.core.instrument.simple.SimpleMeterRegistry metrics =
+      new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+
   @BeforeAll
   static void start() throws Exception {
     redisPort = Pebble.freePort();
@@ -64,7 +68,9 @@ class CertVerticleTest {
     redisServer.start();
     int httpPort = Pebble.freePort();
     pebble = new Pebble(httpPort);
-    nodeA = Vertx.vertx();
+    nodeA = Vertx.builder().with(new io.vertx.core.VertxOptions().setMetricsOptions(
+            new io.vertx.micrometer.MicrometerMetricsOptions().setEnabled(true).setRegistryName(METRICS)))
+        .withMetrics(new io.vertx.micrometer.MicrometerMetricsFactory(metrics)).build();
     nodeB = Vertx.vertx();
     redis = Redis.createClient(nodeA, new RedisOptions().setConnectionString(redisUrl(0)));
     await(nodeA.deployVerticle(new EdgeVerticle(), new DeploymentOptions().setConfig(new JsonObject()
@@ -94,7 +100,8 @@ class CertVerticleTest {
         .put("acmeIssueTimeoutMs", 30_000)
         .put("renewalCheckIntervalMs", 500)
         .put("acmeBackoffBaseMs", 60_000)
-        .put("leaseMs", 3_000);
+        .put("leaseMs", 3_000)
+        .put("metricsRegistry", METRICS);
   }
 
   @AfterAll
@@ -147,6 +154,9 @@ class CertVerticleTest {
         "challenge answers left behind");
     String account = get(RedisKeys.ACME_ACCOUNT);
     assertTrue(account.startsWith("aesgcm1:"), "account key stored in clear");
+    double daysLeft = metrics.get("portico.cert.expiry.days").tag("name", "shop.portico.test").gauge().value();
+    assertEquals((stored.notAfter() - System.currentTimeMillis()) / 86_400_000d, daysLeft, 0.01);
+    assertTrue(metrics.get("portico.cert.issuance").tag("outcome", "issued").timer().count() >= 1);
   }
 
   @Test

@@ -1,6 +1,6 @@
 package dev.portico.edge;
 
-import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,19 +10,25 @@ import java.time.Instant;
 /**
  * The access log of one edge verticle: one JSON object per request, a line each, on the
  * {@code portico.access} logger (which the launcher sends to stdout or a file through an
- * asynchronous appender). Lines are appended to a buffer and handed over once per event-loop
- * turn, so under load one log call and one write carry many lines; when idle, a line leaves as
- * soon as its turn ends. Lines are built by hand: no JSON tree for every request.
+ * asynchronous appender). Lines are appended to a buffer and handed over every
+ * {@link #FLUSH_MS} ms, or as soon as {@link #FLUSH_BYTES} are pending: one log call, one
+ * thread hand-off and one write carry many lines (handing over each line cost a fifth of the
+ * edge's throughput). Lines are built by hand: no JSON tree for every request.
  */
 final class AccessLog {
 
   private static final Logger LOG = LoggerFactory.getLogger("portico.access");
+  static final long FLUSH_MS = 100;
+  static final int FLUSH_BYTES = 64 * 1024;
 
-  private final Context context;
+  private final Vertx vertx;
   private final StringBuilder pending = new StringBuilder(4096);
+  /** The time stamp text of {@link #stampMillis}: lines logged in the same millisecond share it. */
+  private String stamp = "";
+  private long stampMillis = -1;
 
-  AccessLog(Context context) {
-    this.context = context;
+  AccessLog(Vertx vertx) {
+    this.vertx = vertx;
   }
 
   boolean enabled() {
@@ -33,10 +39,10 @@ final class AccessLog {
   void log(HttpServerRequest request, String requestId, String host, String site, int status, long nanos,
       String upstream, long upstreamNanos) {
     if (pending.length() == 0) {
-      context.runOnContext(v -> flush());
+      vertx.setTimer(FLUSH_MS, id -> flush());
     }
     StringBuilder line = pending;
-    line.append("{\"time\":\"").append(Instant.now()).append('"');
+    line.append("{\"time\":\"").append(now()).append('"');
     string(line, "requestId", requestId);
     string(line, "client", request.remoteAddress() == null ? null : request.remoteAddress().hostAddress());
     string(line, "method", request.method().name());
@@ -47,10 +53,35 @@ final class AccessLog {
     line.append(",\"status\":").append(status)
         .append(",\"bytesIn\":").append(request.bytesRead())
         .append(",\"bytesOut\":").append(request.response().bytesWritten())
-        .append(",\"durationMs\":").append(nanos / 1e6);
+        .append(",\"durationMs\":");
+    millis(line, nanos);
     string(line, "upstream", upstream);
-    line.append(",\"upstreamMs\":").append(upstreamNanos < 0 ? "null" : Double.toString(upstreamNanos / 1e6))
-        .append("}\n");
+    line.append(",\"upstreamMs\":");
+    if (upstreamNanos < 0) {
+      line.append("null");
+    } else {
+      millis(line, upstreamNanos);
+    }
+    line.append("}\n");
+    if (pending.length() >= FLUSH_BYTES) {
+      flush();
+    }
+  }
+
+  private String now() {
+    long millis = System.currentTimeMillis();
+    if (millis != stampMillis) {
+      stampMillis = millis;
+      stamp = Instant.ofEpochMilli(millis).toString();
+    }
+    return stamp;
+  }
+
+  /** Milliseconds with microsecond precision, without going through floating point. */
+  private static void millis(StringBuilder line, long nanos) {
+    long micros = nanos / 1_000;
+    long fraction = micros % 1_000;
+    line.append(micros / 1_000).append('.').append(fraction < 100 ? (fraction < 10 ? "00" : "0") : "").append(fraction);
   }
 
   private void flush() {

@@ -70,7 +70,7 @@ public final class EdgeVerticle extends VerticleBase {
     String resolverHost = options.dnsResolver().substring(0, colon).replace("[", "").replace("]", "");
     targetResolver = new TargetResolver(vertx, SocketAddress.inetSocketAddress(
         Integer.parseInt(options.dnsResolver().substring(colon + 1)), resolverHost));
-    AccessLog accessLog = new AccessLog(context);
+    AccessLog accessLog = new AccessLog(vertx);
     SiteGate gate = new SiteGate(new BasicAuthVerifier(vertx), new JwtGuard(vertx, backends),
         new RateLimiter(redis, registry));
     server = vertx.createHttpServer(new HttpServerOptions()
