@@ -6,6 +6,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work=$(mktemp -d /tmp/portico-compression.XXXXXX)
+chmod 755 "$work"  # nginx workers run as nobody
 duration=${DURATION:-8}
 backend_port=27301 http_port=27302 admin_port=27303 ops_port=27304 redis_port=27305
 python3 - "$work/page.html" <<'PY'
