@@ -25,7 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -249,7 +248,7 @@ final class CertificatesApi {
       throw ApiError.badRequest("certificatePem", "the certificate is for " + names + ", not " + name);
     }
     PrivateKey key = privateKey(privateKeyPem);
-    if (!matches(key, leaf)) {
+    if (!StoredCertificate.keyMatches(leaf, key)) {
       throw ApiError.badRequest("privateKeyPem", "the private key does not belong to the certificate");
     }
     return new Checked(leaf, names);
@@ -275,28 +274,6 @@ final class CertificatesApi {
       }
     }
     throw ApiError.badRequest("privateKeyPem", "the private key is not an EC, RSA or Ed25519 PKCS#8 key");
-  }
-
-  /** Signs a probe with the key and verifies it with the certificate's public key. */
-  private static boolean matches(PrivateKey key, X509Certificate leaf) {
-    String algorithm = switch (key.getAlgorithm()) {
-      case "EC" -> "SHA256withECDSA";
-      case "RSA" -> "SHA256withRSA";
-      default -> "Ed25519";
-    };
-    try {
-      byte[] probe = "portico key check".getBytes(StandardCharsets.US_ASCII);
-      Signature signer = Signature.getInstance(algorithm);
-      signer.initSign(key);
-      signer.update(probe);
-      byte[] signature = signer.sign();
-      Signature verifier = Signature.getInstance(algorithm);
-      verifier.initVerify(leaf.getPublicKey());
-      verifier.update(probe);
-      return verifier.verify(signature);
-    } catch (GeneralSecurityException e) {
-      return false;
-    }
   }
 
   /** The certificate name in the path: an exact name or a {@code *.parent} wildcard. */

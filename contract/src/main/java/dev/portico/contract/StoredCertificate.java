@@ -40,4 +40,29 @@ public record StoredCertificate(String name, List<String> names, String certific
         .put("issuer", issuer)
         .put("source", source);
   }
+
+  /**
+   * Whether {@code key} is the private key of {@code leaf}: a probe signed with it verifies with
+   * the certificate's public key. (A mismatched pair would fail every handshake.)
+   */
+  public static boolean keyMatches(java.security.cert.X509Certificate leaf, java.security.PrivateKey key) {
+    String algorithm = switch (key.getAlgorithm()) {
+      case "EC" -> "SHA256withECDSA";
+      case "RSA" -> "SHA256withRSA";
+      default -> key.getAlgorithm();
+    };
+    try {
+      byte[] probe = "portico key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      java.security.Signature signer = java.security.Signature.getInstance(algorithm);
+      signer.initSign(key);
+      signer.update(probe);
+      byte[] signature = signer.sign();
+      java.security.Signature verifier = java.security.Signature.getInstance(algorithm);
+      verifier.initVerify(leaf.getPublicKey());
+      verifier.update(probe);
+      return verifier.verify(signature);
+    } catch (java.security.GeneralSecurityException e) {
+      return false;
+    }
+  }
 }

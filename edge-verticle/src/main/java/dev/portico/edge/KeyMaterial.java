@@ -17,7 +17,6 @@ import java.security.KeyFactory;
 import java.security.MessageDigest;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -111,20 +110,7 @@ record KeyMaterial(String alias, String source, X509Certificate[] chain, Private
 
   /** A key that does not belong to the leaf would fail every handshake: refuse it here instead. */
   private static void checkKeyMatches(X509Certificate leaf, PrivateKey key) {
-    String algorithm = key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256with" + key.getAlgorithm();
-    byte[] probe = {'p', 'o', 'r', 't', 'i', 'c', 'o'};
-    try {
-      Signature signer = Signature.getInstance(algorithm);
-      signer.initSign(key);
-      signer.update(probe);
-      byte[] signature = signer.sign();
-      Signature verifier = Signature.getInstance(algorithm);
-      verifier.initVerify(leaf.getPublicKey());
-      verifier.update(probe);
-      if (!verifier.verify(signature)) {
-        throw new IllegalArgumentException("private key does not match the certificate");
-      }
-    } catch (GeneralSecurityException e) {
+    if (!StoredCertificate.keyMatches(leaf, key)) {
       throw new IllegalArgumentException("private key does not match the certificate");
     }
   }
