@@ -70,14 +70,13 @@ public final class EdgeVerticle extends VerticleBase {
     String resolverHost = options.dnsResolver().substring(0, colon).replace("[", "").replace("]", "");
     targetResolver = new TargetResolver(vertx, SocketAddress.inetSocketAddress(
         Integer.parseInt(options.dnsResolver().substring(colon + 1)), resolverHost));
-    AccessLog accessLog = new AccessLog(vertx);
-    SiteGate gate = new SiteGate(new BasicAuthVerifier(vertx), new JwtGuard(vertx, backends),
-        new RateLimiter(redis, registry));
+    EdgeServices services = new EdgeServices(routes, backends, metrics, new AccessLog(vertx),
+        new SiteGate(new BasicAuthVerifier(vertx), new JwtGuard(vertx, backends), new RateLimiter(redis, registry)),
+        targetResolver, new TargetBalancer());
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHandle100ContinueAutomatically(true)
         .setIdleTimeout(CLIENT_IDLE_TIMEOUT_S))
-        .requestHandler(new AcmeChallengeHandler(redis, new ReverseProxy(routes, backends, metrics, accessLog, gate,
-            targetResolver, false, options.httpsPort())));
+        .requestHandler(new AcmeChallengeHandler(redis, new ReverseProxy(services, false, options.httpsPort())));
     SecretBox secrets = SecretBox.fromSecret(options.tls().secretKey());
     return targetResolver.start()
         .compose(v -> FallbackCertificate.load(vertx, redis, options.tls(), secrets)
@@ -96,8 +95,8 @@ public final class EdgeVerticle extends VerticleBase {
               .setSslEngineOptions(engine)
               .setKeyCertOptions(KeyCertOptions.wrap(new SniKeyManager(certificates, options.tls().certCacheSize())));
           TlsEngine.CIPHER_SUITES.forEach(tlsOptions::addEnabledCipherSuite);
-          tlsServer = vertx.createHttpServer(tlsOptions).requestHandler(new ReverseProxy(routes, backends, metrics,
-              accessLog, gate, targetResolver, true, options.httpsPort()));
+          tlsServer = vertx.createHttpServer(tlsOptions)
+              .requestHandler(new ReverseProxy(services, true, options.httpsPort()));
           return Future.all(server.listen(options.httpPort(), options.host()),
               tlsServer.listen(options.httpsPort(), options.host()));
         })

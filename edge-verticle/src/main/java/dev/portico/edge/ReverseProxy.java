@@ -51,21 +51,21 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
   private final AccessLog accessLog;
   private final SiteGate gate;
   private final TargetResolver targetResolver;
-  private final TargetBalancer balancer = new TargetBalancer();
+  private final TargetBalancer balancer;
   /** Whether this handler serves the HTTPS listener (else the plain HTTP one). */
   private final boolean tls;
   private final int httpsPort;
 
-  ReverseProxy(RouteResolver routes, HttpClient backends, EdgeMetrics metrics, AccessLog accessLog, SiteGate gate,
-      TargetResolver targetResolver, boolean tls, int httpsPort) {
+  ReverseProxy(EdgeServices services, boolean tls, int httpsPort) {
+    this.routes = services.routes();
+    this.backends = services.backends();
+    this.metrics = services.metrics();
+    this.accessLog = services.accessLog();
+    this.gate = services.gate();
+    this.targetResolver = services.targetResolver();
+    this.balancer = services.balancer();
     this.tls = tls;
     this.httpsPort = httpsPort;
-    this.routes = routes;
-    this.targetResolver = targetResolver;
-    this.backends = backends;
-    this.metrics = metrics;
-    this.accessLog = accessLog;
-    this.gate = gate;
   }
 
   @Override
@@ -249,6 +249,9 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
       if (ar.failed()) {
         balancer.failed(target);
         if (attempt < policies.retries() && site.targets().size() > tried.size() + 1 && isIdempotent(request.method())) {
+          if (policies.loadBalancing() == SitePolicies.LoadBalancing.LEAST_PENDING) {
+            balancer.finished(target);  // the retry's own onRecord replaces this target's
+          }
           LOG.info("Retrying {} {}{} elsewhere: backend {} failed: {}", request.method(), exchange.host(),
               request.uri(), target, ar.cause().getMessage());
           Set<Target> now = new HashSet<>(tried);

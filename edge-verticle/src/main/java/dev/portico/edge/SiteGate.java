@@ -52,7 +52,7 @@ final class SiteGate {
       return claims;
     }
     String key = policies.rateLimit().byAddress() ? addressKey(client)
-        : "h:" + String.valueOf(request.getHeader(policies.rateLimit().header())).hashCode();
+        : headerKey(request.getHeader(policies.rateLimit().header()));
     return claims.compose(verified -> rateLimiter.admit(pattern, policies.rateLimit(), key).map(verified));
   }
 
@@ -90,6 +90,26 @@ final class SiteGate {
   /** The bytes of an IP address literal, {@code null} for anything else (never a name look-up). */
   private static byte[] bytes(String literal) {
     return literal == null ? null : NetUtil.createByteArrayFromIpAddressString(literal);
+  }
+
+  /**
+   * The rate-limit key for a header value: the value itself when short and plain (readable in
+   * Redis), else its SHA-256 — never a 32-bit hash, which clients could make collide.
+   */
+  private static String headerKey(String value) {
+    if (value == null) {
+      return "h-none";
+    }
+    if (value.length() <= 64 && value.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != ':')) {
+      return "h:" + value;
+    }
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return "h#" + java.util.HexFormat.of().formatHex(digest);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static String addressKey(byte[] address) {
