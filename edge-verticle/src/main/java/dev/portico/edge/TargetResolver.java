@@ -1,5 +1,6 @@
 package dev.portico.edge;
 
+import io.netty.util.NetUtil;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -9,6 +10,7 @@ import io.vertx.core.net.SocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -35,6 +37,7 @@ final class TargetResolver {
 
   private final Vertx vertx;
   private final SocketAddress server;
+  private final byte[] serverAddress;
   private final DatagramSocket socket;
   private final Map<Integer, Promise<DnsMessage.Response>> pending = new HashMap<>();
   private final Map<String, Cached> cache = new HashMap<>();
@@ -43,6 +46,7 @@ final class TargetResolver {
   TargetResolver(Vertx vertx, SocketAddress server) {
     this.vertx = vertx;
     this.server = server;
+    this.serverAddress = NetUtil.createByteArrayFromIpAddressString(server.host());
     this.socket = vertx.createDatagramSocket();
     socket.handler(this::received);
   }
@@ -142,7 +146,9 @@ final class TargetResolver {
   }
 
   private void received(DatagramPacket packet) {
-    if (packet.sender().port() != server.port()) {
+    // Only the configured resolver may answer (a random id alone is 16 bits against spoofing).
+    if (packet.sender().port() != server.port() || !Arrays.equals(serverAddress,
+        NetUtil.createByteArrayFromIpAddressString(packet.sender().hostAddress()))) {
       return;
     }
     DnsMessage.Response response;
