@@ -77,10 +77,11 @@ public final class AdminVerticle extends VerticleBase {
         })
         .onFailure(context::fail));
     auth.mount(router);
-    new SitesApi(vertx, records, bodies).mount(router);
+    DnsProvidersApi dnsProviders = new DnsProvidersApi(records, bodies, box);
+    new SitesApi(vertx, records, bodies, dnsProviders).mount(router);
     new ResolveApi(vertx, records).mount(router);
     new UsersApi(records, bodies, users).mount(router);
-    new DnsProvidersApi(records, bodies, box).mount(router);
+    dnsProviders.mount(router);
     new CertificatesApi(vertx, records, bodies, box).mount(router);
     new AuditApi(records).mount(router);
     router.route().failureHandler(this::failure);

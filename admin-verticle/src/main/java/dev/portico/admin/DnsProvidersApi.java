@@ -1,6 +1,7 @@
 package dev.portico.admin;
 
 import dev.portico.admin.Api.Reply;
+import dev.portico.contract.DnsProviderRecord;
 import dev.portico.contract.DnsProviderType;
 import dev.portico.contract.DomainPattern;
 import dev.portico.contract.RedisKeys;
@@ -70,6 +71,10 @@ final class DnsProvidersApi {
     for (Object domain : body.getJsonArray("domains")) {
       domains.add(domain((String) domain));
     }
+    String endpoint = body.getString("endpoint");
+    if (endpoint != null && DnsProviderRecord.endpointProblem(endpoint) != null) {
+      throw ApiError.badRequest("endpoint", DnsProviderRecord.endpointProblem(endpoint));
+    }
     String key = RedisKeys.dnsProvider(id);
     return Future.all(records.get(key), all()).compose(both -> {
       String current = both.resultAt(0);
@@ -95,6 +100,9 @@ final class DnsProvidersApi {
       }
       JsonObject stored = new JsonObject().put("id", id).put("type", type.json()).put("domains", domains)
           .put("credentials", sealed).put("updatedAt", System.currentTimeMillis());
+      if (endpoint != null) {
+        stored.put("endpoint", endpoint);
+      }
       return records.write(new Records.Write(key, current, stored.encode(),
               List.of(new Records.IndexOp(RedisKeys.DNS_PROVIDER_INDEX, id, true)), null, null,
               new Records.Audit(principal.username(), current == null ? "dns-provider.create" : "dns-provider.update",
@@ -117,6 +125,12 @@ final class DnsProvidersApi {
             new Records.Audit(principal.username(), "dns-provider.delete", "dns-provider:" + id,
                 shown(new JsonObject(current)).encode(), ""))))
         .compose(v -> Reply.noContent());
+  }
+
+  /** The provider whose zone holds {@code name}, or null. */
+  Future<DnsProviderRecord> covering(String name) {
+    return all().map(providers -> DnsProviderRecord.covering(
+        providers.stream().map(DnsProviderRecord::fromJson).toList(), name));
   }
 
   /** Every provider (there are few: one per DNS account). */

@@ -1,21 +1,26 @@
 package dev.portico.admin;
 
 import dev.portico.admin.Api.Reply;
+import dev.portico.contract.Addresses;
 import dev.portico.contract.DomainPattern;
 import dev.portico.contract.InvalidSiteException;
 import dev.portico.contract.PasswordHash;
 import dev.portico.contract.RedisKeys;
 import dev.portico.contract.Site;
+import dev.portico.contract.StoredCertificate;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * {@code /api/v1/sites}: list (by name, filtered by prefix, paged), read, write, delete. A write
@@ -28,12 +33,16 @@ final class SitesApi {
   /** What a read shows instead of a basic-auth password hash. */
   static final String HIDDEN = "(hidden)";
 
+  private static final Logger LOG = LoggerFactory.getLogger(SitesApi.class);
+
   private final Vertx vertx;
   private final Records records;
   private final RequestBodies bodies;
+  private final DnsProvidersApi dnsProviders;
 
-  SitesApi(Vertx vertx, Records records, RequestBodies bodies) {
+  SitesApi(Vertx vertx, Records records, RequestBodies bodies, DnsProvidersApi dnsProviders) {
     this.vertx = vertx;
+    this.dnsProviders = dnsProviders;
     this.records = records;
     this.bodies = bodies;
   }
@@ -100,10 +109,49 @@ final class SitesApi {
           return Future.failedFuture(ApiError.badRequest(e.field(), e.getMessage()));
         }
         String json = site.toJson().encode();
-        return store(principal, pattern, current, previousOwner, json, site.owner())
+        boolean dns01 = pattern.startsWith("*.") && site.tls() == Site.TlsMode.AUTO;
+        return (dns01 ? requireDnsProvider(pattern.substring(2)) : Future.<Void>succeededFuture())
+            .compose(v -> store(principal, pattern, current, previousOwner, json, site.owner()))
+            .onSuccess(created -> {
+              if (dns01) {
+                askForCertificateUnlessCovered(pattern, site.includeApex());
+              }
+            })
             .compose(created -> created ? Reply.created(entry(pattern, json)) : Reply.ok(entry(pattern, json)));
       });
     });
+  }
+
+  /** A wildcard certificate is proven with DNS-01: some DNS provider must cover its zone. */
+  private Future<Void> requireDnsProvider(String domain) {
+    return dnsProviders.covering(domain).compose(provider -> provider != null ? Future.succeededFuture()
+        : Future.failedFuture(ApiError.badRequest("tls", "a wildcard site with tls auto gets its certificate "
+            + "through DNS-01, and no DNS provider covers " + domain + ": add one (PUT /api/v1/dns-providers/{id}) "
+            + "or use tls manual")));
+  }
+
+  /**
+   * Starts the issuance of a wildcard certificate right away, unless the stored one already names
+   * what the site asks for: DNS-01 takes longer than a TLS handshake may wait, and needs no
+   * traffic. The outcome shows in the certificate's state.
+   */
+  private void askForCertificateUnlessCovered(String pattern, boolean includeApex) {
+    Set<String> wanted = includeApex ? Set.of(pattern, pattern.substring(2)) : Set.of(pattern);
+    records.get(RedisKeys.cert(pattern)).onComplete(stored -> {
+      if (stored.succeeded() && stored.result() != null && wanted.equals(storedNames(stored.result()))) {
+        return;
+      }
+      vertx.eventBus().send(Addresses.CERT_ISSUE, new JsonObject().put("name", pattern));
+      LOG.info("Asked for a certificate for {} (DNS-01)", pattern);
+    });
+  }
+
+  private static Set<String> storedNames(String stored) {
+    try {
+      return Set.copyOf(StoredCertificate.fromJson(new JsonObject(stored)).names());
+    } catch (RuntimeException unusable) {
+      return Set.of();
+    }
   }
 
   /**

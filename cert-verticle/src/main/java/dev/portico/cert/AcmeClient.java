@@ -7,6 +7,7 @@ import org.shredzone.acme4j.Order;
 import org.shredzone.acme4j.Problem;
 import org.shredzone.acme4j.Session;
 import org.shredzone.acme4j.Status;
+import org.shredzone.acme4j.challenge.Challenge;
 import org.shredzone.acme4j.challenge.Http01Challenge;
 import org.shredzone.acme4j.connector.NetworkSettings;
 import org.shredzone.acme4j.connector.Resource;
@@ -41,11 +42,28 @@ import java.util.Optional;
  */
 final class AcmeClient {
 
-  /** Where a challenge's expected answer is published for the edges, and withdrawn after. */
-  interface ChallengeAnswers {
-    void publish(String token, String keyAuthorization) throws Exception;
+  /** A challenge of an order and the domain it proves control of (without a leading "*."). */
+  record Answer(String domain, Challenge challenge) {
+  }
 
-    void withdraw(String token);
+  /**
+   * Makes the answers of one challenge type available to the CA, and withdraws them after. Its
+   * methods block (they run on the issuing worker thread).
+   */
+  interface Responder {
+    /** The challenge type answered, such as {@link Http01Challenge#TYPE}. */
+    String type();
+
+    /** How the answers are published: all at once unless the responder needs them in turns. */
+    default List<List<Answer>> turns(List<Answer> answers) {
+      return answers.isEmpty() ? List.of() : List.of(answers);
+    }
+
+    /** Publishes the answers; returns once the CA can see them. */
+    void publish(List<Answer> answers) throws Exception;
+
+    /** Withdraws what {@link #publish} published, also after it failed half-way; never throws. */
+    void withdraw(List<Answer> answers);
   }
 
   /** A certificate chain (leaf first) with its private key, and the CA's renewal suggestion. */
@@ -64,61 +82,64 @@ final class AcmeClient {
   }
 
   /**
-   * Orders a certificate for {@code name} and proves control of it with HTTP-01, within
-   * {@code timeout}; {@code replacing} is the certificate it renews, or {@code null}.
+   * Orders a certificate for {@code names} (the first is the subject) and proves control of each
+   * with the responder's challenge type, within {@code timeout}; {@code replacing} is the
+   * certificate it renews, or {@code null}.
    *
    * @throws AcmeFailure saying what the CA refused or what timed out
    */
-  Issued issue(String name, ChallengeAnswers answers, Duration timeout, X509Certificate replacing)
+  Issued issue(List<String> names, Responder responder, Duration timeout, X509Certificate replacing)
       throws Exception {
     Instant deadline = Instant.now().plus(timeout);
+    String subject = names.get(0);
     Login login = login();
     boolean ari = offersRenewalInfo();
-    var builder = login.newOrder().domain(name);
+    var builder = login.newOrder().domains(names);
     if (ari && replacing != null) {
       builder.replaces(replacing);
     }
     Order order = builder.create();
-    List<String> tokens = new ArrayList<>();
-    try {
-      List<Http01Challenge> pending = new ArrayList<>();
-      for (Authorization authorization : order.getAuthorizations()) {
-        if (authorization.getStatus() == Status.VALID) {
-          continue;
-        }
-        Http01Challenge challenge = authorization.findChallenge(Http01Challenge.class)
-            .orElseThrow(() -> new AcmeFailure("the CA offers no HTTP-01 challenge for " + name));
-        answers.publish(challenge.getToken(), challenge.getAuthorization());
-        tokens.add(challenge.getToken());
-        pending.add(challenge);
+    List<Answer> answers = new ArrayList<>();
+    for (Authorization authorization : order.getAuthorizations()) {
+      if (authorization.getStatus() == Status.VALID) {
+        continue;
       }
-      // trigger all first, then wait: the CA validates them in parallel
-      for (Http01Challenge challenge : pending) {
-        challenge.trigger();
-      }
-      for (Http01Challenge challenge : pending) {
-        Status status = challenge.waitForCompletion(remaining(deadline));
-        if (status != Status.VALID) {
-          throw new AcmeFailure("HTTP-01 challenge for " + name + " failed: "
-              + challenge.getError().map(AcmeClient::describe).orElse("status " + status));
-        }
-      }
-      if (order.waitUntilReady(remaining(deadline)) != Status.READY) {
-        throw new AcmeFailure("order for " + name + " is not ready: "
-            + order.getError().map(AcmeClient::describe).orElse("status " + order.getStatus()));
-      }
-      KeyPair key = KeyPairUtils.createECKeyPair("secp256r1");
-      order.execute(key);
-      if (order.waitForCompletion(remaining(deadline)) != Status.VALID) {
-        throw new AcmeFailure("order for " + name + " was not finalized: "
-            + order.getError().map(AcmeClient::describe).orElse("status " + order.getStatus()));
-      }
-      org.shredzone.acme4j.Certificate certificate = order.getCertificate();
-      List<X509Certificate> chain = certificate.getCertificateChain();
-      return new Issued(chain, key, ari ? renewalSuggestion(chain.get(0)).orElse(null) : null);
-    } finally {
-      tokens.forEach(answers::withdraw);
+      String domain = authorization.getIdentifier().getDomain();
+      Challenge challenge = authorization.findChallenge(responder.type())
+          .orElseThrow(() -> new AcmeFailure("the CA offers no " + responder.type() + " challenge for " + domain));
+      answers.add(new Answer(domain, challenge));
     }
+    for (List<Answer> turn : responder.turns(answers)) {
+      try {
+        responder.publish(turn);
+        // trigger all first, then wait: the CA validates them in parallel
+        for (Answer answer : turn) {
+          answer.challenge().trigger();
+        }
+        for (Answer answer : turn) {
+          Status status = answer.challenge().waitForCompletion(remaining(deadline));
+          if (status != Status.VALID) {
+            throw new AcmeFailure(responder.type() + " challenge for " + answer.domain() + " failed: "
+                + answer.challenge().getError().map(AcmeClient::describe).orElse("status " + status));
+          }
+        }
+      } finally {
+        responder.withdraw(turn);
+      }
+    }
+    if (order.waitUntilReady(remaining(deadline)) != Status.READY) {
+      throw new AcmeFailure("order for " + subject + " is not ready: "
+          + order.getError().map(AcmeClient::describe).orElse("status " + order.getStatus()));
+    }
+    KeyPair key = KeyPairUtils.createECKeyPair("secp256r1");
+    order.execute(key);
+    if (order.waitForCompletion(remaining(deadline)) != Status.VALID) {
+      throw new AcmeFailure("order for " + subject + " was not finalized: "
+          + order.getError().map(AcmeClient::describe).orElse("status " + order.getStatus()));
+    }
+    org.shredzone.acme4j.Certificate certificate = order.getCertificate();
+    List<X509Certificate> chain = certificate.getCertificateChain();
+    return new Issued(chain, key, ari ? renewalSuggestion(chain.get(0)).orElse(null) : null);
   }
 
   /** Whether the CA offers renewal information (RFC 9773). */

@@ -1,6 +1,10 @@
 package dev.portico.cert;
 
+import dev.portico.cert.dns.TxtPropagation;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+
+import java.util.List;
 
 /**
  * Settings of the cert verticle, read from its deployment configuration.
@@ -18,10 +22,21 @@ import io.vertx.core.json.JsonObject;
  * @param backoffMaxMs           longest wait between attempts
  * @param leaseMs                life of the scheduler lease and of a per-name issuance lock
  *                               between two renewals
+ * @param dnsResolver            {@code host:port} of the resolver that finds a zone's name servers
+ * @param dns01Servers           {@code host:port} of the name servers checked for DNS-01 records
+ *                               instead of the zone's authoritative ones; empty to find those
+ * @param dns01NameserverPort    the port authoritative name servers are asked on (53)
+ * @param dns01PropagationTimeoutMs longest wait for a DNS-01 record to be served by the name servers
+ * @param dns01PollIntervalMs    pause between two checks of the name servers
  */
 public record CertOptions(String redisUrl, String acmeDirectory, String acmeEmail, String acmeCaBundle,
     String secretKey, long issueTimeoutMs, long renewalCheckIntervalMs, int renewBeforeDays, long backoffBaseMs,
-    long backoffMaxMs, long leaseMs) {
+    long backoffMaxMs, long leaseMs, String dnsResolver, List<String> dns01Servers, int dns01NameserverPort,
+    long dns01PropagationTimeoutMs, long dns01PollIntervalMs) {
+
+  public CertOptions {
+    dns01Servers = List.copyOf(dns01Servers);
+  }
 
   public static final String LETS_ENCRYPT = "https://acme-v02.api.letsencrypt.org/directory";
 
@@ -37,6 +52,16 @@ public record CertOptions(String redisUrl, String acmeDirectory, String acmeEmai
         config.getInteger("renewBeforeDays", 30),
         config.getLong("acmeBackoffBaseMs", 60_000L),
         config.getLong("acmeBackoffMaxMs", 86_400_000L),
-        config.getLong("leaseMs", 10_000L));
+        config.getLong("leaseMs", 10_000L),
+        config.getString("dnsResolver", "127.0.0.53:53"),
+        config.getJsonArray("dns01Servers", new JsonArray()).stream().map(String.class::cast).toList(),
+        config.getInteger("dns01NameserverPort", 53),
+        config.getLong("dns01PropagationTimeoutMs", 120_000L),
+        config.getLong("dns01PollIntervalMs", 2_000L));
+  }
+
+  TxtPropagation.Options propagation() {
+    return new TxtPropagation.Options(dns01Servers, dnsResolver, dns01NameserverPort, dns01PropagationTimeoutMs,
+        dns01PollIntervalMs);
   }
 }

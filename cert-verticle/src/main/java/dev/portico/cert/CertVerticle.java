@@ -1,5 +1,7 @@
 package dev.portico.cert;
 
+import dev.portico.cert.dns.DnsProviders;
+import dev.portico.cert.dns.TxtPropagation;
 import dev.portico.contract.Addresses;
 import dev.portico.contract.SecretBox;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -8,6 +10,8 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
@@ -31,6 +35,7 @@ public final class CertVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(CertVerticle.class);
 
   private Redis redis;
+  private WebClient http;
   private RenewalScheduler scheduler;
   private MessageConsumer<Object> consumer;
 
@@ -48,9 +53,12 @@ public final class CertVerticle extends VerticleBase {
             vertx.executeBlocking(() -> new AcmeClient(options.acmeDirectory(),
                 options.acmeCaBundle() == null ? null : Path.of(options.acmeCaBundle()), accountKey,
                 options.acmeEmail()))).map(acme -> {
+                  http = WebClient.create(vertx, new WebClientOptions().setUserAgent("Portico"));
+                  Dns01Responders dns01 = new Dns01Responders(new DnsProviders(vertx, redis, secrets, http),
+                      new TxtPropagation(vertx, options.propagation()));
                   CertificateIssuer issuer = new CertificateIssuer(vertx, redis, acme, secrets, options, holderId,
                       new CertMetrics(Optional.ofNullable(config().getString("metricsRegistry"))
-                          .map(BackendRegistries::getNow).orElseGet(SimpleMeterRegistry::new)));
+                          .map(BackendRegistries::getNow).orElseGet(SimpleMeterRegistry::new)), dns01);
                   consumer = vertx.eventBus().consumer(Addresses.CERT_ISSUE, message -> issue(issuer, message));
                   scheduler = new RenewalScheduler(vertx, redis, issuer, acme, options, holderId);
                   scheduler.start();
@@ -75,7 +83,12 @@ public final class CertVerticle extends VerticleBase {
   public Future<?> stop() {
     Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
     Future<Void> stopped = scheduler == null ? Future.succeededFuture() : scheduler.stop();
-    return Future.join(unregistered, stopped).eventually(() -> redis.close());
+    return Future.join(unregistered, stopped).eventually(() -> {
+      if (http != null) {
+        http.close();
+      }
+      return redis.close();
+    });
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.portico.cert;
 
+import dev.portico.cert.dns.DnsProviderException;
 import dev.portico.contract.Addresses;
 import dev.portico.contract.HostName;
 import dev.portico.contract.InvalidSiteException;
@@ -23,7 +24,6 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Issues (or renews) the certificate of one name: checks that the name is a configured
@@ -35,8 +35,17 @@ final class CertificateIssuer {
 
   private static final Logger LOG = LoggerFactory.getLogger(CertificateIssuer.class);
   private static final long LOCK_POLL_MS = 250;
-  /** How long a published challenge answer lives if its withdrawal is lost. */
-  private static final long CHALLENGE_TTL_MS = 600_000;
+
+  /** What one order asks for and how it proves control: HTTP-01 for a name, DNS-01 for a wildcard. */
+  private record Plan(List<String> names, AcmeClient.Responder responder) {
+  }
+
+  /** Why a name gets no certificate at all (not a failed attempt: nothing is recorded). */
+  private static final class NotEligible extends Exception {
+    NotEligible(String reason) {
+      super(reason, null, false, false);
+    }
+  }
 
   private final Vertx vertx;
   private final Redis redis;
@@ -46,10 +55,12 @@ final class CertificateIssuer {
   private final RenewalPolicy policy;
   private final String holderId;
   private final CertMetrics metrics;
+  private final Dns01Responders dns01;
 
   CertificateIssuer(Vertx vertx, Redis redis, AcmeClient acme, SecretBox secrets, CertOptions options,
-      String holderId, CertMetrics metrics) {
+      String holderId, CertMetrics metrics, Dns01Responders dns01) {
     this.metrics = metrics;
+    this.dns01 = dns01;
     this.vertx = vertx;
     this.redis = redis;
     this.acme = acme;
@@ -74,40 +85,61 @@ final class CertificateIssuer {
         || (name.startsWith("*.") && name.substring(2).equals(HostName.canonical(name.substring(2)))))) {
       return Future.succeededFuture(failed(name, "not a canonical host name"));
     }
-    return eligibility(name).compose(refusal -> {
-      if (refusal != null) {
-        LOG.info("Not issuing a certificate for {}: {}", name, refusal);
-        return Future.succeededFuture(failed(name, refusal));
+    long timeoutMs = timeoutMs(name);
+    return eligibleSite(name).compose(site -> state(name).compose(state -> {
+      if (state.backingOff(requestedAt)) {
+        return Future.succeededFuture(backingOff(name, state));
       }
-      return state(name).compose(state -> {
-        if (state.backingOff(requestedAt)) {
-          return Future.succeededFuture(backingOff(name, state));
-        }
-        Lease lock = new Lease(redis, RedisKeys.certLock(name), holderId, options.issueTimeoutMs() + 30_000);
-        return lock.acquire().compose(held -> held
-            ? issueHoldingLock(name, requestedAt, lock)
-            : awaitOtherIssuer(name, requestedAt, requestedAt + options.issueTimeoutMs()));
-      });
+      Lease lock = new Lease(redis, RedisKeys.certLock(name), holderId, timeoutMs + 30_000);
+      return lock.acquire().compose(held -> held
+          ? issueHoldingLock(name, site, requestedAt, lock)
+          : awaitOtherIssuer(name, requestedAt, requestedAt + timeoutMs));
+    }), e -> {
+      if (e instanceof NotEligible) {
+        LOG.info("Not issuing a certificate for {}: {}", name, e.getMessage());
+        return Future.succeededFuture(failed(name, e.getMessage()));
+      }
+      return Future.failedFuture(e);
     });
   }
 
-  /** {@code null} when {@code name} may get a certificate, else why not. */
-  private Future<String> eligibility(String name) {
-    return redis.send(Request.cmd(Command.GET).arg(RedisKeys.site(name))).map(response -> {
+  /** The longest one issuance of {@code name} may take: DNS-01 adds the wait for the name servers. */
+  private long timeoutMs(String name) {
+    return options.issueTimeoutMs() + (name.startsWith("*.") ? options.dns01PropagationTimeoutMs() : 0);
+  }
+
+  /** The site of {@code name}, when it may get a certificate; else fails with {@link NotEligible}. */
+  private Future<Site> eligibleSite(String name) {
+    return redis.send(Request.cmd(Command.GET).arg(RedisKeys.site(name))).compose(response -> {
       if (response == null) {
-        return "no site " + name + " is configured";
+        return Future.failedFuture(new NotEligible("no site " + name + " is configured"));
       }
       Site site;
       try {
         site = Site.fromJson(response.toString());
       } catch (InvalidSiteException e) {
-        return "site " + name + " is invalid: " + e.getMessage();
+        return Future.failedFuture(new NotEligible("site " + name + " is invalid: " + e.getMessage()));
       }
-      return site.tls() == Site.TlsMode.AUTO ? null : "site " + name + " does not use \"tls\": \"auto\"";
+      return site.tls() == Site.TlsMode.AUTO ? Future.succeededFuture(site)
+          : Future.failedFuture(new NotEligible("site " + name + " does not use \"tls\": \"auto\""));
     });
   }
 
-  private Future<JsonObject> issueHoldingLock(String name, long requestedAt, Lease lock) {
+  /**
+   * A name is proven with HTTP-01, answered by every edge. A wildcard {@code *.example.com} can only
+   * be proven with DNS-01, through the DNS provider covering {@code example.com}; with the site's
+   * {@code includeApex}, the order names {@code example.com} too.
+   */
+  private Future<Plan> plan(String name, Site site) {
+    if (!name.startsWith("*.")) {
+      return Future.succeededFuture(new Plan(List.of(name), new Http01Responder(redis)));
+    }
+    String apex = name.substring(2);
+    List<String> names = site.includeApex() ? List.of(name, apex) : List.of(name);
+    return dns01.forName(apex).map(responder -> new Plan(names, responder));
+  }
+
+  private Future<JsonObject> issueHoldingLock(String name, Site site, long requestedAt, Lease lock) {
     return state(name).compose(state -> {
       // another node may have finished this very request between our state read and the lock
       if (IssuanceState.ISSUED.equals(state.status()) && state.lastAttemptAt() >= requestedAt) {
@@ -116,29 +148,30 @@ final class CertificateIssuer {
       if (state.backingOff(requestedAt)) {
         return Future.succeededFuture(backingOff(name, state));
       }
-      if (name.startsWith("*.")) {
-        return recordFailure(name, state, "wildcard certificates need DNS-01, which is not available yet");
-      }
       long startedAt = System.currentTimeMillis();
       long startedNanos = System.nanoTime();
       return writeState(name, state.pending(startedAt))
-          .compose(v -> existingLeaf(name))
-          .compose(replacing -> vertx.executeBlocking(() -> acme.issue(name, challengeAnswers(),
-              Duration.ofMillis(options.issueTimeoutMs()), replacing), false))
-          .compose(issuedCert -> store(name, issuedCert, startedAt))
+          .compose(v -> Future.all(plan(name, site), existingLeaf(name)))
+          .compose(ready -> {
+            Plan plan = ready.resultAt(0);
+            X509Certificate replacing = ready.resultAt(1);
+            return vertx.executeBlocking(() -> acme.issue(plan.names(), plan.responder(),
+                    Duration.ofMillis(timeoutMs(name)), replacing), false)
+                .compose(issuedCert -> store(name, plan.names(), issuedCert, startedAt));
+          })
           .andThen(ar -> metrics.attempted(ar.succeeded(), System.nanoTime() - startedNanos))
           .recover(e -> recordFailure(name, state, message(e)));
     }).eventually(lock::release);
   }
 
-  private Future<JsonObject> store(String name, AcmeClient.Issued issued, long startedAt) {
+  private Future<JsonObject> store(String name, List<String> names, AcmeClient.Issued issued, long startedAt) {
     X509Certificate leaf = issued.chain().get(0);
     long notBefore = leaf.getNotBefore().getTime();
     long notAfter = leaf.getNotAfter().getTime();
     String key = RedisKeys.cert(name);
     StoredCertificate certificate;
     try {
-      certificate = new StoredCertificate(name, List.of(name), Pem.certificates(issued.chain()),
+      certificate = new StoredCertificate(name, names, Pem.certificates(issued.chain()),
           secrets.seal(Pem.privateKey(issued.key().getPrivate()), key), notBefore, notAfter,
           leaf.getIssuerX500Principal().getName(), "acme");
     } catch (GeneralSecurityException e) {
@@ -210,22 +243,6 @@ final class CertificateIssuer {
     });
   }
 
-  /** Challenge answers written to Redis from the worker thread, waiting for Redis' reply. */
-  private AcmeClient.ChallengeAnswers challengeAnswers() {
-    return new AcmeClient.ChallengeAnswers() {
-      @Override
-      public void publish(String token, String keyAuthorization) throws Exception {
-        redis.send(Request.cmd(Command.SET).arg(RedisKeys.acmeHttp01(token)).arg(keyAuthorization)
-            .arg("PX").arg(CHALLENGE_TTL_MS)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      }
-
-      @Override
-      public void withdraw(String token) {
-        redis.send(Request.cmd(Command.DEL).arg(RedisKeys.acmeHttp01(token)));
-      }
-    };
-  }
-
   private static JsonObject backingOff(String name, IssuanceState state) {
     return failed(name, "backing off after " + state.attempts() + " failure(s) until "
         + Instant.ofEpochMilli(state.nextAttemptAt()) + "; last error: " + state.error());
@@ -240,7 +257,7 @@ final class CertificateIssuer {
   }
 
   private static String message(Throwable e) {
-    if (e instanceof AcmeClient.AcmeFailure) {
+    if (e instanceof AcmeClient.AcmeFailure || e instanceof DnsProviderException) {
       return e.getMessage();
     }
     String message = e.getMessage();

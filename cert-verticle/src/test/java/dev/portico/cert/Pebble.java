@@ -32,16 +32,26 @@ final class Pebble implements AutoCloseable {
   private final List<String> log = new CopyOnWriteArrayList<>();
   private final int acmePort;
   private final int dnsManagementPort;
+  private final int dnsPort;
   private final HttpClient http = HttpClient.newHttpClient();
 
+  /** A CA that looks names up in its own challtestsrv (see {@link #dnsServer()}). */
   Pebble(int httpPort) throws Exception {
+    this(httpPort, null);
+  }
+
+  /**
+   * A CA that looks names up at {@code dnsServer} ({@code host:port}, such as a BIND authoritative
+   * for the test zones), or in its own challtestsrv when {@code null}.
+   */
+  Pebble(int httpPort, String dnsServer) throws Exception {
     if (!Files.isExecutable(Path.of(PEBBLE)) || !Files.isExecutable(Path.of(CHALLTESTSRV))) {
       throw new IllegalStateException("these tests need the Debian package 'pebble' (" + PEBBLE + ", "
           + CHALLTESTSRV + "): apt-get install -y pebble");
     }
     dir = Files.createTempDirectory("pebble");
     makeCertificates();
-    int dnsPort = freePort();
+    dnsPort = freePort();
     dnsManagementPort = freePort();
     acmePort = freePort();
     start("challtestsrv", CHALLTESTSRV, "-defaultIPv4", "127.0.0.1", "-defaultIPv6", "",
@@ -52,7 +62,8 @@ final class Pebble implements AutoCloseable {
           "certificate": "%s", "privateKey": "%s", "httpPort": %d, "tlsPort": %d,
           "ocspResponderURL": "", "externalAccountBindingRequired": false}}
         """.formatted(acmePort, freePort(), dir.resolve("pebble.pem"), dir.resolve("pebble.key"), httpPort, freePort()));
-    start("pebble", PEBBLE, "-config", dir.resolve("pebble.json").toString(), "-dnsserver", "127.0.0.1:" + dnsPort);
+    start("pebble", PEBBLE, "-config", dir.resolve("pebble.json").toString(), "-dnsserver",
+        dnsServer != null ? dnsServer : dnsServer());
     awaitListening(acmePort);
     awaitListening(dnsManagementPort);
   }
@@ -70,14 +81,33 @@ final class Pebble implements AutoCloseable {
     return log.stream().filter(line -> line.contains("/order-plz")).count();
   }
 
+  /** {@code host:port} of challtestsrv's DNS server. */
+  String dnsServer() {
+    return "127.0.0.1:" + dnsPort;
+  }
+
   /** Makes {@code host} resolve to {@code ip} for the CA (challtestsrv's management API). */
   void resolve(String host, String ip) throws Exception {
+    manage("add-a", "{\"host\":\"" + host + ".\",\"addresses\":[\"" + ip + "\"]}");
+  }
+
+  /** Adds a TXT value at {@code host} in challtestsrv (values accumulate until {@link #clearTxt}). */
+  void addTxt(String host, String value) throws Exception {
+    manage("set-txt", "{\"host\":\"" + host + ".\",\"value\":\"" + value + "\"}");
+  }
+
+  /** Removes every TXT value at {@code host} in challtestsrv. */
+  void clearTxt(String host) throws Exception {
+    manage("clear-txt", "{\"host\":\"" + host + ".\"}");
+  }
+
+  private void manage(String operation, String body) throws Exception {
     HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + dnsManagementPort + "/add-a"))
-        .POST(HttpRequest.BodyPublishers.ofString("{\"host\":\"" + host + ".\",\"addresses\":[\"" + ip + "\"]}"))
-        .build(), HttpResponse.BodyHandlers.ofString());
+            URI.create("http://127.0.0.1:" + dnsManagementPort + "/" + operation))
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
-      throw new IllegalStateException("challtestsrv refused add-a: " + response.statusCode() + " " + response.body());
+      throw new IllegalStateException("challtestsrv refused " + operation + ": " + response.statusCode() + " "
+          + response.body());
     }
   }
 

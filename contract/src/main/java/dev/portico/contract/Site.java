@@ -18,17 +18,19 @@ import java.util.Set;
  *
  * <p>{@code tls}: {@code auto} (certificate from ACME), {@code manual} (uploaded through the
  * admin API) or {@code off} (default). {@code redirectHttps} defaults to on for TLS sites.
+ * {@code includeApex}: for a {@code *.example.com} site with {@code tls: auto}, the certificate
+ * names {@code example.com} too (one DNS-01 order for both); ignored for other patterns.
  * {@code owner}: the user the site belongs to, for the admin API's {@code user} role.
  */
 public record Site(List<Target> targets, int connectTimeoutMs, int readTimeoutMs, TlsMode tls,
-    boolean redirectHttps, String owner, SitePolicies policies) {
+    boolean redirectHttps, boolean includeApex, String owner, SitePolicies policies) {
 
   /** Every field a site may have ({@link SitePolicies#FIELDS} among them): the admin API refuses any other. */
   public static final Set<String> FIELDS = fields();
 
   private static Set<String> fields() {
     Set<String> fields = new java.util.HashSet<>(
-        Set.of("targets", "connectTimeoutMs", "readTimeoutMs", "tls", "redirectHttps", "owner"));
+        Set.of("targets", "connectTimeoutMs", "readTimeoutMs", "tls", "redirectHttps", "includeApex", "owner"));
     fields.addAll(SitePolicies.FIELDS);
     return Set.copyOf(fields);
   }
@@ -87,6 +89,10 @@ public record Site(List<Target> targets, int connectTimeoutMs, int readTimeoutMs
     if (redirect != null && !(redirect instanceof Boolean)) {
       throw new InvalidSiteException("redirectHttps", "redirectHttps must be true or false");
     }
+    Object includeApex = json.getValue("includeApex");
+    if (includeApex != null && !(includeApex instanceof Boolean)) {
+      throw new InvalidSiteException("includeApex", "includeApex must be true or false");
+    }
     Object owner = json.getValue("owner");
     if (owner != null && !(owner instanceof String)) {
       throw new InvalidSiteException("owner", "owner must be a user name");
@@ -96,6 +102,7 @@ public record Site(List<Target> targets, int connectTimeoutMs, int readTimeoutMs
         timeout(json, "readTimeoutMs", DEFAULT_READ_TIMEOUT_MS),
         tls,
         redirect == null ? tls != TlsMode.OFF : (Boolean) redirect,
+        Boolean.TRUE.equals(includeApex),
         (String) owner,
         SitePolicies.fromJson(json));
   }
@@ -134,6 +141,9 @@ public record Site(List<Target> targets, int connectTimeoutMs, int readTimeoutMs
         .put("readTimeoutMs", readTimeoutMs)
         .put("tls", tls.json())
         .put("redirectHttps", redirectHttps);
+    if (includeApex) {
+      json.put("includeApex", true);
+    }
     if (owner != null) {
       json.put("owner", owner);
     }

@@ -48,8 +48,9 @@ class SiteTest {
 
   @Test
   void roundTripsThroughJson() {
-    Site site = Site.fromJson("{\"targets\":[\"a:1\"],\"connectTimeoutMs\":5,\"readTimeoutMs\":7,\"tls\":\"auto\",\"owner\":\"al\",\"future\":true}");
+    Site site = Site.fromJson("{\"targets\":[\"a:1\"],\"connectTimeoutMs\":5,\"readTimeoutMs\":7,\"tls\":\"auto\",\"owner\":\"al\",\"future\":true,\"includeApex\":true}");
     assertEquals(site, Site.fromJson(site.toJson()));
+    assertEquals(true, site.includeApex());
   }
 
   @ParameterizedTest(name = "{0}")
@@ -68,6 +69,7 @@ class SiteTest {
       "{\"targets\":[\"a:80\"],\"tls\":\"on\"} | tls",
       "{\"targets\":[\"a:80\"],\"redirectHttps\":\"yes\"} | redirectHttps",
       "{\"targets\":[\"a:80\"],\"owner\":7} | owner",
+      "{\"targets\":[\"a:80\"],\"includeApex\":1} | includeApex",
       "{\"targets\":[\"a:80\"],\"ipAllow\":[\"10.0.0.0/33\"]} | ipAllow",
       "{\"targets\":[\"a:80\"],\"ipDeny\":[\"example.com\"]} | ipDeny",
       "{\"targets\":[\"a:80\"],\"rateLimit\":{\"requests\":5}} | rateLimit",

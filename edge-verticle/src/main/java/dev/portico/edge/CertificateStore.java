@@ -143,17 +143,38 @@ final class CertificateStore {
         });
   }
 
-  /** One round trip for the exact and the wildcard certificate; null when neither is usable. */
+  /**
+   * One round trip for the exact certificate, the wildcard {@code *.parent} and, for an apex
+   * {@code example.com}, the wildcard {@code *.example.com} when it names the apex too; null when
+   * none is usable.
+   */
   private Future<KeyMaterial> fromRedis(String name) {
     String wildcard = wildcardOf(name);
-    Request mget = Request.cmd(Command.MGET).arg(RedisKeys.cert(name));
+    String apexWildcard = "*." + name;
+    Request mget = Request.cmd(Command.MGET).arg(RedisKeys.cert(name)).arg(RedisKeys.cert(apexWildcard));
     if (wildcard != null) {
       mget.arg(RedisKeys.cert(wildcard));
     }
     return redis.send(mget).map(values -> {
       KeyMaterial exact = parse(RedisKeys.cert(name), values.get(0));
-      return exact != null || wildcard == null ? exact : parse(RedisKeys.cert(wildcard), values.get(1));
+      if (exact != null) {
+        return exact;
+      }
+      KeyMaterial parent = wildcard == null ? null : parse(RedisKeys.cert(wildcard), values.get(2));
+      if (parent != null) {
+        return parent;
+      }
+      return names(values.get(1), name) ? parse(RedisKeys.cert(apexWildcard), values.get(1)) : null;
     });
+  }
+
+  /** Whether a stored certificate names {@code name}. */
+  private static boolean names(Response value, String name) {
+    try {
+      return value != null && StoredCertificate.fromJson(new JsonObject(value.toString())).names().contains(name);
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   private KeyMaterial parse(String key, Response value) {
@@ -211,6 +232,8 @@ final class CertificateStore {
       String source = RedisKeys.cert(certName);
       issued.asMap().entrySet().removeIf(e -> e.getKey().endsWith(suffix) || e.getValue().material.source().equals(source));
       withoutCertificate.asMap().keySet().removeIf(name -> name.endsWith(suffix));
+      // a wildcard may name its apex too
+      withoutCertificate.invalidate(certName.substring(2));
     } else {
       issued.invalidate(certName);
       withoutCertificate.invalidate(certName);

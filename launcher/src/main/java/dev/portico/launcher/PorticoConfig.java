@@ -57,10 +57,13 @@ public record PorticoConfig(
   /**
    * The cert role's ACME settings.
    *
-   * @param caBundle path of a PEM file of extra CAs trusted for the ACME server's HTTPS, or null
+   * @param caBundle      path of a PEM file of extra CAs trusted for the ACME server's HTTPS, or null
+   * @param dns01Servers  {@code host:port} of the name servers checked for DNS-01 records instead
+   *                      of each zone's authoritative ones; empty to find those
    */
   public record AcmeSettings(String directory, String email, String caBundle, int issueTimeoutMs,
-      int renewalCheckIntervalMs, int renewBeforeDays, int backoffBaseMs) {
+      int renewalCheckIntervalMs, int renewBeforeDays, int backoffBaseMs, List<String> dns01Servers,
+      int dns01PropagationTimeoutMs) {
 
     static AcmeSettings fromEnvironment(Env env) {
       String directory = env.getOrDefault("PORTICO_ACME_DIRECTORY", "https://acme-v02.api.letsencrypt.org/directory").trim();
@@ -75,7 +78,10 @@ public record PorticoConfig(
           positive(env, "PORTICO_ACME_ISSUE_TIMEOUT_MS", 90_000),
           positive(env, "PORTICO_ACME_RENEWAL_CHECK_MS", 3_600_000),
           positive(env, "PORTICO_ACME_RENEW_BEFORE_DAYS", 30),
-          positive(env, "PORTICO_ACME_BACKOFF_BASE_MS", 60_000));
+          positive(env, "PORTICO_ACME_BACKOFF_BASE_MS", 60_000),
+          Arrays.stream(env.getOrDefault("PORTICO_DNS01_SERVERS", "").split(",")).map(String::trim)
+              .filter(server -> !server.isEmpty()).map(server -> ipAndPort("PORTICO_DNS01_SERVERS", server)).toList(),
+          positive(env, "PORTICO_DNS01_PROPAGATION_TIMEOUT_MS", 120_000));
     }
   }
 
@@ -111,6 +117,7 @@ public record PorticoConfig(
       "PORTICO_FALLBACK_CERT_FILE", "PORTICO_FALLBACK_KEY_FILE",
       "PORTICO_ACME_DIRECTORY", "PORTICO_ACME_EMAIL", "PORTICO_ACME_CA_BUNDLE", "PORTICO_ACME_ISSUE_TIMEOUT_MS",
       "PORTICO_ACME_RENEWAL_CHECK_MS", "PORTICO_ACME_RENEW_BEFORE_DAYS", "PORTICO_ACME_BACKOFF_BASE_MS",
+      "PORTICO_DNS01_SERVERS", "PORTICO_DNS01_PROPAGATION_TIMEOUT_MS",
       "PORTICO_CLUSTER", "PORTICO_CLUSTER_CONFIG", "PORTICO_CLUSTER_DISCOVERY", "PORTICO_CLUSTER_MEMBERS",
       "PORTICO_CLUSTER_PORT", "PORTICO_CLUSTER_HOST", "PORTICO_CLUSTER_PUBLIC_HOST", "PORTICO_EVENTBUS_PORT",
       "PORTICO_CLUSTER_K8S_SERVICE_DNS", "PORTICO_CLUSTER_K8S_SERVICE_NAME", "PORTICO_CLUSTER_K8S_NAMESPACE",
@@ -206,6 +213,8 @@ public record PorticoConfig(
         .put("renewalCheckIntervalMs", acme.renewalCheckIntervalMs())
         .put("renewBeforeDays", acme.renewBeforeDays())
         .put("acmeBackoffBaseMs", acme.backoffBaseMs())
+        .put("dns01Servers", new io.vertx.core.json.JsonArray(acme.dns01Servers()))
+        .put("dns01PropagationTimeoutMs", acme.dns01PropagationTimeoutMs())
         .put("tlsEngine", tls.engine())
         .put("onDemandTlsTimeoutMs", tls.onDemandTimeoutMs())
         .put("fallbackCertFile", tls.fallbackCertFile() == null ? null : tls.fallbackCertFile().toString())
@@ -227,15 +236,20 @@ public record PorticoConfig(
         address = "127.0.0.53";
       }
     }
-    address = address.trim();
+    return ipAndPort("PORTICO_DNS_RESOLVER", address);
+  }
+
+  /** {@code ip:port} ({@code [ip]:port} for IPv6) from an IP address with an optional port (53). */
+  private static String ipAndPort(String variable, String value) {
+    String address = value.trim();
     boolean hasPort = address.startsWith("[") ? address.contains("]:") : address.indexOf(':') == address.lastIndexOf(':')
         && address.indexOf(':') > 0;
     String hostPart = hasPort ? address.substring(0, address.lastIndexOf(':')) : address;
     String host = hostPart.replace("[", "").replace("]", "");
     if (io.netty.util.NetUtil.createByteArrayFromIpAddressString(host) == null) {
-      throw new ConfigException("PORTICO_DNS_RESOLVER='" + value + "' is not an IP address with an optional port");
+      throw new ConfigException(variable + "='" + value + "' is not an IP address with an optional port");
     }
-    int port = hasPort ? parsePort("PORTICO_DNS_RESOLVER", address.substring(address.lastIndexOf(':') + 1)) : 53;
+    int port = hasPort ? parsePort(variable, address.substring(address.lastIndexOf(':') + 1)) : 53;
     return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
   }
 

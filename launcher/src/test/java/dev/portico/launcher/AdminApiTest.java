@@ -333,6 +333,49 @@ class AdminApiTest {
   }
 
   @Test
+  void wildcardTlsAutoSitesNeedADnsProviderAndStartTheirCertificate() throws Exception {
+    java.util.concurrent.BlockingQueue<String> asked = new java.util.concurrent.LinkedBlockingQueue<>();
+    Harness.await(harness.portico.vertx().eventBus().<JsonObject>consumer("portico.cert.issue",
+        message -> asked.add(message.body().getString("name"))).completion());
+    JsonObject wildcard = new JsonObject().put("targets", new JsonArray().add("127.0.0.1:9")).put("tls", "auto")
+        .put("includeApex", true);
+    AdminClient.Answer refused = api.put("/api/v1/sites/*.dns01.example", admin, wildcard);
+    assertBadRequest(refused, "tls");
+    assertTrue(refused.body().contains("no DNS provider covers dns01.example"), refused.body());
+    assertEquals(404, api.get("/api/v1/sites/*.dns01.example", admin).status(), "nothing written");
+
+    assertEquals(201, api.put("/api/v1/dns-providers/dns01", admin, new JsonObject().put("type", "digitalocean")
+        .put("domains", new JsonArray().add("dns01.example")).put("endpoint", "http://127.0.0.1:9/v2")
+        .put("credentials", new JsonObject().put("apiToken", DNS_TOKEN))).status());
+    AdminClient.Answer created = api.put("/api/v1/sites/*.dns01.example", admin, wildcard);
+    assertEquals(201, created.status(), created.body());
+    assertEquals(true, created.json().getJsonObject("site").getBoolean("includeApex"), created.body());
+    assertEquals("*.dns01.example", asked.poll(5, java.util.concurrent.TimeUnit.SECONDS),
+        "the certificate is asked for at once");
+    // a name (HTTP-01 on demand) or tls manual needs no provider, and asks for nothing
+    assertEquals(201, api.put("/api/v1/sites/*.manual.dns01.test", admin, wildcard.copy().put("tls", "manual")).status());
+    assertEquals(201, api.put("/api/v1/sites/www.nodns.test", admin, wildcard).status());
+    assertNull(asked.poll(300, java.util.concurrent.TimeUnit.MILLISECONDS));
+    // once issued, updating the site asks again only when the certificate must name something else
+    Harness.await(harness.redisApi.set(List.of("portico:cert:*.dns01.example",
+        TestCertificates.stored("*.dns01.example", "dns01.example"))));
+    assertEquals(200, api.put("/api/v1/sites/*.dns01.example", admin, wildcard.copy().put("readTimeoutMs", 5000)).status());
+    assertNull(asked.poll(300, java.util.concurrent.TimeUnit.MILLISECONDS));
+    assertEquals(200, api.put("/api/v1/sites/*.dns01.example", admin, wildcard.copy().put("includeApex", false)).status());
+    assertEquals("*.dns01.example", asked.poll(5, java.util.concurrent.TimeUnit.SECONDS));
+    Harness.await(harness.redisApi.del(List.of("portico:cert:*.dns01.example")));
+
+    assertBadRequest(api.put("/api/v1/dns-providers/plain", admin, new JsonObject().put("type", "cloudflare")
+        .put("domains", new JsonArray().add("plain.example")).put("endpoint", "http://api.plain.example/v4")
+        .put("credentials", new JsonObject().put("apiToken", DNS_TOKEN))), "endpoint");
+    assertEquals("http://127.0.0.1:9/v2", api.get("/api/v1/dns-providers/dns01", admin).json().getString("endpoint"));
+    api.delete("/api/v1/sites/*.dns01.example", admin);
+    api.delete("/api/v1/sites/*.manual.dns01.test", admin);
+    api.delete("/api/v1/sites/www.nodns.test", admin);
+    api.delete("/api/v1/dns-providers/dns01", admin);
+  }
+
+  @Test
   void everyChangeIsAudited() {
     api.put("/api/v1/sites/audited.example.net", admin, new JsonObject().put("targets", new JsonArray().add("127.0.0.1:9")));
     api.delete("/api/v1/sites/audited.example.net", admin);

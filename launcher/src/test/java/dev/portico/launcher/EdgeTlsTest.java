@@ -85,6 +85,21 @@ class EdgeTlsTest {
   }
 
   @Test
+  void wildcardCertificateServesItsApexOnlyWhenItNamesIt() {
+    X509Certificate fallback = fallback();
+    assertEquals(fallback, leaf("apex.test"));
+    putCert("*.apex.test", TestCertificates.stored("*.apex.test", "apex.test"));
+    Harness.waitFor(() -> TlsClient.dnsNames(leaf("apex.test")).equals(List.of("*.apex.test", "apex.test")), WITHIN_MS);
+    assertEquals(List.of("*.apex.test", "apex.test"), TlsClient.dnsNames(leaf("www.apex.test")));
+    putCert("*.noapex.test", TestCertificates.stored("*.noapex.test"));
+    assertEquals(List.of("*.noapex.test"), TlsClient.dnsNames(leaf("www.noapex.test")));
+    assertEquals(fallback, leaf("noapex.test"));
+    // the apex's own certificate comes first
+    putCert("apex.test", TestCertificates.stored("apex.test"));
+    Harness.waitFor(() -> TlsClient.dnsNames(leaf("apex.test")).equals(List.of("apex.test")), WITHIN_MS);
+  }
+
+  @Test
   void clientWithoutSniGetsTheSharedFallback() {
     X509Certificate fallback = fallback();
     String stored = Harness.await(harness.redisApi.get("portico:cert-fallback")).toString();

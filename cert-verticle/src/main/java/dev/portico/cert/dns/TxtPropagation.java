@@ -1,0 +1,133 @@
+package dev.portico.cert.dns;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.dns.DnsClient;
+import io.vertx.core.dns.DnsClientOptions;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Waits until a TXT record a {@link DnsProvider} created can be seen where the CA will look: on
+ * every authoritative name server of the zone (found through the resolver: the {@code NS} records
+ * of the zone or, for a name delegated further up, of its closest parent that has some), or on the
+ * name servers configured instead. Provider APIs answer before their name servers serve a change;
+ * asking the CA to validate earlier fails the order.
+ */
+public final class TxtPropagation {
+
+  /**
+   * @param servers         {@code host:port} of the name servers to check instead of the
+   *                        authoritative ones; empty to find those
+   * @param resolver        {@code host:port} of the resolver that finds the authoritative servers
+   * @param nameserverPort  the port authoritative servers answer on (53)
+   * @param timeoutMs       longest wait for a record to be visible everywhere
+   * @param intervalMs      pause between two rounds of queries
+   */
+  public record Options(List<String> servers, String resolver, int nameserverPort, long timeoutMs, long intervalMs) {
+    public Options {
+      servers = List.copyOf(servers);
+    }
+  }
+
+  private static final long QUERY_TIMEOUT_MS = 3_000;
+
+  private final Vertx vertx;
+  private final Options options;
+
+  public TxtPropagation(Vertx vertx, Options options) {
+    this.vertx = vertx;
+    this.options = options;
+  }
+
+  /**
+   * Succeeds once every name server answers {@code recordName} with all of {@code values}; fails
+   * with a {@link DnsProviderException} saying what each server showed when the wait is over.
+   */
+  public Future<Void> await(String zone, String recordName, Collection<String> values) {
+    long deadline = System.currentTimeMillis() + options.timeoutMs();
+    Future<List<String>> servers = options.servers().isEmpty() ? authoritativeServers(zone)
+        : Future.succeededFuture(options.servers());
+    return servers.compose(found -> {
+      List<DnsClient> clients = found.stream().map(server -> client(server, false)).toList();
+      return poll(clients, found, recordName, Set.copyOf(values), deadline)
+          .eventually(() -> Future.join(clients.stream().map(DnsClient::close).toList()));
+    });
+  }
+
+  private Future<Void> poll(List<DnsClient> clients, List<String> servers, String recordName, Set<String> values,
+      long deadline) {
+    List<Future<List<String>>> answers = new ArrayList<>();
+    for (DnsClient client : clients) {
+      answers.add(client.resolveTXT(recordName).otherwise(List.of()));
+    }
+    return Future.join(answers).compose(all -> {
+      List<String> missing = new ArrayList<>();
+      for (int i = 0; i < servers.size(); i++) {
+        List<String> seen = answers.get(i).result();
+        if (seen == null || !seen.containsAll(values)) {
+          missing.add(servers.get(i) + " (shows " + (seen == null || seen.isEmpty() ? "nothing" : new TreeSet<>(seen)) + ")");
+        }
+      }
+      if (missing.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      if (System.currentTimeMillis() + options.intervalMs() > deadline) {
+        return Future.failedFuture(new DnsProviderException("the TXT record " + recordName
+            + " was not visible within " + options.timeoutMs() / 1000 + " s at " + String.join(", ", missing)));
+      }
+      Promise<Void> next = Promise.promise();
+      vertx.setTimer(options.intervalMs(), t -> poll(clients, servers, recordName, values, deadline).onComplete(next));
+      return next.future();
+    });
+  }
+
+  /** The addresses of the zone's name servers, through the resolver. */
+  private Future<List<String>> authoritativeServers(String zone) {
+    DnsClient resolver = client(options.resolver(), true);
+    return nameServers(resolver, zone)
+        .compose(names -> {
+          List<Future<List<String>>> addresses = names.stream()
+              .map(name -> resolver.resolveA(name).otherwise(List.of())).toList();
+          return Future.join(addresses).map(v -> {
+            List<String> servers = new ArrayList<>();
+            addresses.forEach(found -> found.result().forEach(ip -> servers.add(ip + ":" + options.nameserverPort())));
+            return servers;
+          });
+        })
+        .compose(servers -> servers.isEmpty()
+            ? Future.<List<String>>failedFuture(new DnsProviderException("no name server of " + zone
+                + " has an IPv4 address through the resolver " + options.resolver()))
+            : Future.succeededFuture(servers))
+        .eventually(resolver::close);
+  }
+
+  /** The NS names of {@code zone}, or of its closest parent that has some. */
+  private Future<List<String>> nameServers(DnsClient resolver, String zone) {
+    return resolver.resolveNS(zone).otherwise(List.of()).compose(names -> {
+      if (!names.isEmpty()) {
+        return Future.succeededFuture(names);
+      }
+      int dot = zone.indexOf('.');
+      if (dot < 0) {
+        return Future.failedFuture(new DnsProviderException("no name servers found for " + zone
+            + " through the resolver " + options.resolver()));
+      }
+      return nameServers(resolver, zone.substring(dot + 1));
+    });
+  }
+
+  private DnsClient client(String hostAndPort, boolean recursive) {
+    int colon = hostAndPort.lastIndexOf(':');
+    return vertx.createDnsClient(new DnsClientOptions()
+        .setHost(hostAndPort.substring(0, colon).replace("[", "").replace("]", ""))
+        .setPort(Integer.parseInt(hostAndPort.substring(colon + 1)))
+        .setQueryTimeout(QUERY_TIMEOUT_MS)
+        .setRecursionDesired(recursive));
+  }
+}
