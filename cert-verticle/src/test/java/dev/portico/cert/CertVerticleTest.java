@@ -234,7 +234,8 @@ class CertVerticleTest {
     assertEquals("failed", unknown.getString("status"));
     assertTrue(unknown.getString("error").contains("no site"), unknown.encode());
     assertTrue(manual.getString("error").contains("auto"), manual.encode());
-    assertTrue(wildcard.getString("error").contains("DNS-01"), wildcard.encode());
+    assertTrue(wildcard.getString("error").contains("DNS-01 needs a DNS provider, and none covers wild.portico.test"),
+        wildcard.encode());
     assertEquals("failed", garbage.getString("status"));
     assertEquals("failed", noName.getString("status"));
     assertEquals(0, pebble.orders() - ordersBefore, "orders at the CA");

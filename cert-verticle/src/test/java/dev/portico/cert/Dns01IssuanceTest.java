@@ -334,7 +334,8 @@ class Dns01IssuanceTest {
     long orders = pebble.orders();
     JsonObject reply = issue("*.nobody.test", 0);
     assertEquals("failed", reply.getString("status"));
-    assertTrue(reply.getString("error").startsWith("no DNS provider covers nobody.test"), reply.getString("error"));
+    assertTrue(reply.getString("error").startsWith("DNS-01 needs a DNS provider, and none covers nobody.test"),
+        reply.getString("error"));
     assertEquals(orders, pebble.orders());
   }
 

@@ -335,8 +335,17 @@ class AdminApiTest {
   @Test
   void wildcardTlsAutoSitesNeedADnsProviderAndStartTheirCertificate() throws Exception {
     java.util.concurrent.BlockingQueue<String> asked = new java.util.concurrent.LinkedBlockingQueue<>();
-    Harness.await(harness.portico.vertx().eventBus().<JsonObject>consumer("portico.cert.issue",
-        message -> asked.add(message.body().getString("name"))).completion());
+    var certRole = harness.portico.vertx().eventBus().<JsonObject>consumer("portico.cert.issue",
+        message -> asked.add(message.body().getString("name")));
+    Harness.await(certRole.completion());
+    try {
+      askedForWildcardCertificates(asked);
+    } finally {
+      Harness.await(certRole.unregister());
+    }
+  }
+
+  private void askedForWildcardCertificates(java.util.concurrent.BlockingQueue<String> asked) throws Exception {
     JsonObject wildcard = new JsonObject().put("targets", new JsonArray().add("127.0.0.1:9")).put("tls", "auto")
         .put("includeApex", true);
     AdminClient.Answer refused = api.put("/api/v1/sites/*.dns01.example", admin, wildcard);

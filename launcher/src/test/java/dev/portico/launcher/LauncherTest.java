@@ -70,6 +70,11 @@ class LauncherTest {
     assertEquals("PORTICO_ACME_DIRECTORY='acme.example' must be an http(s):// URL",
         assertThrows(ConfigException.class,
             () -> PorticoConfig.fromEnvironment(env(dir, "PORTICO_ACME_DIRECTORY", "acme.example"))).getMessage());
+    assertEquals("PORTICO_DNS01_SERVERS='ns1.example.com' is not an IP address with an optional port",
+        assertThrows(ConfigException.class, () -> PorticoConfig.fromEnvironment(
+            env(dir, "PORTICO_DNS01_SERVERS", "10.0.0.53, ns1.example.com"))).getMessage());
+    assertEquals(List.of("10.0.0.53:53", "[2001:db8::53]:5353"), PorticoConfig.fromEnvironment(
+        env(dir, "PORTICO_DNS01_SERVERS", "10.0.0.53, [2001:db8::53]:5353")).acme().dns01Servers());
     assertEquals("PORTICO_TLS_ENGINE='boring' must be auto, openssl or jdk", assertThrows(ConfigException.class,
         () -> PorticoConfig.fromEnvironment(env(dir, "PORTICO_TLS_ENGINE", "boring"))).getMessage());
     assertEquals("PORTICO_FALLBACK_CERT_FILE='/nonexistent.pem' is not a readable file", assertThrows(ConfigException.class,

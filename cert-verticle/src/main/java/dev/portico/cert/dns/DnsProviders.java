@@ -56,7 +56,7 @@ public final class DnsProviders {
         .compose(records -> {
           DnsProviderRecord record = DnsProviderRecord.covering(records, name);
           if (record == null) {
-            return Future.failedFuture(new DnsProviderException("no DNS provider covers " + name
+            return Future.failedFuture(new DnsProviderException("DNS-01 needs a DNS provider, and none covers " + name
                 + ": add one for its zone with PUT /api/v1/dns-providers/{id}"));
           }
           JsonObject credentials;

@@ -63,8 +63,10 @@ final class Rfc2136Dns implements DnsProvider {
         throw new IllegalArgumentException("server '" + server + "' has no valid port");
       }
     }
-    if (host.isBlank() || port < 1 || port > 65535) {
-      throw new IllegalArgumentException("server '" + server + "' is not host[:port]");
+    // an address, not a name: resolving a name here would block the event loop
+    if (!io.netty.util.NetUtil.isValidIpV4Address(host) && !io.netty.util.NetUtil.isValidIpV6Address(host)
+        || port < 1 || port > 65535) {
+      throw new IllegalArgumentException("server '" + server + "' is not an IP address with an optional port");
     }
     Name algorithm;
     try {

@@ -94,7 +94,8 @@ class Rfc2136DnsTest {
   @Test
   void badCredentialsFailTheCallsNotTheConstruction() throws Exception {
     for (JsonObject bad : List.of(bind.credentials().put("keyAlgorithm", "rot13"),
-        bind.credentials().put("keySecret", "not base64!"), bind.credentials().put("server", "127.0.0.1:notaport"))) {
+        bind.credentials().put("keySecret", "not base64!"), bind.credentials().put("server", "127.0.0.1:notaport"),
+        bind.credentials().put("server", "ns1.rfc2136.test"))) {
       String refused = refusal(new Rfc2136Dns(vertx, bad).addTxt(ZONE, NAME, "v"));
       assertTrue(refused.startsWith("rfc2136: "), refused);
     }
