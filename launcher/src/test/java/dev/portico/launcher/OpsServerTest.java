@@ -52,7 +52,8 @@ class OpsServerTest {
   @Test
   void metricsAreServedWithoutAnAdminRole() {
     harness.putSite("ops.example.net", harness.namedBackend("ops"));
-    assertEquals(200, harness.get("ops.example.net", "/").statusCode());
+    // the lookup learns of the site through a keyspace notification: routed within moments
+    Harness.waitFor(() -> harness.get("ops.example.net", "/").statusCode() == 200, 2_000);
     HttpResponse<String> metrics = ops("GET", "/metrics");
     assertEquals(200, metrics.statusCode());
     org.junit.jupiter.api.Assertions.assertTrue(metrics.body().contains(
