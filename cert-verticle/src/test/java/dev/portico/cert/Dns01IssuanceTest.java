@@ -109,7 +109,7 @@ class Dns01IssuanceTest {
     return new JsonObject().put("redisUrl", redisUrl(db)).put("acmeDirectory", ca.directoryUrl())
         .put("acmeCaBundle", ca.caBundle().toString()).put("secretKey", SECRET).put("acmeIssueTimeoutMs", 30_000)
         .put("acmeBackoffBaseMs", 60_000).put("leaseMs", 3_000).put("dns01PropagationTimeoutMs", 2_000)
-        .put("dns01PollIntervalMs", 100);
+        .put("dns01PollIntervalMs", 100).put("renewalCheckIntervalMs", 300);
   }
 
   @AfterAll
@@ -198,6 +198,10 @@ class Dns01IssuanceTest {
     return value == null ? null : StoredCertificate.fromJson(new JsonObject(value.toString()));
   }
 
+  private static String serial(String name) throws Exception {
+    return Pem.leaf(stored(name, 0).certificatePem()).getSerialNumber().toString(16);
+  }
+
   private static JsonObject state(String name) {
     return new JsonObject(await(redis.send(Request.cmd(Command.GET).arg(RedisKeys.certState(name)))).toString());
   }
@@ -267,6 +271,33 @@ class Dns01IssuanceTest {
   void duckDnsAnswersTheTwoChallengesInTurns() throws Exception {
     provider(0, "duck", "duckdns", "portico.duckdns.org", new JsonObject().put("token", TOKEN), duckDns.endpoint());
     assertWildcardIssued("portico.duckdns.org", duckDns);
+  }
+
+  @Test
+  void aWildcardIsRenewedThroughDns01WhenItsTimeComes() throws Exception {
+    FakeDigitalOcean renewing = new FakeDigitalOcean(vertx, TOKEN, Set.of("renew.test"), new ChalltestsrvSink());
+    try {
+      provider(0, "do-renew", "digitalocean", "renew.test", new JsonObject().put("apiToken", TOKEN),
+          renewing.endpoint());
+      assertEquals("issued", issue("*.renew.test", 0).getString("status"));
+      String first = serial("*.renew.test");
+      int requestsAfterFirst = renewing.received().size();
+      // the renewal time comes (as when the CA's renewal information says so): the scheduler renews
+      await(redis.send(Request.cmd(Command.SET).arg(RedisKeys.certState("*.renew.test"))
+          .arg(state("*.renew.test").put("renewAt", System.currentTimeMillis() - 1).encode())));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (first.equals(serial("*.renew.test")) && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertFalse(first.equals(serial("*.renew.test")), "the scheduler replaced the certificate");
+      assertEquals(List.of("*.renew.test", "renew.test"), stored("*.renew.test", 0).names());
+      assertTrue(state("*.renew.test").getLong("renewAt") > System.currentTimeMillis());
+      assertTrue(renewing.received().size() >= requestsAfterFirst + 4,
+          "the renewal created and removed its records again: " + renewing.received());
+      assertEquals(Map.of(), renewing.txt(), "no challenge record is left");
+    } finally {
+      renewing.close();
+    }
   }
 
   @Test
