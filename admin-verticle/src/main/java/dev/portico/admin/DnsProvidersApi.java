@@ -93,10 +93,13 @@ final class DnsProvidersApi {
       if (credentials != null) {
         checkCredentials(type, credentials);
         sealed = box.seal(credentials.encode(), key);
-      } else if (current != null && type.json().equals(new JsonObject(current).getString("type"))) {
+      } else if (current != null && type.json().equals(new JsonObject(current).getString("type"))
+          && Objects.equals(endpoint, new JsonObject(current).getString("endpoint"))) {
         sealed = new JsonObject(current).getString("credentials");
       } else {
-        return Future.failedFuture(ApiError.badRequest("credentials", "credentials are required for a new provider or type"));
+        // the stored credentials go only where they went before: a new endpoint could be anybody's
+        return Future.failedFuture(ApiError.badRequest("credentials",
+            "credentials are required for a new provider, type or endpoint"));
       }
       JsonObject stored = new JsonObject().put("id", id).put("type", type.json()).put("domains", domains)
           .put("credentials", sealed).put("updatedAt", System.currentTimeMillis());

@@ -323,6 +323,13 @@ class AdminApiTest {
     AdminClient.Answer keepsCredentials = api.put("/api/v1/dns-providers/cf-main", admin,
         new JsonObject().put("type", "cloudflare").put("domains", new JsonArray().add("example.com").add("example.org")));
     assertEquals(200, keepsCredentials.status(), keepsCredentials.body());
+    AdminClient.Answer redirected = api.put("/api/v1/dns-providers/cf-main", admin, new JsonObject()
+        .put("type", "cloudflare").put("domains", new JsonArray().add("example.com"))
+        .put("endpoint", "https://collector.attacker.example/v4"));
+    assertBadRequest(redirected, "credentials");
+    assertTrue(redirected.body().contains("new provider, type or endpoint"), redirected.body());
+    assertFalse(Harness.await(harness.redisApi.get("portico:dns-provider:cf-main")).toString().contains("attacker"),
+        "the stored credentials never go to a new endpoint without being given again");
     assertBadRequest(api.put("/api/v1/dns-providers/pb", admin, new JsonObject().put("type", "porkbun")
         .put("domains", new JsonArray().add("p.example")).put("credentials", new JsonObject().put("apiKey", "k"))), "credentials.secretApiKey");
     assertBadRequest(api.put("/api/v1/dns-providers/x", admin, new JsonObject().put("type", "route66")
