@@ -34,10 +34,15 @@ public final class CertVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(CertVerticle.class);
 
+  /** Longest wait, when stopping, for the issuances under way to end. */
+  private static final long STOP_WAIT_MS = 20_000;
+
   private Redis redis;
   private WebClient http;
   private RenewalScheduler scheduler;
   private MessageConsumer<Object> consumer;
+  private Dns01Responders dns01;
+  private CertificateIssuer issuer;
 
   @Override
   public Future<?> start() {
@@ -54,9 +59,10 @@ public final class CertVerticle extends VerticleBase {
                 options.acmeCaBundle() == null ? null : Path.of(options.acmeCaBundle()), accountKey,
                 options.acmeEmail()))).map(acme -> {
                   http = WebClient.create(vertx, new WebClientOptions().setUserAgent("Portico"));
-                  Dns01Responders dns01 = new Dns01Responders(new DnsProviders(vertx, redis, secrets, http),
-                      new TxtPropagation(vertx, options.propagation()));
-                  CertificateIssuer issuer = new CertificateIssuer(vertx, redis, acme, secrets, options, holderId,
+                  dns01 = new Dns01Responders(new DnsProviders(vertx, redis, secrets, http),
+                      new TxtPropagation(vertx, options.propagation()), new Dns01ZoneLocks(vertx, redis, holderId,
+                          options.issueTimeoutMs() + options.dns01PropagationTimeoutMs()));
+                  issuer = new CertificateIssuer(vertx, redis, acme, secrets, options, holderId,
                       new CertMetrics(Optional.ofNullable(config().getString("metricsRegistry"))
                           .map(BackendRegistries::getNow).orElseGet(SimpleMeterRegistry::new)), dns01);
                   consumer = vertx.eventBus().consumer(Addresses.CERT_ISSUE, message -> issue(issuer, message));
@@ -83,7 +89,12 @@ public final class CertVerticle extends VerticleBase {
   public Future<?> stop() {
     Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
     Future<Void> stopped = scheduler == null ? Future.succeededFuture() : scheduler.stop();
-    return Future.join(unregistered, stopped).eventually(() -> {
+    if (dns01 != null) {
+      dns01.stop();
+    }
+    // the issuances under way withdraw their DNS-01 records through the HTTP client: let them
+    Future<Void> idle = issuer == null ? Future.succeededFuture() : issuer.idle(STOP_WAIT_MS);
+    return Future.join(unregistered, stopped, idle).eventually(() -> {
       if (http != null) {
         http.close();
       }

@@ -23,7 +23,10 @@ import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Issues (or renews) the certificate of one name: checks that the name is a configured
@@ -35,6 +38,8 @@ final class CertificateIssuer {
 
   private static final Logger LOG = LoggerFactory.getLogger(CertificateIssuer.class);
   private static final long LOCK_POLL_MS = 250;
+  /** The name's lock lives this long unless extended: an issuance keeps it alive while it runs. */
+  private static final long LOCK_LEASE_MS = 30_000;
 
   /** What one order asks for and how it proves control: HTTP-01 for a name, DNS-01 for a wildcard. */
   private record Plan(List<String> names, AcmeClient.Responder responder) {
@@ -56,6 +61,8 @@ final class CertificateIssuer {
   private final String holderId;
   private final CertMetrics metrics;
   private final Dns01Responders dns01;
+  /** The issuances this node runs now (touched on the verticle's event loop only). */
+  private final Set<Future<JsonObject>> running = new HashSet<>();
 
   CertificateIssuer(Vertx vertx, Redis redis, AcmeClient acme, SecretBox secrets, CertOptions options,
       String holderId, CertMetrics metrics, Dns01Responders dns01) {
@@ -90,9 +97,9 @@ final class CertificateIssuer {
       if (state.backingOff(requestedAt)) {
         return Future.succeededFuture(backingOff(name, state));
       }
-      Lease lock = new Lease(redis, RedisKeys.certLock(name), holderId, timeoutMs + 30_000);
+      Lease lock = new Lease(redis, RedisKeys.certLock(name), holderId, LOCK_LEASE_MS);
       return lock.acquire().compose(held -> held
-          ? issueHoldingLock(name, site, requestedAt, lock)
+          ? tracked(issueHoldingLock(name, site, requestedAt, lock))
           : awaitOtherIssuer(name, requestedAt, requestedAt + timeoutMs));
     }), e -> {
       if (e instanceof NotEligible) {
@@ -101,6 +108,24 @@ final class CertificateIssuer {
       }
       return Future.failedFuture(e);
     });
+  }
+
+  private Future<JsonObject> tracked(Future<JsonObject> issuance) {
+    running.add(issuance);
+    return issuance.andThen(ar -> running.remove(issuance));
+  }
+
+  /**
+   * Completes when the issuances this node runs have ended, or after {@code maxWaitMs}: a stopping
+   * verticle lets them withdraw their DNS-01 records before its HTTP client closes.
+   */
+  Future<Void> idle(long maxWaitMs) {
+    if (running.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    LOG.info("Waiting for {} certificate issuance(s) to end", running.size());
+    return Future.join(List.copyOf(running)).<Void>mapEmpty().timeout(maxWaitMs, TimeUnit.MILLISECONDS)
+        .otherwiseEmpty();
   }
 
   /** The longest one issuance of {@code name} may take: DNS-01 adds the wait for the name servers. */
@@ -140,6 +165,7 @@ final class CertificateIssuer {
   }
 
   private Future<JsonObject> issueHoldingLock(String name, Site site, long requestedAt, Lease lock) {
+    lock.keepAlive(vertx);
     return state(name).compose(state -> {
       // another node may have finished this very request between our state read and the lock
       if (IssuanceState.ISSUED.equals(state.status()) && state.lastAttemptAt() >= requestedAt) {

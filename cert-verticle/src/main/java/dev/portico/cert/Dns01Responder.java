@@ -2,6 +2,7 @@ package dev.portico.cert;
 
 import dev.portico.cert.dns.DnsProvider;
 import dev.portico.cert.dns.DnsProviderException;
+import dev.portico.cert.dns.DnsProviders;
 import dev.portico.cert.dns.TxtPropagation;
 import dev.portico.cert.dns.TxtRecord;
 import io.vertx.core.Future;
@@ -20,29 +21,32 @@ import java.util.concurrent.TimeoutException;
 /**
  * Answers DNS-01 challenges through a DNS provider: creates the {@code _acme-challenge} TXT
  * records, waits until the zone's name servers serve them, and removes them after the CA has
- * looked — also when anything failed in between. One responder serves one issuance.
+ * looked — also when anything failed in between. One responder serves one issuance, on its
+ * worker thread.
  */
 final class Dns01Responder implements AcmeClient.Responder {
 
   private static final Logger LOG = LoggerFactory.getLogger(Dns01Responder.class);
-  /** Longest wait for one provider API call (they time out on their own before this). */
+  /**
+   * Longest wait for one provider call: a safety net, as the HTTP providers give up after 15 s
+   * without an answer and RFC 2136 after 10 s.
+   */
   private static final long CALL_TIMEOUT_MS = 60_000;
 
+  private final DnsProviders.Covering covering;
   private final DnsProvider provider;
-  private final String providerId;
-  private final String zone;
   private final TxtPropagation propagation;
-  private final List<TxtRecord> created = new ArrayList<>();
+  private final Dns01ZoneLocks zoneLocks;
+  /** The creations of the turn under way, answered or not: withdrawing removes what they created. */
+  private final List<Future<TxtRecord>> creations = new ArrayList<>();
+  /** The zone's lease during a turn, when the provider keeps one value per zone. */
+  private Lease zoneLock;
 
-  /**
-   * @param providerId the provider record's id, for messages
-   * @param zone       the provider's zone holding the names of this issuance
-   */
-  Dns01Responder(DnsProvider provider, String providerId, String zone, TxtPropagation propagation) {
-    this.provider = provider;
-    this.providerId = providerId;
-    this.zone = zone;
+  Dns01Responder(DnsProviders.Covering covering, TxtPropagation propagation, Dns01ZoneLocks zoneLocks) {
+    this.covering = covering;
+    this.provider = covering.provider();
     this.propagation = propagation;
+    this.zoneLocks = zoneLocks;
   }
 
   @Override
@@ -51,54 +55,61 @@ final class Dns01Responder implements AcmeClient.Responder {
   }
 
   /**
-   * A provider that keeps one TXT value per name gets the challenges in turns, no two of one turn
-   * sharing a record name ({@code *.example.com} and {@code example.com} do).
+   * A provider that keeps one TXT value per zone gets the challenges one at a time
+   * ({@code *.example.com} and {@code example.com} share {@code _acme-challenge.example.com}).
    */
   @Override
   public List<List<AcmeClient.Answer>> turns(List<AcmeClient.Answer> answers) {
-    if (provider.holdsSeveralValues() || answers.isEmpty()) {
-      return AcmeClient.Responder.super.turns(answers);
-    }
-    List<List<AcmeClient.Answer>> turns = new ArrayList<>();
-    for (AcmeClient.Answer answer : answers) {
-      List<AcmeClient.Answer> turn = turns.stream()
-          .filter(t -> t.stream().noneMatch(other -> other.domain().equals(answer.domain())))
-          .findFirst().orElse(null);
-      if (turn == null) {
-        turn = new ArrayList<>();
-        turns.add(turn);
-      }
-      turn.add(answer);
-    }
-    return turns;
+    return provider.holdsSeveralValues() ? AcmeClient.Responder.super.turns(answers)
+        : answers.stream().map(List::of).toList();
   }
 
   @Override
   public void publish(List<AcmeClient.Answer> answers) throws Exception {
+    if (!provider.holdsSeveralValues()) {
+      zoneLock = zoneLocks.take(covering.zone());
+    }
     Map<String, List<String>> valuesByName = new LinkedHashMap<>();
     for (AcmeClient.Answer answer : answers) {
       String name = recordName(answer.domain());
       String value = ((Dns01Challenge) answer.challenge()).getDigest();
-      created.add(await(provider.addTxt(zone, name, value), CALL_TIMEOUT_MS));
+      Future<TxtRecord> creation = provider.addTxt(covering.zone(), name, value);
+      creations.add(creation);
+      await(creation, CALL_TIMEOUT_MS);
       valuesByName.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
-      LOG.info("Created the DNS-01 record {} through DNS provider {}", name, providerId);
+      LOG.info("Created the DNS-01 record {} through DNS provider {}", name, covering.id());
     }
     for (Map.Entry<String, List<String>> record : valuesByName.entrySet()) {
-      await(propagation.await(zone, record.getKey(), record.getValue()), Long.MAX_VALUE);
+      await(propagation.await(covering.zone(), record.getKey(), record.getValue()), propagation.longestWaitMs());
     }
   }
 
+  /** Removes every record this turn's {@link #publish} created, including one answered late. */
   @Override
   public void withdraw(List<AcmeClient.Answer> answers) {
-    for (TxtRecord record : List.copyOf(created)) {
+    for (Future<TxtRecord> creation : creations) {
+      TxtRecord record;
+      try {
+        record = await(creation, CALL_TIMEOUT_MS);
+      } catch (Exception notCreated) {
+        if (!creation.isComplete()) {
+          LOG.error("DNS provider {} never answered creating a DNS-01 record under {}; check the zone by hand",
+              covering.id(), covering.zone());
+        }
+        continue;
+      }
       try {
         await(provider.removeTxt(record), CALL_TIMEOUT_MS);
-        created.remove(record);
-        LOG.info("Removed the DNS-01 record {} through DNS provider {}", record.name(), providerId);
+        LOG.info("Removed the DNS-01 record {} through DNS provider {}", record.name(), covering.id());
       } catch (Exception e) {
         LOG.error("Cannot remove the DNS-01 record {} through DNS provider {}; remove it by hand: {}",
-            record.name(), providerId, e.getMessage());
+            record.name(), covering.id(), e.getMessage());
       }
+    }
+    creations.clear();
+    if (zoneLock != null) {
+      zoneLock.release();
+      zoneLock = null;
     }
   }
 
@@ -114,9 +125,10 @@ final class Dns01Responder implements AcmeClient.Responder {
       if (e.getCause() instanceof DnsProviderException refusal) {
         throw refusal;
       }
-      throw new DnsProviderException("DNS provider " + providerId + ": " + e.getCause(), e.getCause());
+      throw new DnsProviderException("DNS provider " + covering.id() + ": " + e.getCause(), e.getCause());
     } catch (TimeoutException e) {
-      throw new DnsProviderException("DNS provider " + providerId + " did not answer within " + timeoutMs / 1000 + " s");
+      throw new DnsProviderException("DNS provider " + covering.id() + " did not answer within "
+          + timeoutMs / 1000 + " s");
     }
   }
 }

@@ -4,20 +4,29 @@ import dev.portico.cert.dns.DnsProviders;
 import dev.portico.cert.dns.TxtPropagation;
 import io.vertx.core.Future;
 
-/** Makes the {@link Dns01Responder} of one issuance: the DNS provider covering the name, and the propagation check. */
+/**
+ * Makes the {@link Dns01Responder} of one issuance: the DNS provider covering the name, the
+ * propagation check, and the zone leases of single-value providers.
+ */
 final class Dns01Responders {
 
   private final DnsProviders providers;
   private final TxtPropagation propagation;
+  private final Dns01ZoneLocks zoneLocks;
 
-  Dns01Responders(DnsProviders providers, TxtPropagation propagation) {
+  Dns01Responders(DnsProviders providers, TxtPropagation propagation, Dns01ZoneLocks zoneLocks) {
     this.providers = providers;
     this.propagation = propagation;
+    this.zoneLocks = zoneLocks;
   }
 
   /** A responder for the challenges of {@code domain} (and its {@code *.} wildcard). */
   Future<Dns01Responder> forName(String domain) {
-    return providers.covering(domain)
-        .map(covering -> new Dns01Responder(covering.provider(), covering.id(), covering.zone(), propagation));
+    return providers.covering(domain).map(covering -> new Dns01Responder(covering, propagation, zoneLocks));
+  }
+
+  /** Ends the propagation waits under way: the node is stopping. */
+  void stop() {
+    propagation.stop();
   }
 }

@@ -1,10 +1,13 @@
 package dev.portico.cert;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A lease on one Redis key: taken with {@code SET NX PX} holding the holder's id, extended and
@@ -12,6 +15,8 @@ import io.vertx.redis.client.Response;
  * expiry never extends or deletes its successor's.
  */
 final class Lease {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Lease.class);
 
   private static final String EXTEND = "if redis.call('GET', KEYS[1]) == ARGV[1] then "
       + "return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end";
@@ -22,6 +27,8 @@ final class Lease {
   private final String key;
   private final String holder;
   private final long leaseMs;
+  private Vertx keptAliveBy;
+  private long keepAliveTimer;
 
   Lease(Redis redis, String key, String holder, long leaseMs) {
     this.redis = redis;
@@ -46,8 +53,25 @@ final class Lease {
     return script(EXTEND, Long.toString(leaseMs));
   }
 
-  /** Gives the lease up if this holder has it. */
+  /**
+   * Extends the lease every third of its time until {@link #release}: work of unknown length
+   * keeps it, and a holder that dies loses it within one lease time.
+   */
+  void keepAlive(Vertx vertx) {
+    keptAliveBy = vertx;
+    keepAliveTimer = vertx.setPeriodic(Math.max(1, leaseMs / 3), t -> extend().onComplete(ar -> {
+      if (ar.failed() || !ar.result()) {
+        LOG.warn("Lost the lease {}: {}", key, ar.failed() ? ar.cause().getMessage() : "it expired");
+      }
+    }));
+  }
+
+  /** Gives the lease up if this holder has it (and stops keeping it alive). */
   Future<Boolean> release() {
+    if (keptAliveBy != null) {
+      keptAliveBy.cancelTimer(keepAliveTimer);
+      keptAliveBy = null;
+    }
     return script(RELEASE);
   }
 

@@ -15,6 +15,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -71,7 +72,6 @@ class Dns01IssuanceTest {
   private static FakeDigitalOcean digitalOcean;
   private static FakePorkbun porkbun;
   private static FakeDuckDns duckDns;
-  private static final List<String> challtestsrvCalls = new CopyOnWriteArrayList<>();
 
   @BeforeAll
   static void start() throws Exception {
@@ -88,7 +88,7 @@ class Dns01IssuanceTest {
     cloudflare = new FakeCloudflare(vertx, TOKEN, Map.of("cf.test", "9a7806061c88ada191ed06f989cc3dac"), challtestsrv);
     digitalOcean = new FakeDigitalOcean(vertx, TOKEN, Set.of("do.test"), challtestsrv);
     porkbun = new FakePorkbun(vertx, "pk1_key", TOKEN, Set.of("pb.test"), challtestsrv);
-    duckDns = new FakeDuckDns(vertx, TOKEN, Set.of("portico"), challtestsrv);
+    duckDns = new FakeDuckDns(vertx, TOKEN, Set.of("portico", "pair"), challtestsrv);
     httpsPort = Pebble.freePort();
     await(vertx.deployVerticle(new EdgeVerticle(), new DeploymentOptions().setConfig(new JsonObject()
         .put("host", "127.0.0.1").put("httpPort", Pebble.freePort()).put("httpsPort", httpsPort)
@@ -150,7 +150,6 @@ class Dns01IssuanceTest {
     @Override
     public Future<Void> add(String name, String value) {
       values.computeIfAbsent(name, n -> new CopyOnWriteArrayList<>()).add(value);
-      challtestsrvCalls.add("add " + name);
       return vertx.executeBlocking(() -> {
         pebble.addTxt(name, value);
         return null;
@@ -161,7 +160,6 @@ class Dns01IssuanceTest {
     public Future<Void> remove(String name, String value) {
       List<String> left = values.getOrDefault(name, new ArrayList<>());
       left.remove(value);
-      challtestsrvCalls.add("remove " + name);
       return vertx.executeBlocking(() -> {
         pebble.clearTxt(name);
         for (String other : left) {
@@ -235,6 +233,7 @@ class Dns01IssuanceTest {
   /** One issuance through a provider: the certificate names both, is served, and no record is left. */
   private static void assertWildcardIssued(String zone, FakeDnsApi fake) throws Exception {
     String wildcard = "*." + zone;
+    int before = fake.received().size();
     JsonObject reply = issue(wildcard, 0);
     assertEquals("issued", reply.getString("status"), reply.encode());
     StoredCertificate certificate = stored(wildcard, 0);
@@ -243,9 +242,16 @@ class Dns01IssuanceTest {
         .map(san -> (String) san.get(1)).sorted().toList());
     assertTrue(certificate.privateKey().startsWith("aesgcm1:"));
     assertEquals(Map.of(), fake.txt(), "the provider holds no challenge record");
-    assertTrue(fake.received().size() >= 4, "two records created and removed: " + fake.received());
+    List<FakeDnsApi.Received> during = fake.received().subList(before, fake.received().size());
+    assertEquals(4, during.stream().filter(Dns01IssuanceTest::changesRecords).count(),
+        "two records created, two removed: " + during);
     assertEquals(List.of(wildcard, zone), served("www." + zone), "the edge serves it for a subdomain");
     assertEquals(List.of(wildcard, zone), served(zone), "and for the apex");
+  }
+
+  /** A request that creates or removes a record (not a look-up such as Cloudflare's zone search). */
+  private static boolean changesRecords(FakeDnsApi.Received request) {
+    return !request.method().equals("GET") || request.uri().startsWith("/update?");
   }
 
   @Test
@@ -297,6 +303,73 @@ class Dns01IssuanceTest {
       assertEquals(Map.of(), renewing.txt(), "no challenge record is left");
     } finally {
       renewing.close();
+    }
+  }
+
+  @Test
+  void duckDnsWildcardsSharingTheDomainsOneValueTakeTurns() throws Exception {
+    duckDns.alsoServedUnder("api");
+    provider(0, "duck-pair", "duckdns", "pair.duckdns.org", new JsonObject().put("token", TOKEN), duckDns.endpoint());
+    await(redis.send(Request.cmd(Command.SET).arg(RedisKeys.site("*.api.pair.duckdns.org")).arg(new JsonObject()
+        .put("targets", new JsonArray().add("127.0.0.1:9")).put("tls", "auto").encode())));
+    Future<Message<JsonObject>> outer = vertx.eventBus().request(Addresses.CERT_ISSUE,
+        new JsonObject().put("name", "*.pair.duckdns.org"), new DeliveryOptions().setSendTimeout(60_000));
+    Future<Message<JsonObject>> inner = vertx.eventBus().request(Addresses.CERT_ISSUE,
+        new JsonObject().put("name", "*.api.pair.duckdns.org"), new DeliveryOptions().setSendTimeout(60_000));
+    assertEquals("issued", await(outer).body().getString("status"), await(outer).body().encode());
+    assertEquals("issued", await(inner).body().getString("status"), await(inner).body().encode());
+    assertEquals(List.of("*.pair.duckdns.org", "pair.duckdns.org"), stored("*.pair.duckdns.org", 0).names());
+    assertEquals(List.of("*.api.pair.duckdns.org"), stored("*.api.pair.duckdns.org", 0).names());
+    assertEquals(0, duckDns.overwrites(), "one issuance at a time used the domain's one value");
+    assertEquals(Map.of(), duckDns.txt());
+  }
+
+  @Test
+  void aCreationFailingHalfWayRemovesTheRecordAlreadyCreated() throws Exception {
+    FakeDigitalOcean halfWay = new FakeDigitalOcean(vertx, TOKEN, Set.of("half.test"), new ChalltestsrvSink());
+    try {
+      halfWay.failingRequest(2);
+      provider(0, "do-half", "digitalocean", "half.test", new JsonObject().put("apiToken", TOKEN), halfWay.endpoint());
+      JsonObject reply = issue("*.half.test", 0);
+      assertEquals("failed", reply.getString("status"));
+      assertTrue(reply.getString("error").contains("HTTP 500"), reply.getString("error"));
+      assertEquals(List.of("POST", "POST", "DELETE"), halfWay.received().stream().map(FakeDnsApi.Received::method)
+          .toList(), "the first record, created before the second failed, is deleted");
+      assertEquals(Map.of(), halfWay.txt());
+    } finally {
+      halfWay.close();
+    }
+  }
+
+  @Test
+  void aStoppingCertRoleWithdrawsTheRecordsOfItsIssuance() throws Exception {
+    FakeCloudflare neverVisible = new FakeCloudflare(vertx, TOKEN, Map.of("stopping.test", "c4d2"), FakeDnsApi.NOWHERE);
+    Vertx node = Vertx.vertx();
+    try {
+      provider(2, "cf-stopping", "cloudflare", "stopping.test", new JsonObject().put("apiToken", TOKEN),
+          neverVisible.endpoint());
+      String deployment = await(node.deployVerticle(new CertVerticle(), new DeploymentOptions().setConfig(
+          certConfig(pebble, 2).put("dns01Servers", new JsonArray().add(pebble.dnsServer()))
+              .put("dns01PropagationTimeoutMs", 60_000))));
+      Future<Message<JsonObject>> reply = node.eventBus().request(Addresses.CERT_ISSUE,
+          new JsonObject().put("name", "*.stopping.test"), new DeliveryOptions().setSendTimeout(60_000));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (neverVisible.txt().getOrDefault("_acme-challenge.stopping.test", List.of()).size() < 2
+          && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertEquals(2, neverVisible.txt().get("_acme-challenge.stopping.test").size(), "waiting for propagation");
+
+      long stopping = System.nanoTime();
+      await(node.undeploy(deployment));
+      assertTrue(System.nanoTime() - stopping < TimeUnit.SECONDS.toNanos(10), "the wait for propagation ends");
+      assertEquals(Map.of(), neverVisible.txt(), "both records removed before the role stopped");
+      JsonObject answer = await(reply).body();
+      assertEquals("failed", answer.getString("status"));
+      assertTrue(answer.getString("error").contains("the certificate role is stopping"), answer.encode());
+    } finally {
+      neverVisible.close();
+      await(node.close());
     }
   }
 

@@ -54,6 +54,13 @@ public final class RedisKeys {
   public static final String CERT_LOCK_PREFIX = "portico:lock:cert:";
 
   /**
+   * {@code portico:lock:dns01:<zone>}: a lease held while a DNS-01 challenge uses the one TXT value
+   * a provider such as DuckDNS keeps for {@code zone}, so two issuances never overwrite (or clear)
+   * each other's value.
+   */
+  public static final String DNS01_ZONE_LOCK_PREFIX = "portico:lock:dns01:";
+
+  /**
    * The lease (SET NX PX, renewed while held) of the cluster's one renewal scheduler; its value
    * names the holding node.
    */
@@ -168,6 +175,10 @@ public final class RedisKeys {
 
   public static String certLock(String name) {
     return CERT_LOCK_PREFIX + name;
+  }
+
+  public static String dns01ZoneLock(String zone) {
+    return DNS01_ZONE_LOCK_PREFIX + zone;
   }
 
   /** The pattern in a {@code portico:site:<pattern>} key, or {@code null} for any other key. */

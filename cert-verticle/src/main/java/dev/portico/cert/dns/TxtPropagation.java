@@ -5,6 +5,8 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.dns.DnsClient;
 import io.vertx.core.dns.DnsClientOptions;
+import io.vertx.core.dns.DnsException;
+import io.vertx.core.dns.DnsResponseCode;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -39,10 +41,19 @@ public final class TxtPropagation {
 
   private final Vertx vertx;
   private final Options options;
+  private volatile boolean stopped;
 
   public TxtPropagation(Vertx vertx, Options options) {
     this.vertx = vertx;
     this.options = options;
+  }
+
+  /**
+   * The longest {@link #await} takes: the timeout, one more round, and the queries finding the
+   * name servers; a bound for callers that block on it.
+   */
+  public long longestWaitMs() {
+    return options.timeoutMs() + options.intervalMs() + 4 * QUERY_TIMEOUT_MS;
   }
 
   /**
@@ -64,18 +75,22 @@ public final class TxtPropagation {
       long deadline) {
     List<Future<List<String>>> answers = new ArrayList<>();
     for (DnsClient client : clients) {
-      answers.add(client.resolveTXT(recordName).otherwise(List.of()));
+      answers.add(client.resolveTXT(recordName));
     }
-    return Future.join(answers).compose(all -> {
+    return Future.join(answers).transform(all -> {
       List<String> missing = new ArrayList<>();
       for (int i = 0; i < servers.size(); i++) {
-        List<String> seen = answers.get(i).result();
-        if (seen == null || !seen.containsAll(values)) {
-          missing.add(servers.get(i) + " (shows " + (seen == null || seen.isEmpty() ? "nothing" : new TreeSet<>(seen)) + ")");
+        Future<List<String>> answer = answers.get(i);
+        if (answer.failed() || !answer.result().containsAll(values)) {
+          missing.add(servers.get(i) + " (" + shown(answer) + ")");
         }
       }
       if (missing.isEmpty()) {
         return Future.succeededFuture();
+      }
+      if (stopped) {
+        return Future.failedFuture(new DnsProviderException("stopped waiting for the TXT record " + recordName
+            + ": the certificate role is stopping"));
       }
       if (System.currentTimeMillis() + options.intervalMs() > deadline) {
         return Future.failedFuture(new DnsProviderException("the TXT record " + recordName
@@ -85,6 +100,25 @@ public final class TxtPropagation {
       vertx.setTimer(options.intervalMs(), t -> poll(clients, servers, recordName, values, deadline).onComplete(next));
       return next.future();
     });
+  }
+
+  /** What a name server's answer to the TXT query showed, for the timeout message. */
+  private static String shown(Future<List<String>> answer) {
+    if (answer.succeeded()) {
+      return answer.result().isEmpty() ? "shows nothing" : "shows " + new TreeSet<>(answer.result());
+    }
+    if (answer.cause() instanceof DnsException refusal) {
+      return refusal.code() == DnsResponseCode.NXDOMAIN ? "shows nothing" : "answers " + refusal.code().name();
+    }
+    return "does not answer";
+  }
+
+  /**
+   * Ends the waits under way at their next round, with a failure: a stopping node withdraws its
+   * records instead of waiting out the propagation timeout.
+   */
+  public void stop() {
+    stopped = true;
   }
 
   /** The addresses of the zone's name servers, through the resolver. */
@@ -109,7 +143,15 @@ public final class TxtPropagation {
 
   /** The NS names of {@code zone}, or of its closest parent that has some. */
   private Future<List<String>> nameServers(DnsClient resolver, String zone) {
-    return resolver.resolveNS(zone).otherwise(List.of()).compose(names -> {
+    return resolver.resolveNS(zone).recover(e -> {
+      // no such name (a name under the zone): look further up; any other failure is the resolver's
+      if (e instanceof DnsException refusal && refusal.code() == DnsResponseCode.NXDOMAIN) {
+        return Future.succeededFuture(List.of());
+      }
+      return Future.failedFuture(new DnsProviderException("the resolver " + options.resolver()
+          + " cannot tell the name servers of " + zone + ": " + (e instanceof DnsException refusal
+              ? "it answers " + refusal.code().name() : "no answer")));
+    }).compose(names -> {
       if (!names.isEmpty()) {
         return Future.succeededFuture(names);
       }

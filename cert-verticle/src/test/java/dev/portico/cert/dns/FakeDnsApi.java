@@ -57,6 +57,7 @@ public abstract class FakeDnsApi implements AutoCloseable {
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final AtomicLong ids = new AtomicLong(1000);
   private volatile boolean failing;
+  private volatile int failingRequest;
   private volatile boolean publishing = true;
 
   protected FakeDnsApi(Vertx vertx, TxtSink sink) {
@@ -69,7 +70,7 @@ public abstract class FakeDnsApi implements AutoCloseable {
         // the subclass answers as the provider would
       }
       received.add(new Received(request.method().name(), request.uri(), json));
-      if (failing) {
+      if (failing || received.size() == failingRequest) {
         serverError(request);
       } else {
         handle(request, json);
@@ -93,6 +94,11 @@ public abstract class FakeDnsApi implements AutoCloseable {
   /** From now on every call gets the provider's 5xx answer. */
   public void failing(boolean failing) {
     this.failing = failing;
+  }
+
+  /** The {@code n}th request received (counting from 1) gets the provider's 5xx answer. */
+  public void failingRequest(int n) {
+    this.failingRequest = n;
   }
 
   /** With {@code false}, records are kept and answered as created but never reach the sink. */
@@ -125,6 +131,10 @@ public abstract class FakeDnsApi implements AutoCloseable {
       return Future.succeededFuture(false);
     }
     return (publishing ? sink.remove(held.name(), held.value()) : Future.<Void>succeededFuture()).map(true);
+  }
+
+  protected TxtSink sink() {
+    return publishing ? sink : NOWHERE;
   }
 
   /** The id of the record at {@code name}, if any (providers holding one value per name). */

@@ -1,0 +1,46 @@
+package dev.portico.cert;
+
+import dev.portico.contract.RedisKeys;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Leases on the one TXT value a provider such as DuckDNS keeps for a zone: two issuances under
+ * one zone take turns with it instead of overwriting (or clearing) each other's challenge. Taken
+ * and released on the issuing worker thread.
+ */
+final class Dns01ZoneLocks {
+
+  private static final long LEASE_MS = 30_000;
+  private static final long POLL_MS = 250;
+
+  private final Vertx vertx;
+  private final Redis redis;
+  private final String holderId;
+  private final long maxWaitMs;
+
+  /** @param maxWaitMs the longest wait for another issuance to give the zone's value back */
+  Dns01ZoneLocks(Vertx vertx, Redis redis, String holderId, long maxWaitMs) {
+    this.vertx = vertx;
+    this.redis = redis;
+    this.holderId = holderId;
+    this.maxWaitMs = maxWaitMs;
+  }
+
+  /** Blocks until this node holds {@code zone}'s lease, kept alive until released. */
+  Lease take(String zone) throws Exception {
+    Lease lease = new Lease(redis, RedisKeys.dns01ZoneLock(zone), holderId, LEASE_MS);
+    long deadline = System.currentTimeMillis() + maxWaitMs;
+    while (!lease.acquire().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AcmeClient.AcmeFailure("another issuance kept the DNS-01 value of " + zone + " for over "
+            + maxWaitMs / 1000 + " s");
+      }
+      Thread.sleep(POLL_MS);
+    }
+    lease.keepAlive(vertx);
+    return lease;
+  }
+}
