@@ -1,9 +1,11 @@
 package dev.portico.cert.dns;
 
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 
 import java.util.Map;
@@ -25,7 +27,8 @@ final class CloudflareDns implements DnsProvider {
   private final Map<String, String> zoneIds = new ConcurrentHashMap<>();
 
   CloudflareDns(WebClient client, String endpoint, JsonObject credentials) {
-    this.api = new ProviderApi(client, "cloudflare", endpoint, DEFAULT_ENDPOINT, CloudflareDns::errors);
+    this.api = new ProviderApi(client, "cloudflare", ProviderApi.baseUrl(endpoint, DEFAULT_ENDPOINT), credentials,
+        CloudflareDns::errors);
     this.token = credentials.getString("apiToken");
   }
 
@@ -37,7 +40,7 @@ final class CloudflareDns implements DnsProvider {
             api.request(HttpMethod.POST, "/zones/" + zoneId + "/dns_records").bearerTokenAuthentication(token),
             record, false)
         .map(response -> {
-          JsonObject result = api.json("creating " + recordName, response).getJsonObject("result");
+          JsonObject result = succeeded("creating " + recordName, response).getJsonObject("result");
           if (result == null || result.getString("id") == null) {
             throw api.refused("creating " + recordName, "no record id in the answer");
           }
@@ -49,7 +52,9 @@ final class CloudflareDns implements DnsProvider {
   public Future<Void> removeTxt(TxtRecord record) {
     return zoneId(record.zone()).compose(zoneId -> api.send("deleting " + record.name(),
         api.request(HttpMethod.DELETE, "/zones/" + zoneId + "/dns_records/" + record.id())
-            .bearerTokenAuthentication(token), null, true)).mapEmpty();
+            .bearerTokenAuthentication(token), null, true)
+        .map(response -> response.statusCode() == 404 ? null : succeeded("deleting " + record.name(), response)))
+        .mapEmpty();
   }
 
   private Future<String> zoneId(String zone) {
@@ -60,7 +65,7 @@ final class CloudflareDns implements DnsProvider {
     return api.send("finding zone " + zone, api.request(HttpMethod.GET, "/zones").addQueryParam("name", zone)
             .bearerTokenAuthentication(token), null, false)
         .map(response -> {
-          JsonArray zones = api.json("finding zone " + zone, response).getJsonArray("result", new JsonArray());
+          JsonArray zones = succeeded("finding zone " + zone, response).getJsonArray("result", new JsonArray());
           if (zones.isEmpty()) {
             throw api.refused("finding zone " + zone, "the token sees no zone named " + zone);
           }
@@ -68,6 +73,15 @@ final class CloudflareDns implements DnsProvider {
           zoneIds.put(zone, id);
           return id;
         });
+  }
+
+  /** The answer's body; a refusal when it says {@code "success": false}, even with a 2xx status. */
+  private JsonObject succeeded(String operation, HttpResponse<Buffer> response) {
+    JsonObject body = api.json(operation, response);
+    if (Boolean.FALSE.equals(body.getValue("success"))) {
+      throw api.refused(operation, String.valueOf(errors(body)));
+    }
+    return body;
   }
 
   private static String errors(JsonObject body) {

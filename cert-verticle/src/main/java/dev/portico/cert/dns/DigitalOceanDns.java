@@ -21,7 +21,7 @@ final class DigitalOceanDns implements DnsProvider {
   private final String token;
 
   DigitalOceanDns(WebClient client, String endpoint, JsonObject credentials) {
-    this.api = new ProviderApi(client, "digitalocean", endpoint, DEFAULT_ENDPOINT,
+    this.api = new ProviderApi(client, "digitalocean", ProviderApi.baseUrl(endpoint, DEFAULT_ENDPOINT), credentials,
         body -> body.getString("message") == null ? null : body.getString("message") + " (" + body.getString("id") + ")");
     this.token = credentials.getString("apiToken");
   }

@@ -20,7 +20,8 @@ final class DuckDnsDns implements DnsProvider {
   private final String token;
 
   DuckDnsDns(WebClient client, String endpoint, JsonObject credentials) {
-    this.api = new ProviderApi(client, "duckdns", endpoint, DEFAULT_ENDPOINT, body -> null);
+    this.api = new ProviderApi(client, "duckdns", ProviderApi.baseUrl(endpoint, DEFAULT_ENDPOINT), credentials,
+        body -> null);
     this.token = credentials.getString("token");
   }
 

@@ -2,6 +2,7 @@ package dev.portico.cert.dns;
 
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 
@@ -9,8 +10,9 @@ import io.vertx.ext.web.client.WebClient;
  * Porkbun's API v3, the keys in every JSON body ({@code apikey}, {@code secretapikey}):
  * {@code POST /dns/create/{domain}} with {@code {"name", "type", "content", "ttl"}} (the name
  * relative to the domain, empty for the apex) answers {@code {"status": "SUCCESS", "id"}};
- * {@code POST /dns/delete/{domain}/{id}} answers {@code {"status": "SUCCESS"}}. Errors are
- * {@code {"status": "ERROR", "message"}}.
+ * {@code POST /dns/delete/{domain}/{id}} answers {@code {"status": "SUCCESS"}};
+ * {@code POST /dns/retrieve/{domain}/{id}} answers {@code {"status": "SUCCESS", "records": [...]}}.
+ * Errors are {@code {"status": "ERROR", "message"}}.
  */
 final class PorkbunDns implements DnsProvider {
 
@@ -23,7 +25,8 @@ final class PorkbunDns implements DnsProvider {
   private final String secretApiKey;
 
   PorkbunDns(WebClient client, String endpoint, JsonObject credentials) {
-    this.api = new ProviderApi(client, "porkbun", endpoint, DEFAULT_ENDPOINT, body -> body.getString("message"));
+    this.api = new ProviderApi(client, "porkbun", ProviderApi.baseUrl(endpoint, DEFAULT_ENDPOINT), credentials,
+        body -> body.getString("message"));
     this.apiKey = credentials.getString("apiKey");
     this.secretApiKey = credentials.getString("secretApiKey");
   }
@@ -43,15 +46,26 @@ final class PorkbunDns implements DnsProvider {
         });
   }
 
+  /**
+   * Deletes the record; when Porkbun refuses, asks whether the record is still there, since
+   * deleting one that is gone is refused too (and a gone record is what removing wants).
+   */
   @Override
   public Future<Void> removeTxt(TxtRecord record) {
     String operation = "deleting " + record.name();
-    return api.send(operation, api.request(HttpMethod.POST, "/dns/delete/" + record.zone() + "/" + record.id()),
-            keys(), false)
-        .<Void>map(response -> {
-          succeeded(operation, api.json(operation, response));
-          return null;
-        });
+    return call(operation, "/dns/delete/" + record.zone() + "/" + record.id()).<Void>mapEmpty()
+        .recover(refusal -> call("looking for " + record.name(), "/dns/retrieve/" + record.zone() + "/" + record.id())
+            .compose(answer -> {
+              JsonArray records = answer.getJsonArray("records");
+              return records != null && records.isEmpty() ? Future.<Void>succeededFuture()
+                  : Future.<Void>failedFuture(refusal);
+            }, lookupFailed -> Future.failedFuture(refusal)));
+  }
+
+  /** A POST with the keys to {@code path}; its answer when its status is SUCCESS. */
+  private Future<JsonObject> call(String operation, String path) {
+    return api.send(operation, api.request(HttpMethod.POST, path), keys(), false)
+        .map(response -> succeeded(operation, api.json(operation, response)));
   }
 
   private JsonObject keys() {

@@ -7,39 +7,52 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 
+import java.util.List;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
  * The HTTP plumbing the provider classes share: one timeout, the base URL, and failures turned
  * into {@link DnsProviderException}s that name the provider, the operation, the status and the
- * provider's own error text (never the request URL, which may carry a token).
+ * provider's own error text — never the request URL (DuckDNS carries its token there) and never a
+ * credential: every message is scrubbed of the credentials' values, whatever a server echoes.
  */
 final class ProviderApi {
 
-  /** Longest wait for one API call. */
+  /** Longest wait for a connection, and then for each piece of an answer. */
   static final long TIMEOUT_MS = 15_000;
+  /** Shorter values are not taken for secrets to scrub (they would garble every message). */
+  private static final int SHORTEST_SECRET = 4;
 
   private final WebClient client;
   private final String provider;
-  private final String endpoint;
+  private final String baseUrl;
+  private final List<String> secrets;
   private final Function<JsonObject, String> errorText;
 
   /**
-   * @param endpoint  the API base URL, or {@code null} for {@code defaultEndpoint}
-   * @param errorText extracts the provider's error text from an error body
+   * @param baseUrl     the API base URL (see {@link #baseUrl})
+   * @param credentials the provider's credentials, whose values never appear in a message
+   * @param errorText   extracts the provider's error text from an error body
    */
-  ProviderApi(WebClient client, String provider, String endpoint, String defaultEndpoint,
+  ProviderApi(WebClient client, String provider, String baseUrl, JsonObject credentials,
       Function<JsonObject, String> errorText) {
     this.client = client;
     this.provider = provider;
-    String base = endpoint == null || endpoint.isBlank() ? defaultEndpoint : endpoint;
-    this.endpoint = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    this.secrets = credentials.stream().map(entry -> String.valueOf(entry.getValue()))
+        .filter(value -> value.length() >= SHORTEST_SECRET).toList();
     this.errorText = errorText;
+  }
+
+  /** The provider record's {@code endpoint}, or the public API's URL when it has none. */
+  static String baseUrl(String endpoint, String defaultEndpoint) {
+    return endpoint == null || endpoint.isBlank() ? defaultEndpoint : endpoint;
   }
 
   /** A request to {@code path} (starting with '/') under the base URL. */
   HttpRequest<Buffer> request(io.vertx.core.http.HttpMethod method, String path) {
-    return client.requestAbs(method, endpoint + path).timeout(TIMEOUT_MS);
+    return client.requestAbs(method, baseUrl + path).connectTimeout(TIMEOUT_MS).idleTimeout(TIMEOUT_MS);
   }
 
   /**
@@ -51,8 +64,10 @@ final class ProviderApi {
     Future<HttpResponse<Buffer>> sent = body == null ? request.send() : request.sendJsonObject(body);
     return sent.transform(ar -> {
       if (ar.failed()) {
-        return Future.failedFuture(new DnsProviderException(provider + ": " + operation + " failed: "
-            + ar.cause().getClass().getSimpleName() + " " + ar.cause().getMessage()));
+        // Vert.x's timeout message holds the request URL: say what happened instead
+        String why = ar.cause() instanceof TimeoutException ? "no answer within " + TIMEOUT_MS / 1000 + " s"
+            : ar.cause().getClass().getSimpleName() + " " + ar.cause().getMessage();
+        return Future.failedFuture(failure(operation + " failed: " + why));
       }
       HttpResponse<Buffer> response = ar.result();
       int status = response.statusCode();
@@ -68,8 +83,7 @@ final class ProviderApi {
     try {
       return response.bodyAsJsonObject();
     } catch (RuntimeException e) {
-      throw new DnsProviderException(provider + ": " + operation + " answered HTTP " + response.statusCode()
-          + " without a JSON body");
+      throw failure(operation + " answered HTTP " + response.statusCode() + " without a JSON body");
     }
   }
 
@@ -86,12 +100,20 @@ final class ProviderApi {
       text = raw == null || raw.isBlank() ? "no error text" : raw.strip();
       text = text.length() > 200 ? text.substring(0, 200) + "…" : text;
     }
-    return new DnsProviderException(provider + ": " + operation + " refused with HTTP " + status + ": " + text);
+    return failure(operation + " refused with HTTP " + status + ": " + text);
   }
 
   /** A refusal the provider reports in a 2xx answer's body. */
   DnsProviderException refused(String operation, String text) {
-    return new DnsProviderException(provider + ": " + operation + " refused: " + text);
+    return failure(operation + " refused: " + text);
+  }
+
+  private DnsProviderException failure(String what) {
+    String message = provider + ": " + what;
+    for (String secret : secrets) {
+      message = message.replace(secret, "***");
+    }
+    return new DnsProviderException(message);
   }
 
   /** {@code recordName} relative to {@code zone}: {@code ""} for the apex. */

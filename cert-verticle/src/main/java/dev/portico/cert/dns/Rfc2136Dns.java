@@ -16,9 +16,11 @@ import org.xbill.DNS.Type;
 import org.xbill.DNS.Update;
 
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Locale;
+import java.util.concurrent.CompletionException;
 
 /**
  * Dynamic update (RFC 2136) of the zone's primary, signed with TSIG (RFC 8945): works with BIND,
@@ -119,8 +121,12 @@ final class Rfc2136Dns implements DnsProvider {
     Context context = vertx.getOrCreateContext();
     return Future.fromCompletionStage(resolver.sendAsync(request), context).transform(ar -> {
       if (ar.failed()) {
+        Throwable cause = ar.cause() instanceof CompletionException wrapper && wrapper.getCause() != null
+            ? wrapper.getCause() : ar.cause();
+        String why = cause instanceof SocketTimeoutException ? "no answer within " + TIMEOUT.toSeconds() + " s"
+            : cause.getClass().getSimpleName() + " " + cause.getMessage();
         return Future.failedFuture(new DnsProviderException("rfc2136: " + operation + " at " + server
-            + " failed: " + ar.cause().getClass().getSimpleName() + " " + ar.cause().getMessage()));
+            + " failed: " + why));
       }
       Message response = ar.result();
       TSIGRecord tsig = response.getTSIG();

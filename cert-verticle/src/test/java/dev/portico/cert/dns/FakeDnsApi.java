@@ -48,7 +48,8 @@ public abstract class FakeDnsApi implements AutoCloseable {
   public record Received(String method, String uri, JsonObject body) {
   }
 
-  private record Held(String name, String value) {
+  /** A TXT record held: its full name and value. */
+  protected record Held(String name, String value) {
   }
 
   private final TxtSink sink;
@@ -131,6 +132,11 @@ public abstract class FakeDnsApi implements AutoCloseable {
       return Future.succeededFuture(false);
     }
     return (publishing ? sink.remove(held.name(), held.value()) : Future.<Void>succeededFuture()).map(true);
+  }
+
+  /** The record with {@code id}, or null. */
+  protected Held held(String id) {
+    return records.get(id);
   }
 
   protected TxtSink sink() {

@@ -3,6 +3,7 @@ package dev.portico.cert.dns;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Set;
@@ -11,7 +12,9 @@ import java.util.Set;
  * Porkbun API v3 as documented (porkbun.com/api/json/v3/documentation): every call is a
  * {@code POST} with {@code apikey} and {@code secretapikey} in its JSON body;
  * {@code /dns/create/{domain}} answers {@code {"status": "SUCCESS", "id"}},
- * {@code /dns/delete/{domain}/{id}} answers {@code {"status": "SUCCESS"}}; errors are
+ * {@code /dns/delete/{domain}/{id}} answers {@code {"status": "SUCCESS"}},
+ * {@code /dns/retrieve/{domain}/{id}} answers {@code {"status": "SUCCESS", "records": [...]}}
+ * (empty when there is no such record); errors are
  * {@code {"status": "ERROR", "message"}} (bad keys: 403 "Invalid API key. (002)").
  */
 public final class FakePorkbun extends FakeDnsApi {
@@ -64,6 +67,14 @@ public final class FakePorkbun extends FakeDnsApi {
           error(request, 400, "Invalid record ID.");
         }
       });
+    } else if (path[1].equals("retrieve") && path.length == 4) {
+      Held held = held(path[3]);
+      JsonArray records = new JsonArray();
+      if (held != null) {
+        records.add(new JsonObject().put("id", path[3]).put("name", held.name()).put("type", "TXT")
+            .put("content", held.value()).put("ttl", "600").put("prio", "0").put("notes", ""));
+      }
+      json(request, 200, new JsonObject().put("status", "SUCCESS").put("records", records));
     } else {
       error(request, 400, "Invalid command.");
     }
