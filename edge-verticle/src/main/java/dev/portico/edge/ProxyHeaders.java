@@ -4,15 +4,29 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.Map;
 
 /**
  * The header rules of a gateway (RFC 9110 section 7.6): hop-by-hop fields, and those the
  * {@code Connection} field names, end at the proxy; the backend is told who asked and how with
- * {@code X-Forwarded-For}, {@code -Proto} and {@code -Host}.
+ * {@code X-Forwarded-For}, {@code -Proto} and {@code -Host}, and that the request passed here
+ * with {@code Via}.
  */
 final class ProxyHeaders {
 
+  /**
+   * This process's pseudonym in {@code Via} (RFC 9110 7.6.3): random, so a request that arrives
+   * carrying it has gone round a loop back to this very process (a site whose target leads to the
+   * edge itself), while one that passed through another Portico is not mistaken for one.
+   */
+  static final String VIA_NAME = "portico-" + HexFormat.of().toHexDigits(new SecureRandom().nextInt());
+  private static final String VIA_HTTP_1_0 = "1.0 " + VIA_NAME;
+  private static final String VIA_HTTP_1_1 = "1.1 " + VIA_NAME;
+  private static final String VIA_HTTP_2 = "2 " + VIA_NAME;
+
+  private static final CharSequence VIA = HttpHeaders.createOptimized("Via");
   private static final CharSequence X_FORWARDED_FOR = HttpHeaders.createOptimized("X-Forwarded-For");
   private static final CharSequence X_FORWARDED_PROTO = HttpHeaders.createOptimized("X-Forwarded-Proto");
   private static final CharSequence X_FORWARDED_HOST = HttpHeaders.createOptimized("X-Forwarded-Host");
@@ -47,11 +61,30 @@ final class ProxyHeaders {
     out.set(X_FORWARDED_FOR, forwardedFor == null ? client : forwardedFor + ", " + client);
     out.set(X_FORWARDED_PROTO, request.isSSL() ? HTTPS : HTTP);
     out.set(X_FORWARDED_HOST, authority);
+    out.add(VIA, switch (request.version()) {
+      case HTTP_1_0 -> VIA_HTTP_1_0;
+      case HTTP_2 -> VIA_HTTP_2;
+      default -> VIA_HTTP_1_1;
+    });
     if (upgrade) {
       out.set(HttpHeaders.CONNECTION, HttpHeaders.UPGRADE);
       out.set(HttpHeaders.UPGRADE, in.get(HttpHeaders.UPGRADE));
     }
     return out;
+  }
+
+  /** Whether {@code request} passed through this process before: its {@code Via} names it. */
+  static boolean hasLooped(HttpServerRequest request) {
+    MultiMap headers = request.headers();
+    if (!headers.contains(VIA)) {
+      return false;
+    }
+    for (String via : headers.getAll(VIA)) {
+      if (via.contains(VIA_NAME)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Copies a backend response's end-to-end headers to the client's. */

@@ -96,6 +96,13 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
       reply(request, 405, "method not allowed", "CONNECT is not supported: this is a reverse proxy");
       return;
     }
+    if (ProxyHeaders.hasLooped(request)) {
+      LOG.warn("508 for {}{}: the request came back to this proxy (does a target of the site lead to the edge "
+          + "itself?); Via: {}", host, uri, request.headers().getAll("Via"));
+      reply(request, 508, "loop detected", "The request went round a loop back to this proxy: check the site's "
+          + "targets");
+      return;
+    }
     exchange.asked(authority, host, uri);
     Route route = routes.cached(host);
     if (route != null) {

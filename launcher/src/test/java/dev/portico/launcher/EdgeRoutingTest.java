@@ -100,6 +100,7 @@ class EdgeRoutingTest {
         .header("Connection", "X-Secret")
         .header("X-Secret", "hop")
         .header("Keep-Alive", "timeout=5")
+        .header("Via", "1.1 cdn.example.net")
         .POST(HttpRequest.BodyPublishers.ofString("hello backend"))
         .build());
     String body = response.body();
@@ -109,9 +110,21 @@ class EdgeRoutingTest {
     assertTrue(body.contains("x-forwarded-for: 203.0.113.9, 127.0.0.1\n"), body);
     assertTrue(body.contains("x-forwarded-proto: http\n"), body);
     assertTrue(body.contains("x-forwarded-host: shop.example.com:8080\n"), body);
+    assertTrue(body.contains("via: 1.1 cdn.example.net\n"), body);
+    assertTrue(body.matches("(?s).*via: 1\\.1 portico-[0-9a-f]{8}\n.*"), "Portico adds its own Via: " + body);
     assertFalse(body.contains("x-secret"), body);
     assertFalse(body.contains("keep-alive"), body);
     assertTrue(body.endsWith("\nhello backend"), body);
+  }
+
+  @Test
+  void aSiteWhoseTargetIsTheEdgeItselfIs508() {
+    harness.putSite("loop.example.org", harness.httpPort());
+    Harness.waitFor(() -> harness.get("loop.example.org", "/").statusCode() != 404, 2000);
+    HttpResponse<String> response = harness.get("loop.example.org", "/a");
+    assertEquals(508, response.statusCode(), response.body());
+    assertTrue(response.body().contains("loop detected"), response.body());
+    harness.deleteSite("loop.example.org");
   }
 
   @Test
