@@ -7,9 +7,12 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * The HTTP plumbing the provider classes share: one timeout, the base URL, and failures turned
@@ -40,8 +43,10 @@ final class ProviderApi {
     this.client = client;
     this.provider = provider;
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    // as given, and as a query string carries them (DuckDNS's token travels in its URL)
     this.secrets = credentials.stream().map(entry -> String.valueOf(entry.getValue()))
-        .filter(value -> value.length() >= SHORTEST_SECRET).toList();
+        .filter(value -> value.length() >= SHORTEST_SECRET)
+        .flatMap(value -> Stream.of(value, URLEncoder.encode(value, StandardCharsets.UTF_8))).distinct().toList();
     this.errorText = errorText;
   }
 
@@ -97,7 +102,8 @@ final class ProviderApi {
     }
     if (text == null) {
       String raw = response.bodyAsString();
-      text = raw == null || raw.isBlank() ? "no error text" : raw.strip();
+      text = raw == null || raw.isBlank() ? "no error text" : scrubbed(raw.strip());
+      // cut after scrubbing: a secret cut in two would not be recognised
       text = text.length() > 200 ? text.substring(0, 200) + "…" : text;
     }
     return failure(operation + " refused with HTTP " + status + ": " + text);
@@ -109,11 +115,14 @@ final class ProviderApi {
   }
 
   private DnsProviderException failure(String what) {
-    String message = provider + ": " + what;
+    return new DnsProviderException(scrubbed(provider + ": " + what));
+  }
+
+  private String scrubbed(String text) {
     for (String secret : secrets) {
-      message = message.replace(secret, "***");
+      text = text.replace(secret, "***");
     }
-    return new DnsProviderException(message);
+    return text;
   }
 
   /** {@code recordName} relative to {@code zone}: {@code ""} for the apex. */

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -234,6 +236,16 @@ class HttpDnsProvidersTest {
           refused.getMessage());
     } finally {
       await(echoing.close());
+    }
+    String token = "tok+en/with=signs";
+    HttpServer echoingUrl = answering(400, "bad request /update?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
+    try {
+      DnsProviderException refused = refusal(new DigitalOceanDns(http, "http://127.0.0.1:" + echoingUrl.actualPort(),
+          new JsonObject().put("apiToken", token)).addTxt(ZONE, NAME, "v"));
+      assertEquals("digitalocean: creating " + NAME + " refused with HTTP 400: bad request /update?token=***",
+          refused.getMessage(), "the URL-encoded form is hidden too");
+    } finally {
+      await(echoingUrl.close());
     }
   }
 
