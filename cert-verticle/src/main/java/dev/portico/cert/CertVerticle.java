@@ -93,7 +93,7 @@ public final class CertVerticle extends VerticleBase {
       dns01.stop();
     }
     // the issuances under way withdraw their DNS-01 records through the HTTP client: let them
-    Future<Void> idle = issuer == null ? Future.succeededFuture() : issuer.idle(STOP_WAIT_MS);
+    Future<Void> idle = issuer == null ? Future.succeededFuture() : issuer.stop(STOP_WAIT_MS);
     return Future.join(unregistered, stopped, idle).eventually(() -> {
       if (http != null) {
         http.close();

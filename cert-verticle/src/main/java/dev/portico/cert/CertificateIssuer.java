@@ -63,6 +63,7 @@ final class CertificateIssuer {
   private final Dns01Responders dns01;
   /** The issuances this node runs now (touched on the verticle's event loop only). */
   private final Set<Future<JsonObject>> running = new HashSet<>();
+  private boolean stopping;
 
   CertificateIssuer(Vertx vertx, Redis redis, AcmeClient acme, SecretBox secrets, CertOptions options,
       String holderId, CertMetrics metrics, Dns01Responders dns01) {
@@ -88,6 +89,9 @@ final class CertificateIssuer {
   /** Issues a certificate for {@code name}; the reply of {@link Addresses#CERT_ISSUE}. */
   Future<JsonObject> issue(String name) {
     long requestedAt = System.currentTimeMillis();
+    if (stopping) {
+      return Future.succeededFuture(failed(name, "the certificate role is stopping"));
+    }
     if (name == null || !(name.equals(HostName.canonical(name))
         || (name.startsWith("*.") && name.substring(2).equals(HostName.canonical(name.substring(2)))))) {
       return Future.succeededFuture(failed(name, "not a canonical host name"));
@@ -116,16 +120,26 @@ final class CertificateIssuer {
   }
 
   /**
-   * Completes when the issuances this node runs have ended, or after {@code maxWaitMs}: a stopping
-   * verticle lets them withdraw their DNS-01 records before its HTTP client closes.
+   * Refuses new issuances, and completes when those under way have ended, or after
+   * {@code maxWaitMs}: a stopping verticle lets them withdraw their DNS-01 records before its
+   * HTTP client closes.
    */
-  Future<Void> idle(long maxWaitMs) {
-    if (running.isEmpty()) {
+  Future<Void> stop(long maxWaitMs) {
+    stopping = true;
+    if (!running.isEmpty()) {
+      LOG.info("Waiting for {} certificate issuance(s) to end", running.size());
+    }
+    return idle(System.currentTimeMillis() + maxWaitMs);
+  }
+
+  /** Waits again when an issuance that had begun before the stop took its lock meanwhile. */
+  private Future<Void> idle(long deadline) {
+    long left = deadline - System.currentTimeMillis();
+    if (running.isEmpty() || left <= 0) {
       return Future.succeededFuture();
     }
-    LOG.info("Waiting for {} certificate issuance(s) to end", running.size());
-    return Future.join(List.copyOf(running)).<Void>mapEmpty().timeout(maxWaitMs, TimeUnit.MILLISECONDS)
-        .otherwiseEmpty();
+    return Future.join(List.copyOf(running)).<Void>mapEmpty().timeout(left, TimeUnit.MILLISECONDS)
+        .transform(ar -> ar.succeeded() ? idle(deadline) : Future.succeededFuture());
   }
 
   /** The longest one issuance of {@code name} may take: DNS-01 adds the wait for the name servers. */
@@ -183,7 +197,10 @@ final class CertificateIssuer {
             X509Certificate replacing = ready.resultAt(1);
             return vertx.executeBlocking(() -> acme.issue(plan.names(), plan.responder(),
                     Duration.ofMillis(timeoutMs(name)), replacing), false)
-                .compose(issuedCert -> store(name, plan.names(), issuedCert, startedAt));
+                .compose(issuedCert -> lock.lost()
+                    ? Future.failedFuture(new AcmeClient.AcmeFailure("lost the issuance lock (Redis out of reach for "
+                        + LOCK_LEASE_MS / 1000 + " s?): the certificate is not stored, another node may be issuing"))
+                    : store(name, plan.names(), issuedCert, startedAt));
           })
           .andThen(ar -> metrics.attempted(ar.succeeded(), System.nanoTime() - startedNanos))
           .recover(e -> recordFailure(name, state, message(e)));

@@ -75,12 +75,17 @@ final class Dns01Responder implements AcmeClient.Responder {
       String value = ((Dns01Challenge) answer.challenge()).getDigest();
       Future<TxtRecord> creation = provider.addTxt(covering.zone(), name, value);
       creations.add(creation);
-      await(creation, CALL_TIMEOUT_MS);
+      await(creation, CALL_TIMEOUT_MS, "did not answer creating " + name);
       valuesByName.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
       LOG.info("Created the DNS-01 record {} through DNS provider {}", name, covering.id());
     }
     for (Map.Entry<String, List<String>> record : valuesByName.entrySet()) {
-      await(propagation.await(covering.zone(), record.getKey(), record.getValue()), propagation.longestWaitMs());
+      await(propagation.await(covering.zone(), record.getKey(), record.getValue()), propagation.longestWaitMs(),
+          "created " + record.getKey() + ", but its name servers could not be checked");
+    }
+    if (zoneLock != null && zoneLock.lost()) {
+      throw new DnsProviderException("lost the lease on the DNS-01 value of " + covering.zone()
+          + " (Redis out of reach?): another issuance may have replaced it");
     }
   }
 
@@ -90,7 +95,7 @@ final class Dns01Responder implements AcmeClient.Responder {
     for (Future<TxtRecord> creation : creations) {
       TxtRecord record;
       try {
-        record = await(creation, CALL_TIMEOUT_MS);
+        record = await(creation, CALL_TIMEOUT_MS, "did not answer creating a record");
       } catch (Exception notCreated) {
         if (!creation.isComplete()) {
           LOG.error("DNS provider {} never answered creating a DNS-01 record under {}; check the zone by hand",
@@ -99,7 +104,7 @@ final class Dns01Responder implements AcmeClient.Responder {
         continue;
       }
       try {
-        await(provider.removeTxt(record), CALL_TIMEOUT_MS);
+        await(provider.removeTxt(record), CALL_TIMEOUT_MS, "did not answer removing " + record.name());
         LOG.info("Removed the DNS-01 record {} through DNS provider {}", record.name(), covering.id());
       } catch (Exception e) {
         LOG.error("Cannot remove the DNS-01 record {} through DNS provider {}; remove it by hand: {}",
@@ -117,8 +122,11 @@ final class Dns01Responder implements AcmeClient.Responder {
     return Dns01Challenge.RECORD_NAME_PREFIX + "." + domain;
   }
 
-  /** Waits on the issuing worker thread; a provider's refusal comes out as itself. */
-  private <T> T await(Future<T> future, long timeoutMs) throws Exception {
+  /**
+   * Waits on the issuing worker thread; a provider's refusal comes out as itself, and a wait
+   * past {@code timeoutMs} says what was not answered.
+   */
+  private <T> T await(Future<T> future, long timeoutMs, String unanswered) throws Exception {
     try {
       return future.toCompletionStage().toCompletableFuture().get(timeoutMs, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
@@ -127,7 +135,7 @@ final class Dns01Responder implements AcmeClient.Responder {
       }
       throw new DnsProviderException("DNS provider " + covering.id() + ": " + e.getCause(), e.getCause());
     } catch (TimeoutException e) {
-      throw new DnsProviderException("DNS provider " + covering.id() + " did not answer within "
+      throw new DnsProviderException("DNS provider " + covering.id() + ": " + unanswered + " within "
           + timeoutMs / 1000 + " s");
     }
   }

@@ -25,8 +25,9 @@ final class Dns01Responders {
     return providers.covering(domain).map(covering -> new Dns01Responder(covering, propagation, zoneLocks));
   }
 
-  /** Ends the propagation waits under way: the node is stopping. */
+  /** Ends the propagation and zone-lease waits under way: the node is stopping. */
   void stop() {
     propagation.stop();
+    zoneLocks.stop();
   }
 }

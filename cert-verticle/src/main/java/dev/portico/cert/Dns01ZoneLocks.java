@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Leases on the one TXT value a provider such as DuckDNS keeps for a zone: two issuances under
@@ -15,11 +16,13 @@ final class Dns01ZoneLocks {
 
   private static final long LEASE_MS = 30_000;
   private static final long POLL_MS = 250;
+  private static final long REDIS_WAIT_MS = 10_000;
 
   private final Vertx vertx;
   private final Redis redis;
   private final String holderId;
   private final long maxWaitMs;
+  private volatile boolean stopped;
 
   /** @param maxWaitMs the longest wait for another issuance to give the zone's value back */
   Dns01ZoneLocks(Vertx vertx, Redis redis, String holderId, long maxWaitMs) {
@@ -33,7 +36,11 @@ final class Dns01ZoneLocks {
   Lease take(String zone) throws Exception {
     Lease lease = new Lease(redis, RedisKeys.dns01ZoneLock(zone), holderId, LEASE_MS);
     long deadline = System.currentTimeMillis() + maxWaitMs;
-    while (!lease.acquire().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)) {
+    while (!acquired(lease, zone)) {
+      if (stopped) {
+        throw new AcmeClient.AcmeFailure("stopped waiting for the DNS-01 value of " + zone
+            + ": the certificate role is stopping");
+      }
       if (System.currentTimeMillis() > deadline) {
         throw new AcmeClient.AcmeFailure("another issuance kept the DNS-01 value of " + zone + " for over "
             + maxWaitMs / 1000 + " s");
@@ -42,5 +49,20 @@ final class Dns01ZoneLocks {
     }
     lease.keepAlive(vertx);
     return lease;
+  }
+
+  private static boolean acquired(Lease lease, String zone) throws Exception {
+    try {
+      return lease.acquire().toCompletionStage().toCompletableFuture().get(REDIS_WAIT_MS, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      lease.release();  // in case the SET lands after all: the lease's own value, so nobody else's
+      throw new AcmeClient.AcmeFailure("Redis did not answer within " + REDIS_WAIT_MS / 1000
+          + " s taking the DNS-01 lease of " + zone);
+    }
+  }
+
+  /** Ends the waits for a zone's lease: the node is stopping. */
+  void stop() {
+    stopped = true;
   }
 }

@@ -9,14 +9,18 @@ import io.vertx.redis.client.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 /**
- * A lease on one Redis key: taken with {@code SET NX PX} holding the holder's id, extended and
- * released only by that holder (compare-and-set in Lua), so a holder that lost the lease to
+ * A lease on one Redis key: taken with {@code SET NX PX} holding this lease's own value (the
+ * node's id and a sequence number, so two leases of one node are told apart), extended and
+ * released only by that lease (compare-and-set in Lua), so a holder that lost the lease to
  * expiry never extends or deletes its successor's.
  */
 final class Lease {
 
   private static final Logger LOG = LoggerFactory.getLogger(Lease.class);
+  private static final AtomicLong SEQUENCE = new AtomicLong();
 
   private static final String EXTEND = "if redis.call('GET', KEYS[1]) == ARGV[1] then "
       + "return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end";
@@ -29,11 +33,14 @@ final class Lease {
   private final long leaseMs;
   private Vertx keptAliveBy;
   private long keepAliveTimer;
+  private volatile boolean lost;
+  private volatile boolean released;
 
-  Lease(Redis redis, String key, String holder, long leaseMs) {
+  /** @param nodeId the holding node's id, the readable part of the lease's value */
+  Lease(Redis redis, String key, String nodeId, long leaseMs) {
     this.redis = redis;
     this.key = key;
-    this.holder = holder;
+    this.holder = nodeId + "#" + SEQUENCE.incrementAndGet();
     this.leaseMs = leaseMs;
   }
 
@@ -60,14 +67,23 @@ final class Lease {
   void keepAlive(Vertx vertx) {
     keptAliveBy = vertx;
     keepAliveTimer = vertx.setPeriodic(Math.max(1, leaseMs / 3), t -> extend().onComplete(ar -> {
-      if (ar.failed() || !ar.result()) {
-        LOG.warn("Lost the lease {}: {}", key, ar.failed() ? ar.cause().getMessage() : "it expired");
+      if (ar.succeeded() && !ar.result() && !released) {
+        lost = true;
+        LOG.warn("Lost the lease {}: it expired before it could be extended", key);
+      } else if (ar.failed()) {
+        LOG.warn("Cannot extend the lease {} (it lasts {} ms): {}", key, leaseMs, ar.cause().getMessage());
       }
     }));
   }
 
+  /** Whether a keep-alive found the lease gone: another holder may have it now. */
+  boolean lost() {
+    return lost;
+  }
+
   /** Gives the lease up if this holder has it (and stops keeping it alive). */
   Future<Boolean> release() {
+    released = true;
     if (keptAliveBy != null) {
       keptAliveBy.cancelTimer(keepAliveTimer);
       keptAliveBy = null;

@@ -39,6 +39,7 @@ final class RenewalScheduler {
   private final Lease lease;
   private long timer = -1;
   private boolean leader;
+  private boolean stopped;
   private boolean scanning;
   private long nextScanAt;
 
@@ -59,11 +60,20 @@ final class RenewalScheduler {
 
   Future<Void> stop() {
     vertx.cancelTimer(timer);
-    return leader ? lease.release().otherwiseEmpty().mapEmpty() : Future.succeededFuture();
+    stopped = true;
+    boolean wasLeader = leader;
+    leader = false;  // a scan under way starts no further renewal
+    return wasLeader ? lease.release().otherwiseEmpty().mapEmpty() : Future.succeededFuture();
   }
 
   private void tick() {
     lease.acquireOrExtend().onComplete(ar -> {
+      if (stopped) {
+        if (ar.succeeded() && ar.result()) {
+          lease.release();  // taken by a tick that was under way when the scheduler stopped
+        }
+        return;
+      }
       boolean held = ar.succeeded() && ar.result();
       if (held != leader) {
         LOG.info(held ? "This node now runs the renewal scheduler ({})" : "This node no longer runs the renewal scheduler ({})",

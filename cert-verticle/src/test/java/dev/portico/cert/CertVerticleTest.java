@@ -252,7 +252,7 @@ class CertVerticleTest {
       String firstDeployment = await(first.deployVerticle(new CertVerticle(), new DeploymentOptions().setConfig(certConfig(1))));
       waitFor(() -> leaseHolder(db1) != null, 5_000);
       String holder = leaseHolder(db1);
-      assertTrue(holder.matches(ProcessHandle.current().pid() + "@[^/]+/[0-9a-f]{8}"), holder);
+      assertTrue(holder.matches(ProcessHandle.current().pid() + "@[^/]+/[0-9a-f]{8}#[0-9]+"), holder);
       await(second.deployVerticle(new CertVerticle(), new DeploymentOptions().setConfig(certConfig(1))));
       Thread.sleep(4_000); // past one lease life: the holder keeps extending it
       assertEquals(holder, leaseHolder(db1));

@@ -309,6 +309,7 @@ class Dns01IssuanceTest {
   @Test
   void duckDnsWildcardsSharingTheDomainsOneValueTakeTurns() throws Exception {
     duckDns.alsoServedUnder("api");
+    int overwrites = duckDns.overwrites();
     provider(0, "duck-pair", "duckdns", "pair.duckdns.org", new JsonObject().put("token", TOKEN), duckDns.endpoint());
     await(redis.send(Request.cmd(Command.SET).arg(RedisKeys.site("*.api.pair.duckdns.org")).arg(new JsonObject()
         .put("targets", new JsonArray().add("127.0.0.1:9")).put("tls", "auto").encode())));
@@ -320,7 +321,7 @@ class Dns01IssuanceTest {
     assertEquals("issued", await(inner).body().getString("status"), await(inner).body().encode());
     assertEquals(List.of("*.pair.duckdns.org", "pair.duckdns.org"), stored("*.pair.duckdns.org", 0).names());
     assertEquals(List.of("*.api.pair.duckdns.org"), stored("*.api.pair.duckdns.org", 0).names());
-    assertEquals(0, duckDns.overwrites(), "one issuance at a time used the domain's one value");
+    assertEquals(overwrites, duckDns.overwrites(), "one issuance at a time used the domain's one value");
     assertEquals(Map.of(), duckDns.txt());
   }
 

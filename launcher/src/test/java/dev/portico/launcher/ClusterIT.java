@@ -283,7 +283,7 @@ class ClusterIT {
 
   /**
    * The contract with the cert role: the renewal scheduler runs on one node at a time, the holder
-   * of the Redis lease {@value #LEASE_KEY} = {@code <pid>@<hostname>/<random>}; when the holder
+   * of the Redis lease {@value #LEASE_KEY} = {@code <pid>@<hostname>/<random>#<n>}; when the holder
    * dies, another cert node takes the lease over.
    */
   @Test
@@ -308,7 +308,7 @@ class ClusterIT {
     }
     String lease = value.toString();
     int at = lease.indexOf('@');
-    assertTrue(at > 0 && lease.indexOf('/', at) > at, "lease value is <pid>@<hostname>/<random>: " + lease);
+    assertTrue(at > 0 && lease.indexOf('/', at) > at, "lease value is <pid>@<hostname>/<random>#<n>: " + lease);
     return Long.parseLong(lease.substring(0, at));
   }
 }

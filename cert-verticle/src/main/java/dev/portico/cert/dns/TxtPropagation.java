@@ -62,7 +62,7 @@ public final class TxtPropagation {
    */
   public Future<Void> await(String zone, String recordName, Collection<String> values) {
     long deadline = System.currentTimeMillis() + options.timeoutMs();
-    Future<List<String>> servers = options.servers().isEmpty() ? authoritativeServers(zone)
+    Future<List<String>> servers = options.servers().isEmpty() ? authoritativeServers(zone, deadline)
         : Future.succeededFuture(options.servers());
     return servers.compose(found -> {
       List<DnsClient> clients = found.stream().map(server -> client(server, false)).toList();
@@ -121,7 +121,31 @@ public final class TxtPropagation {
     stopped = true;
   }
 
-  /** The addresses of the zone's name servers, through the resolver. */
+  /**
+   * A lookup failure that may pass (no answer, SERVFAIL): tried again until the deadline, where
+   * one that will not (REFUSED, say) fails the wait at once.
+   */
+  private static final class Unanswered extends RuntimeException {
+    Unanswered(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** The addresses of the zone's name servers, through the resolver, asked again while it does not answer. */
+  private Future<List<String>> authoritativeServers(String zone, long deadline) {
+    return authoritativeServers(zone).recover(e -> {
+      if (!(e instanceof Unanswered)) {
+        return Future.failedFuture(e);
+      }
+      if (stopped || System.currentTimeMillis() + options.intervalMs() > deadline) {
+        return Future.failedFuture(new DnsProviderException(e.getMessage()));
+      }
+      Promise<List<String>> again = Promise.promise();
+      vertx.setTimer(options.intervalMs(), t -> authoritativeServers(zone, deadline).onComplete(again));
+      return again.future();
+    });
+  }
+
   private Future<List<String>> authoritativeServers(String zone) {
     DnsClient resolver = client(options.resolver(), true);
     return nameServers(resolver, zone)
@@ -148,9 +172,10 @@ public final class TxtPropagation {
       if (e instanceof DnsException refusal && refusal.code() == DnsResponseCode.NXDOMAIN) {
         return Future.succeededFuture(List.of());
       }
-      return Future.failedFuture(new DnsProviderException("the resolver " + options.resolver()
-          + " cannot tell the name servers of " + zone + ": " + (e instanceof DnsException refusal
-              ? "it answers " + refusal.code().name() : "no answer")));
+      String why = "the resolver " + options.resolver() + " cannot tell the name servers of " + zone + ": "
+          + (e instanceof DnsException refusal ? "it answers " + refusal.code().name() : "no answer");
+      boolean mayPass = !(e instanceof DnsException refusal) || refusal.code() == DnsResponseCode.SERVFAIL;
+      return Future.failedFuture(mayPass ? new Unanswered(why) : new DnsProviderException(why));
     }).compose(names -> {
       if (!names.isEmpty()) {
         return Future.succeededFuture(names);

@@ -6,6 +6,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -62,6 +64,20 @@ class TxtPropagationTest {
     assertEquals("the resolver " + bind.address() + " cannot tell the name servers of elsewhere.example: "
         + "it answers REFUSED", failure.getMessage());
     assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(5), "not after the propagation timeout");
+  }
+
+  @Test
+  void aResolverThatDoesNotAnswerIsAskedAgainUntilTheDeadline() throws Exception {
+    try (DatagramSocket silent = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      TxtPropagation propagation = new TxtPropagation(vertx, new TxtPropagation.Options(List.of(),
+          "127.0.0.1:" + silent.getLocalPort(), 53, 4_000, 100));
+      long started = System.nanoTime();
+      Throwable failure = failure(propagation.await("seen.test", "_acme-challenge.seen.test", List.of("value")));
+      long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+      assertEquals("the resolver 127.0.0.1:" + silent.getLocalPort() + " cannot tell the name servers of seen.test: "
+          + "no answer", failure.getMessage());
+      assertTrue(elapsedMs >= 4_000, "a query unanswered (3 s) is not the end of the wait: " + elapsedMs + " ms");
+    }
   }
 
   @Test
