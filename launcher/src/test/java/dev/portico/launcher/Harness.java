@@ -14,6 +14,7 @@ import io.vertx.redis.client.RedisOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
@@ -27,6 +28,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -185,11 +187,38 @@ final class Harness implements AutoCloseable {
     }
   }
 
+  /**
+   * A port nothing listens on, below the kernel's ephemeral range and never handed out twice. A
+   * port from {@code bind(0)} would come from that range, where any outgoing connection (a
+   * cluster member dialling the others, a Redis client) may take it before a node started seconds
+   * later binds it.
+   */
   static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new AssertionError(e);
+    synchronized (PORTS) {
+      for (int tries = 0; tries < PORTS_BELOW_EPHEMERAL; tries++) {
+        int port = FIRST_PORT + Math.floorMod(nextPort++, PORTS_BELOW_EPHEMERAL);
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+          return socket.getLocalPort();
+        } catch (IOException inUse) {
+          // taken by something else on this machine: try the next one
+        }
+      }
+      throw new AssertionError("no free port between " + FIRST_PORT + " and the ephemeral range");
+    }
+  }
+
+  private static final Object PORTS = new Object();
+  private static final int FIRST_PORT = 20_000;
+  private static final int PORTS_BELOW_EPHEMERAL = firstEphemeralPort() - FIRST_PORT;
+  /** Starts at a random offset so two test JVMs on one machine rarely walk the same ports. */
+  private static int nextPort = ThreadLocalRandom.current().nextInt(PORTS_BELOW_EPHEMERAL);
+
+  private static int firstEphemeralPort() {
+    try {
+      String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+      return Math.max(FIRST_PORT + 1000, Integer.parseInt(range.split("\\s+")[0]));
+    } catch (IOException | RuntimeException notLinux) {
+      return 32_768;
     }
   }
 

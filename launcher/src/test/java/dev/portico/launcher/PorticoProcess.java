@@ -79,14 +79,24 @@ final class PorticoProcess implements AutoCloseable {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new AssertionError(name + " exited with " + process.exitValue() + "; see " + log);
+        throw new AssertionError(name + " exited with " + process.exitValue() + "; the end of " + log + ":\n" + logTail());
       }
       if (opsStatus("/health/ready") == 200) {
         return this;
       }
       sleep(100);
     }
-    throw new AssertionError(name + " not ready within " + timeoutMs + " ms; see " + log);
+    throw new AssertionError(name + " not ready within " + timeoutMs + " ms; the end of " + log + ":\n" + logTail());
+  }
+
+  /** The last lines of the node's output: what a failed CI run shows of why a node did not start. */
+  private String logTail() {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+    } catch (IOException e) {
+      return "(unreadable: " + e.getMessage() + ")";
+    }
   }
 
   /** The status of {@code GET path} on the ops port, or -1 when it does not answer. */
