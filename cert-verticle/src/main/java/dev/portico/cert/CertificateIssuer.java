@@ -221,9 +221,11 @@ final class CertificateIssuer {
       return Future.failedFuture(e);
     }
     long renewAt = policy.renewAt(notBefore, notAfter, issued.renewalSuggestion(), name.hashCode());
-    return redis.send(Request.cmd(Command.SET).arg(key).arg(certificate.toJson().encode()))
+    // One write for the certificate and its state: no reader (the admin API, the scheduler of
+    // another node) sees the new certificate under a state that still says "pending".
+    return redis.send(Request.cmd(Command.MSET).arg(key).arg(certificate.toJson().encode())
+            .arg(RedisKeys.certState(name)).arg(IssuanceState.issued(startedAt, notAfter, renewAt).toJson().encode()))
         .compose(v -> redis.send(Request.cmd(Command.PUBLISH).arg(RedisKeys.CERT_CHANGES_CHANNEL).arg(name)))
-        .compose(v -> writeState(name, IssuanceState.issued(startedAt, notAfter, renewAt)))
         .map(v -> {
           metrics.expires(name, notAfter);
           vertx.eventBus().publish(Addresses.CERT_CHANGED, new JsonObject().put("name", name));

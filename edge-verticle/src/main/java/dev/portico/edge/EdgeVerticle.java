@@ -97,9 +97,13 @@ public final class EdgeVerticle extends VerticleBase {
           TlsEngine.CIPHER_SUITES.forEach(tlsOptions::addEnabledCipherSuite);
           tlsServer = vertx.createHttpServer(tlsOptions)
               .requestHandler(new ReverseProxy(services, true, options.httpsPort()));
-          return Future.all(server.listen(options.httpPort(), options.host()),
+          // join, not all: both listens settle before a failure is reported, so the one that
+          // did bind is closed below instead of staying bound after a failed start
+          return Future.join(server.listen(options.httpPort(), options.host()),
               tlsServer.listen(options.httpsPort(), options.host()));
         })
+        // Vert.x does not call stop() after a failed start: release what start() opened.
+        .recover(failure -> stop().transform(closed -> Future.failedFuture(failure)))
         .onSuccess(s -> LOG.info("Edge listening on {}: HTTP {}, HTTPS {} with the {} TLS engine", options.host(),
             options.httpPort(), options.httpsPort(), TlsEngine.describe(engine)));
   }

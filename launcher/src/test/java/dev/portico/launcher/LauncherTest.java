@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,6 +32,7 @@ class LauncherTest {
     Map<String, String> env = new HashMap<>();
     env.put("PORTICO_BIND", "127.0.0.1");
     env.put("PORTICO_HTTP_PORT", Integer.toString(Harness.freePort()));
+    env.put("PORTICO_HTTPS_PORT", Integer.toString(Harness.freePort()));
     env.put("PORTICO_ADMIN_PORT", Integer.toString(Harness.freePort()));
     env.put("PORTICO_OPS_PORT", Integer.toString(Harness.freePort()));
     env.put("PORTICO_EMBEDDED_REDIS_PORT", Integer.toString(Harness.freePort()));
@@ -104,12 +106,15 @@ class LauncherTest {
   @Test
   void portInUseIsReported() throws IOException {
     Path dataDir = Files.createTempDirectory("portico-launcher");
-    try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-      ConfigException e = assertThrows(ConfigException.class, () -> Portico.start(PorticoConfig.fromEnvironment(
-          env(dataDir, "PORTICO_HTTP_PORT", Integer.toString(taken.getLocalPort())))));
+    Map<String, String> env;
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      env = env(dataDir, "PORTICO_HTTP_PORT", Integer.toString(taken.getLocalPort()));
+      ConfigException e = assertThrows(ConfigException.class, () -> Portico.start(PorticoConfig.fromEnvironment(env)));
       assertTrue(e.getMessage().startsWith("cannot start the edge role: "), e.getMessage());
       assertTrue(e.getMessage().contains("in use"), e.getMessage());
     }
+    // the HTTPS port, which was free, is not left bound by the failed start
+    new ServerSocket(Integer.parseInt(env.get("PORTICO_HTTPS_PORT")), 1, InetAddress.getByName("127.0.0.1")).close();
   }
 
   /**
