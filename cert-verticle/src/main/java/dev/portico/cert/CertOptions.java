@@ -28,11 +28,14 @@ import java.util.List;
  * @param dns01NameserverPort    the port authoritative name servers are asked on (53)
  * @param dns01PropagationTimeoutMs longest wait for a DNS-01 record to be served by the name servers
  * @param dns01PollIntervalMs    pause between two checks of the name servers
+ * @param dns01SequenceIntervalMs with a provider that keeps one TXT value per name (DuckDNS), the
+ *                               pause before the name carries another value: the CA's resolver
+ *                               may have cached the previous one for its TTL
  */
 public record CertOptions(String redisUrl, String acmeDirectory, String acmeEmail, String acmeCaBundle,
     String secretKey, long issueTimeoutMs, long renewalCheckIntervalMs, int renewBeforeDays, long backoffBaseMs,
     long backoffMaxMs, long leaseMs, String dnsResolver, List<String> dns01Servers, int dns01NameserverPort,
-    long dns01PropagationTimeoutMs, long dns01PollIntervalMs) {
+    long dns01PropagationTimeoutMs, long dns01PollIntervalMs, long dns01SequenceIntervalMs) {
 
   public CertOptions {
     dns01Servers = List.copyOf(dns01Servers);
@@ -57,7 +60,16 @@ public record CertOptions(String redisUrl, String acmeDirectory, String acmeEmai
         config.getJsonArray("dns01Servers", new JsonArray()).stream().map(String.class::cast).toList(),
         config.getInteger("dns01NameserverPort", 53),
         config.getLong("dns01PropagationTimeoutMs", 120_000L),
-        config.getLong("dns01PollIntervalMs", 2_000L));
+        config.getLong("dns01PollIntervalMs", 2_000L),
+        config.getLong("dns01SequenceIntervalMs", 60_000L));
+  }
+
+  /**
+   * Longest one wildcard issuance may take: the CA's part, and room for two DNS-01 turns (a
+   * wildcard and its apex under a one-value provider) with the pause between them.
+   */
+  long dns01IssueTimeoutMs() {
+    return issueTimeoutMs + 2 * dns01PropagationTimeoutMs + dns01SequenceIntervalMs;
   }
 
   TxtPropagation.Options propagation() {

@@ -144,7 +144,7 @@ final class CertificateIssuer {
 
   /** The longest one issuance of {@code name} may take: DNS-01 adds the wait for the name servers. */
   private long timeoutMs(String name) {
-    return options.issueTimeoutMs() + (name.startsWith("*.") ? options.dns01PropagationTimeoutMs() : 0);
+    return name.startsWith("*.") ? options.dns01IssueTimeoutMs() : options.issueTimeoutMs();
   }
 
   /** The site of {@code name}, when it may get a certificate; else fails with {@link NotEligible}. */

@@ -113,7 +113,7 @@ final class Dns01Responder implements AcmeClient.Responder {
     }
     creations.clear();
     if (zoneLock != null) {
-      zoneLock.release();
+      zoneLocks.giveBack(zoneLock);
       zoneLock = null;
     }
   }

@@ -9,8 +9,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Leases on the one TXT value a provider such as DuckDNS keeps for a zone: two issuances under
- * one zone take turns with it instead of overwriting (or clearing) each other's challenge. Taken
- * and released on the issuing worker thread.
+ * one zone take turns with it instead of overwriting (or clearing) each other's challenge, and a
+ * turn starts only a sequence interval after the previous one ended, once the CA's resolver no
+ * longer caches the previous value. Taken and released on the issuing worker thread.
  */
 final class Dns01ZoneLocks {
 
@@ -22,14 +23,16 @@ final class Dns01ZoneLocks {
   private final Redis redis;
   private final String holderId;
   private final long maxWaitMs;
+  private final long sequenceIntervalMs;
   private volatile boolean stopped;
 
-  /** @param maxWaitMs the longest wait for another issuance to give the zone's value back */
-  Dns01ZoneLocks(Vertx vertx, Redis redis, String holderId, long maxWaitMs) {
+  Dns01ZoneLocks(Vertx vertx, Redis redis, String holderId, CertOptions options) {
     this.vertx = vertx;
     this.redis = redis;
     this.holderId = holderId;
-    this.maxWaitMs = maxWaitMs;
+    // another issuance's turn, the pause after it, and this issuance's own first turn
+    this.maxWaitMs = options.dns01IssueTimeoutMs();
+    this.sequenceIntervalMs = options.dns01SequenceIntervalMs();
   }
 
   /** Blocks until this node holds {@code zone}'s lease, kept alive until released. */
@@ -49,6 +52,11 @@ final class Dns01ZoneLocks {
     }
     lease.keepAlive(vertx);
     return lease;
+  }
+
+  /** Ends a turn: the zone's value is free again after the sequence interval. */
+  void giveBack(Lease lease) {
+    lease.release(sequenceIntervalMs);
   }
 
   private static boolean acquired(Lease lease, String zone) throws Exception {

@@ -24,8 +24,10 @@ final class Lease {
 
   private static final String EXTEND = "if redis.call('GET', KEYS[1]) == ARGV[1] then "
       + "return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end";
-  private static final String RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then "
-      + "return redis.call('DEL', KEYS[1]) else return 0 end";
+  /** Deletes the key, or with a hold (ARGV[2] ms) marks it released and lets it expire then. */
+  private static final String RELEASE = "if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 "
+      + "elseif tonumber(ARGV[2]) > 0 then redis.call('SET', KEYS[1], 'released:' .. ARGV[1], 'PX', ARGV[2]) return 1 "
+      + "else return redis.call('DEL', KEYS[1]) end";
 
   private final Redis redis;
   private final String key;
@@ -83,12 +85,20 @@ final class Lease {
 
   /** Gives the lease up if this holder has it (and stops keeping it alive). */
   Future<Boolean> release() {
+    return release(0);
+  }
+
+  /**
+   * Gives the lease up if this holder has it, but keeps the key (as {@code released:<value>})
+   * for {@code holdMs}: nobody, this lease included, takes it before then.
+   */
+  Future<Boolean> release(long holdMs) {
     released = true;
     if (keptAliveBy != null) {
       keptAliveBy.cancelTimer(keepAliveTimer);
       keptAliveBy = null;
     }
-    return script(RELEASE);
+    return script(RELEASE, Long.toString(holdMs));
   }
 
   private Future<Boolean> script(String script, String... extra) {

@@ -57,6 +57,8 @@ class Dns01IssuanceTest {
 
   private static final String SECRET = "dns01 test secret key";
   private static final String TOKEN = "provider-token-1234567890";
+  /** Short, so one-value providers' turns do not wait a minute; long enough to be told from none. */
+  private static final long SEQUENCE_INTERVAL_MS = 1_500;
 
   private static RedisServer redisServer;
   private static int redisPort;
@@ -109,7 +111,8 @@ class Dns01IssuanceTest {
     return new JsonObject().put("redisUrl", redisUrl(db)).put("acmeDirectory", ca.directoryUrl())
         .put("acmeCaBundle", ca.caBundle().toString()).put("secretKey", SECRET).put("acmeIssueTimeoutMs", 30_000)
         .put("acmeBackoffBaseMs", 60_000).put("leaseMs", 3_000).put("dns01PropagationTimeoutMs", 2_000)
-        .put("dns01PollIntervalMs", 100).put("renewalCheckIntervalMs", 300);
+        .put("dns01PollIntervalMs", 100).put("renewalCheckIntervalMs", 300)
+        .put("dns01SequenceIntervalMs", SEQUENCE_INTERVAL_MS);
   }
 
   @AfterAll
@@ -273,10 +276,20 @@ class Dns01IssuanceTest {
     assertWildcardIssued("pb.test", porkbun);
   }
 
+  /**
+   * The domain's one value serves the wildcard's challenge, then the apex's; the second value is
+   * set only a sequence interval after the first was cleared (a CA's resolver may cache the first).
+   */
   @Test
   void duckDnsAnswersTheTwoChallengesInTurns() throws Exception {
     provider(0, "duck", "duckdns", "portico.duckdns.org", new JsonObject().put("token", TOKEN), duckDns.endpoint());
+    int before = duckDns.received().size();
     assertWildcardIssued("portico.duckdns.org", duckDns);
+    List<FakeDnsApi.Received> updates = duckDns.received().subList(before, duckDns.received().size());
+    assertEquals(List.of(false, true, false, true), updates.stream().map(update -> update.uri().contains("clear=true"))
+        .toList(), "set, clear, set, clear: " + updates);
+    long pause = updates.get(2).atMillis() - updates.get(1).atMillis();
+    assertTrue(pause >= SEQUENCE_INTERVAL_MS, "second value set " + pause + " ms after the first was cleared");
   }
 
   @Test

@@ -84,4 +84,20 @@ class LeaseTest {
     await(kept.release());
     assertEquals("node-2#1", value("test:lease:b"));
   }
+
+  @Test
+  void aLeaseReleasedWithAHoldIsTakenByNobodyUntilTheHoldEnds() throws Exception {
+    Lease turn = new Lease(redis, "test:lease:c", "node-1", 30_000);
+    Lease next = new Lease(redis, "test:lease:c", "node-2", 30_000);
+    assertTrue(await(turn.acquire()));
+    assertTrue(await(turn.release(800)));
+    assertFalse(await(next.acquire()), "held for the pause after the turn");
+    assertTrue(value("test:lease:c").startsWith("released:node-1#"), value("test:lease:c"));
+    assertFalse(await(turn.extend()), "given up: the released lease does not take it back");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!await(next.acquire()) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertTrue(value("test:lease:c").startsWith("node-2#"), "taken once the pause is over");
+  }
 }

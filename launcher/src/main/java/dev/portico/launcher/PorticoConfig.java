@@ -60,10 +60,12 @@ public record PorticoConfig(
    * @param caBundle      path of a PEM file of extra CAs trusted for the ACME server's HTTPS, or null
    * @param dns01Servers  {@code host:port} of the name servers checked for DNS-01 records instead
    *                      of each zone's authoritative ones; empty to find those
+   * @param dns01SequenceIntervalMs pause before a one-value provider's name (DuckDNS) carries
+   *                      another challenge value, so the CA's resolver has not cached the last one
    */
   public record AcmeSettings(String directory, String email, String caBundle, int issueTimeoutMs,
       int renewalCheckIntervalMs, int renewBeforeDays, int backoffBaseMs, List<String> dns01Servers,
-      int dns01PropagationTimeoutMs) {
+      int dns01PropagationTimeoutMs, int dns01SequenceIntervalMs) {
 
     static AcmeSettings fromEnvironment(Env env) {
       String directory = env.getOrDefault("PORTICO_ACME_DIRECTORY", "https://acme-v02.api.letsencrypt.org/directory").trim();
@@ -81,7 +83,8 @@ public record PorticoConfig(
           positive(env, "PORTICO_ACME_BACKOFF_BASE_MS", 60_000),
           Arrays.stream(env.getOrDefault("PORTICO_DNS01_SERVERS", "").split(",")).map(String::trim)
               .filter(server -> !server.isEmpty()).map(server -> ipAndPort("PORTICO_DNS01_SERVERS", server)).toList(),
-          positive(env, "PORTICO_DNS01_PROPAGATION_TIMEOUT_MS", 120_000));
+          positive(env, "PORTICO_DNS01_PROPAGATION_TIMEOUT_MS", 120_000),
+          integerBetween(env, "PORTICO_DNS01_SEQUENCE_INTERVAL_MS", 60_000, 0, 3_600_000));
     }
   }
 
@@ -117,7 +120,7 @@ public record PorticoConfig(
       "PORTICO_FALLBACK_CERT_FILE", "PORTICO_FALLBACK_KEY_FILE",
       "PORTICO_ACME_DIRECTORY", "PORTICO_ACME_EMAIL", "PORTICO_ACME_CA_BUNDLE", "PORTICO_ACME_ISSUE_TIMEOUT_MS",
       "PORTICO_ACME_RENEWAL_CHECK_MS", "PORTICO_ACME_RENEW_BEFORE_DAYS", "PORTICO_ACME_BACKOFF_BASE_MS",
-      "PORTICO_DNS01_SERVERS", "PORTICO_DNS01_PROPAGATION_TIMEOUT_MS",
+      "PORTICO_DNS01_SERVERS", "PORTICO_DNS01_PROPAGATION_TIMEOUT_MS", "PORTICO_DNS01_SEQUENCE_INTERVAL_MS",
       "PORTICO_CLUSTER", "PORTICO_CLUSTER_CONFIG", "PORTICO_CLUSTER_DISCOVERY", "PORTICO_CLUSTER_MEMBERS",
       "PORTICO_CLUSTER_PORT", "PORTICO_CLUSTER_HOST", "PORTICO_CLUSTER_PUBLIC_HOST", "PORTICO_EVENTBUS_PORT",
       "PORTICO_CLUSTER_K8S_SERVICE_DNS", "PORTICO_CLUSTER_K8S_SERVICE_NAME", "PORTICO_CLUSTER_K8S_NAMESPACE",
@@ -215,6 +218,7 @@ public record PorticoConfig(
         .put("acmeBackoffBaseMs", acme.backoffBaseMs())
         .put("dns01Servers", new io.vertx.core.json.JsonArray(acme.dns01Servers()))
         .put("dns01PropagationTimeoutMs", acme.dns01PropagationTimeoutMs())
+        .put("dns01SequenceIntervalMs", acme.dns01SequenceIntervalMs())
         .put("tlsEngine", tls.engine())
         .put("onDemandTlsTimeoutMs", tls.onDemandTimeoutMs())
         .put("fallbackCertFile", tls.fallbackCertFile() == null ? null : tls.fallbackCertFile().toString())

@@ -77,6 +77,10 @@ class LauncherTest {
             env(dir, "PORTICO_DNS01_SERVERS", "10.0.0.53, ns1.example.com"))).getMessage());
     assertEquals(List.of("10.0.0.53:53", "[2001:db8::53]:5353"), PorticoConfig.fromEnvironment(
         env(dir, "PORTICO_DNS01_SERVERS", "10.0.0.53, [2001:db8::53]:5353")).acme().dns01Servers());
+    assertEquals("PORTICO_DNS01_SEQUENCE_INTERVAL_MS=-1 must be between 0 and 3600000", assertThrows(ConfigException.class,
+        () -> PorticoConfig.fromEnvironment(env(dir, "PORTICO_DNS01_SEQUENCE_INTERVAL_MS", "-1"))).getMessage());
+    assertEquals(0L, PorticoConfig.fromEnvironment(env(dir, "PORTICO_DNS01_SEQUENCE_INTERVAL_MS", "0")).verticleConfig()
+        .getLong("dns01SequenceIntervalMs"), "0: no pause, for a CA known not to cache");
     assertEquals("PORTICO_TLS_ENGINE='boring' must be auto, openssl or jdk", assertThrows(ConfigException.class,
         () -> PorticoConfig.fromEnvironment(env(dir, "PORTICO_TLS_ENGINE", "boring"))).getMessage());
     assertEquals("PORTICO_FALLBACK_CERT_FILE='/nonexistent.pem' is not a readable file", assertThrows(ConfigException.class,

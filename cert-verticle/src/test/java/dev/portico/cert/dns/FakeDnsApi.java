@@ -44,8 +44,8 @@ public abstract class FakeDnsApi implements AutoCloseable {
     }
   };
 
-  /** One request as received: method, path with query, and JSON body (or null). */
-  public record Received(String method, String uri, JsonObject body) {
+  /** One request as received: method, path with query, JSON body (or null), and when it came. */
+  public record Received(String method, String uri, JsonObject body, long atMillis) {
   }
 
   /** A TXT record held: its full name and value. */
@@ -70,7 +70,7 @@ public abstract class FakeDnsApi implements AutoCloseable {
       } catch (RuntimeException notJson) {
         // the subclass answers as the provider would
       }
-      received.add(new Received(request.method().name(), request.uri(), json));
+      received.add(new Received(request.method().name(), request.uri(), json, System.currentTimeMillis()));
       if (failing || received.size() == failingRequest) {
         serverError(request);
       } else {
