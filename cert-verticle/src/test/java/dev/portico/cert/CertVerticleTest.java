@@ -74,7 +74,8 @@ class CertVerticleTest {
     nodeB = Vertx.vertx();
     redis = Redis.createClient(nodeA, new RedisOptions().setConnectionString(redisUrl(0)));
     await(nodeA.deployVerticle(new EdgeVerticle(), new DeploymentOptions().setConfig(new JsonObject()
-        .put("host", "127.0.0.1").put("httpPort", httpPort).put("redisUrl", redisUrl(0)))));
+        .put("host", "127.0.0.1").put("httpPort", httpPort).put("httpsPort", Pebble.freePort())
+        .put("redisUrl", redisUrl(0)))));
     await(nodeA.deployVerticle(new CertVerticle(), new DeploymentOptions().setConfig(certConfig(0))));
     await(nodeB.deployVerticle(new CertVerticle(), new DeploymentOptions().setConfig(certConfig(0))));
     subscriber = await(Redis.createClient(nodeA, redisUrl(0)).connect());
@@ -217,6 +218,16 @@ class CertVerticleTest {
     assertTrue(second.getString("error").startsWith("backing off"), second.encode());
     assertTrue(tookMs < 1_000, "answered at once, took " + tookMs + " ms");
     assertEquals(1, pebble.orders() - ordersBefore, "no second order during the backoff");
+  }
+
+  /** The site was deleted after its issuance failed: the scheduler tries once, finds no site, forgets the name. */
+  @Test
+  void aFailedNameWhoseSiteIsGoneIsForgottenWithoutAnOrder() throws Exception {
+    long ordersBefore = pebble.orders();
+    set(RedisKeys.certState("deleted.portico.test"), new JsonObject().put("status", "failed").put("attempts", 3)
+        .put("error", "the CA refused").put("lastAttemptAt", 1L).put("nextAttemptAt", 2L).encode());
+    waitFor(() -> get(RedisKeys.certState("deleted.portico.test")) == null, 20_000);
+    assertEquals(0, pebble.orders() - ordersBefore);
   }
 
   @Test

@@ -58,13 +58,8 @@ final class Harness implements AutoCloseable {
     redis = EmbeddedRedis.start(dataDir, redisPort);
     redisApi = RedisAPI.api(Redis.createClient(testVertx, new RedisOptions()
         .setConnectionString("redis://127.0.0.1:" + redisPort)));
-    Map<String, String> env = new HashMap<>();
-    env.put("PORTICO_BIND", "127.0.0.1");
-    env.put("PORTICO_HTTP_PORT", Integer.toString(freePort()));
-    env.put("PORTICO_HTTPS_PORT", Integer.toString(freePort()));
+    Map<String, String> env = listenersOnFreePorts();
     env.put("PORTICO_SECRET_KEY", SECRET_KEY);
-    env.put("PORTICO_ADMIN_PORT", Integer.toString(freePort()));
-    env.put("PORTICO_OPS_PORT", Integer.toString(freePort()));
     env.put("PORTICO_REDIS_URL", "redis://127.0.0.1:" + redisPort);
     env.put("PORTICO_ROLES", "edge");
     env.put("PORTICO_EDGE_INSTANCES", "1");
@@ -185,6 +180,19 @@ final class Harness implements AutoCloseable {
     } catch (Exception e) {
       throw new AssertionError("future failed: " + e, e);
     }
+  }
+
+  /**
+   * Every listener of a node on 127.0.0.1 and a free port of its own: a test never binds a
+   * default port (8443, 9091…), which another test or anything else on the machine may hold.
+   */
+  static Map<String, String> listenersOnFreePorts() {
+    Map<String, String> env = new HashMap<>();
+    env.put("PORTICO_BIND", "127.0.0.1");
+    for (String port : List.of("PORTICO_HTTP_PORT", "PORTICO_HTTPS_PORT", "PORTICO_ADMIN_PORT", "PORTICO_OPS_PORT")) {
+      env.put(port, Integer.toString(freePort()));
+    }
+    return env;
   }
 
   /**

@@ -16,7 +16,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -29,12 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LauncherTest {
 
   private static Map<String, String> env(Path dataDir, String... pairs) {
-    Map<String, String> env = new HashMap<>();
-    env.put("PORTICO_BIND", "127.0.0.1");
-    env.put("PORTICO_HTTP_PORT", Integer.toString(Harness.freePort()));
-    env.put("PORTICO_HTTPS_PORT", Integer.toString(Harness.freePort()));
-    env.put("PORTICO_ADMIN_PORT", Integer.toString(Harness.freePort()));
-    env.put("PORTICO_OPS_PORT", Integer.toString(Harness.freePort()));
+    Map<String, String> env = Harness.listenersOnFreePorts();
     env.put("PORTICO_EMBEDDED_REDIS_PORT", Integer.toString(Harness.freePort()));
     env.put("PORTICO_DATA_DIR", dataDir.toString());
     for (int i = 0; i < pairs.length; i += 2) {

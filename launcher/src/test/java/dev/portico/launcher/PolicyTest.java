@@ -180,10 +180,7 @@ class PolicyTest {
     int backend = harness.namedBackend("limited");
     site("limited.example.net", new JsonObject().put("targets", new JsonArray().add("127.0.0.1:" + backend))
         .put("rateLimit", new JsonObject().put("requests", 4).put("perSeconds", 60).put("by", "header:X-Client")));
-    Map<String, String> env = new HashMap<>();
-    env.put("PORTICO_BIND", "127.0.0.1");
-    env.put("PORTICO_HTTP_PORT", Integer.toString(Harness.freePort()));
-    env.put("PORTICO_ADMIN_PORT", Integer.toString(Harness.freePort()));
+    Map<String, String> env = Harness.listenersOnFreePorts();
     env.put("PORTICO_REDIS_URL", "redis://127.0.0.1:" + harness.redisPort);
     env.put("PORTICO_ROLES", "edge");
     env.put("PORTICO_EDGE_INSTANCES", "1");
