@@ -108,7 +108,9 @@ final class CertificateIssuer {
     }), e -> {
       if (e instanceof NotEligible) {
         LOG.info("Not issuing a certificate for {}: {}", name, e.getMessage());
-        return Future.succeededFuture(failed(name, e.getMessage()));
+        // a state left from when the site asked for one would have the scheduler try it again
+        return redis.send(Request.cmd(Command.DEL).arg(RedisKeys.certState(name))).otherwiseEmpty()
+            .map(v -> failed(name, e.getMessage()));
       }
       return Future.failedFuture(e);
     });
@@ -143,7 +145,7 @@ final class CertificateIssuer {
   }
 
   /** The longest one issuance of {@code name} may take: DNS-01 adds the wait for the name servers. */
-  private long timeoutMs(String name) {
+  long timeoutMs(String name) {
     return name.startsWith("*.") ? options.dns01IssueTimeoutMs() : options.issueTimeoutMs();
   }
 

@@ -15,12 +15,17 @@ import org.slf4j.LoggerFactory;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Renews certificates before they expire. One node of the cluster does it at a time: the holder
  * of the {@link RedisKeys#RENEWAL_SCHEDULER_LEASE} lease, extended every third of its life and
  * taken over by another node once it expires. The holder scans {@code portico:cert:*} every
- * check interval and renews, one at a time, each ACME certificate whose renewal time has come.
+ * check interval and renews, one at a time, each ACME certificate whose renewal time has come;
+ * then {@code portico:cert-state:*}, and tries again each name that has no certificate yet
+ * because its last attempt failed (once the backoff is over) or was abandoned by a node that
+ * stopped or died: a passing provider or CA failure does not leave a site without a certificate
+ * until someone writes the site again.
  * Where the CA offers renewal information (RFC 9773), it is asked again for each certificate
  * every {@link #RENEWAL_INFO_REFRESH_MS}, so a window the CA moves earlier (for example before a
  * mass revocation) is followed.
@@ -87,7 +92,8 @@ final class RenewalScheduler {
       if (leader && !scanning && System.currentTimeMillis() >= nextScanAt) {
         scanning = true;
         nextScanAt = System.currentTimeMillis() + options.renewalCheckIntervalMs();
-        scan("0").onComplete(done -> {
+        scan(RedisKeys.CERT_PREFIX, this::renewIfDue, "0")
+            .compose(v -> scan(RedisKeys.CERT_STATE_PREFIX, this::retryIfUnissued, "0")).onComplete(done -> {
           scanning = false;
           if (done.failed()) {
             LOG.warn("Renewal scan failed: {}", done.cause().getMessage());
@@ -97,29 +103,55 @@ final class RenewalScheduler {
     });
   }
 
-  private Future<Void> scan(String cursor) {
-    return redis.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(RedisKeys.CERT_PREFIX + "*")
+  /** Runs {@code check} on the name of each key under {@code prefix}, one at a time. */
+  private Future<Void> scan(String prefix, Function<String, Future<Void>> check, String cursor) {
+    return redis.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(prefix + "*")
         .arg("COUNT").arg(SCAN_BATCH)).compose(page -> {
           List<String> names = new ArrayList<>();
           for (Response key : page.get(1)) {
-            names.add(key.toString().substring(RedisKeys.CERT_PREFIX.length()));
+            names.add(key.toString().substring(prefix.length()));
           }
           String next = page.get(0).toString();
-          return renewDue(names, 0).compose(v -> leader && !"0".equals(next) ? scan(next) : Future.succeededFuture());
+          return checkEach(names, 0, check)
+              .compose(v -> leader && !"0".equals(next) ? scan(prefix, check, next) : Future.succeededFuture());
         });
   }
 
-  private Future<Void> renewDue(List<String> names, int index) {
+  private Future<Void> checkEach(List<String> names, int index, Function<String, Future<Void>> check) {
     if (index >= names.size() || !leader) {
       return Future.succeededFuture();
     }
     String name = names.get(index);
-    return renewIfDue(name)
+    return check.apply(name)
         .recover(e -> {
-          LOG.warn("Cannot check the renewal of {}: {}", name, e.getMessage());
+          LOG.warn("Cannot check the certificate of {}: {}", name, e.getMessage());
           return Future.succeededFuture();
         })
-        .compose(v -> renewDue(names, index + 1));
+        .compose(v -> checkEach(names, index + 1, check));
+  }
+
+  /**
+   * A name without a certificate is tried again when its last attempt failed and the backoff is
+   * over, or when it has been pending for longer than an issuance may take (its node is gone).
+   */
+  private Future<Void> retryIfUnissued(String name) {
+    return redis.send(Request.cmd(Command.EXISTS).arg(RedisKeys.cert(name))).compose(exists -> {
+      if (exists.toLong() == 1L) {
+        return Future.succeededFuture();  // renewIfDue's concern
+      }
+      return issuer.state(name).compose(state -> {
+        long now = System.currentTimeMillis();
+        boolean failed = IssuanceState.FAILED.equals(state.status()) && !state.backingOff(now);
+        boolean abandoned = IssuanceState.PENDING.equals(state.status()) && state.lastAttemptAt() > 0
+            && now - state.lastAttemptAt() > issuer.timeoutMs(name);
+        if (!failed && !abandoned) {
+          return Future.succeededFuture();
+        }
+        LOG.info("Trying again to get a certificate for {} ({})", name, failed
+            ? "failed " + state.attempts() + " time(s), last: " + state.error() : "an attempt was abandoned");
+        return issuer.issue(name).mapEmpty();
+      });
+    });
   }
 
   private Future<Void> renewIfDue(String name) {

@@ -319,6 +319,35 @@ class Dns01IssuanceTest {
     }
   }
 
+  /** A first issuance that failed is not left for an admin to notice: after its backoff, the scheduler tries again. */
+  @Test
+  void aWildcardWhoseFirstIssuanceFailedIsIssuedOnceItsBackoffIsOver() throws Exception {
+    FakeDigitalOcean flaky = new FakeDigitalOcean(vertx, TOKEN, Set.of("retry.test"), new ChalltestsrvSink());
+    try {
+      flaky.failing(true);
+      provider(0, "do-retry", "digitalocean", "retry.test", new JsonObject().put("apiToken", TOKEN), flaky.endpoint());
+      assertEquals("failed", issue("*.retry.test", 0).getString("status"));
+      JsonObject failed = state("*.retry.test");
+      assertTrue(failed.getLong("nextAttemptAt") > System.currentTimeMillis() + 30_000, failed.encode());
+      flaky.failing(false);
+      Thread.sleep(1_000);  // three scans: none tries again while the backoff runs
+      assertEquals(failed, state("*.retry.test"));
+
+      // the backoff runs out
+      await(redis.send(Request.cmd(Command.SET).arg(RedisKeys.certState("*.retry.test"))
+          .arg(failed.put("nextAttemptAt", System.currentTimeMillis() - 1).encode())));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!"issued".equals(state("*.retry.test").getString("status")) && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertEquals("issued", state("*.retry.test").getString("status"), state("*.retry.test").encode());
+      assertEquals(List.of("*.retry.test", "retry.test"), stored("*.retry.test", 0).names());
+      assertEquals(Map.of(), flaky.txt(), "no challenge record is left");
+    } finally {
+      flaky.close();
+    }
+  }
+
   @Test
   void duckDnsWildcardsSharingTheDomainsOneValueTakeTurns() throws Exception {
     duckDns.alsoServedUnder("api");
