@@ -43,7 +43,12 @@ final class CertificatesApi {
 
   private static final Logger LOG = LoggerFactory.getLogger(CertificatesApi.class);
   private static final long DAY_MS = 86_400_000L;
-  private static final long RENEW_TIMEOUT_MS = 300_000;
+  /**
+   * Only the log line of the outcome waits this long (the request is answered 202 at once): longer
+   * than any issuance, a wildcard's included (issue + 2 propagation waits + the DNS-01 sequence
+   * interval: 390 s by default).
+   */
+  private static final long RENEW_TIMEOUT_MS = 1_800_000;
   /** How long "renew" waits to learn that no cert verticle runs at all, before answering 202. */
   private static final long NO_HANDLER_GRACE_MS = 200;
 

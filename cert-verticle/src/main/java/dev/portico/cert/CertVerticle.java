@@ -60,7 +60,8 @@ public final class CertVerticle extends VerticleBase {
                 options.acmeEmail()))).map(acme -> {
                   http = WebClient.create(vertx, new WebClientOptions().setUserAgent("Portico"));
                   dns01 = new Dns01Responders(new DnsProviders(vertx, redis, secrets, http),
-                      new TxtPropagation(vertx, options.propagation()), new Dns01ZoneLocks(vertx, redis, holderId, options));
+                      new TxtPropagation(vertx, options.propagation()), new Dns01ZoneLocks(vertx, redis, holderId,
+                          options.dns01SequenceIntervalMs()));
                   issuer = new CertificateIssuer(vertx, redis, acme, secrets, options, holderId,
                       new CertMetrics(Optional.ofNullable(config().getString("metricsRegistry"))
                           .map(BackendRegistries::getNow).orElseGet(SimpleMeterRegistry::new)), dns01);

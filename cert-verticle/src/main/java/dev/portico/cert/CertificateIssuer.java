@@ -46,7 +46,7 @@ final class CertificateIssuer {
   }
 
   /** Why a name gets no certificate at all (not a failed attempt: nothing is recorded). */
-  private static final class NotEligible extends Exception {
+  static final class NotEligible extends Exception {
     NotEligible(String reason) {
       super(reason, null, false, false);
     }
@@ -108,9 +108,7 @@ final class CertificateIssuer {
     }), e -> {
       if (e instanceof NotEligible) {
         LOG.info("Not issuing a certificate for {}: {}", name, e.getMessage());
-        // a state left from when the site asked for one would have the scheduler try it again
-        return redis.send(Request.cmd(Command.DEL).arg(RedisKeys.certState(name))).otherwiseEmpty()
-            .map(v -> failed(name, e.getMessage()));
+        return Future.succeededFuture(failed(name, e.getMessage()));
       }
       return Future.failedFuture(e);
     });
@@ -145,12 +143,12 @@ final class CertificateIssuer {
   }
 
   /** The longest one issuance of {@code name} may take: DNS-01 adds the wait for the name servers. */
-  long timeoutMs(String name) {
+  private long timeoutMs(String name) {
     return name.startsWith("*.") ? options.dns01IssueTimeoutMs() : options.issueTimeoutMs();
   }
 
   /** The site of {@code name}, when it may get a certificate; else fails with {@link NotEligible}. */
-  private Future<Site> eligibleSite(String name) {
+  Future<Site> eligibleSite(String name) {
     return redis.send(Request.cmd(Command.GET).arg(RedisKeys.site(name))).compose(response -> {
       if (response == null) {
         return Future.failedFuture(new NotEligible("no site " + name + " is configured"));
@@ -171,13 +169,13 @@ final class CertificateIssuer {
    * be proven with DNS-01, through the DNS provider covering {@code example.com}; with the site's
    * {@code includeApex}, the order names {@code example.com} too.
    */
-  private Future<Plan> plan(String name, Site site) {
+  private Future<Plan> plan(String name, Site site, long deadline) {
     if (!name.startsWith("*.")) {
       return Future.succeededFuture(new Plan(List.of(name), new Http01Responder(redis)));
     }
     String apex = name.substring(2);
     List<String> names = site.includeApex() ? List.of(name, apex) : List.of(name);
-    return dns01.forName(apex).map(responder -> new Plan(names, responder));
+    return dns01.forName(apex, deadline).map(responder -> new Plan(names, responder));
   }
 
   private Future<JsonObject> issueHoldingLock(String name, Site site, long requestedAt, Lease lock) {
@@ -193,7 +191,7 @@ final class CertificateIssuer {
       long startedAt = System.currentTimeMillis();
       long startedNanos = System.nanoTime();
       return writeState(name, state.pending(startedAt))
-          .compose(v -> Future.all(plan(name, site), existingLeaf(name)))
+          .compose(v -> Future.all(plan(name, site, startedAt + timeoutMs(name)), existingLeaf(name)))
           .compose(ready -> {
             Plan plan = ready.resultAt(0);
             X509Certificate replacing = ready.resultAt(1);

@@ -37,16 +37,20 @@ final class Dns01Responder implements AcmeClient.Responder {
   private final DnsProvider provider;
   private final TxtPropagation propagation;
   private final Dns01ZoneLocks zoneLocks;
+  private final long deadline;
   /** The creations of the turn under way, answered or not: withdrawing removes what they created. */
   private final List<Future<TxtRecord>> creations = new ArrayList<>();
   /** The zone's lease during a turn, when the provider keeps one value per zone. */
   private Lease zoneLock;
 
-  Dns01Responder(DnsProviders.Covering covering, TxtPropagation propagation, Dns01ZoneLocks zoneLocks) {
+  /** @param deadline when the issuance ends (epoch ms): no zone lease is waited for past it */
+  Dns01Responder(DnsProviders.Covering covering, TxtPropagation propagation, Dns01ZoneLocks zoneLocks,
+      long deadline) {
     this.covering = covering;
     this.provider = covering.provider();
     this.propagation = propagation;
     this.zoneLocks = zoneLocks;
+    this.deadline = deadline;
   }
 
   @Override
@@ -67,7 +71,7 @@ final class Dns01Responder implements AcmeClient.Responder {
   @Override
   public void publish(List<AcmeClient.Answer> answers) throws Exception {
     if (!provider.holdsSeveralValues()) {
-      zoneLock = zoneLocks.take(covering.zone());
+      zoneLock = zoneLocks.take(covering.zone(), deadline);
     }
     Map<String, List<String>> valuesByName = new LinkedHashMap<>();
     for (AcmeClient.Answer answer : answers) {

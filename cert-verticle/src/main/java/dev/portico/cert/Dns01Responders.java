@@ -20,9 +20,13 @@ final class Dns01Responders {
     this.zoneLocks = zoneLocks;
   }
 
-  /** A responder for the challenges of {@code domain} (and its {@code *.} wildcard). */
-  Future<Dns01Responder> forName(String domain) {
-    return providers.covering(domain).map(covering -> new Dns01Responder(covering, propagation, zoneLocks));
+  /**
+   * A responder for the challenges of {@code domain} (and its {@code *.} wildcard) in an issuance
+   * that ends at {@code deadline} (epoch ms).
+   */
+  Future<Dns01Responder> forName(String domain, long deadline) {
+    return providers.covering(domain)
+        .map(covering -> new Dns01Responder(covering, propagation, zoneLocks, deadline));
   }
 
   /** Ends the propagation and zone-lease waits under way: the node is stopping. */

@@ -22,31 +22,31 @@ final class Dns01ZoneLocks {
   private final Vertx vertx;
   private final Redis redis;
   private final String holderId;
-  private final long maxWaitMs;
   private final long sequenceIntervalMs;
   private volatile boolean stopped;
 
-  Dns01ZoneLocks(Vertx vertx, Redis redis, String holderId, CertOptions options) {
+  /** @param sequenceIntervalMs how long a zone's value stays taken after a turn ends */
+  Dns01ZoneLocks(Vertx vertx, Redis redis, String holderId, long sequenceIntervalMs) {
     this.vertx = vertx;
     this.redis = redis;
     this.holderId = holderId;
-    // another issuance's turn, the pause after it, and this issuance's own first turn
-    this.maxWaitMs = options.dns01IssueTimeoutMs();
-    this.sequenceIntervalMs = options.dns01SequenceIntervalMs();
+    this.sequenceIntervalMs = sequenceIntervalMs;
   }
 
-  /** Blocks until this node holds {@code zone}'s lease, kept alive until released. */
-  Lease take(String zone) throws Exception {
+  /**
+   * Blocks until this node holds {@code zone}'s lease, kept alive until released; gives up at
+   * {@code deadline} (epoch ms), the issuance's own, as a turn taken later could not finish.
+   */
+  Lease take(String zone, long deadline) throws Exception {
     Lease lease = new Lease(redis, RedisKeys.dns01ZoneLock(zone), holderId, LEASE_MS);
-    long deadline = System.currentTimeMillis() + maxWaitMs;
     while (!acquired(lease, zone)) {
       if (stopped) {
         throw new AcmeClient.AcmeFailure("stopped waiting for the DNS-01 value of " + zone
             + ": the certificate role is stopping");
       }
       if (System.currentTimeMillis() > deadline) {
-        throw new AcmeClient.AcmeFailure("another issuance kept the DNS-01 value of " + zone + " for over "
-            + maxWaitMs / 1000 + " s");
+        throw new AcmeClient.AcmeFailure("another issuance kept the DNS-01 value of " + zone
+            + " past this issuance's deadline");
       }
       Thread.sleep(POLL_MS);
     }

@@ -132,25 +132,37 @@ final class RenewalScheduler {
 
   /**
    * A name without a certificate is tried again when its last attempt failed and the backoff is
-   * over, or when it has been pending for longer than an issuance may take (its node is gone).
+   * over, or when it is still pending although no node holds its issuance lock (a live issuer
+   * extends it every 10 s): its node stopped or died. A name whose site no longer asks for a
+   * certificate is forgotten instead.
    */
   private Future<Void> retryIfUnissued(String name) {
-    return redis.send(Request.cmd(Command.EXISTS).arg(RedisKeys.cert(name))).compose(exists -> {
-      if (exists.toLong() == 1L) {
-        return Future.succeededFuture();  // renewIfDue's concern
+    return redis.send(Request.cmd(Command.EXISTS).arg(RedisKeys.cert(name)).arg(RedisKeys.certLock(name)))
+        .compose(existing -> {
+          if (existing.toLong() > 0L) {
+            return Future.succeededFuture();  // renewIfDue's concern, or an issuance under way
+          }
+          return issuer.state(name).compose(state -> {
+            boolean failed = IssuanceState.FAILED.equals(state.status())
+                && !state.backingOff(System.currentTimeMillis());
+            boolean abandoned = IssuanceState.PENDING.equals(state.status()) && state.lastAttemptAt() > 0;
+            return failed || abandoned ? retry(name, state) : Future.succeededFuture();
+          });
+        });
+  }
+
+  private Future<Void> retry(String name, IssuanceState state) {
+    return issuer.eligibleSite(name).transform(eligible -> {
+      if (eligible.failed() && eligible.cause() instanceof CertificateIssuer.NotEligible reason) {
+        LOG.info("Forgetting the failed certificate attempts for {}: {}", name, reason.getMessage());
+        return redis.send(Request.cmd(Command.DEL).arg(RedisKeys.certState(name))).mapEmpty();
       }
-      return issuer.state(name).compose(state -> {
-        long now = System.currentTimeMillis();
-        boolean failed = IssuanceState.FAILED.equals(state.status()) && !state.backingOff(now);
-        boolean abandoned = IssuanceState.PENDING.equals(state.status()) && state.lastAttemptAt() > 0
-            && now - state.lastAttemptAt() > issuer.timeoutMs(name);
-        if (!failed && !abandoned) {
-          return Future.succeededFuture();
-        }
-        LOG.info("Trying again to get a certificate for {} ({})", name, failed
-            ? "failed " + state.attempts() + " time(s), last: " + state.error() : "an attempt was abandoned");
-        return issuer.issue(name).mapEmpty();
-      });
+      if (eligible.failed()) {
+        return Future.failedFuture(eligible.cause());
+      }
+      LOG.info("Trying again to get a certificate for {} ({})", name, IssuanceState.FAILED.equals(state.status())
+          ? "failed " + state.attempts() + " time(s), last: " + state.error() : "an attempt was abandoned");
+      return issuer.issue(name).mapEmpty();
     });
   }
 

@@ -100,7 +100,7 @@ class CertVerticleTest {
         .put("secretKey", SECRET)
         .put("acmeIssueTimeoutMs", 30_000)
         .put("renewalCheckIntervalMs", 500)
-        .put("acmeBackoffBaseMs", 60_000)
+        .put("acmeBackoffBaseMs", 600_000)  // no failed name is tried again by the scheduler during the tests
         .put("leaseMs", 3_000)
         .put("metricsRegistry", METRICS);
   }

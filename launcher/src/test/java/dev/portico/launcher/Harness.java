@@ -203,31 +203,46 @@ final class Harness implements AutoCloseable {
    */
   static int freePort() {
     synchronized (PORTS) {
-      for (int tries = 0; tries < PORTS_BELOW_EPHEMERAL; tries++) {
-        int port = FIRST_PORT + Math.floorMod(nextPort++, PORTS_BELOW_EPHEMERAL);
+      for (int tries = 0; tries < PORT_COUNT; tries++) {
+        int port = FIRST_PORT + Math.floorMod(nextPort++, PORT_COUNT);
         try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
           return socket.getLocalPort();
         } catch (IOException inUse) {
           // taken by something else on this machine: try the next one
         }
       }
-      throw new AssertionError("no free port between " + FIRST_PORT + " and the ephemeral range");
+      throw new AssertionError("no free port in " + FIRST_PORT + "-" + (FIRST_PORT + PORT_COUNT - 1));
     }
   }
 
   private static final Object PORTS = new Object();
-  private static final int FIRST_PORT = 20_000;
-  private static final int PORTS_BELOW_EPHEMERAL = firstEphemeralPort() - FIRST_PORT;
+  /** Ports outside the ephemeral range: below it from 20000, or else above it. */
+  private static final int[] PORT_RANGE = portsOutsideEphemeralRange();
+  private static final int FIRST_PORT = PORT_RANGE[0];
+  private static final int PORT_COUNT = PORT_RANGE[1];
   /** Starts at a random offset so two test JVMs on one machine rarely walk the same ports. */
-  private static int nextPort = ThreadLocalRandom.current().nextInt(PORTS_BELOW_EPHEMERAL);
+  private static int nextPort = ThreadLocalRandom.current().nextInt(PORT_COUNT);
 
-  private static int firstEphemeralPort() {
+  /** {first port, count}. */
+  private static int[] portsOutsideEphemeralRange() {
+    int low = 32_768;
+    int high = 60_999;
     try {
-      String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
-      return Math.max(FIRST_PORT + 1000, Integer.parseInt(range.split("\\s+")[0]));
+      String[] range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+");
+      low = Integer.parseInt(range[0]);
+      high = Integer.parseInt(range[1]);
     } catch (IOException | RuntimeException notLinux) {
-      return 32_768;
+      // the Linux default
     }
+    if (low - 20_000 >= 1_000) {
+      return new int[] {20_000, low - 20_000};
+    }
+    if (65_535 - high >= 1_000) {
+      return new int[] {high + 1, 65_535 - high};
+    }
+    System.err.println("Harness: the ephemeral port range " + low + "-" + high + " leaves no room outside it; "
+        + "test ports may be taken by outgoing connections (cluster tests may fail to start a node)");
+    return new int[] {20_000, 10_000};
   }
 
   @Override
