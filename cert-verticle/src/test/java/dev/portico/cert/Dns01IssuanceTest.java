@@ -311,8 +311,13 @@ class Dns01IssuanceTest {
       assertFalse(first.equals(serial("*.renew.test")), "the scheduler replaced the certificate");
       assertEquals(List.of("*.renew.test", "renew.test"), stored("*.renew.test", 0).names());
       assertTrue(state("*.renew.test").getLong("renewAt") > System.currentTimeMillis());
-      assertTrue(renewing.received().size() >= requestsAfterFirst + 4,
-          "the renewal created and removed its records again: " + renewing.received());
+      // Pebble reuses a valid authorization now and then even with PEBBLE_AUTHZREUSE=0 (it
+      // creates a new one when rand(100) > 0): the renewal may answer one challenge, not two.
+      List<FakeDnsApi.Received> renewal = renewing.received().subList(requestsAfterFirst, renewing.received().size());
+      long created = renewal.stream().filter(request -> request.method().equals("POST")).count();
+      assertTrue(created >= 1, "the renewal answered its challenges through the provider: " + renewal);
+      assertEquals(created, renewal.stream().filter(request -> request.method().equals("DELETE")).count(),
+          "and removed every record it created: " + renewal);
       assertEquals(Map.of(), renewing.txt(), "no challenge record is left");
     } finally {
       renewing.close();

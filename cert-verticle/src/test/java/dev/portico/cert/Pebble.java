@@ -136,6 +136,8 @@ final class Pebble implements AutoCloseable {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().put("PEBBLE_VA_NOSLEEP", "1");
     builder.environment().put("PEBBLE_WFE_NONCEREJECT", "0");
+    // almost never reuse a valid authorization: pebble makes a new one when rand(100) > this, so
+    // about 1 in 100 is still reused, and tests must not count on a fresh one for every name
     builder.environment().put("PEBBLE_AUTHZREUSE", "0");
     Process process = builder.start();
     processes.add(process);
