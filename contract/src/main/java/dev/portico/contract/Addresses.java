@@ -38,6 +38,8 @@ public final class Addresses {
   /**
    * Published after a certificate was written or deleted in Redis: the body is
    * {@code {"name": "..."}}. Edges drop their parsed copy, so new handshakes get the new one.
+   * {@code {"all": true}} says any certificate may have changed (the change feed from Redis was
+   * interrupted): edges drop every parsed copy.
    */
   public static final String CERT_CHANGED = "portico.cert.changed";
 

@@ -240,6 +240,14 @@ final class CertificateStore {
     }
   }
 
+  /** Any certificate may have changed: every handshake reads Redis again, once. */
+  void invalidateAll() {
+    generation++;
+    issued.invalidateAll();
+    withoutCertificate.invalidateAll();
+    reloadFallback();
+  }
+
   private void reloadFallback() {
     if (options.tls().fallbackCertFile() != null) {
       return;

@@ -84,7 +84,13 @@ public final class EdgeVerticle extends VerticleBase {
         .compose(fallback -> {
           CertificateStore certificates = new CertificateStore(vertx, redis, routes, secrets, options, fallback);
           vertx.eventBus().<JsonObject>consumer(Addresses.CERT_CHANGED,
-              message -> certificates.invalidate(message.body().getString("name", "")));
+              message -> {
+                if (message.body().getBoolean("all", false)) {
+                  certificates.invalidateAll();
+                } else {
+                  certificates.invalidate(message.body().getString("name", ""));
+                }
+              });
           HttpServerOptions tlsOptions = new HttpServerOptions()
               .setHandle100ContinueAutomatically(true)
               .setIdleTimeout(CLIENT_IDLE_TIMEOUT_S)

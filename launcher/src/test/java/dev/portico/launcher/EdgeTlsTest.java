@@ -157,6 +157,37 @@ class EdgeTlsTest {
     }
   }
 
+  /**
+   * A certificate written while the change feed was down (here: without notifications, as after a
+   * Redis restart, which forgets them) is served once the feed is back: the lookup turns the
+   * notifications on again and tells the edges to drop every parsed certificate.
+   */
+  @Test
+  void certificatesChangedWhileTheChangeFeedWasDownAreServedOnceItIsBack() {
+    harness.putSite("missed.tls.test", "{\"targets\":[\"127.0.0.1:" + harness.namedBackend("missed")
+        + "\"],\"tls\":\"manual\"}");
+    putCert("missed.tls.test", TestCertificates.stored("missed.tls.test"));
+    X509Certificate before = leaf("missed.tls.test");
+    String flags = notifyKeyspaceEvents();
+    Harness.await(harness.redisApi.config(List.of("SET", "notify-keyspace-events", "")));
+    try {
+      putCert("missed.tls.test", TestCertificates.stored("missed.tls.test"));
+      assertEquals(before, leaf("missed.tls.test"), "nothing told the edge");
+
+      Harness.await(harness.redisApi.client(List.of("KILL", "TYPE", "pubsub")));  // the feed drops
+      long caughtUp = Harness.waitFor(() -> !leaf("missed.tls.test").equals(before), 10_000);
+      assertTrue(notifyKeyspaceEvents().contains("K"), "notifications on again: " + notifyKeyspaceEvents());
+      System.out.printf("certificate missed while the feed was down served %d ms after it dropped%n", caughtUp);
+    } finally {
+      Harness.await(harness.redisApi.config(List.of("SET", "notify-keyspace-events", flags)));
+    }
+  }
+
+  private static String notifyKeyspaceEvents() {
+    var answer = Harness.await(harness.redisApi.config(List.of("GET", "notify-keyspace-events")));
+    return (answer.isMap() ? answer.get("notify-keyspace-events") : answer.get(1)).toString();
+  }
+
   @Test
   void newWildcardCertificateReplacesTheFallbackForItsNamesAtOnce() {
     X509Certificate fallback = fallback();

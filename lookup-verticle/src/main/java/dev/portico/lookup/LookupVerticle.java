@@ -78,7 +78,11 @@ public final class LookupVerticle extends VerticleBase {
     redis = Redis.createClient(vertx, redisOptions);
     api = RedisAPI.api(redis);
     subscription = new RedisChangeSubscription(vertx, redisOptions, database(options.redisUrl()),
-        this::applyChange, this::publishCertChange, v -> resync());
+        this::applyChange, this::publishCertChange, resumed -> {
+          if (resumed) {
+            catchUp();
+          }
+        });
     return enableKeyspaceNotifications()
         .compose(v -> subscription.start())
         .compose(v -> resync())
@@ -112,6 +116,19 @@ public final class LookupVerticle extends VerticleBase {
    * need (K: keyspace channel, $: string commands, g: DEL and friends, x: expiry) on top of what
    * is set; a managed Redis may refuse CONFIG, and then the sites are polled instead.
    */
+  /**
+   * After the change subscription was lost and restored: a restarted Redis has forgotten the
+   * keyspace notification setting, and any site or certificate may have changed meanwhile, so
+   * notifications are turned on again, the edges drop every parsed certificate and the sites are
+   * read again.
+   */
+  private void catchUp() {
+    enableKeyspaceNotifications().onComplete(v -> {
+      vertx.eventBus().publish(Addresses.CERT_CHANGED, new JsonObject().put("all", true));
+      resync();
+    });
+  }
+
   private Future<Void> enableKeyspaceNotifications() {
     return api.config(List.of("GET", "notify-keyspace-events"))
         .compose(current -> {
@@ -133,7 +150,9 @@ public final class LookupVerticle extends VerticleBase {
           LOG.warn("Redis refused to enable keyspace notifications ({}): writes made straight into Redis are "
               + "picked up by polling every {} ms; writes through Portico are still pushed", e.getMessage(),
               options.pollIntervalMs());
-          pollTimer = vertx.setPeriodic(options.pollIntervalMs(), id -> resync());
+          if (pollTimer < 0) {
+            pollTimer = vertx.setPeriodic(options.pollIntervalMs(), id -> resync());
+          }
           return Future.succeededFuture();
         });
   }

@@ -33,7 +33,8 @@ final class RedisChangeSubscription {
   private final int database;
   private final Handler<String> onSiteChange;
   private final Handler<String> onCertChange;
-  private final Handler<Void> onSubscribed;
+  private final Handler<Boolean> onSubscribed;
+  private boolean subscribedBefore;
   private Redis client;
   private RedisConnection connection;
   private long retryMs = MIN_RETRY_MS;
@@ -43,10 +44,11 @@ final class RedisChangeSubscription {
    * @param onSiteChange  gets the pattern of a site that was written or deleted
    * @param onCertChange  gets the name of a certificate that was written or deleted, or
    *                      {@link RedisKeys#FALLBACK_CERT} for the fallback certificate
-   * @param onSubscribed  called after every (re)subscription
+   * @param onSubscribed  called after every subscription: with {@code false} the first time, with
+   *                      {@code true} after a lost one was restored (changes may have been missed)
    */
   RedisChangeSubscription(Vertx vertx, RedisOptions options, int database, Handler<String> onSiteChange,
-      Handler<String> onCertChange, Handler<Void> onSubscribed) {
+      Handler<String> onCertChange, Handler<Boolean> onSubscribed) {
     this.vertx = vertx;
     this.options = options;
     this.database = database;
@@ -76,7 +78,9 @@ final class RedisChangeSubscription {
         })
         .map(r -> {
           retryMs = MIN_RETRY_MS;
-          onSubscribed.handle(null);
+          boolean resumed = subscribedBefore;
+          subscribedBefore = true;
+          onSubscribed.handle(resumed);
           return (Void) null;
         });
   }
