@@ -223,6 +223,21 @@ class EdgeTlsTest {
     assertFalse(misdirected.contains("\nother\n"), misdirected);
   }
 
+  /**
+   * HTTP/2 in clear on the HTTP port — with prior knowledge (as gRPC clients and load balancers in
+   * front of Portico speak it) or through an {@code Upgrade: h2c} — is routed like HTTP/1.1.
+   */
+  @Test
+  void cleartextHttp2IsRoutedOnTheHttpPort() throws Exception {
+    harness.putSite("h2c.test", "{\"targets\":[\"127.0.0.1:" + harness.namedBackend("h2c") + "\"]}");
+    String url = "http://h2c.test:" + harness.httpPort() + "/";
+    String resolve = "h2c.test:" + harness.httpPort() + ":127.0.0.1";
+    String priorKnowledge = curl("--resolve", resolve, "--http2-prior-knowledge", url);
+    assertTrue(priorKnowledge.contains("< HTTP/2 200") && priorKnowledge.contains("\nh2c\n"), priorKnowledge);
+    String upgraded = curl("--resolve", resolve, "--http2", url);
+    assertTrue(upgraded.contains("< HTTP/2 200") && upgraded.contains("\nh2c\n"), upgraded);
+  }
+
   /** Debian's {@code curl}, verbose, resolving every test name to 127.0.0.1. */
   private static String curl(String... args) throws Exception {
     List<String> command = new java.util.ArrayList<>(List.of("curl", "-sk", "-v", "--max-time", "10",
