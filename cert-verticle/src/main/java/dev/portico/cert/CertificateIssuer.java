@@ -203,7 +203,7 @@ final class CertificateIssuer {
                     : store(name, plan.names(), issuedCert, startedAt));
           })
           .andThen(ar -> metrics.attempted(ar.succeeded(), System.nanoTime() - startedNanos))
-          .recover(e -> recordFailure(name, state, message(e)));
+          .recover(e -> stopping ? leftPending(name, message(e)) : recordFailure(name, state, message(e)));
     }).eventually(lock::release);
   }
 
@@ -233,6 +233,15 @@ final class CertificateIssuer {
               leaf.getSerialNumber().toString(16), Instant.ofEpochMilli(notAfter), Instant.ofEpochMilli(renewAt));
           return issued(name);
         });
+  }
+
+  /**
+   * An issuance the stop ended is no failure of the name: its state stays {@code pending}, and
+   * with the lock released a running node's scheduler takes it up at once, without a backoff.
+   */
+  private Future<JsonObject> leftPending(String name, String error) {
+    LOG.info("Issuance of {} ended by the stop ({}); left pending for another node", name, error);
+    return Future.succeededFuture(failed(name, error));
   }
 
   private Future<JsonObject> recordFailure(String name, IssuanceState before, String error) {

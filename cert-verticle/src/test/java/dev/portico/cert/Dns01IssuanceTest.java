@@ -415,6 +415,10 @@ class Dns01IssuanceTest {
       JsonObject answer = await(reply).body();
       assertEquals("failed", answer.getString("status"));
       assertTrue(answer.getString("error").contains("the certificate role is stopping"), answer.encode());
+      Response state = await(Redis.createClient(vertx, redisUrl(2)).send(Request.cmd(Command.GET)
+          .arg(RedisKeys.certState("*.stopping.test"))));
+      assertEquals("pending", new JsonObject(state.toString()).getString("status"),
+          "not a failure of the name (no backoff): left for a running node's scheduler");
     } finally {
       neverVisible.close();
       await(node.close());
