@@ -78,11 +78,7 @@ public final class LookupVerticle extends VerticleBase {
     redis = Redis.createClient(vertx, redisOptions);
     api = RedisAPI.api(redis);
     subscription = new RedisChangeSubscription(vertx, redisOptions, database(options.redisUrl()),
-        this::applyChange, this::publishCertChange, resumed -> {
-          if (resumed) {
-            catchUp();
-          }
-        });
+        this::applyChange, this::publishCertChange, v -> catchUp());
     return enableKeyspaceNotifications()
         .compose(v -> subscription.start())
         .compose(v -> resync())
@@ -112,11 +108,6 @@ public final class LookupVerticle extends VerticleBase {
   }
 
   /**
-   * Keyspace notifications tell us about writes made straight into Redis. Turn on the classes we
-   * need (K: keyspace channel, $: string commands, g: DEL and friends, x: expiry) on top of what
-   * is set; a managed Redis may refuse CONFIG, and then the sites are polled instead.
-   */
-  /**
    * After the change subscription was lost and restored: a restarted Redis has forgotten the
    * keyspace notification setting, and any site or certificate may have changed meanwhile, so
    * notifications are turned on again, the edges drop every parsed certificate and the sites are
@@ -129,6 +120,11 @@ public final class LookupVerticle extends VerticleBase {
     });
   }
 
+  /**
+   * Keyspace notifications tell us about writes made straight into Redis. Turn on the classes we
+   * need (K: keyspace channel, $: string commands, g: DEL and friends, x: expiry) on top of what
+   * is set; a managed Redis may refuse CONFIG, and then the sites are polled instead.
+   */
   private Future<Void> enableKeyspaceNotifications() {
     return api.config(List.of("GET", "notify-keyspace-events"))
         .compose(current -> {

@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * {@link RedisKeys#SITE_CHANGES_CHANNEL} and {@link RedisKeys#CERT_CHANGES_CHANNEL} (changes made
  * through Portico) and keyspace notifications on the site and certificate keys (changes made
  * straight into Redis), handing the changed pattern or certificate name to its handler. Redis does not restore a subscription after it restarts, and messages
- * sent while nobody listens are lost; so on every (re)connection this resubscribes and then calls
- * {@code onSubscribed}, for the owner to re-read what it may have missed.
+ * sent while nobody listens are lost; so after a lost connection this resubscribes and then calls
+ * {@code onResumed}, for the owner to re-read what it may have missed.
  */
 final class RedisChangeSubscription {
 
@@ -33,8 +33,7 @@ final class RedisChangeSubscription {
   private final int database;
   private final Handler<String> onSiteChange;
   private final Handler<String> onCertChange;
-  private final Handler<Boolean> onSubscribed;
-  private boolean subscribedBefore;
+  private final Handler<Void> onResumed;
   private Redis client;
   private RedisConnection connection;
   private long retryMs = MIN_RETRY_MS;
@@ -44,17 +43,16 @@ final class RedisChangeSubscription {
    * @param onSiteChange  gets the pattern of a site that was written or deleted
    * @param onCertChange  gets the name of a certificate that was written or deleted, or
    *                      {@link RedisKeys#FALLBACK_CERT} for the fallback certificate
-   * @param onSubscribed  called after every subscription: with {@code false} the first time, with
-   *                      {@code true} after a lost one was restored (changes may have been missed)
+   * @param onResumed     called after a lost subscription was restored (changes may have been missed)
    */
   RedisChangeSubscription(Vertx vertx, RedisOptions options, int database, Handler<String> onSiteChange,
-      Handler<String> onCertChange, Handler<Boolean> onSubscribed) {
+      Handler<String> onCertChange, Handler<Void> onResumed) {
     this.vertx = vertx;
     this.options = options;
     this.database = database;
     this.onSiteChange = onSiteChange;
     this.onCertChange = onCertChange;
-    this.onSubscribed = onSubscribed;
+    this.onResumed = onResumed;
   }
 
   /** Subscribes; the future fails if the first attempt does (later ones retry by themselves). */
@@ -78,9 +76,6 @@ final class RedisChangeSubscription {
         })
         .map(r -> {
           retryMs = MIN_RETRY_MS;
-          boolean resumed = subscribedBefore;
-          subscribedBefore = true;
-          onSubscribed.handle(resumed);
           return (Void) null;
         });
   }
@@ -124,7 +119,10 @@ final class RedisChangeSubscription {
       if (closed) {
         return;
       }
-      subscribe().onSuccess(v -> LOG.info("Redis subscription for site and certificate changes restored")).onFailure(e -> {
+      subscribe().onSuccess(v -> {
+        LOG.info("Redis subscription for site and certificate changes restored");
+        onResumed.handle(null);
+      }).onFailure(e -> {
         LOG.debug("Redis subscription retry failed: {}", e.getMessage());
         client.close();
         retryLater();
