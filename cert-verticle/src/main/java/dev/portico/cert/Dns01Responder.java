@@ -1,6 +1,5 @@
 package dev.portico.cert;
 
-import dev.portico.cert.dns.DnsProvider;
 import dev.portico.cert.dns.DnsProviderException;
 import dev.portico.cert.dns.DnsProviders;
 import dev.portico.cert.dns.TxtPropagation;
@@ -34,7 +33,6 @@ final class Dns01Responder implements AcmeClient.Responder {
   private static final long CALL_TIMEOUT_MS = 60_000;
 
   private final DnsProviders.Covering covering;
-  private final DnsProvider provider;
   private final TxtPropagation propagation;
   private final Dns01ZoneLocks zoneLocks;
   private final long deadline;
@@ -47,7 +45,6 @@ final class Dns01Responder implements AcmeClient.Responder {
   Dns01Responder(DnsProviders.Covering covering, TxtPropagation propagation, Dns01ZoneLocks zoneLocks,
       long deadline) {
     this.covering = covering;
-    this.provider = covering.provider();
     this.propagation = propagation;
     this.zoneLocks = zoneLocks;
     this.deadline = deadline;
@@ -64,20 +61,20 @@ final class Dns01Responder implements AcmeClient.Responder {
    */
   @Override
   public List<List<AcmeClient.Answer>> turns(List<AcmeClient.Answer> answers) {
-    return provider.holdsSeveralValues() ? AcmeClient.Responder.super.turns(answers)
+    return covering.provider().holdsSeveralValues() ? AcmeClient.Responder.super.turns(answers)
         : answers.stream().map(List::of).toList();
   }
 
   @Override
   public void publish(List<AcmeClient.Answer> answers) throws Exception {
-    if (!provider.holdsSeveralValues()) {
+    if (!covering.provider().holdsSeveralValues()) {
       zoneLock = zoneLocks.take(covering.zone(), deadline);
     }
     Map<String, List<String>> valuesByName = new LinkedHashMap<>();
     for (AcmeClient.Answer answer : answers) {
       String name = recordName(answer.domain());
       String value = ((Dns01Challenge) answer.challenge()).getDigest();
-      Future<TxtRecord> creation = provider.addTxt(covering.zone(), name, value);
+      Future<TxtRecord> creation = covering.provider().addTxt(covering.zone(), name, value);
       creations.add(creation);
       await(creation, CALL_TIMEOUT_MS, "did not answer creating " + name);
       valuesByName.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
@@ -108,7 +105,7 @@ final class Dns01Responder implements AcmeClient.Responder {
         continue;
       }
       try {
-        await(provider.removeTxt(record), CALL_TIMEOUT_MS, "did not answer removing " + record.name());
+        await(covering.provider().removeTxt(record), CALL_TIMEOUT_MS, "did not answer removing " + record.name());
         LOG.info("Removed the DNS-01 record {} through DNS provider {}", record.name(), covering.id());
       } catch (Exception e) {
         LOG.error("Cannot remove the DNS-01 record {} through DNS provider {}; remove it by hand: {}",
