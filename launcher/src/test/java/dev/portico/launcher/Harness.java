@@ -196,7 +196,7 @@ final class Harness implements AutoCloseable {
   }
 
   /**
-   * A port nothing listens on, below the kernel's ephemeral range and never handed out twice. A
+   * A port nothing listens on, outside the kernel's ephemeral range and never handed out twice. A
    * port from {@code bind(0)} would come from that range, where any outgoing connection (a
    * cluster member dialling the others, a Redis client) may take it before a node started seconds
    * later binds it.
