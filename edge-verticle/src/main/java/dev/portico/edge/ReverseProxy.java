@@ -52,6 +52,7 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
   private final SiteGate gate;
   private final TargetResolver targetResolver;
   private final TargetBalancer balancer;
+  /** Answers the ACME challenge folder on the plain HTTP listener (the HTTPS one proxies it like any path). */
   private final AcmeChallenges acmeChallenges;
   /** Whether this handler serves the HTTPS listener (else the plain HTTP one). */
   private final boolean tls;
