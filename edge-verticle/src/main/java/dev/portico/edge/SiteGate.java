@@ -1,6 +1,7 @@
 package dev.portico.edge;
 
 import dev.portico.contract.Cidr;
+import dev.portico.contract.RequestPath;
 import dev.portico.contract.SitePolicies;
 import io.netty.util.NetUtil;
 import io.vertx.core.Future;
@@ -36,8 +37,11 @@ final class SiteGate {
         || policies.rateLimit() != null || policies.jwt() != null;
   }
 
-  /** Completes with the verified JWT's claims ({@code null} when none was needed) or fails with a {@link Rejection}. */
-  Future<JsonObject> admit(HttpServerRequest request, String pattern, SitePolicies policies) {
+  /**
+   * Completes with the verified JWT's claims ({@code null} when none was needed) or fails with a
+   * {@link Rejection}; {@code path} is the request's normalised path, the one the backend receives.
+   */
+  Future<JsonObject> admit(HttpServerRequest request, RequestPath path, String pattern, SitePolicies policies) {
     byte[] client = clientAddress(request, policies.trustedProxies());
     if (!policies.ipDeny().isEmpty() && (client == null || anyContains(policies.ipDeny(), client))
         || !policies.ipAllow().isEmpty() && (client == null || !anyContains(policies.ipAllow(), client))) {
@@ -45,7 +49,7 @@ final class SiteGate {
     }
     Future<Void> authenticated = policies.basicAuth() == null ? Future.succeededFuture()
         : basicAuth.verify(pattern, policies.basicAuth(), request.getHeader(HttpHeaders.AUTHORIZATION));
-    Future<JsonObject> claims = policies.jwt() == null || !policies.jwt().covers(request.path())
+    Future<JsonObject> claims = policies.jwt() == null || !policies.jwt().covers(path)
         ? authenticated.map((JsonObject) null)
         : authenticated.compose(v -> jwt.verify(policies.jwt(), request.getHeader(HttpHeaders.AUTHORIZATION)));
     if (policies.rateLimit() == null) {
