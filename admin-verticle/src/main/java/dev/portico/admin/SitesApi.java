@@ -39,9 +39,11 @@ final class SitesApi {
   private final Records records;
   private final RequestBodies bodies;
   private final DnsProvidersApi dnsProviders;
+  private final PasswordPool hashing;
 
-  SitesApi(Vertx vertx, Records records, RequestBodies bodies, DnsProvidersApi dnsProviders) {
+  SitesApi(Vertx vertx, Records records, RequestBodies bodies, DnsProvidersApi dnsProviders, PasswordPool hashing) {
     this.vertx = vertx;
+    this.hashing = hashing;
     this.dnsProviders = dnsProviders;
     this.records = records;
     this.bodies = bodies;
@@ -155,8 +157,10 @@ final class SitesApi {
   }
 
   /**
-   * Basic-auth users come as {@code {"password": "..."}} (hashed here, on a worker), as
-   * {@link #HIDDEN} (keep the stored hash: what a read shows), or as a PBKDF2 hash.
+   * Basic-auth users come as {@code {"password": "..."}} (hashed here, on the hashing pool, at most
+   * as many in one write as that pool takes at once), as {@link #HIDDEN} (keep the stored hash:
+   * what a read shows), or as a hash with exactly Portico's own parameters ({@link PasswordHash}):
+   * what a check costs is never the writer's choice.
    */
   private Future<JsonObject> hashBasicAuthPasswords(JsonObject site, String current) {
     restoreJwtSecrets(site, current);
@@ -175,8 +179,16 @@ final class SitesApi {
         }
         users.put(user, stored.getString(user));
       } else if (value instanceof JsonObject password) {
-        hashing.add(vertx.executeBlocking(() -> PasswordHash.hash(password.getString("password")), false)
+        if (hashing.size() == this.hashing.capacity()) {
+          return Future.failedFuture(ApiError.badRequest("basicAuth.users", "at most " + this.hashing.capacity()
+              + " plain passwords in one write: send more in later writes (stored ones as \"" + HIDDEN + "\")"));
+        }
+        hashing.add(this.hashing.run(() -> PasswordHash.hash(password.getString("password")))
             .onSuccess(hash -> users.put(user, hash)));
+      } else if (value instanceof String hash && !PasswordHash.isPorticos(hash)) {
+        return Future.failedFuture(ApiError.badRequest("basicAuth.users", "the hash for " + user + " is not "
+            + "pbkdf2-sha256$" + PasswordHash.ITERATIONS + "$<16-byte salt>$<32-byte hash> (base64): send "
+            + "{\"password\": \"...\"} and Portico hashes it"));
       }
     }
     return Future.all(hashing).map(site);

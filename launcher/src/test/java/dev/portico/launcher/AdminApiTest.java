@@ -73,7 +73,8 @@ class AdminApiTest {
     assertEquals(401, api.get("/api/v1/sites", "not.a.jwt").status());
     assertEquals(401, api.get("/api/v1/sites", "pat_0123456789abcdef_nope").status());
 
-    JsonObject claims = new JsonObject().put("sub", "admin").put("role", "admin").put("jti", "forged-1")
+    String adminId = api.get("/api/v1/auth/me", admin).json().getString("id");
+    JsonObject claims = new JsonObject().put("sub", "admin").put("uid", adminId).put("jti", "forged-1")
         .put("iss", "portico").put("aud", "portico-admin");
     KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
     generator.initialize(new ECGenParameterSpec("secp256r1"));
