@@ -207,6 +207,49 @@ class BadInputAdminAuthTest {
     }
   }
 
+  /**
+   * Records from before user ids: an admin node starting gives the user an id and binds its API
+   * token to it, but deletes a token older than the user record (made for an earlier namesake).
+   */
+  @Test
+  void recordsFromBeforeUserIdsAreBoundOrDroppedAtStart() throws Exception {
+    long userCreated = System.currentTimeMillis() - 60_000;
+    Harness.await(harness.redisApi.set(List.of("portico:user:olga", new JsonObject().put("username", "olga")
+        .put("role", "admin").put("passwordHash", PasswordHash.hash("olga password 1")).put("createdAt", userCreated)
+        .encode())));
+    Harness.await(harness.redisApi.zadd(List.of("portico:user-index", "0", "olga")));
+    String kept = legacyToken("olga", userCreated + 1000);
+    String dropped = legacyToken("olga", userCreated - 1000);
+    Map<String, String> env = Harness.listenersOnFreePorts();
+    env.put("PORTICO_REDIS_URL", "redis://127.0.0.1:" + harness.redisPort);
+    env.put("PORTICO_SECRET_KEY", Harness.SECRET_KEY);
+    env.put("PORTICO_ROLES", "admin");
+    try (Portico upgraded = Portico.start(PorticoConfig.fromEnvironment(env))) {
+      AdminClient node = new AdminClient(upgraded.config().adminPort());
+      JsonObject me = node.get("/api/v1/auth/me", kept).json();
+      assertEquals("olga", me.getString("username"), me.encode());
+      String id = new JsonObject(Harness.await(harness.redisApi.get("portico:user:olga")).toString()).getString("id");
+      assertEquals(id, me.getString("id"));
+      assertEquals(401, node.get("/api/v1/auth/me", dropped).status(), "older than the user: not hers");
+      assertEquals(null, Harness.await(harness.redisApi.get("portico:api-token:" + dropped.substring(4, 20))));
+    }
+  }
+
+  /** An API token stored as before user ids: owner by name only. */
+  private String legacyToken(String owner, long createdAt) throws Exception {
+    byte[] random = new byte[8];
+    new java.security.SecureRandom().nextBytes(random);
+    String id = java.util.HexFormat.of().formatHex(random);
+    String token = "pat_" + id + "_" + base64(32).replace('+', '-').replace('/', '_');
+    String sha256 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+        .digest(token.getBytes(StandardCharsets.UTF_8)));
+    Harness.await(harness.redisApi.set(List.of("portico:api-token:" + id, new JsonObject().put("id", id)
+        .put("name", "old").put("owner", owner).put("scope", "read").put("createdAt", createdAt)
+        .put("sha256", sha256).encode())));
+    Harness.await(harness.redisApi.zadd(List.of("portico:api-token-index", "0", id)));
+    return token;
+  }
+
   @Test
   void anExternalRedisWithoutASecretKeyIsRefused() {
     Map<String, String> env = Harness.listenersOnFreePorts();
