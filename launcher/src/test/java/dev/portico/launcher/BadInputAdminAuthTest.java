@@ -72,6 +72,12 @@ class BadInputAdminAuthTest {
     assertEquals(200, api.get("/api/v1/auth/me", jwt).status());
     assertEquals(200, api.get("/api/v1/auth/me", apiToken).status());
 
+    AdminClient.Answer site = api.put("/api/v1/sites/dave.example.net", admin,
+        new JsonObject().put("targets", new JsonArray().add("127.0.0.1:9")).put("owner", "dave"));
+    assertEquals(201, site.status(), site.body());
+    AdminClient.Answer owner = api.delete("/api/v1/users/dave", admin);
+    assertEquals(409, owner.status(), "a later dave would get his site: " + owner.body());
+    assertEquals(204, api.delete("/api/v1/sites/dave.example.net", admin).status());
     assertEquals(204, api.delete("/api/v1/users/dave", admin).status());
     createUser("dave", "dave password 2", "admin");
 
