@@ -1,0 +1,92 @@
+package dev.portico.admin;
+
+import dev.portico.contract.DomainPattern;
+import dev.portico.contract.PatternOverlap;
+import dev.portico.contract.RedisKeys;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Which host names a non-admin may take with a site write. A site claims its pattern and, for a
+ * {@code *.parent} site with {@code includeApex}, the parent too (its certificate names it). A
+ * {@code user} may newly claim a name only if it lies inside a domain it manages (a
+ * {@link Grants grant}; this rules out {@code **}, {@code *.com} and every other catch-all), and
+ * only if no host it matches is matched by a site of another owner (admin-owned sites included):
+ * two patterns that share any host are refused whichever would win the host today, so a tenant
+ * never takes hosts away, and never will when a more specific site of its own is later deleted.
+ * Sites a user already owns stay editable without a grant (owners from before grants existed keep
+ * their sites); an edit claims nothing new unless it turns {@code includeApex} on. Admins are not
+ * restricted.
+ */
+final class SiteClaims {
+
+  private final Records records;
+  private final Grants grants;
+  private final SiteSuffixIndex index;
+
+  SiteClaims(Records records, Grants grants, SiteSuffixIndex index) {
+    this.records = records;
+    this.grants = grants;
+    this.index = index;
+  }
+
+  /**
+   * Succeeds when {@code principal} may write site {@code pattern} (with {@code includeApex}) over
+   * {@code current}, the stored site it owns ({@code null} for a new site); else fails with 403.
+   */
+  Future<Void> check(Principal principal, String pattern, boolean includeApex, String current) {
+    if (principal.isAdmin()) {
+      return Future.succeededFuture();
+    }
+    List<DomainPattern> claims = new ArrayList<>();
+    if (current == null) {
+      claims.add(DomainPattern.parse(pattern));
+    }
+    if (includeApex && pattern.startsWith("*.") && !(current != null && includesApex(current))) {
+      claims.add(DomainPattern.parse(pattern.substring(2)));
+    }
+    if (claims.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return grants.managedDomains(principal.username()).compose(domains -> {
+      for (DomainPattern claim : claims) {
+        if (domains.stream().noneMatch(domain -> PatternOverlap.inside(claim, domain))) {
+          return Future.failedFuture(ApiError.forbidden("'" + claim + "' is outside the domains you manage ("
+              + (domains.isEmpty() ? "none" : String.join(", ", domains.stream().map(DomainPattern::text).toList()))
+              + "); an admin grants one with PUT /api/v1/users/{username}/grants/{domain}"));
+        }
+      }
+      return Future.all(claims.stream().map(claim -> notServedByOthers(principal, claim)).toList()).mapEmpty();
+    });
+  }
+
+  /** Fails with 403, naming a shared host, when a site of another owner matches a host {@code claim} does. */
+  private Future<Void> notServedByOthers(Principal principal, DomainPattern claim) {
+    return index.candidates(claim).compose(candidates -> {
+      List<DomainPattern> overlapping = candidates.stream().map(DomainPattern::parse)
+          .filter(candidate -> PatternOverlap.overlap(claim, candidate)).toList();
+      return records.getAll(overlapping.stream().map(site -> RedisKeys.site(site.text())).toList())
+          .compose(sites -> {
+            for (int i = 0; i < sites.size(); i++) {
+              if (sites.get(i) != null && !principal.username().equals(SitesApi.ownerOf(sites.get(i)))) {
+                return Future.failedFuture(ApiError.forbidden("'" + claim + "' matches hosts that a site of "
+                    + "another owner serves (such as " + PatternOverlap.sharedHost(claim, overlapping.get(i))
+                    + "); a user may only add names that no one else's site matches"));
+              }
+            }
+            return Future.<Void>succeededFuture();
+          });
+    });
+  }
+
+  private static boolean includesApex(String stored) {
+    try {
+      return Boolean.TRUE.equals(new JsonObject(stored).getValue("includeApex"));
+    } catch (RuntimeException invalid) {
+      return false;
+    }
+  }
+}
