@@ -153,6 +153,16 @@ class BadInputTenancyTest {
         .put("includeApex", true)), "'shared.test' matches hosts");
     assertRefused(api.put("/api/v1/sites/api.corp.test", erin, site(malloryBackend).put("tls", "auto")), "outside");
 
+    // an uploaded *.shared.test certificate naming shared.test would be served for admin's shared.test
+    String[] withApex = TestCertificates.pems("*.shared.test", "shared.test");
+    assertRefused(api.put("/api/v1/certificates/*.shared.test", erin, new JsonObject()
+        .put("certificatePem", withApex[0]).put("privateKeyPem", withApex[1])), "names shared.test");
+    assertNull(Harness.await(harness.redisApi.get("portico:cert:*.shared.test")), "nothing stored");
+    String[] own = TestCertificates.pems("*.shared.test");
+    AdminClient.Answer uploaded = api.put("/api/v1/certificates/*.shared.test", erin, new JsonObject()
+        .put("certificatePem", own[0]).put("privateKeyPem", own[1]));
+    assertEquals(200, uploaded.status(), uploaded.body());
+
     for (String name : List.of("shared.test", "api.corp.test", "*.corp.test")) {
       assertEquals(404, api.post("/api/v1/certificates/" + name + "/renew", erin, new JsonObject()).status(), name);
       assertEquals(404, api.get("/api/v1/certificates/" + name, erin).status(), name);
