@@ -23,6 +23,9 @@ import java.util.List;
  */
 final class SiteClaims {
 
+  /** The most candidate sites one write reads; past it a user's write is refused rather than checked in part. */
+  static final int MAX_CANDIDATES = 100_000;
+
   private final Records records;
   private final Grants grants;
   private final SiteSuffixIndex index;
@@ -63,22 +66,39 @@ final class SiteClaims {
     });
   }
 
-  /** Fails with 403, naming a shared host, when a site of another owner matches a host {@code claim} does. */
+  /**
+   * Fails with 403, naming a shared host, when a site of another owner matches a host {@code claim}
+   * does. Reads the candidate sites a page at a time and stops at the first such site; 409 past
+   * {@link #MAX_CANDIDATES} (the work one write may cause is bounded).
+   */
   private Future<Void> notServedByOthers(Principal principal, DomainPattern claim) {
-    return index.candidates(claim).compose(candidates -> {
-      List<DomainPattern> overlapping = candidates.stream().map(DomainPattern::parse)
+    return scan(principal, claim, SiteSuffixIndex.ranges(claim), 0, null, 0);
+  }
+
+  private Future<Void> scan(Principal principal, DomainPattern claim, List<SiteSuffixIndex.Range> ranges, int range,
+      String after, int read) {
+    if (range == ranges.size()) {
+      return Future.succeededFuture();
+    }
+    if (read > MAX_CANDIDATES) {
+      return Future.failedFuture(ApiError.conflict("more than " + MAX_CANDIDATES + " sites may share hosts with '"
+          + claim + "': too many to check for a user; an admin can create it"));
+    }
+    return index.page(ranges.get(range), after).compose(patterns -> {
+      List<DomainPattern> overlapping = patterns.stream().map(DomainPattern::parse)
           .filter(candidate -> PatternOverlap.overlap(claim, candidate)).toList();
-      return records.getAll(overlapping.stream().map(site -> RedisKeys.site(site.text())).toList())
-          .compose(sites -> {
-            for (int i = 0; i < sites.size(); i++) {
-              if (sites.get(i) != null && !principal.username().equals(SitesApi.ownerOf(sites.get(i)))) {
-                return Future.failedFuture(ApiError.forbidden("'" + claim + "' matches hosts that a site of "
-                    + "another owner serves (such as " + PatternOverlap.sharedHost(claim, overlapping.get(i))
-                    + "); a user may only add names that no one else's site matches"));
-              }
-            }
-            return Future.<Void>succeededFuture();
-          });
+      return records.getAll(overlapping.stream().map(site -> RedisKeys.site(site.text())).toList()).compose(sites -> {
+        for (int i = 0; i < sites.size(); i++) {
+          if (sites.get(i) != null && !principal.username().equals(SitesApi.ownerOf(sites.get(i)))) {
+            return Future.failedFuture(ApiError.forbidden("'" + claim + "' matches hosts that a site of another "
+                + "owner serves (such as " + PatternOverlap.sharedHost(claim, overlapping.get(i))
+                + "); a user may only add names that no one else's site matches"));
+          }
+        }
+        boolean more = patterns.size() == SiteSuffixIndex.PAGE;
+        return scan(principal, claim, ranges, more ? range : range + 1, more ? patterns.get(patterns.size() - 1) : null,
+            read + patterns.size());
+      });
     });
   }
 

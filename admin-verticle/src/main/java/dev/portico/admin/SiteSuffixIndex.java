@@ -10,23 +10,21 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * {@link RedisKeys#SITE_SUFFIX_INDEX}: every site pattern with its labels reversed, so that the
  * sites which may share a host with a pattern come out of a few lexical ranges instead of a read
  * of every site. A site {@code S} shares a host with {@code P} only if, read from the right, S
  * agrees with P's literal suffix {@code L} (the labels before P's first wildcard) either all the
- * way (S lies under L) or up to a wildcard of its own: the ranges {@code rev(L)}, {@code rev(L).*},
- * and {@code rev(L[..k]).*} for each shorter part of L. The caller tests each candidate exactly.
+ * way (S lies under L) or up to a wildcard of its own: the ranges {@code rev(L)}, {@code rev(L).…},
+ * and {@code rev(L[..k]).*…} for each shorter part of L. The caller tests each candidate exactly.
  */
 final class SiteSuffixIndex {
 
   private static final Logger LOG = LoggerFactory.getLogger(SiteSuffixIndex.class);
-  /** The most candidates one check reads; more and the write is refused rather than checked in part. */
-  static final int MAX_CANDIDATES = 100_000;
+  /** Members read at once: each page is tested before the next is read, so no step holds the event loop long. */
+  static final int PAGE = 1000;
   private static final int REBUILD_PAGE = 10_000;
   /** Above every byte of an ASCII member: the end of a prefix range. */
   private static final String AFTER_ALL = "\u00ff";
@@ -44,38 +42,36 @@ final class SiteSuffixIndex {
     return String.join(".", labels);
   }
 
-  /** The site patterns that may share a host with {@code pattern} (a superset; test each). */
-  Future<Set<String>> candidates(DomainPattern pattern) {
-    List<String> literal = literalSuffixReversed(pattern);
-    List<String[]> ranges = new ArrayList<>();
-    if (literal.isEmpty()) {
-      ranges.add(new String[] {"-", "+"});
-    } else {
-      String suffix = String.join(".", literal);
-      ranges.add(new String[] {"[" + suffix, "[" + suffix});
-      ranges.add(new String[] {"[" + suffix + ".", "[" + suffix + "." + AFTER_ALL});
-    }
-    for (int k = 0; k < literal.size(); k++) {
-      String wildcardAfter = (k == 0 ? "" : String.join(".", literal.subList(0, k)) + ".") + DomainPattern.ONE_LABEL;
-      ranges.add(new String[] {"[" + wildcardAfter, "[" + wildcardAfter + AFTER_ALL});
-    }
-    List<Future<List<String>>> reads = ranges.stream().map(range -> range(range[0], range[1])).toList();
-    return Future.all(reads).compose(all -> {
-      Set<String> patterns = new LinkedHashSet<>();
-      reads.forEach(read -> read.result().forEach(member -> patterns.add(reversed(member))));
-      return patterns.size() > MAX_CANDIDATES
-          ? Future.failedFuture(ApiError.conflict("more than " + MAX_CANDIDATES + " sites may share hosts with "
-              + pattern + ": too many to check; an admin can create it"))
-          : Future.succeededFuture(patterns);
-    });
+  /** A lexical range of members: {@code [min, max]} in ZRANGEBYLEX terms. */
+  record Range(String min, String max) {
   }
 
-  private Future<List<String>> range(String min, String max) {
-    return records.send(Request.cmd(Command.ZRANGEBYLEX).arg(RedisKeys.SITE_SUFFIX_INDEX).arg(min).arg(max)
-        .arg("LIMIT").arg(0).arg(MAX_CANDIDATES + 1)).map(response -> {
-          List<String> members = new ArrayList<>(response.size());
-          response.forEach(member -> members.add(member.toString()));
-          return members;
+  /** The ranges holding every site that may share a host with {@code pattern} (disjoint; test each site). */
+  static List<Range> ranges(DomainPattern pattern) {
+    List<String> literal = literalSuffixReversed(pattern);
+    List<Range> ranges = new ArrayList<>();
+    if (literal.isEmpty()) {
+      ranges.add(new Range("-", "+"));
+      return ranges;
+    }
+    String suffix = String.join(".", literal);
+    ranges.add(new Range("[" + suffix, "[" + suffix));
+    ranges.add(new Range("[" + suffix + ".", "[" + suffix + "." + AFTER_ALL));
+    for (int k = 0; k < literal.size(); k++) {
+      String wildcardAfter = (k == 0 ? "" : String.join(".", literal.subList(0, k)) + ".") + DomainPattern.ONE_LABEL;
+      ranges.add(new Range("[" + wildcardAfter, "[" + wildcardAfter + AFTER_ALL));
+    }
+    return ranges;
+  }
+
+  /** Up to {@link #PAGE} site patterns of {@code range} whose members sort after {@code after} ({@code null}: from its start). */
+  Future<List<String>> page(Range range, String after) {
+    return records.send(Request.cmd(Command.ZRANGEBYLEX).arg(RedisKeys.SITE_SUFFIX_INDEX)
+        .arg(after == null ? range.min() : "(" + reversed(after)).arg(range.max())
+        .arg("LIMIT").arg(0).arg(PAGE)).map(response -> {
+          List<String> patterns = new ArrayList<>(response.size());
+          response.forEach(member -> patterns.add(reversed(member.toString())));
+          return patterns;
         });
   }
 

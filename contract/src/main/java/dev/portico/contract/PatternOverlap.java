@@ -1,6 +1,5 @@
 package dev.portico.contract;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -36,27 +35,34 @@ public final class PatternOverlap {
   public static String sharedHost(DomainPattern a, DomainPattern b) {
     String[] left = rightToLeft(a);
     String[] right = rightToLeft(b);
+    if (!labelCountsMeet(left, right)) {
+      return null;
+    }
     int width = right.length + 1;
     int states = (left.length + 1) * width;
     int[] previous = new int[states];
     String[] label = new String[states];
     java.util.Arrays.fill(previous, -1);
     previous[0] = 0;
-    ArrayDeque<Integer> queue = new ArrayDeque<>();
-    queue.add(0);
+    int[] queue = new int[states];
+    int head = 0;
+    int tail = 0;
+    queue[tail++] = 0;
     int goal = states - 1;
-    while (!queue.isEmpty() && previous[goal] < 0) {
-      int state = queue.poll();
+    while (head < tail && previous[goal] < 0) {
+      int state = queue[head++];
       int i = state / width;
       int j = state % width;
-      for (Move x : moves(left, i)) {
-        for (Move y : moves(right, j)) {
-          String shared = sharedLabel(x.token, y.token);
-          int next = x.to * width + y.to;
+      for (int x = 0; x < 2; x++) {
+        String xToken = token(left, i, x);
+        for (int y = 0; xToken != null && y < 2; y++) {
+          String yToken = token(right, j, y);
+          String shared = yToken == null ? null : sharedLabel(xToken, yToken);
+          int next = (i + 1 - x) * width + (j + 1 - y);
           if (shared != null && previous[next] < 0) {
             previous[next] = state;
             label[next] = shared;
-            queue.add(next);
+            queue[tail++] = next;
           }
         }
       }
@@ -88,20 +94,22 @@ public final class PatternOverlap {
     return true;
   }
 
-  /** One step of a pattern's automaton: the token it consumes a label with, and the state after. */
-  private record Move(String token, int to) {
+  /**
+   * From state {@code k} (last {@code k} tokens consumed), move 0 takes the next token to state
+   * {@code k+1}; move 1 is a {@code **}'s loop, staying at {@code k}. {@code null}: no such move.
+   */
+  private static String token(String[] tokens, int k, int move) {
+    if (move == 0) {
+      return k < tokens.length ? tokens[k] : null;
+    }
+    return k > 0 && tokens[k - 1].equals(DomainPattern.ANY_LABELS) ? DomainPattern.ANY_LABELS : null;
   }
 
-  /** From state {@code k} (last {@code k} tokens consumed): the next token, and a {@code **}'s loop. */
-  private static List<Move> moves(String[] tokens, int k) {
-    List<Move> moves = new ArrayList<>(2);
-    if (k < tokens.length) {
-      moves.add(new Move(tokens[k], k + 1));
-    }
-    if (k > 0 && tokens[k - 1].equals(DomainPattern.ANY_LABELS)) {
-      moves.add(new Move(DomainPattern.ANY_LABELS, k));
-    }
-    return moves;
+  /** Whether the numbers of labels the two patterns match have one in common (a quick first test). */
+  private static boolean labelCountsMeet(String[] left, String[] right) {
+    boolean leftUnbounded = List.of(left).contains(DomainPattern.ANY_LABELS);
+    boolean rightUnbounded = List.of(right).contains(DomainPattern.ANY_LABELS);
+    return (leftUnbounded || left.length >= right.length) && (rightUnbounded || right.length >= left.length);
   }
 
   /** A label both tokens accept, or {@code null}: two literals must be equal, a wildcard takes any. */

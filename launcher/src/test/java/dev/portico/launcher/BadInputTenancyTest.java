@@ -16,6 +16,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -219,6 +220,64 @@ class BadInputTenancyTest {
     String gina = newUser("gina");
     assertEquals(new JsonArray(), api.get("/api/v1/users/gina/grants", admin).json().getJsonArray("items"));
     assertRefused(api.put("/api/v1/sites/gina.test", gina, site(malloryBackend)), "(none)");
+  }
+
+  /** Sites indexed before the suffix index existed are found once an admin node starts. */
+  @Test
+  void sitesFromBeforeTheSuffixIndexAreCheckedAfterAStart() {
+    Harness.await(harness.redisApi.set(List.of("portico:site:old.legacy.test", "{\"targets\":[\"127.0.0.1:9\"]}")));
+    Harness.await(harness.redisApi.zadd(List.of("portico:site-index", "0", "old.legacy.test")));
+    int port = Harness.freePort();
+    String deployment = Harness.await(harness.portico.vertx().deployVerticle(new dev.portico.admin.AdminVerticle(),
+        new io.vertx.core.DeploymentOptions().setConfig(harness.portico.config().verticleConfig().put("adminPort", port))));
+    try {
+      AdminClient restarted = new AdminClient(port);
+      newUser("henry");
+      grant("henry", "legacy.test");
+      String henry = restarted.login("henry", PASSWORD);
+      assertNotNull(Harness.await(harness.redisApi.zscore("portico:site-index-by-suffix", "test.legacy.old")),
+          "indexed by suffix at start");
+      assertRefused(restarted.put("/api/v1/sites/*.legacy.test", henry, site(malloryBackend)), "(such as old.legacy.test)");
+    } finally {
+      Harness.await(harness.portico.vertx().undeploy(deployment));
+    }
+  }
+
+  /**
+   * What a user's write costs among 90 000 sites: a name reads a few short index ranges; a
+   * wildcard over all of them reads and tests each (the worst case, bounded by
+   * {@code SiteClaims.MAX_CANDIDATES}), stopping at the first site of another owner.
+   */
+  @Test
+  void aUserWriteAmongAHundredThousandSites() {
+    int total = 90_000;
+    for (int start = 0; start < total; start += 10_000) {
+      List<String> mset = new java.util.ArrayList<>();
+      List<String> byName = new java.util.ArrayList<>(List.of("portico:site-index"));
+      List<String> bySuffix = new java.util.ArrayList<>(List.of("portico:site-index-by-suffix"));
+      for (int i = start; i < start + 10_000; i++) {
+        String pattern = String.format("bulk%06d.big.test", i);
+        mset.add("portico:site:" + pattern);
+        mset.add("{\"targets\":[\"127.0.0.1:9\"],\"owner\":\"ivan\"}");
+        byName.addAll(List.of("0", pattern));
+        bySuffix.addAll(List.of("0", "test.big." + pattern.substring(0, pattern.indexOf('.'))));
+      }
+      Harness.await(harness.redisApi.mset(mset));
+      Harness.await(harness.redisApi.zadd(byName));
+      Harness.await(harness.redisApi.zadd(bySuffix));
+    }
+    String ivan = newUser("ivan");
+    grant("ivan", "big.test");
+    Harness.await(harness.redisApi.set(List.of("portico:site:bulk089999.big.test", "{\"targets\":[\"127.0.0.1:9\"]}")));
+
+    long start = System.nanoTime();
+    assertEquals(201, api.put("/api/v1/sites/new.big.test", ivan, site(malloryBackend)).status());
+    long nameMs = (System.nanoTime() - start) / 1_000_000;
+    start = System.nanoTime();
+    assertRefused(api.put("/api/v1/sites/*.big.test", ivan, site(malloryBackend)), "(such as bulk089999.big.test)");
+    long wildcardMs = (System.nanoTime() - start) / 1_000_000;
+    System.out.println("A user's site write among " + total + " sites: a name " + nameMs + " ms, a wildcard over all "
+        + "of them (the last one another owner's) " + wildcardMs + " ms");
   }
 
   private String newUser(String name) {
