@@ -68,7 +68,7 @@ final class SiteClaims {
 
   /**
    * Fails with 403, naming a shared host, when a site of another owner matches a host {@code claim}
-   * does. Reads the candidate sites a page at a time and stops at the first such site; 409 past
+   * does, or claims one as the parent of its {@code *.parent} pattern (includeApex). Reads the candidate sites a page at a time and stops at the first such site; 409 past
    * {@link #MAX_CANDIDATES} (the work one write may cause is bounded).
    */
   private Future<Void> notServedByOthers(Principal principal, DomainPattern claim) {
@@ -85,14 +85,21 @@ final class SiteClaims {
           + claim + "': too many to check for a user; an admin can create it"));
     }
     return index.page(ranges.get(range), after).compose(patterns -> {
-      List<DomainPattern> overlapping = patterns.stream().map(DomainPattern::parse)
-          .filter(candidate -> PatternOverlap.overlap(claim, candidate)).toList();
-      return records.getAll(overlapping.stream().map(site -> RedisKeys.site(site.text())).toList()).compose(sites -> {
+      List<DomainPattern> sharing = patterns.stream().map(DomainPattern::parse)
+          .filter(candidate -> PatternOverlap.overlap(claim, candidate) || apexOverlaps(claim, candidate)).toList();
+      return records.getAll(sharing.stream().map(site -> RedisKeys.site(site.text())).toList()).compose(sites -> {
         for (int i = 0; i < sites.size(); i++) {
-          if (sites.get(i) != null && !principal.username().equals(SitesApi.ownerOf(sites.get(i)))) {
+          String site = sites.get(i);
+          if (site == null || principal.username().equals(SitesApi.ownerOf(site))) {
+            continue;
+          }
+          String shared = PatternOverlap.sharedHost(claim, sharing.get(i));
+          if (shared == null && includesApex(site)) {
+            shared = PatternOverlap.sharedHost(claim, DomainPattern.parse(sharing.get(i).text().substring(2)));
+          }
+          if (shared != null) {
             return Future.failedFuture(ApiError.forbidden("'" + claim + "' matches hosts that a site of another "
-                + "owner serves (such as " + PatternOverlap.sharedHost(claim, overlapping.get(i))
-                + "); a user may only add names that no one else's site matches"));
+                + "owner serves (such as " + shared + "); a user may only add names that no one else's site matches"));
           }
         }
         boolean more = patterns.size() == SiteSuffixIndex.PAGE;
@@ -100,6 +107,12 @@ final class SiteClaims {
             read + patterns.size());
       });
     });
+  }
+
+  /** Whether {@code candidate} is a {@code *.parent} site whose parent (claimed with includeApex) shares a host. */
+  private static boolean apexOverlaps(DomainPattern claim, DomainPattern candidate) {
+    return candidate.text().startsWith("*.")
+        && PatternOverlap.overlap(claim, DomainPattern.parse(candidate.text().substring(2)));
   }
 
   private static boolean includesApex(String stored) {

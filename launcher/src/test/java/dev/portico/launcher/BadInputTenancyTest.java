@@ -164,6 +164,13 @@ class BadInputTenancyTest {
         .put("certificatePem", own[0]).put("privateKeyPem", own[1]));
     assertEquals(200, uploaded.status(), uploaded.body());
 
+    // the reverse: a name another owner's *.parent site claims with includeApex is taken too
+    String fay = newUser("fay");
+    grant("fay", "apex.test");
+    assertEquals(201, api.put("/api/v1/sites/*.apex.test", admin, site(adminBackend).put("includeApex", true)).status());
+    assertRefused(api.put("/api/v1/sites/apex.test", fay, site(malloryBackend)), "(such as apex.test)");
+    assertEquals(201, api.put("/api/v1/sites/a.b.apex.test", fay, site(malloryBackend)).status());
+
     for (String name : List.of("shared.test", "api.corp.test", "*.corp.test")) {
       assertEquals(404, api.post("/api/v1/certificates/" + name + "/renew", erin, new JsonObject()).status(), name);
       assertEquals(404, api.get("/api/v1/certificates/" + name, erin).status(), name);
