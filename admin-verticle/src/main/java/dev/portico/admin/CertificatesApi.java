@@ -142,7 +142,10 @@ final class CertificatesApi {
     String key = RedisKeys.cert(name);
     return mayManage(principal, name).compose(site -> vertx.executeBlocking(() ->
             check(name, body.getString("certificatePem"), body.getString("privateKeyPem")), false)
-            .compose(checked -> servedOnlyForItsSite(principal, name, site, checked)))
+            .map(checked -> {
+              SiteClaims.checkCertificateNames(principal, name, site, checked.names());
+              return checked;
+            }))
         .compose(checked -> records.get(key).compose(current -> {
           StoredCertificate stored = new StoredCertificate(name, checked.names(), body.getString("certificatePem"),
               box.seal(body.getString("privateKeyPem"), key), checked.leaf().getNotBefore().getTime(),
@@ -203,20 +206,6 @@ final class CertificatesApi {
     }
     return records.get(RedisKeys.site(name)).compose(site -> owns(principal, site) ? Future.succeededFuture(site)
         : Future.failedFuture(ApiError.notFound("no certificate " + name)));
-  }
-
-  /**
-   * The edge serves a {@code *.parent} certificate for {@code parent} too when it names it (and
-   * {@code parent} has no certificate of its own): a user's upload may name {@code parent} only if
-   * its site claims it ({@code includeApex}, checked against other owners when it was set).
-   */
-  private static Future<Checked> servedOnlyForItsSite(Principal principal, String name, String site, Checked checked) {
-    if (principal.isAdmin() || !name.startsWith("*.") || !checked.names().contains(name.substring(2))
-        || Boolean.TRUE.equals(new JsonObject(site).getValue("includeApex"))) {
-      return Future.succeededFuture(checked);
-    }
-    return Future.failedFuture(ApiError.forbidden("the certificate names " + name.substring(2) + ", which site "
-        + name + " does not claim: set its includeApex first"));
   }
 
   private static boolean owns(Principal principal, String site) {

@@ -109,6 +109,18 @@ final class SiteClaims {
     });
   }
 
+  /**
+   * The edge serves a {@code *.parent} certificate for {@code parent} too when it names it (and
+   * {@code parent} has no certificate of its own): a user's upload for its site {@code name} may
+   * name {@code parent} only if the site claims it ({@code includeApex}, checked when it was set).
+   */
+  static void checkCertificateNames(Principal principal, String name, String site, List<String> names) {
+    if (!principal.isAdmin() && name.startsWith("*.") && names.contains(name.substring(2)) && !includesApex(site)) {
+      throw ApiError.forbidden("the certificate names " + name.substring(2) + ", which site " + name
+          + " does not claim: set its includeApex first");
+    }
+  }
+
   /** Whether {@code candidate} is a {@code *.parent} site whose parent (claimed with includeApex) shares a host. */
   private static boolean apexOverlaps(DomainPattern claim, DomainPattern candidate) {
     return candidate.text().startsWith("*.")
