@@ -84,7 +84,7 @@ public final class AdminVerticle extends VerticleBase {
     new SitesApi(vertx, records, bodies, dnsProviders, new SiteClaims(records, grants, suffixIndex)).mount(router);
     new ResolveApi(vertx, records).mount(router);
     new UsersApi(records, bodies, users).mount(router);
-    new GrantsApi(grants, bodies).mount(router);
+    new GrantsApi(grants, users, bodies).mount(router);
     dnsProviders.mount(router);
     new CertificatesApi(vertx, records, bodies, box).mount(router);
     new AuditApi(records).mount(router);

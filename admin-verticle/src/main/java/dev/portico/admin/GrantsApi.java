@@ -16,10 +16,12 @@ import io.vertx.ext.web.RoutingContext;
 final class GrantsApi {
 
   private final Grants grants;
+  private final Users users;
   private final RequestBodies bodies;
 
-  GrantsApi(Grants grants, RequestBodies bodies) {
+  GrantsApi(Grants grants, Users users, RequestBodies bodies) {
     this.grants = grants;
+    this.users = users;
     this.bodies = bodies;
   }
 
@@ -32,8 +34,10 @@ final class GrantsApi {
 
   private Future<Reply> list(RoutingContext context) {
     Api.principal(context).requireAdmin();
-    return grants.ofUser(context.pathParam("username"))
-        .compose(items -> Reply.ok(Api.page(new JsonArray(items), null)));
+    String username = context.pathParam("username");
+    return users.find(username).compose(user -> user == null
+        ? Future.failedFuture(ApiError.notFound("no user " + username))
+        : grants.ofUser(username).compose(items -> Reply.ok(Api.page(new JsonArray(items), null))));
   }
 
   private Future<Reply> read(RoutingContext context) {

@@ -202,6 +202,7 @@ class BadInputTenancyTest {
         new JsonObject().put("role", "manager").put("scope", "global")), "scope");
     assertEquals(404, api.put("/api/v1/users/nobody/grants/frank.test", admin, new JsonObject().put("role", "manager")).status());
     assertEquals(0, Harness.await(harness.redisApi.exists(List.of("portico:grants:user:nobody"))).toInteger());
+    assertEquals(404, api.get("/api/v1/users/nobody/grants", admin).status());
 
     JsonArray listed = api.get("/api/v1/users/frank/grants", admin).json().getJsonArray("items");
     assertEquals(1, listed.size());
