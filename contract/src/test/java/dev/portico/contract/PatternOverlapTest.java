@@ -33,7 +33,7 @@ class PatternOverlapTest {
       "**.corp.test, api.*.test, true",
       "api.*.test, web.*.test, false",
       "api.**.test, **.v1.test, true",
-      "a.**.b.**.c, **.b.c, true",
+      "a.**.b.c, **.b.c, true",
       "a.**.b.test, *.c.test, false",
       "**, **, true",
       "*, **, true",
@@ -65,6 +65,7 @@ class PatternOverlapTest {
   /**
    * Every pair of patterns of up to three tokens from {a, b, *, **} against every host of up to six
    * labels from {a, b, c} (c standing for any other label): the automaton agrees with matching.
+   * (Patterns that {@link DomainPattern#parse} refuses, such as too many '**', are left out.)
    */
   @Test
   void agreesWithMatchingEveryHostOnSmallPatterns() {
