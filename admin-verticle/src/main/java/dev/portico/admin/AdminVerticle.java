@@ -55,20 +55,22 @@ public final class AdminVerticle extends VerticleBase {
     checks = new PasswordPool(vertx, "portico-password-checks", CHECK_THREADS, CHECK_QUEUE);
     hashing = new PasswordPool(vertx, "portico-password-hashing", HASH_THREADS, HASH_QUEUE);
     Users users = new Users(records, checks, hashing);
+    SiteSuffixIndex suffixIndex = new SiteSuffixIndex(records);
     return JwtKeys.load(options, records, box)
         .compose(jwtOptions -> bootstrapAdmin(options, records, users).map(jwtOptions))
         .compose(jwtOptions -> UserIdMigration.run(records).map(jwtOptions))
+        .compose(jwtOptions -> suffixIndex.rebuildIfIncomplete().map(jwtOptions))
         .compose(jwtOptions -> {
           Authenticator authenticator = new Authenticator(JWTAuth.create(vertx, jwtOptions.setJWTOptions(
               Authenticator.verifyOptions())), algorithm(jwtOptions), records, options.jwtTtlSeconds());
-          Router router = router(records, bodies, users, authenticator, box);
+          Router router = router(records, bodies, users, authenticator, box, suffixIndex);
           server = vertx.createHttpServer().requestHandler(router);
           return server.listen(options.port(), options.host());
         });
   }
 
   private Router router(Records records, RequestBodies bodies, Users users, Authenticator authenticator,
-      SecretBox box) {
+      SecretBox box, SiteSuffixIndex suffixIndex) {
     Router router = Router.router(vertx);
     router.get("/health/live").handler(context -> json(context, 200, new JsonObject().put("status", "up")));
     router.get("/health/ready").handler(context -> records.send(Request.cmd(Command.PING)).onComplete(ar ->
@@ -90,9 +92,11 @@ public final class AdminVerticle extends VerticleBase {
         .onFailure(context::fail));
     auth.mount(router);
     DnsProvidersApi dnsProviders = new DnsProvidersApi(records, bodies, box);
-    new SitesApi(vertx, records, bodies, dnsProviders, hashing).mount(router);
+    Grants grants = new Grants(records);
+    new SitesApi(vertx, records, bodies, dnsProviders, hashing, new SiteClaims(records, grants, suffixIndex)).mount(router);
     new ResolveApi(vertx, records).mount(router);
     new UsersApi(records, bodies, users).mount(router);
+    new GrantsApi(grants, users, bodies).mount(router);
     dnsProviders.mount(router);
     new CertificatesApi(vertx, records, bodies, box).mount(router);
     new AuditApi(records).mount(router);

@@ -140,8 +140,12 @@ final class CertificatesApi {
     String name = name(context);
     JsonObject body = bodies.parse(context, "CertificateUpload");
     String key = RedisKeys.cert(name);
-    return mayManage(principal, name).compose(v -> vertx.executeBlocking(() ->
-            check(name, body.getString("certificatePem"), body.getString("privateKeyPem")), false))
+    return mayManage(principal, name).compose(site -> vertx.executeBlocking(() ->
+            check(name, body.getString("certificatePem"), body.getString("privateKeyPem")), false)
+            .map(checked -> {
+              SiteClaims.checkCertificateNames(principal, name, site, checked.names());
+              return checked;
+            }))
         .compose(checked -> records.get(key).compose(current -> {
           StoredCertificate stored = new StoredCertificate(name, checked.names(), body.getString("certificatePem"),
               box.seal(body.getString("privateKeyPem"), key), checked.leaf().getNotBefore().getTime(),
@@ -195,12 +199,12 @@ final class CertificatesApi {
     });
   }
 
-  /** Admins manage every certificate; a user those of the sites it owns. */
-  private Future<Void> mayManage(Principal principal, String name) {
+  /** Admins manage every certificate; a user those of the sites it owns. Gives the site ({@code null} for an admin). */
+  private Future<String> mayManage(Principal principal, String name) {
     if (principal.isAdmin()) {
       return Future.succeededFuture();
     }
-    return records.get(RedisKeys.site(name)).compose(site -> owns(principal, site) ? Future.succeededFuture()
+    return records.get(RedisKeys.site(name)).compose(site -> owns(principal, site) ? Future.succeededFuture(site)
         : Future.failedFuture(ApiError.notFound("no certificate " + name)));
   }
 

@@ -25,10 +25,10 @@ final class Records {
   private static final String EQUALS = "1";
 
   /*
-   * KEYS[1] record, KEYS[2] audit stream, KEYS[3..] indexes.
+   * KEYS[1] record, KEYS[2] audit stream, KEYS[3..] indexes, then the keys dropped with the record.
    * ARGV[1] expectation (0 absent, 1 equal to ARGV[2]), ARGV[3] new value ('' = delete),
    * ARGV[4] channel ('' = none), ARGV[5] message, ARGV[6..10] audit who/action/resource/before/after,
-   * ARGV[11] audit max length, then for each index: op ('add'|'rem') and member.
+   * ARGV[11] audit max length, ARGV[12] number of indexes, then for each index: op ('add'|'rem') and member.
    */
   private static final String WRITE_SCRIPT = """
       local current = redis.call('GET', KEYS[1])
@@ -38,10 +38,12 @@ final class Records {
         return 0
       end
       if ARGV[3] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[3]) end
-      for i = 3, #KEYS do
-        local op, member = ARGV[12 + (i - 3) * 2], ARGV[13 + (i - 3) * 2]
+      local indexes = tonumber(ARGV[12])
+      for i = 3, 2 + indexes do
+        local op, member = ARGV[13 + (i - 3) * 2], ARGV[14 + (i - 3) * 2]
         if op == 'add' then redis.call('ZADD', KEYS[i], 0, member) else redis.call('ZREM', KEYS[i], member) end
       end
+      for i = 3 + indexes, #KEYS do redis.call('DEL', KEYS[i]) end
       if ARGV[4] ~= '' then redis.call('PUBLISH', ARGV[4], ARGV[5]) end
       redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[11], '*', 'who', ARGV[6], 'action', ARGV[7],
         'resource', ARGV[8], 'before', ARGV[9], 'after', ARGV[10])
@@ -95,9 +97,10 @@ final class Records {
 
   /** Runs {@code write}; fails with 409 when the record is no longer what the caller read. */
   Future<Void> write(Write write) {
-    Request eval = Request.cmd(Command.EVAL).arg(WRITE_SCRIPT).arg(2 + write.indexes().size())
-        .arg(write.key()).arg(RedisKeys.AUDIT_STREAM);
+    Request eval = Request.cmd(Command.EVAL).arg(WRITE_SCRIPT)
+        .arg(2 + write.indexes().size() + write.dropped().size()).arg(write.key()).arg(RedisKeys.AUDIT_STREAM);
     write.indexes().forEach(index -> eval.arg(index.key()));
+    write.dropped().forEach(eval::arg);
     eval.arg(write.expected() == null ? ABSENT : EQUALS)
         .arg(write.expected() == null ? "" : write.expected())
         .arg(write.value() == null ? "" : write.value())
@@ -105,7 +108,8 @@ final class Records {
         .arg(write.message() == null ? "" : write.message())
         .arg(write.audit().who()).arg(write.audit().action()).arg(write.audit().resource())
         .arg(write.audit().before()).arg(write.audit().after())
-        .arg(AUDIT_MAX_LENGTH);
+        .arg(AUDIT_MAX_LENGTH)
+        .arg(write.indexes().size());
     write.indexes().forEach(index -> eval.arg(index.add() ? "add" : "rem").arg(index.member()));
     return send(eval).compose(response -> response.toInteger() == 1 ? Future.succeededFuture()
         : Future.failedFuture(ApiError.conflict(write.key() + " was changed at the same time; read it again and retry")));
@@ -132,9 +136,15 @@ final class Records {
   /**
    * An atomic change of {@code key} from {@code expected} ({@code null}: must not exist) to
    * {@code value} ({@code null}: delete), with index updates, a notification published on
-   * {@code channel} (optional) and an audit entry.
+   * {@code channel} (optional) and an audit entry; {@code dropped} keys (what lives and dies with
+   * the record, such as a user's grants) are deleted in the same step.
    */
   record Write(String key, String expected, String value, List<IndexOp> indexes, String channel, String message,
-      Audit audit) {
+      Audit audit, List<String> dropped) {
+
+    Write(String key, String expected, String value, List<IndexOp> indexes, String channel, String message,
+        Audit audit) {
+      this(key, expected, value, indexes, channel, message, audit, List.of());
+    }
   }
 }

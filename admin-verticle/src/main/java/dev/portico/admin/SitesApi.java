@@ -25,7 +25,8 @@ import java.util.Set;
  * {@code /api/v1/sites}: list (by name, filtered by prefix, paged), read, write, delete. A write
  * is validated whole, stored with its indexes and audit entry atomically, and published on
  * {@link RedisKeys#SITE_CHANGES_CHANNEL} so every node routes by it at once. A {@code user}
- * sees and writes only the sites it owns; others' sites answer 404 as if they did not exist.
+ * sees and writes only the sites it owns; others' sites answer 404 as if they did not exist. What
+ * a user may newly claim is decided by {@link SiteClaims}.
  */
 final class SitesApi {
 
@@ -39,10 +40,13 @@ final class SitesApi {
   private final RequestBodies bodies;
   private final DnsProvidersApi dnsProviders;
   private final BasicAuthPasswords basicAuthPasswords;
+  private final SiteClaims claims;
 
-  SitesApi(Vertx vertx, Records records, RequestBodies bodies, DnsProvidersApi dnsProviders, PasswordPool hashing) {
+  SitesApi(Vertx vertx, Records records, RequestBodies bodies, DnsProvidersApi dnsProviders, PasswordPool hashing,
+      SiteClaims claims) {
     this.vertx = vertx;
     this.basicAuthPasswords = new BasicAuthPasswords(hashing);
+    this.claims = claims;
     this.dnsProviders = dnsProviders;
     this.records = records;
     this.bodies = bodies;
@@ -102,7 +106,8 @@ final class SitesApi {
       if (current != null && !principal.isAdmin() && !principal.username().equals(previousOwner)) {
         return Future.failedFuture(ApiError.forbidden("site " + pattern + " belongs to another user"));
       }
-      return hashBasicAuthPasswords(requested, current).compose(withHashes -> {
+      return claims.check(principal, pattern, Boolean.TRUE.equals(requested.getValue("includeApex")), current)
+          .compose(v -> hashBasicAuthPasswords(requested, current)).compose(withHashes -> {
         Site site;
         try {
           site = Site.fromJson(withHashes);
@@ -192,6 +197,7 @@ final class SitesApi {
       String json, String owner) {
     List<Records.IndexOp> indexes = new ArrayList<>();
     indexes.add(new Records.IndexOp(RedisKeys.SITE_INDEX, pattern, true));
+    indexes.add(new Records.IndexOp(RedisKeys.SITE_SUFFIX_INDEX, SiteSuffixIndex.reversed(pattern), true));
     if (previousOwner != null && !previousOwner.equals(owner)) {
       indexes.add(new Records.IndexOp(RedisKeys.sitesByOwner(previousOwner), pattern, false));
     }
@@ -215,6 +221,7 @@ final class SitesApi {
       }
       List<Records.IndexOp> indexes = new ArrayList<>();
       indexes.add(new Records.IndexOp(RedisKeys.SITE_INDEX, pattern, false));
+      indexes.add(new Records.IndexOp(RedisKeys.SITE_SUFFIX_INDEX, SiteSuffixIndex.reversed(pattern), false));
       String owner = new JsonObject(current).getString("owner");
       if (owner != null) {
         indexes.add(new Records.IndexOp(RedisKeys.sitesByOwner(owner), pattern, false));
@@ -231,7 +238,7 @@ final class SitesApi {
         || principal.username().equals(ownerOf(stored)) ? stored : null);
   }
 
-  private static String ownerOf(String stored) {
+  static String ownerOf(String stored) {
     try {
       return new JsonObject(stored).getString("owner");
     } catch (RuntimeException invalid) {

@@ -78,11 +78,13 @@ final class Users {
             masked(updated).encode())));
   }
 
+  /** Deletes the user and, in the same step, its grants: a user of the same name made later starts with none. */
   Future<Void> delete(String who, JsonObject current) {
     String username = current.getString("username");
     return records.write(new Records.Write(RedisKeys.user(username), current.encode(), null,
         List.of(new Records.IndexOp(RedisKeys.USER_INDEX, username, false)), null, null,
-        new Records.Audit(who, "user.delete", "user:" + username, masked(current).encode(), "")));
+        new Records.Audit(who, "user.delete", "user:" + username, masked(current).encode(), ""),
+        List.of(RedisKeys.userGrants(username))));
   }
 
   /** A user id: 122 random bits. */

@@ -81,6 +81,14 @@ public final class RedisKeys {
    */
   public static final String SITE_INDEX = "portico:site-index";
 
+  /**
+   * A sorted set (all scores 0) of every site pattern with its labels in reverse order
+   * ({@code *.corp.test} is {@code test.corp.*}), written with {@link #SITE_INDEX}: the sites that
+   * may share a host with a pattern are a few ranges of it (those under the pattern's literal
+   * suffix, and those with a wildcard where that suffix is still being read), not every site.
+   */
+  public static final String SITE_SUFFIX_INDEX = "portico:site-index-by-suffix";
+
   /** {@code portico:sites-by-owner:<user>}: the same index, for the sites one user owns. */
   public static final String SITES_BY_OWNER_PREFIX = "portico:sites-by-owner:";
 
@@ -89,6 +97,13 @@ public final class RedisKeys {
 
   /** Sorted set of every user name. */
   public static final String USER_INDEX = "portico:user-index";
+
+  /**
+   * {@code portico:grants:user:<name>}: a hash of the permissions granted to one user, a field per
+   * scope ({@code domain:<domain>}; later {@code global}) holding the grant's JSON ({@code role},
+   * {@code grantedBy}, {@code grantedAt}). Deleted with the user.
+   */
+  public static final String USER_GRANTS_PREFIX = "portico:grants:user:";
 
   /** {@code portico:api-token:<id>}: a named, scoped API token (JSON with the token's SHA-256). */
   public static final String API_TOKEN_PREFIX = "portico:api-token:";
@@ -147,6 +162,10 @@ public final class RedisKeys {
 
   public static String user(String name) {
     return USER_PREFIX + name;
+  }
+
+  public static String userGrants(String user) {
+    return USER_GRANTS_PREFIX + user;
   }
 
   public static String apiToken(String id) {

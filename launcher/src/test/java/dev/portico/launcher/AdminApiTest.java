@@ -221,6 +221,8 @@ class AdminApiTest {
         new JsonObject().put("targets", new JsonArray().add("127.0.0.1:9"))).status());
     String alice = api.login("alice", "alice password 1");
     secrets.add(alice);
+    assertEquals(201, api.put("/api/v1/users/alice/grants/alice.example.net", admin,
+        new JsonObject().put("role", "manager")).status(), "a user creates sites inside the domains it manages");
 
     AdminClient.Answer own = api.put("/api/v1/sites/alice.example.net", alice,
         new JsonObject().put("targets", new JsonArray().add("127.0.0.1:9")));

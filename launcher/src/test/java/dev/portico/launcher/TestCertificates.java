@@ -45,6 +45,15 @@ final class TestCertificates {
 
   /** A certificate for {@code names} whose key is sealed for the Redis key {@code redisKey}. */
   static String storedUnder(SecretBox box, String redisKey, String... names) {
+    String[] pems = pems(names);
+    X509Certificate certificate = parse(pems[0]);
+    return new StoredCertificate(names[0], List.of(names), pems[0], box.seal(pems[1], redisKey),
+        certificate.getNotBefore().getTime(), certificate.getNotAfter().getTime(), "CN=" + names[0], "manual")
+        .toJson().encode();
+  }
+
+  /** A certificate for {@code names} and its key, as PEM: {certificate, PKCS#8 private key}. */
+  static String[] pems(String... names) {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
       generator.initialize(new ECGenParameterSpec("secp256r1"));
@@ -57,10 +66,16 @@ final class TestCertificates {
           .map(name -> new GeneralName(GeneralName.dNSName, name)).toArray(GeneralName[]::new)));
       X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(
           builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
-      String key = redisKey;
-      return new StoredCertificate(names[0], List.of(names), pem(certificate), box.seal(pem(pair.getPrivate()), key),
-          certificate.getNotBefore().getTime(), certificate.getNotAfter().getTime(), "CN=" + names[0], "manual")
-          .toJson().encode();
+      return new String[] {pem(certificate), pem(pair.getPrivate())};
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static X509Certificate parse(String pem) {
+    try {
+      return (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+          .generateCertificate(new java.io.ByteArrayInputStream(pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
     } catch (Exception e) {
       throw new AssertionError(e);
     }

@@ -1,0 +1,319 @@
+package dev.portico.launcher;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A tenant (a {@code user} of the admin API) against other owners' hosts: with {@code *.corp.test}
+ * owned by admin, a user must not take {@code **} or {@code api.corp.test} (and their requests,
+ * cookies and certificates). Users create sites only inside domains an admin granted them, and
+ * never a pattern sharing a host with another owner's site.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BadInputTenancyTest {
+
+  private static final String ADMIN_PASSWORD = "correct horse battery staple";
+  private static final String PASSWORD = "tenant password 1";
+
+  private Harness harness;
+  private AdminClient api;
+  private String admin;
+  private String mallory;
+  private RecordingBackend adminBackend;
+  private RecordingBackend malloryBackend;
+
+  @BeforeAll
+  void start() throws Exception {
+    harness = new Harness(Map.of("PORTICO_ROLES", "edge,admin", "PORTICO_ADMIN_PASSWORD", ADMIN_PASSWORD));
+    api = new AdminClient(harness.portico.config().adminPort());
+    admin = api.login("admin", ADMIN_PASSWORD);
+    adminBackend = new RecordingBackend(harness.testVertx);
+    malloryBackend = new RecordingBackend(harness.testVertx);
+    mallory = newUser("mallory");
+    assertEquals(201, api.put("/api/v1/sites/*.corp.test", admin, site(adminBackend)).status());
+  }
+
+  @AfterAll
+  void stop() {
+    adminBackend.close();
+    malloryBackend.close();
+    harness.close();
+  }
+
+  @Test
+  void aUserCannotTakeACatchAllOrANameUnderAnotherOwnersWildcard() {
+    assertRefused(api.put("/api/v1/sites/**", mallory, site(malloryBackend)), "outside the domains you manage");
+    assertRefused(api.put("/api/v1/sites/api.corp.test", mallory, site(malloryBackend)), "outside the domains you manage");
+    grant("mallory", "corp.test");
+    assertRefused(api.put("/api/v1/sites/api.corp.test", mallory, site(malloryBackend)),
+        "a site of another owner serves (such as api.corp.test)");
+    assertRefused(api.put("/api/v1/sites/**", mallory, site(malloryBackend)), "outside the domains you manage");
+    assertRefused(api.put("/api/v1/sites/**.corp.test", mallory, site(malloryBackend)), "another owner");
+    assertRefused(api.put("/api/v1/sites/*.*.test", mallory, site(malloryBackend)), "outside the domains you manage");
+    for (String pattern : List.of("**", "api.corp.test", "**.corp.test")) {
+      assertEquals(404, api.get("/api/v1/sites/" + pattern, admin).status(), pattern + " was not written");
+    }
+
+    HttpResponse<String> answer = harness.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + harness.httpPort() + "/account"))
+        .header("Host", "api.corp.test").header("Cookie", "session=victim-secret")
+        .timeout(Duration.ofSeconds(10)).build());
+    assertEquals(200, answer.statusCode(), answer.body());
+    assertEquals("", malloryBackend.raw(), "mallory's backend saw nothing");
+    assertTrue(malloryBackend.requests().isEmpty());
+    RecordingBackend.Received received = adminBackend.requests().get(adminBackend.requests().size() - 1);
+    assertEquals("/account", received.uri());
+    assertEquals(List.of("session=victim-secret"), received.header("Cookie"), "the owner's backend got it");
+  }
+
+  @Test
+  void aGrantLetsAUserCreateInsideItsDomainOnly() {
+    String alice = newUser("alice");
+    grant("alice", "alice.test");
+    AdminClient.Answer created = api.put("/api/v1/sites/shop.alice.test", alice, site(malloryBackend));
+    assertEquals(201, created.status(), created.body());
+    assertEquals("alice", created.json().getJsonObject("site").getString("owner"));
+    assertEquals(201, api.put("/api/v1/sites/*.alice.test", alice, site(malloryBackend)).status());
+    assertEquals(201, api.put("/api/v1/sites/alice.test", alice, site(malloryBackend)).status(), "the domain itself");
+    assertEquals(200, api.put("/api/v1/sites/shop.alice.test", alice,
+        site(malloryBackend).put("readTimeoutMs", 5000)).status(), "an owner edits its site");
+    assertRefused(api.put("/api/v1/sites/shop.other.test", alice, site(malloryBackend)), "(alice.test)");
+    assertRefused(api.put("/api/v1/sites/*.test", alice, site(malloryBackend)), "outside the domains you manage");
+    assertRefused(api.put("/api/v1/sites/alice.test.evil", alice, site(malloryBackend)), "outside");
+    assertRefused(api.put("/api/v1/sites/xalice.test", alice, site(malloryBackend)), "outside");
+
+    // a second user granted the same domain cannot take hosts alice's sites match
+    String carol = newUser("carol");
+    grant("carol", "alice.test");
+    assertRefused(api.put("/api/v1/sites/blog.alice.test", carol, site(malloryBackend)), "another owner");
+    assertEquals(201, api.put("/api/v1/sites/a.blog.alice.test", carol, site(malloryBackend)).status(),
+        "one label deeper than alice's *.alice.test");
+    assertEquals(403, api.put("/api/v1/sites/shop.alice.test", carol, site(malloryBackend)).status());
+
+    // an admin is not restricted, and a user keeps editing a site it owns after losing the grant
+    assertEquals(201, api.put("/api/v1/sites/**.alice.test", admin, site(adminBackend)).status());
+    assertEquals(204, api.delete("/api/v1/users/alice/grants/alice.test", admin).status());
+    assertEquals(200, api.put("/api/v1/sites/shop.alice.test", alice, site(malloryBackend)).status());
+    assertEquals(204, api.delete("/api/v1/sites/shop.alice.test", alice).status());
+  }
+
+  @Test
+  void patternsOverlapByTheirWildcards() {
+    String dave = newUser("dave");
+    grant("dave", "ov.test");
+    assertEquals(201, api.put("/api/v1/sites/*.a.ov.test", admin, site(adminBackend)).status());
+    assertEquals(201, api.put("/api/v1/sites/exact.ov.test", admin, site(adminBackend)).status());
+    assertEquals(201, api.put("/api/v1/sites/**.n.ov.test", admin, site(adminBackend)).status());
+
+    assertRefused(api.put("/api/v1/sites/*.ov.test", dave, site(malloryBackend)), "(such as exact.ov.test)");
+    assertRefused(api.put("/api/v1/sites/**.ov.test", dave, site(malloryBackend)), "another owner");
+    assertRefused(api.put("/api/v1/sites/x.a.ov.test", dave, site(malloryBackend)), "(such as x.a.ov.test)");
+    assertRefused(api.put("/api/v1/sites/*.*.ov.test", dave, site(malloryBackend)), "another owner");
+    assertRefused(api.put("/api/v1/sites/api.*.ov.test", dave, site(malloryBackend)), "(such as api.a.ov.test)");
+    assertRefused(api.put("/api/v1/sites/*.n.ov.test", dave, site(malloryBackend)), "another owner");
+    assertRefused(api.put("/api/v1/sites/deep.x.y.n.ov.test", dave, site(malloryBackend)), "another owner");
+
+    assertEquals(201, api.put("/api/v1/sites/y.x.a.ov.test", dave, site(malloryBackend)).status(), "'*' is one label");
+    assertEquals(201, api.put("/api/v1/sites/n.ov.test", dave, site(malloryBackend)).status(), "'**' is one or more");
+    assertEquals(201, api.put("/api/v1/sites/ov.test", dave, site(malloryBackend)).status());
+    assertEquals(201, api.put("/api/v1/sites/**.b.ov.test", dave, site(malloryBackend)).status());
+    assertRefused(api.put("/api/v1/sites/api.*.*.ov.test", dave, site(malloryBackend)), "(such as api.x.n.ov.test)");
+    assertEquals(201, api.put("/api/v1/sites/c.b.ov.test", dave, site(malloryBackend)).status(),
+        "under its own **.b.ov.test");
+  }
+
+  @Test
+  void certificatesOutsideTheUsersScopeAreRefused() {
+    String erin = newUser("erin");
+    grant("erin", "shared.test");
+    assertEquals(201, api.put("/api/v1/sites/shared.test", admin, site(adminBackend)).status());
+    JsonObject wildcardWithApex = site(malloryBackend).put("tls", "auto").put("includeApex", true);
+    assertRefused(api.put("/api/v1/sites/*.shared.test", erin, wildcardWithApex),
+        "'shared.test' matches hosts that a site of another owner serves");
+    assertEquals(404, api.get("/api/v1/sites/*.shared.test", admin).status());
+    assertEquals(201, api.put("/api/v1/sites/*.shared.test", erin, site(malloryBackend).put("tls", "manual")).status(),
+        "without the apex, nothing is shared");
+    assertRefused(api.put("/api/v1/sites/*.shared.test", erin, site(malloryBackend).put("tls", "manual")
+        .put("includeApex", true)), "'shared.test' matches hosts");
+    assertRefused(api.put("/api/v1/sites/api.corp.test", erin, site(malloryBackend).put("tls", "auto")), "outside");
+
+    // an uploaded *.shared.test certificate naming shared.test would be served for admin's shared.test
+    String[] withApex = TestCertificates.pems("*.shared.test", "shared.test");
+    assertRefused(api.put("/api/v1/certificates/*.shared.test", erin, new JsonObject()
+        .put("certificatePem", withApex[0]).put("privateKeyPem", withApex[1])), "names shared.test");
+    assertNull(Harness.await(harness.redisApi.get("portico:cert:*.shared.test")), "nothing stored");
+    String[] own = TestCertificates.pems("*.shared.test");
+    AdminClient.Answer uploaded = api.put("/api/v1/certificates/*.shared.test", erin, new JsonObject()
+        .put("certificatePem", own[0]).put("privateKeyPem", own[1]));
+    assertEquals(200, uploaded.status(), uploaded.body());
+
+    // the reverse: a name another owner's *.parent site claims with includeApex is taken too
+    String fay = newUser("fay");
+    grant("fay", "apex.test");
+    assertEquals(201, api.put("/api/v1/sites/*.apex.test", admin, site(adminBackend).put("includeApex", true)).status());
+    assertRefused(api.put("/api/v1/sites/apex.test", fay, site(malloryBackend)), "(such as apex.test)");
+    assertEquals(201, api.put("/api/v1/sites/a.b.apex.test", fay, site(malloryBackend)).status());
+
+    for (String name : List.of("shared.test", "api.corp.test", "*.corp.test")) {
+      assertEquals(404, api.post("/api/v1/certificates/" + name + "/renew", erin, new JsonObject()).status(), name);
+      assertEquals(404, api.get("/api/v1/certificates/" + name, erin).status(), name);
+      assertEquals(404, api.delete("/api/v1/certificates/" + name, erin).status(), name);
+    }
+    assertNull(Harness.await(harness.redisApi.get("portico:cert-state:api.corp.test")), "no issuance was asked for");
+  }
+
+  @Test
+  void grantsAreManagedByAdminsOnly() {
+    String frank = newUser("frank");
+    assertEquals(403, api.put("/api/v1/users/frank/grants/frank.test", frank,
+        new JsonObject().put("role", "manager")).status());
+    assertEquals(403, api.get("/api/v1/users/frank/grants", frank).status());
+    AdminClient.Answer created = api.put("/api/v1/users/frank/grants/Frank.TEST.", admin,
+        new JsonObject().put("role", "manager"));
+    assertEquals(201, created.status(), created.body());
+    assertEquals(new JsonObject().put("type", "domain").put("domain", "frank.test"), created.json().getJsonObject("scope"));
+    assertEquals(new JsonObject().put("type", "user").put("name", "frank"), created.json().getJsonObject("subject"));
+    assertEquals("admin", created.json().getString("grantedBy"));
+    assertEquals(200, api.put("/api/v1/users/frank/grants/frank.test", admin,
+        new JsonObject().put("role", "manager")).status(), "a second put replaces");
+    assertEquals(403, api.delete("/api/v1/users/frank/grants/frank.test", frank).status());
+
+    assertBadRequest(api.put("/api/v1/users/frank/grants/*.frank.test", admin, new JsonObject().put("role", "manager")), "domain");
+    assertBadRequest(api.put("/api/v1/users/frank/grants/a..b", admin, new JsonObject().put("role", "manager")), "domain");
+    assertBadRequest(api.put("/api/v1/users/frank/grants/frank.test", admin, new JsonObject().put("role", "owner")), "role");
+    assertBadRequest(api.put("/api/v1/users/frank/grants/frank.test", admin,
+        new JsonObject().put("role", "manager").put("scope", "global")), "scope");
+    assertEquals(404, api.put("/api/v1/users/nobody/grants/frank.test", admin, new JsonObject().put("role", "manager")).status());
+    assertEquals(0, Harness.await(harness.redisApi.exists(List.of("portico:grants:user:nobody"))).toInteger());
+    assertEquals(404, api.get("/api/v1/users/nobody/grants", admin).status());
+
+    JsonArray listed = api.get("/api/v1/users/frank/grants", admin).json().getJsonArray("items");
+    assertEquals(1, listed.size());
+    assertEquals("manager", listed.getJsonObject(0).getString("role"));
+    assertEquals(200, api.get("/api/v1/users/frank/grants/frank.test", admin).status());
+    assertEquals(204, api.delete("/api/v1/users/frank/grants/frank.test", admin).status());
+    assertEquals(404, api.delete("/api/v1/users/frank/grants/frank.test", admin).status());
+    assertEquals(404, api.get("/api/v1/users/frank/grants/frank.test", admin).status());
+
+    String audit = api.get("/api/v1/audit?limit=1000", admin).body();
+    for (String action : List.of("grant.create", "grant.update", "grant.delete")) {
+      assertTrue(audit.contains("\"action\":\"" + action + "\",\"resource\":\"grant:user:frank:domain:frank.test\""),
+          action + " audited: " + audit);
+    }
+  }
+
+  @Test
+  void grantsDieWithTheirUser() {
+    newUser("gina");
+    grant("gina", "gina.test");
+    assertEquals(204, api.delete("/api/v1/users/gina", admin).status());
+    assertEquals(0, Harness.await(harness.redisApi.exists(List.of("portico:grants:user:gina"))).toInteger());
+    String gina = newUser("gina");
+    assertEquals(new JsonArray(), api.get("/api/v1/users/gina/grants", admin).json().getJsonArray("items"));
+    assertRefused(api.put("/api/v1/sites/gina.test", gina, site(malloryBackend)), "(none)");
+  }
+
+  /** Sites indexed before the suffix index existed are found once an admin node starts. */
+  @Test
+  void sitesFromBeforeTheSuffixIndexAreCheckedAfterAStart() {
+    Harness.await(harness.redisApi.set(List.of("portico:site:old.legacy.test", "{\"targets\":[\"127.0.0.1:9\"]}")));
+    Harness.await(harness.redisApi.zadd(List.of("portico:site-index", "0", "old.legacy.test")));
+    int port = Harness.freePort();
+    String deployment = Harness.await(harness.portico.vertx().deployVerticle(new dev.portico.admin.AdminVerticle(),
+        new io.vertx.core.DeploymentOptions().setConfig(harness.portico.config().verticleConfig().put("adminPort", port))));
+    try {
+      AdminClient restarted = new AdminClient(port);
+      newUser("henry");
+      grant("henry", "legacy.test");
+      String henry = restarted.login("henry", PASSWORD);
+      assertNotNull(Harness.await(harness.redisApi.zscore("portico:site-index-by-suffix", "test.legacy.old")),
+          "indexed by suffix at start");
+      assertRefused(restarted.put("/api/v1/sites/*.legacy.test", henry, site(malloryBackend)), "(such as old.legacy.test)");
+    } finally {
+      Harness.await(harness.portico.vertx().undeploy(deployment));
+    }
+  }
+
+  /**
+   * What a user's write costs among 90 000 sites: a name reads a few short index ranges; a
+   * wildcard over all of them reads and tests each (the worst case, bounded by
+   * {@code SiteClaims.MAX_CANDIDATES}), stopping at the first site of another owner.
+   */
+  @Test
+  void aUserWriteAmongAHundredThousandSites() {
+    int total = 90_000;
+    for (int start = 0; start < total; start += 10_000) {
+      List<String> mset = new java.util.ArrayList<>();
+      List<String> byName = new java.util.ArrayList<>(List.of("portico:site-index"));
+      List<String> bySuffix = new java.util.ArrayList<>(List.of("portico:site-index-by-suffix"));
+      for (int i = start; i < start + 10_000; i++) {
+        String pattern = String.format("bulk%06d.big.test", i);
+        mset.add("portico:site:" + pattern);
+        mset.add("{\"targets\":[\"127.0.0.1:9\"],\"owner\":\"ivan\"}");
+        byName.addAll(List.of("0", pattern));
+        bySuffix.addAll(List.of("0", "test.big." + pattern.substring(0, pattern.indexOf('.'))));
+      }
+      Harness.await(harness.redisApi.mset(mset));
+      Harness.await(harness.redisApi.zadd(byName));
+      Harness.await(harness.redisApi.zadd(bySuffix));
+    }
+    String ivan = newUser("ivan");
+    grant("ivan", "big.test");
+    Harness.await(harness.redisApi.set(List.of("portico:site:bulk089999.big.test", "{\"targets\":[\"127.0.0.1:9\"]}")));
+
+    long start = System.nanoTime();
+    assertEquals(201, api.put("/api/v1/sites/new.big.test", ivan, site(malloryBackend)).status());
+    long nameMs = (System.nanoTime() - start) / 1_000_000;
+    start = System.nanoTime();
+    assertRefused(api.put("/api/v1/sites/*.big.test", ivan, site(malloryBackend)), "(such as bulk089999.big.test)");
+    long wildcardMs = (System.nanoTime() - start) / 1_000_000;
+    System.out.println("A user's site write among " + total + " sites: a name " + nameMs + " ms, a wildcard over all "
+        + "of them (the last one another owner's) " + wildcardMs + " ms");
+  }
+
+  private String newUser(String name) {
+    AdminClient.Answer created = api.post("/api/v1/users", admin, new JsonObject().put("username", name)
+        .put("password", PASSWORD).put("role", "user"));
+    assertEquals(201, created.status(), created.body());
+    return api.login(name, PASSWORD);
+  }
+
+  private void grant(String user, String domain) {
+    AdminClient.Answer granted = api.put("/api/v1/users/" + user + "/grants/" + domain, admin,
+        new JsonObject().put("role", "manager"));
+    assertEquals(201, granted.status(), granted.body());
+  }
+
+  private static JsonObject site(RecordingBackend backend) {
+    return new JsonObject().put("targets", new JsonArray().add("127.0.0.1:" + backend.port()));
+  }
+
+  private static void assertRefused(AdminClient.Answer answer, String why) {
+    assertEquals(403, answer.status(), answer.body());
+    assertEquals("forbidden", answer.json().getString("error"), answer.body());
+    assertTrue(answer.json().getString("detail").contains(why), answer.body());
+    assertFalse(answer.body().contains("\r") || answer.body().contains("\n"), answer.body());
+  }
+
+  private static void assertBadRequest(AdminClient.Answer answer, String field) {
+    assertEquals(400, answer.status(), answer.body());
+    assertEquals(field, answer.json().getString("field"), answer.body());
+  }
+}
