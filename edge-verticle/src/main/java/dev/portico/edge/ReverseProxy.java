@@ -304,10 +304,15 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
     Future<HttpClientResponse> sent;
     long bodyLength = RequestHeadValidator.bodyLength(request);
     if (bodyLength != RequestHeadValidator.NO_BODY) {
-      if (bodyLength != RequestHeadValidator.UNKNOWN_LENGTH) {
+      if (bodyLength == RequestHeadValidator.UNKNOWN_LENGTH) {
+        backendRequest.setChunked(true);
+      } else {
         backendRequest.putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(bodyLength));
       }
-      sent = backendRequest.send(request);  // chunked when the length is unknown
+      // A body the client broke off (or sent malformed chunks of) is never ended as if complete:
+      // the backend request is reset, so the backend drops it rather than run a truncated one.
+      request.pipe().endOnFailure(false).to(backendRequest).onFailure(e -> backendRequest.reset(0, e));
+      sent = backendRequest.response();
     } else {
       sent = backendRequest.send();
       request.resume();

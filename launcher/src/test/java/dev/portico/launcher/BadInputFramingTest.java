@@ -220,6 +220,29 @@ class BadInputFramingTest {
     assertEquals(List.of("framing.test:8080"), received.header("X-Forwarded-Host"));
   }
 
+  /**
+   * A chunked body that turns malformed half-way (after the head went to the backend) is not
+   * ended as if complete: the backend request is reset, and the backend never runs it.
+   */
+  @Test
+  void aBodyBrokenOffHalfWayIsNeverRunByTheBackend() throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", harness.httpPort())) {
+      socket.setSoTimeout(15_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /broken HTTP/1.1\r\nHost: " + HOST + "\r\nTransfer-Encoding: chunked\r\n\r\n"
+          + "5\r\nhello\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      Harness.waitFor(() -> backend.raw().contains("hello"), 10_000);
+      out.write("5\r\nhell\u0000o\r\n0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      assertTrue(socket.getInputStream().readAllBytes().length >= 0);  // until the edge closes: no hang
+    }
+    HttpResponse<String> probe = harness.get(HOST, "/probe");
+    assertEquals(200, probe.statusCode(), probe.body());
+    assertEquals(List.of("/probe"), backend.requests().stream().filter(RecordingBackend.Received::complete)
+        .map(RecordingBackend.Received::uri).toList(), backend.raw());
+  }
+
   /** A backend never frames the client's response: its invalid fields and reason phrase are dropped. */
   @Test
   void aBackendsInvalidFieldsAreNotPassedOn() throws IOException {
