@@ -273,11 +273,14 @@ class BadInputFramingTest {
     Harness.await(harness.redisApi.set(List.of("portico:cert:sni.framing.test",
         TestCertificates.stored("sni.framing.test"))));
     Process process = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + harness.httpsPort(),
-        "-servername", "sni.framing.test.").redirectErrorStream(true).start();
+        "-servername", "sni.framing.test.", "-ign_eof").redirectErrorStream(true).start();
+    process.getOutputStream().write(("GET / HTTP/1.1\r\nHost: sni.framing.test\r\nConnection: close\r\n\r\n")
+        .getBytes(StandardCharsets.ISO_8859_1));
     process.getOutputStream().close();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
     assertTrue(process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS), "openssl s_client hung");
     assertTrue(output.contains("subject=CN = sni.framing.test"), output);
+    assertTrue(output.contains("HTTP/1.1 200"), "the name's requests go through on that connection: " + output);
   }
 
   /** Duplicate targets, both down, one retry: the second choice finds no untried target; still 502. */

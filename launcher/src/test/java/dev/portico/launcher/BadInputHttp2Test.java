@@ -86,6 +86,14 @@ class BadInputHttp2Test {
     assertEquals(List.of("b"), backend.requests().get(0).header("X-A"));
   }
 
+  /** RFC 9113 8.2.3: HTTP/2's cookie fields reach the HTTP/1.1 backend as one (Vert.x joins them). */
+  @Test
+  void cookieFieldsReachTheBackendAsOne() throws IOException {
+    Outcome outcome = get("/cookies", List.of(Map.entry("cookie", "a=1"), Map.entry("cookie", "b=2")));
+    assertEquals(200, outcome.status(), outcome.toString());
+    assertEquals(List.of("a=1; b=2"), backend.requests().get(0).header("Cookie"));
+  }
+
   @Test
   void headerInjectionThroughAValueIsRefused() throws IOException {
     assertRefused(get("/", List.of(Map.entry("x-a", INJECTION))));
