@@ -1,5 +1,8 @@
 package dev.portico.launcher;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.portico.launcher.RawH2Client.Outcome;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -7,6 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -154,6 +158,25 @@ class BadInputHttp2Test {
     }
     assertTrue(outcome.refused() || outcome.kind() == Outcome.Kind.CLOSED, outcome.toString());
     assertBackendSawNothing("/m", "/x", "X-A");
+  }
+
+  /** The refusal is logged once, the request's line breaks escaped: a client cannot forge log lines. */
+  @Test
+  void logLinesCarryNoRawLineBreaksFromTheRequest() throws IOException {
+    Logger logger = (Logger) LoggerFactory.getLogger("dev.portico.edge.ReverseProxy");
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    logger.addAppender(appender);
+    try {
+      assertRefused(get("/a\r\n12:00:00.000 WARN  forged line", List.of()));
+      List<String> lines = appender.list.stream().map(ILoggingEvent::getFormattedMessage)
+          .filter(line -> line.contains("forged line")).toList();
+      assertEquals(1, lines.size(), lines.toString());
+      assertTrue(lines.get(0).contains("/a\\r\\n12:00:00.000 WARN  forged line"), lines.get(0));
+      assertFalse(lines.get(0).contains("\r") || lines.get(0).contains("\n"), lines.get(0));
+    } finally {
+      logger.detachAppender(appender);
+    }
   }
 
   @Test
