@@ -393,22 +393,13 @@ public record SitePolicies(boolean compression, HeaderRules requestHeaders, Head
     }
   }
 
-  /** An HTTP token (RFC 9110 5.6.2): what a header name may be. */
+  /** An HTTP token (RFC 9110 5.6.2), of a bounded length: what a header name may be. */
   private static boolean isToken(String text) {
-    if (text.isEmpty() || text.length() > 256) {
-      return false;
-    }
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (!(c > 0x20 && c < 0x7f && "\"(),/:;<=>?@[\\]{}".indexOf(c) < 0)) {
-        return false;
-      }
-    }
-    return true;
+    return text.length() <= 256 && FieldSyntax.isToken(text);
   }
 
-  /** Printable field value: no CR, LF or other controls (no header injection). */
+  /** A field value of a bounded length, without controls (no header injection): {@link FieldSyntax#isFieldValue}. */
   private static boolean isFieldValue(String text) {
-    return text.length() <= 4096 && text.chars().allMatch(c -> c == '\t' || (c >= 0x20 && c != 0x7f));
+    return text.length() <= 4096 && FieldSyntax.isFieldValue(text);
   }
 }

@@ -1,8 +1,11 @@
 package dev.portico.edge;
 
+import dev.portico.contract.FieldSyntax;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -12,9 +15,12 @@ import java.util.Map;
  * The header rules of a gateway (RFC 9110 section 7.6): hop-by-hop fields, and those the
  * {@code Connection} field names, end at the proxy; the backend is told who asked and how with
  * {@code X-Forwarded-For}, {@code -Proto} and {@code -Host}, and that the request passed here
- * with {@code Via}.
+ * with {@code Via}. The edge frames what it forwards itself: a client's Content-Length and
+ * Transfer-Encoding never reach the backend, nor a backend's invalid fields the client.
  */
 final class ProxyHeaders {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ProxyHeaders.class);
 
   /**
    * This process's pseudonym in {@code Via} (RFC 9110 7.6.3): random, so a request that arrives
@@ -37,9 +43,10 @@ final class ProxyHeaders {
   }
 
   /**
-   * The headers to send to the backend for {@code request}, which asked for {@code authority}.
-   * For a WebSocket upgrade the {@code Upgrade} and {@code Connection} fields are kept, since
-   * they are what is being forwarded.
+   * The headers to send to the backend for {@code request}, which asked for {@code authority}
+   * (canonical: see {@link #canonicalAuthority}), and whose head {@link RequestHeadValidator}
+   * accepted: every name and value copied here is a valid field. For a WebSocket upgrade the
+   * {@code Upgrade} and {@code Connection} fields are kept, since they are what is being forwarded.
    */
   static MultiMap toBackend(HttpServerRequest request, String authority, boolean upgrade) {
     MultiMap in = request.headers();
@@ -87,12 +94,28 @@ final class ProxyHeaders {
     return false;
   }
 
-  /** Copies a backend response's end-to-end headers to the client's. */
-  static void toClient(MultiMap backend, MultiMap client) {
+  /**
+   * The authority sent on as {@code Host} and {@code X-Forwarded-Host}: the canonical host (lower
+   * case, no trailing dot) with the port the client asked for, if any.
+   */
+  static String canonicalAuthority(String host, String authority) {
+    int colon = authority.indexOf(':', authority.lastIndexOf(']') + 1);
+    return colon < 0 ? host : host + authority.substring(colon);
+  }
+
+  /**
+   * Copies a backend response's end-to-end headers to the client's; {@code upgrade} (a 101)
+   * keeps the hop-by-hop ones, which the switch needs. A field that is not valid HTTP is dropped
+   * (the rest of the response is still good): a backend never frames the client's response.
+   */
+  static void toClient(MultiMap backend, MultiMap client, boolean upgrade) {
     String connection = backend.get(HttpHeaders.CONNECTION);
     for (Map.Entry<String, String> header : backend) {
       String name = header.getKey();
-      if (!isHopByHop(name) && !isListedIn(connection, name)) {
+      if (!FieldSyntax.isToken(name) || !FieldSyntax.isFieldValue(header.getValue())) {
+        LOG.debug("Dropped an invalid field from a backend's response: {}: {}", LogSafe.of(name),
+            LogSafe.of(header.getValue()));
+      } else if (upgrade || (!isHopByHop(name) && !isListedIn(connection, name))) {
         client.add(name, header.getValue());
       }
     }
@@ -112,13 +135,17 @@ final class ProxyHeaders {
 
   /**
    * Fields the proxy writes itself: {@code Host} and {@code X-Forwarded-Host} name what the client
-   * asked for, {@code X-Forwarded-Proto} how, and {@code Expect} was answered here already
-   * (100-continue is handled by the server).
+   * asked for, {@code X-Forwarded-Proto} how, {@code Content-Length} is the edge's framing, and
+   * {@code Expect} was answered here already (100-continue is handled by the server). A client's
+   * {@code Forwarded} and {@code X-Real-IP} are dropped: the edge speaks for the client with
+   * {@code X-Forwarded-*}, and a backend must not mistake a client's claim for the edge's.
    */
   private static boolean isSetByProxy(String name) {
     return switch (name.length()) {
       case 4 -> name.equalsIgnoreCase("host");
       case 6 -> name.equalsIgnoreCase("expect");
+      case 9 -> name.equalsIgnoreCase("forwarded") || name.equalsIgnoreCase("x-real-ip");
+      case 14 -> name.equalsIgnoreCase("content-length");
       case 15 -> name.equalsIgnoreCase("x-forwarded-for");
       case 16 -> name.equalsIgnoreCase("x-forwarded-host");
       case 17 -> name.equalsIgnoreCase("x-forwarded-proto");

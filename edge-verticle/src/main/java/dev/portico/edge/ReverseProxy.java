@@ -1,5 +1,6 @@
 package dev.portico.edge;
 
+import dev.portico.contract.FieldSyntax;
 import dev.portico.contract.HostName;
 import dev.portico.contract.RequestPath;
 import dev.portico.contract.Site;
@@ -32,6 +33,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -75,17 +77,33 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
   public void handle(HttpServerRequest request) {
     request.pause();
     Exchange exchange = Exchange.begin(request, metrics, accessLog);
+    String problem = RequestHeadValidator.problem(request);
+    if (problem != null) {
+      LOG.info("400 for a request from {}: {}", request.remoteAddress(), problem);
+      reply(request, 400, "bad request", problem);
+      if (request.version() != HttpVersion.HTTP_2) {
+        // Its framing cannot be trusted: no further request is read from it (a graceful shutdown
+        // drops requests pipelined behind this one, which close() would still hand to the handler).
+        request.connection().shutdown(1, TimeUnit.SECONDS);
+      }
+      return;
+    }
+    if (request.method() == HttpMethod.CONNECT) {
+      reply(request, 405, "method not allowed", "CONNECT is not supported: this is a reverse proxy");
+      return;
+    }
     String authority = authority(request);
     String host = HostName.canonical(authority);
     if (host == null) {
       LOG.info("400 for a request from {}: Host missing, repeated or malformed: {}", request.remoteAddress(),
-          request.headers().getAll(HttpHeaders.HOST));
+          LogSafe.of(request.headers().getAll(HttpHeaders.HOST)));
       reply(request, 400, "bad host", "The Host header is missing, repeated or malformed");
       return;
     }
     String uri = originForm(request, host);
     if (uri == null) {
-      LOG.info("400 for {} from {}: request target names another host: {}", host, request.remoteAddress(), request.uri());
+      LOG.info("400 for {} from {}: request target names another host: {}", host, request.remoteAddress(),
+          LogSafe.of(request.uri()));
       reply(request, 400, "bad request target", "The request target is not a path on the requested host");
       return;
     }
@@ -93,11 +111,11 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
     try {
       path = RequestPath.parse(uri);
     } catch (RequestPath.InvalidPathException e) {
-      LOG.info("400 for {} from {}: bad request target: {}", host, request.remoteAddress(), e.getMessage());
+      LOG.info("400 for {} from {}: bad request target: {}", host, request.remoteAddress(), LogSafe.of(e.getMessage()));
       reply(request, 400, "bad request target", "The request target is not a valid path: " + e.getMessage());
       return;
     }
-    exchange.asked(authority, host, path);
+    exchange.asked(ProxyHeaders.canonicalAuthority(host, authority), host, path);
     if (!tls && AcmeChallenges.claims(path)) {
       acmeChallenges.answer(request, path);
       return;
@@ -108,13 +126,9 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
           + host);
       return;
     }
-    if (request.method() == HttpMethod.CONNECT) {
-      reply(request, 405, "method not allowed", "CONNECT is not supported: this is a reverse proxy");
-      return;
-    }
     if (ProxyHeaders.hasLooped(request)) {
       LOG.warn("508 for {}{}: the request came back to this proxy (does a target of the site lead to the edge "
-          + "itself?); Via: {}", host, uri, request.headers().getAll("Via"));
+          + "itself?); Via: {}", host, LogSafe.of(uri), LogSafe.of(request.headers().getAll("Via")));
       reply(request, 508, "loop detected", "The request went round a loop back to this proxy: check the site's "
           + "targets");
       return;
@@ -124,13 +138,13 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
       proxy(exchange, route);
       return;
     }
-    routes.resolve(host).onComplete(ar -> {
+    routes.resolve(host).onComplete(FailSafe.guard(request, ar -> {
       if (ar.succeeded()) {
         proxy(exchange, ar.result());
       } else {
         reply(request, 503, "routing unavailable", "The site for this host cannot be looked up right now");
       }
-    });
+    }));
   }
 
   /**
@@ -191,7 +205,7 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
     }
     Site site = route.site();
     if (site == null) {
-      LOG.warn("502 for {}: site {} is invalid: {}", exchange.host(), route.pattern(), route.problem());
+      LOG.warn("502 for {}: site {} is invalid: {}", exchange.host(), route.pattern(), LogSafe.of(route.problem()));
       reply(request, 502, "site misconfigured", "The site for this host has an invalid configuration");
       return;
     }
@@ -208,20 +222,20 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
       send(exchange, site, null, Set.of());
       return;
     }
-    gate.admit(request, exchange.path(), route.pattern(), policies).onComplete(ar -> {
+    gate.admit(request, exchange.path(), route.pattern(), policies).onComplete(FailSafe.guard(request, ar -> {
       if (ar.succeeded()) {
         send(exchange, site, ar.result(), Set.of());
       } else if (ar.cause() instanceof Rejection rejection) {
-        LOG.debug("{} for {}: {}", rejection.status(), exchange.host(), rejection.getMessage());
+        LOG.debug("{} for {}: {}", rejection.status(), exchange.host(), LogSafe.of(rejection.getMessage()));
         if (rejection.headerName() != null) {
           request.response().putHeader(rejection.headerName(), rejection.headerValue());
         }
         reply(request, rejection.status(), rejection.error(), rejection.getMessage());
       } else {
-        LOG.warn("500 for {}: the site's checks failed: {}", exchange.host(), ar.cause().toString());
+        LOG.warn("500 for {}: the site's checks failed: {}", exchange.host(), LogSafe.of(ar.cause()));
         reply(request, 500, "internal error", "The site's access checks failed");
       }
-    });
+    }));
   }
 
   /**
@@ -230,19 +244,25 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
    */
   private void send(Exchange exchange, Site site, JsonObject claims, Set<Target> tried) {
     Target target = balancer.choose(site.targets(), site.policies().loadBalancing(), tried);
+    if (target == null) {  // every target was tried (a site may list one target twice)
+      LOG.warn("502 for {} {}{}: every target of the site failed", exchange.request().method(), exchange.host(),
+          LogSafe.of(exchange.uri()));
+      reply(exchange.request(), 502, "backend unavailable", "The backend could not be reached");
+      return;
+    }
     if (NetUtil.isValidIpV4Address(target.host()) || NetUtil.isValidIpV6Address(target.host())) {
       sendTo(exchange, site, claims, tried, target, target.host());
       return;
     }
-    targetResolver.resolve(target.host()).onComplete(ar -> {
+    targetResolver.resolve(target.host()).onComplete(FailSafe.guard(exchange.request(), ar -> {
       if (ar.succeeded()) {
         sendTo(exchange, site, claims, tried, target, ar.result());
       } else {
         LOG.warn("502 for {} {}{}: target {} does not resolve: {}", exchange.request().method(), exchange.host(),
-            exchange.request().uri(), target, ar.cause().getMessage());
+            LogSafe.of(exchange.request().uri()), target, LogSafe.of(ar.cause().getMessage()));
         reply(exchange.request(), 502, "backend unavailable", "The backend's name does not resolve");
       }
-    });
+    }));
   }
 
   private void sendTo(Exchange exchange, Site site, JsonObject claims, Set<Target> tried, Target target,
@@ -268,15 +288,16 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
       balancer.started(target);
       exchange.onRecord(() -> balancer.finished(target));
     }
-    backends.request(options).onComplete(ar -> {
+    backends.request(options).onComplete(FailSafe.guard(request, ar -> {
       if (ar.failed()) {
         balancer.failed(target);
-        if (attempt < policies.retries() && site.targets().size() > tried.size() + 1 && isIdempotent(request.method())) {
+        if (attempt < policies.retries() && TargetBalancer.hasUntried(site.targets(), tried, target)
+            && isIdempotent(request.method())) {
           if (policies.loadBalancing() == SitePolicies.LoadBalancing.LEAST_PENDING) {
             balancer.finished(target);  // the retry's own onRecord replaces this target's
           }
           LOG.info("Retrying {} {}{} elsewhere: backend {} failed: {}", request.method(), exchange.host(),
-              request.uri(), target, ar.cause().getMessage());
+              LogSafe.of(request.uri()), target, LogSafe.of(ar.cause().getMessage()));
           Set<Target> now = new HashSet<>(tried);
           now.add(target);
           send(exchange, site, claims, now);
@@ -288,22 +309,31 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
       } else {
         forward(exchange, policies, ar.result());
       }
-    });
+    }));
   }
 
   private void forward(Exchange exchange, SitePolicies policies, HttpClientRequest backendRequest) {
     HttpServerRequest request = exchange.request();
     Target target = exchange.target();
     backendRequest.exceptionHandler(e -> LOG.debug("Request to {} for {} failed: {}", target, exchange.host(),
-        e.getMessage()));
+        LogSafe.of(e.getMessage())));
     Future<HttpClientResponse> sent;
-    if (hasBody(request)) {
-      sent = backendRequest.send(request);
+    long bodyLength = RequestHeadValidator.bodyLength(request);
+    if (bodyLength != RequestHeadValidator.NO_BODY) {
+      if (bodyLength == RequestHeadValidator.UNKNOWN_LENGTH) {
+        backendRequest.setChunked(true);
+      } else {
+        backendRequest.putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(bodyLength));
+      }
+      // A body the client broke off (or sent malformed chunks of) is never ended as if complete:
+      // the backend request is reset, so the backend drops it rather than run a truncated one.
+      request.pipe().endOnFailure(false).to(backendRequest).onFailure(e -> backendRequest.reset(0, e));
+      sent = backendRequest.response();
     } else {
       sent = backendRequest.send();
       request.resume();
     }
-    sent.onComplete(ar -> {
+    sent.onComplete(FailSafe.guard(request, ar -> {
       if (ar.failed()) {
         failed(request, exchange.host(), target, ar.cause());
         return;
@@ -313,11 +343,11 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
       HttpServerResponse response = request.response();
       int status = backendResponse.statusCode();
       response.setStatusCode(status);
-      if (request.version() != HttpVersion.HTTP_2) {
+      if (request.version() != HttpVersion.HTTP_2 && FieldSyntax.isFieldValue(backendResponse.statusMessage())) {
         response.setStatusMessage(backendResponse.statusMessage());
       }
       MultiMap headers = response.headers();
-      ProxyHeaders.toClient(backendResponse.headers(), headers);
+      ProxyHeaders.toClient(backendResponse.headers(), headers, false);
       headers.set(Exchange.REQUEST_ID, exchange.requestId());
       apply(policies.responseHeaders(), headers);
       if (policies.hsts() != null && request.isSSL()) {
@@ -339,7 +369,7 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
         }
       }
       relay(exchange, backendRequest, backendResponse, response, compressor);
-    });
+    }));
   }
 
   /**
@@ -348,7 +378,7 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
    */
   private void tunnel(Exchange exchange, HttpClientRequest backendRequest) {
     HttpServerRequest request = exchange.request();
-    backendRequest.connect().onComplete(ar -> {
+    backendRequest.connect().onComplete(FailSafe.guard(request, ar -> {
       if (ar.failed()) {
         failed(request, exchange.host(), exchange.target(), ar.cause());
         return;
@@ -358,18 +388,18 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
       HttpServerResponse response = request.response();
       response.setStatusCode(backendResponse.statusCode());
       if (backendResponse.statusCode() != 101) {
-        ProxyHeaders.toClient(backendResponse.headers(), response.headers());
+        ProxyHeaders.toClient(backendResponse.headers(), response.headers(), false);
         request.resume();
         relay(exchange, backendRequest, backendResponse, response, null);
         return;
       }
-      response.headers().addAll(backendResponse.headers());
+      ProxyHeaders.toClient(backendResponse.headers(), response.headers(), true);
       exchange.record(101);
       NetSocket backendSocket = backendResponse.netSocket();
       request.resume();
       request.toNetSocket().onComplete(client -> {
         if (client.failed()) {
-          LOG.debug("Upgrade of {} failed: {}", exchange.host(), client.cause().getMessage());
+          LOG.debug("Upgrade of {} failed: {}", exchange.host(), LogSafe.of(client.cause().getMessage()));
           backendSocket.close();
           return;
         }
@@ -377,7 +407,7 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
         clientSocket.pipeTo(backendSocket);
         backendSocket.pipeTo(clientSocket);
       });
-    });
+    }));
   }
 
   /**
@@ -399,7 +429,7 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
       }
     });
     backendResponse.exceptionHandler(e -> {
-      LOG.debug("Response from the backend cut off: {}", e.getMessage());
+      LOG.debug("Response from the backend cut off: {}", LogSafe.of(e.getMessage()));
       response.reset();
     });
     backendResponse.endHandler(v -> {
@@ -449,7 +479,7 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
         Object value = claims.getValue(claim);
         if (value != null) {
           String text = value.toString();
-          if (text.chars().allMatch(c -> c == '\t' || (c >= 0x20 && c != 0x7f))) {
+          if (FieldSyntax.isFieldValue(text)) {
             headers.set(header, text);
           }
         }
@@ -472,20 +502,11 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
         || method == HttpMethod.PUT || method == HttpMethod.DELETE || method == HttpMethod.TRACE;
   }
 
-  private static boolean hasBody(HttpServerRequest request) {
-    if (request.version() == HttpVersion.HTTP_2) {
-      return !request.isEnded();
-    }
-    MultiMap headers = request.headers();
-    String length = headers.get(HttpHeaders.CONTENT_LENGTH);
-    return length != null ? !length.equals("0") : headers.contains(HttpHeaders.TRANSFER_ENCODING);
-  }
-
   private static void failed(HttpServerRequest request, String host, Target target, Throwable cause) {
     boolean timeout = cause instanceof TimeoutException || cause instanceof ConnectTimeoutException;
     int status = timeout ? 504 : 502;
-    LOG.warn("{} for {} {}{}: backend {} {}: {}", status, request.method(), host, request.uri(), target,
-        timeout ? "timed out" : "failed", cause.getMessage());
+    LOG.warn("{} for {} {}{}: backend {} {}: {}", status, request.method(), host, LogSafe.of(request.uri()), target,
+        timeout ? "timed out" : "failed", LogSafe.of(cause.getMessage()));
     if (request.response().headWritten()) {
       request.response().reset();
     } else if (timeout) {

@@ -2,6 +2,8 @@ package dev.portico.edge;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
+import io.netty.internal.tcnative.SSL;
 
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
@@ -24,6 +26,12 @@ import java.time.Duration;
  */
 final class SniKeyManager extends X509ExtendedKeyManager {
 
+  /**
+   * Session value: the SNI name as OpenSSL read it, for a name the session cannot report (see
+   * {@link #requestedServerName(SSLSession)}).
+   */
+  private static final String RAW_SERVER_NAME = "portico.sni";
+
   private final CertificateStore store;
   private final Cache<String, KeyMaterial> chosen;
 
@@ -32,21 +40,45 @@ final class SniKeyManager extends X509ExtendedKeyManager {
     this.chosen = Caffeine.newBuilder().maximumSize(cacheSize + 64L).expireAfterAccess(Duration.ofMinutes(10)).build();
   }
 
-  /** The SNI host name of the handshake in progress, or null. */
+  /** The SNI host name of a handshake, as the client sent it (not canonical), or null. */
   static String requestedServerName(SSLSession session) {
-    if (session instanceof ExtendedSSLSession extended) {
+    if (!(session instanceof ExtendedSSLSession extended)) {
+      return null;
+    }
+    try {
       for (SNIServerName name : extended.getRequestedServerNames()) {
         if (name instanceof SNIHostName host) {
           return host.getAsciiName();
         }
       }
+      return null;
+    } catch (IllegalArgumentException e) {
+      // Netty's OpenSSL session makes an SNIHostName of the name, which refuses a trailing dot
+      // ("good.test.": RFC 6066 forbids it, clients send it): the raw name was kept at handshake.
+      return session.getValue(RAW_SERVER_NAME) instanceof String raw ? raw : null;
     }
-    return null;
+  }
+
+  /**
+   * The SNI host name of the handshake in progress. With OpenSSL, a name the session cannot
+   * report is read from OpenSSL itself and kept in the session. (The JDK's engine refuses a
+   * trailing-dot name while parsing the ClientHello, before any key manager is asked.)
+   */
+  private static String requestedServerName(SSLEngine engine) {
+    SSLSession session = engine.getHandshakeSession();
+    String name = requestedServerName(session);
+    if (name == null && engine instanceof ReferenceCountedOpenSslEngine openSsl) {
+      name = SSL.getSniHostname(openSsl.sslPointer());
+      if (name != null) {
+        session.putValue(RAW_SERVER_NAME, name);
+      }
+    }
+    return name;
   }
 
   @Override
   public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
-    KeyMaterial material = store.forHandshake(requestedServerName(engine.getHandshakeSession()));
+    KeyMaterial material = store.forHandshake(requestedServerName(engine));
     if (material == null || !material.serves(keyType)) {
       return null;
     }

@@ -57,6 +57,19 @@ final class TargetBalancer {
     return best != null ? best : rested;
   }
 
+  /**
+   * Whether a target other than {@code current} and those {@code tried} is left to retry with.
+   * (Not a count: a site may list a target twice, and the same target is not tried again.)
+   */
+  static boolean hasUntried(List<Target> targets, Set<Target> tried, Target current) {
+    for (Target target : targets) {
+      if (!target.equals(current) && !tried.contains(target)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   void started(Target target) {
     states.computeIfAbsent(target, t -> new State()).pending++;
   }

@@ -13,7 +13,9 @@ public final class Main {
     // Hazelcast's own hook would leave the cluster before Vert.x has drained its requests.
     System.setProperty("hazelcast.shutdownhook.enabled", "false");
     // Per-request work Portico does not need: context timing, thread checks and class-loader
-    // switches on every task, and validating again headers that Netty's decoder has validated.
+    // switches on every task, and Vert.x's header validation (Netty's HTTP/1.x decoder leaves it to
+    // Vert.x): the edge checks every request head itself before use (RequestHeadValidator) and
+    // every backend field it passes on (ProxyHeaders); the launcher's tests run with it off too.
     defaultProperty("vertx.disableContextTimings", "true");
     defaultProperty("vertx.threadChecks", "false");
     defaultProperty("vertx.disableTCCL", "true");

@@ -21,8 +21,11 @@ import java.util.Map;
  */
 final class RecordingBackend implements AutoCloseable {
 
-  /** One request as the backend's HTTP server parsed it. */
-  record Received(String method, String uri, List<Map.Entry<String, String>> headers, String body) {
+  /**
+   * One request as the backend's HTTP server parsed it; {@code complete} is false when its body
+   * failed (the connection was reset or closed before the body ended): the backend never ran it.
+   */
+  record Received(String method, String uri, List<Map.Entry<String, String>> headers, String body, boolean complete) {
 
     /** The values of the header {@code name} (case-insensitive), in order. */
     List<String> header(String name) {
@@ -68,7 +71,7 @@ final class RecordingBackend implements AutoCloseable {
       int count;
       synchronized (this) {
         requests.add(new Received(request.method().name(), request.uri(), List.copyOf(request.headers().entries()),
-            body.toString(StandardCharsets.ISO_8859_1)));
+            body.toString(StandardCharsets.ISO_8859_1), ar.succeeded()));
         count = requests.size();
       }
       request.response().end("ok " + count);
