@@ -39,9 +39,12 @@ final class SitesApi {
   private final Records records;
   private final RequestBodies bodies;
   private final DnsProvidersApi dnsProviders;
+  private final TenantTargets tenantTargets;
 
-  SitesApi(Vertx vertx, Records records, RequestBodies bodies, DnsProvidersApi dnsProviders) {
+  SitesApi(Vertx vertx, Records records, RequestBodies bodies, DnsProvidersApi dnsProviders,
+      TenantTargets tenantTargets) {
     this.vertx = vertx;
+    this.tenantTargets = tenantTargets;
     this.dnsProviders = dnsProviders;
     this.records = records;
     this.bodies = bodies;
@@ -107,6 +110,9 @@ final class SitesApi {
           site = Site.fromJson(withHashes);
         } catch (InvalidSiteException e) {
           return Future.failedFuture(ApiError.badRequest(e.field(), e.getMessage()));
+        }
+        if (!principal.isAdmin()) {
+          tenantTargets.check(site);
         }
         String json = site.toJson().encode();
         boolean dns01 = pattern.startsWith("*.") && site.tls() == Site.TlsMode.AUTO;

@@ -7,7 +7,6 @@ import dev.portico.edge.ResponseCompression.Compressor;
 import dev.portico.edge.ResponseCompression.Encoding;
 import dev.portico.contract.Target;
 import io.netty.channel.ConnectTimeoutException;
-import io.netty.util.NetUtil;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
@@ -50,7 +49,7 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
   private final EdgeMetrics metrics;
   private final AccessLog accessLog;
   private final SiteGate gate;
-  private final TargetResolver targetResolver;
+  private final TenantAddresses addresses;
   private final TargetBalancer balancer;
   /** Whether this handler serves the HTTPS listener (else the plain HTTP one). */
   private final boolean tls;
@@ -62,7 +61,7 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
     this.metrics = services.metrics();
     this.accessLog = services.accessLog();
     this.gate = services.gate();
-    this.targetResolver = services.targetResolver();
+    this.addresses = services.addresses();
     this.balancer = services.balancer();
     this.tls = tls;
     this.httpsPort = httpsPort;
@@ -192,7 +191,7 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
       send(exchange, site, null, Set.of());
       return;
     }
-    gate.admit(request, route.pattern(), policies).onComplete(ar -> {
+    gate.admit(request, route.pattern(), policies, site.owner() != null).onComplete(ar -> {
       if (ar.succeeded()) {
         send(exchange, site, ar.result(), Set.of());
       } else if (ar.cause() instanceof Rejection rejection) {
@@ -214,13 +213,14 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
    */
   private void send(Exchange exchange, Site site, JsonObject claims, Set<Target> tried) {
     Target target = balancer.choose(site.targets(), site.policies().loadBalancing(), tried);
-    if (NetUtil.isValidIpV4Address(target.host()) || NetUtil.isValidIpV6Address(target.host())) {
-      sendTo(exchange, site, claims, tried, target, target.host());
-      return;
-    }
-    targetResolver.resolve(target.host()).onComplete(ar -> {
+    addresses.address(site.owner() != null, target.host(), target.port()).onComplete(ar -> {
       if (ar.succeeded()) {
         sendTo(exchange, site, claims, tried, target, ar.result());
+      } else if (ar.cause() instanceof TenantAddresses.Refused refused) {
+        LOG.warn("502 for {} {}{}: site {} (owner {}) may not reach its target {}: {}", exchange.request().method(),
+            exchange.host(), exchange.request().uri(), exchange.route().pattern(), site.owner(), target,
+            refused.getMessage());
+        reply(exchange.request(), 502, "backend not allowed", "The site's backend address is not allowed");
       } else {
         LOG.warn("502 for {} {}{}: target {} does not resolve: {}", exchange.request().method(), exchange.host(),
             exchange.request().uri(), target, ar.cause().getMessage());

@@ -40,8 +40,11 @@ final class SiteGate {
         || policies.rateLimit() != null || policies.jwt() != null;
   }
 
-  /** Completes with the verified JWT's claims ({@code null} when none was needed) or fails with a {@link Rejection}. */
-  Future<JsonObject> admit(HttpServerRequest request, String pattern, SitePolicies policies) {
+  /**
+   * Completes with the verified JWT's claims ({@code null} when none was needed) or fails with a
+   * {@link Rejection}; {@code tenant}: the site has an owner (its JWKS host is checked).
+   */
+  Future<JsonObject> admit(HttpServerRequest request, String pattern, SitePolicies policies, boolean tenant) {
     byte[] client = clientAddress(request, policies.trustedProxies());
     if (!policies.ipDeny().isEmpty() && (client == null || anyContains(policies.ipDeny(), client))
         || !policies.ipAllow().isEmpty() && (client == null || !anyContains(policies.ipAllow(), client))) {
@@ -51,7 +54,7 @@ final class SiteGate {
         : basicAuth.verify(pattern, policies.basicAuth(), request.getHeader(HttpHeaders.AUTHORIZATION));
     Future<JsonObject> claims = policies.jwt() == null || !policies.jwt().covers(request.path())
         ? authenticated.map((JsonObject) null)
-        : authenticated.compose(v -> jwt.verify(policies.jwt(), request.getHeader(HttpHeaders.AUTHORIZATION)));
+        : authenticated.compose(v -> jwt.verify(policies.jwt(), tenant, request.getHeader(HttpHeaders.AUTHORIZATION)));
     if (policies.rateLimit() == null) {
       return claims;
     }

@@ -9,14 +9,33 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.interfaces.RSAPublicKey;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -28,13 +47,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BadInputEdgeAuthTest {
 
+  private static final Base64.Encoder URL = Base64.getUrlEncoder().withoutPadding();
+  private static final String HS_SECRET = "a published hmac secret, long enough";
+
   private Harness harness;
   private RecordingBackend backend;
+  private KeyPair rsa;
+  private JsonObject rsaJwk;
+  /** An RS256 token signed with {@link #rsa}, valid for the test's duration. */
+  private String rsaToken;
 
   @BeforeAll
   void start() throws Exception {
     harness = new Harness(Map.of("PORTICO_ROLES", "edge,admin", "PORTICO_ADMIN_PASSWORD", "edge auth test password"));
     backend = new RecordingBackend(harness.testVertx);
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    rsa = generator.generateKeyPair();
+    RSAPublicKey publicKey = (RSAPublicKey) rsa.getPublic();
+    rsaJwk = new JsonObject().put("kty", "RSA").put("alg", "RS256").put("use", "sig").put("kid", "k1")
+        .put("n", URL.encodeToString(unsigned(publicKey.getModulus())))
+        .put("e", URL.encodeToString(unsigned(publicKey.getPublicExponent())));
+    String privatePem = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(rsa.getPrivate().getEncoded())
+        + "\n-----END PRIVATE KEY-----\n";
+    rsaToken = JWTAuth.create(harness.testVertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()
+            .setAlgorithm("RS256").setBuffer(privatePem).setId("k1")))
+        .generateToken(new JsonObject().put("sub", "bob"), new JWTOptions().setAlgorithm("RS256").setExpiresInSeconds(3600));
     site("xff.bad.test", new JsonObject().put("trustedProxies", new JsonArray().add("127.0.0.1"))
         .put("ipDeny", new JsonArray().add("10.6.6.0/24")));
     site("mapped-deny.bad.test", new JsonObject().put("trustedProxies", new JsonArray().add("127.0.0.1"))
@@ -95,5 +133,143 @@ class BadInputEdgeAuthTest {
     HttpResponse<String> response = get("xff.bad.test", "/", Map.of("X-Forwarded-For", forwardedFor));
     assertEquals(200, response.statusCode(), response.body());
     assertEquals(1, backend.requests().size());
+  }
+
+  // Item 5: no usable key is never "unsecured"; the JWKS is bounded while it is read.
+
+  private static byte[] unsigned(BigInteger value) {
+    byte[] bytes = value.toByteArray();
+    return bytes[0] == 0 ? Arrays.copyOfRange(bytes, 1, bytes.length) : bytes;
+  }
+
+  /** An unsigned token ({@code alg: none}) with a future expiry; {@code trailingDot} as RFC 7519 writes it. */
+  private static String unsignedToken(boolean trailingDot) {
+    String header = URL.encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+    String claims = URL.encodeToString(new JsonObject().put("sub", "admin")
+        .put("exp", System.currentTimeMillis() / 1000 + 600).encode().getBytes(StandardCharsets.UTF_8));
+    return header + "." + claims + (trailingDot ? "." : "");
+  }
+
+  private String hs256Token(String secret) {
+    return JWTAuth.create(harness.testVertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()
+            .setAlgorithm("HS256").setBuffer(secret)))
+        .generateToken(new JsonObject().put("sub", "admin"), new JWTOptions().setExpiresInSeconds(600));
+  }
+
+  /** A JWKS server answering {@code body}; counts the requests it gets. */
+  private int jwksServer(String body, AtomicInteger requests) {
+    return harness.backend(request -> {
+      requests.incrementAndGet();
+      request.response().putHeader("Content-Type", "application/json").end(body);
+    });
+  }
+
+  /** Every token an attacker could try on a site whose JWKS gives no usable key: each refused, nothing forwarded. */
+  private void assertNoTokenPasses(String pattern) {
+    for (String token : List.of(unsignedToken(true), unsignedToken(false), hs256Token(HS_SECRET), rsaToken)) {
+      HttpResponse<String> response = get(pattern, "/", Map.of("Authorization", "Bearer " + token));
+      assertTrue(response.statusCode() == 401 || response.statusCode() == 503, token + " -> " + response.statusCode());
+      assertRefused(response.statusCode(), response);
+    }
+  }
+
+  @Test
+  void anEmptyJwksAcceptsNoToken() {
+    AtomicInteger requests = new AtomicInteger();
+    int idp = jwksServer("{\"keys\": []}", requests);
+    site("empty-jwks.bad.test", new JsonObject().put("jwt", new JsonObject().put("jwksUrl", "http://127.0.0.1:" + idp + "/")));
+    assertNoTokenPasses("empty-jwks.bad.test");
+    assertRefused(503, get("empty-jwks.bad.test", "/", Map.of("Authorization", "Bearer " + rsaToken)));
+    assertTrue(requests.get() >= 1, "the JWKS was asked");
+  }
+
+  @Test
+  void aJwksOfUnsupportedOrSecretKeysAcceptsNoToken() {
+    AtomicInteger requests = new AtomicInteger();
+    JsonArray keys = new JsonArray()
+        .add(new JsonObject().put("kty", "OKP").put("crv", "Ed25519").put("x", URL.encodeToString(new byte[32])))
+        .add(new JsonObject().put("kty", "weird"))
+        .add(new JsonObject().put("kty", "oct").put("alg", "HS256")
+            .put("k", URL.encodeToString(HS_SECRET.getBytes(StandardCharsets.UTF_8))))
+        .add(rsaJwk.copy().put("use", "enc"))
+        .add("not a key");
+    int idp = jwksServer(new JsonObject().put("keys", keys).encode(), requests);
+    site("odd-jwks.bad.test", new JsonObject().put("jwt", new JsonObject().put("jwksUrl", "http://127.0.0.1:" + idp + "/")));
+    assertNoTokenPasses("odd-jwks.bad.test");
+  }
+
+  @Test
+  void aJwksWithTooManyKeysIsRefusedWhole() {
+    JsonArray keys = new JsonArray();
+    for (int i = 0; i <= 100; i++) {
+      keys.add(rsaJwk.copy().put("kid", i == 0 ? "k1" : "k" + (i + 1)));
+    }
+    int idp = jwksServer(new JsonObject().put("keys", keys).encode(), new AtomicInteger());
+    site("many-jwks.bad.test", new JsonObject().put("jwt", new JsonObject().put("jwksUrl", "http://127.0.0.1:" + idp + "/")));
+    assertRefused(503, get("many-jwks.bad.test", "/", Map.of("Authorization", "Bearer " + rsaToken)));
+  }
+
+  @Test
+  void onlyTheAlgorithmsOfTheJwksKeysAreAccepted() {
+    int idp = jwksServer(new JsonObject().put("keys", new JsonArray().add(rsaJwk)).encode(), new AtomicInteger());
+    site("rsa-jwks.bad.test", new JsonObject().put("jwt", new JsonObject().put("jwksUrl", "http://127.0.0.1:" + idp + "/")));
+    String publicPem = "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder().encodeToString(rsa.getPublic().getEncoded())
+        + "\n-----END PUBLIC KEY-----\n";
+    for (String token : List.of(unsignedToken(true), unsignedToken(false), hs256Token(HS_SECRET), hs256Token(publicPem),
+        rsaToken.substring(0, rsaToken.lastIndexOf('.') + 1), "a.b.c", rsaToken + ".x")) {
+      assertRefused(401, get("rsa-jwks.bad.test", "/", Map.of("Authorization", "Bearer " + token)));
+    }
+    HttpResponse<String> signed = get("rsa-jwks.bad.test", "/", Map.of("Authorization", "Bearer " + rsaToken));
+    assertEquals(200, signed.statusCode(), signed.body());
+    assertEquals(1, backend.requests().size());
+  }
+
+  @Test
+  void anEndlessJwksIsCutOffWhileItIsRead() {
+    AtomicLong written = new AtomicLong();
+    AtomicBoolean closed = new AtomicBoolean();
+    long endless = 64L * 1024 * 1024;
+    int idp = harness.backend(request -> {
+      HttpServerResponse response = request.response().setChunked(true).putHeader("Content-Type", "application/json");
+      response.closeHandler(v -> closed.set(true));
+      response.write("{\"keys\": [\"");
+      pump(response, written, endless);
+    });
+    site("endless-jwks.bad.test", new JsonObject().put("jwt", new JsonObject().put("jwksUrl", "http://127.0.0.1:" + idp + "/")));
+    assertRefused(503, get("endless-jwks.bad.test", "/", Map.of("Authorization", "Bearer " + rsaToken)));
+    Harness.waitFor(closed::get, 10_000);
+    assertTrue(written.get() < endless, "the edge cut the connection, after " + written.get() + " bytes were written");
+  }
+
+  @Test
+  void aJwksAnnouncingAHugeBodyIsNotRead() {
+    AtomicBoolean closed = new AtomicBoolean();
+    AtomicLong written = new AtomicLong();
+    long announced = 64L * 1024 * 1024;
+    int idp = harness.backend(request -> {
+      HttpServerResponse response = request.response().putHeader("Content-Length", Long.toString(announced));
+      response.closeHandler(v -> closed.set(true));
+      pump(response, written, announced);
+    });
+    site("huge-jwks.bad.test", new JsonObject().put("jwt", new JsonObject().put("jwksUrl", "http://127.0.0.1:" + idp + "/")));
+    assertRefused(503, get("huge-jwks.bad.test", "/", Map.of("Authorization", "Bearer " + rsaToken)));
+    Harness.waitFor(closed::get, 10_000);
+    assertTrue(written.get() < announced, "cut after " + written.get() + " bytes");
+  }
+
+  /** Writes {@code total} bytes of key-ish text, as fast as the reader takes them, until done or closed. */
+  private static void pump(HttpServerResponse response, AtomicLong written, long total) {
+    Buffer chunk = Buffer.buffer("A".repeat(64 * 1024));
+    while (written.get() < total && !response.closed()) {
+      if (response.writeQueueFull()) {
+        response.drainHandler(v -> pump(response, written, total));
+        return;
+      }
+      response.write(chunk);
+      written.addAndGet(chunk.length());
+    }
+    if (written.get() >= total && !response.closed()) {
+      response.end();
+    }
   }
 }
