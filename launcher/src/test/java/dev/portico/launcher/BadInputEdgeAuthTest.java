@@ -50,7 +50,11 @@ class BadInputEdgeAuthTest {
   private static final Base64.Encoder URL = Base64.getUrlEncoder().withoutPadding();
   private static final String HS_SECRET = "a published hmac secret, long enough";
 
+  private TestDnsServer dns;
   private Harness harness;
+  private AdminClient admin;
+  private String adminToken;
+  private String mallory;
   private RecordingBackend backend;
   private KeyPair rsa;
   private JsonObject rsaJwk;
@@ -59,7 +63,14 @@ class BadInputEdgeAuthTest {
 
   @BeforeAll
   void start() throws Exception {
-    harness = new Harness(Map.of("PORTICO_ROLES", "edge,admin", "PORTICO_ADMIN_PASSWORD", "edge auth test password"));
+    dns = new TestDnsServer();
+    harness = new Harness(Map.of("PORTICO_ROLES", "edge,admin", "PORTICO_ADMIN_PASSWORD", "edge auth test password",
+        "PORTICO_DNS_RESOLVER", dns.address()));
+    admin = new AdminClient(harness.portico.config().adminPort());
+    adminToken = admin.login("admin", "edge auth test password");
+    assertEquals(201, admin.post("/api/v1/users", adminToken, new JsonObject().put("username", "mallory")
+        .put("password", "mallory password 1").put("role", "user")).status());
+    mallory = admin.login("mallory", "mallory password 1");
     backend = new RecordingBackend(harness.testVertx);
     KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
     generator.initialize(2048);
@@ -83,6 +94,7 @@ class BadInputEdgeAuthTest {
   void stop() {
     backend.close();
     harness.close();
+    dns.close();
   }
 
   @BeforeEach
@@ -92,7 +104,12 @@ class BadInputEdgeAuthTest {
 
   /** Stores a site (as the operator: no owner) targeting the recording backend and waits until the edge serves it. */
   private void site(String pattern, JsonObject site) {
-    harness.putSite(pattern, site.copy().put("targets", new JsonArray().add("127.0.0.1:" + backend.port())).encode());
+    storedSite(pattern, site.copy().put("targets", new JsonArray().add("127.0.0.1:" + backend.port())));
+  }
+
+  /** Stores {@code site} in Redis as it is and waits until the edge serves it. */
+  private void storedSite(String pattern, JsonObject site) {
+    harness.putSite(pattern, site.encode());
     Harness.waitFor(() -> get(pattern, "/", Map.of()).statusCode() != 404, 5_000);
     backend.clear();
   }
@@ -271,5 +288,66 @@ class BadInputEdgeAuthTest {
     if (written.get() >= total && !response.closed()) {
       response.end();
     }
+  }
+
+  // Item 10: a tenant's site (one with an owner) never leads the edge to the node itself.
+
+  @Test
+  void aTenantsTargetsAreCheckedAtTheEdgeAfterDns() {
+    dns.zone.put("loopback.tenant.test", new TestDnsServer.Entry(null, "127.0.0.1", 60));
+    dns.zone.put("alias.tenant.test", new TestDnsServer.Entry("loopback.tenant.test", null, 60));
+    dns.zone.put("metadata.tenant.test", new TestDnsServer.Entry(null, "169.254.169.254", 60));
+    int port = backend.port();
+    List<String> targets = List.of("127.0.0.1:" + port, "[::ffff:127.0.0.1]:" + port, "0.0.0.0:" + port,
+        "loopback.tenant.test:" + port, "alias.tenant.test:" + port, "metadata.tenant.test:80", "169.254.169.254:80",
+        "127.0.0.1:" + harness.portico.config().adminPort());
+    for (int i = 0; i < targets.size(); i++) {
+      String pattern = "t" + i + ".tenant.bad.test";
+      storedSite(pattern, new JsonObject().put("owner", "mallory").put("targets", new JsonArray().add(targets.get(i))));
+      assertRefused(502, get(pattern, "/", Map.of()));
+    }
+    // The operator's site may target the node (an operator's choice): the owner is what is checked.
+    storedSite("operator.tenant.bad.test", new JsonObject().put("targets", new JsonArray().add("alias.tenant.test:" + port)));
+    assertEquals(200, get("operator.tenant.bad.test", "/", Map.of()).statusCode());
+  }
+
+  @Test
+  void aTenantsJwksIsNeverFetchedFromTheNode() {
+    AtomicInteger requests = new AtomicInteger();
+    int idp = jwksServer(new JsonObject().put("keys", new JsonArray().add(rsaJwk)).encode(), requests);
+    storedSite("jwks.tenant.bad.test", new JsonObject().put("owner", "mallory")
+        .put("targets", new JsonArray().add("127.0.0.1:" + backend.port()))
+        .put("jwt", new JsonObject().put("jwksUrl", "http://127.0.0.1:" + idp + "/")));
+    assertRefused(503, get("jwks.tenant.bad.test", "/", Map.of("Authorization", "Bearer " + rsaToken)));
+    assertEquals(0, requests.get(), "the JWKS server was never asked");
+  }
+
+  @Test
+  void aUserCannotWriteTargetsAtTheNode() throws Exception {
+    List<String> refused = new java.util.ArrayList<>(List.of("127.0.0.1:8080", "[::1]:80", "[::ffff:127.0.0.1]:80",
+        "localhost:80", "api.localhost:80", "0.0.0.0:80", "169.254.169.254:80", "[fd00:ec2::254]:80",
+        "100.100.100.200:80", "[fe80::1]:80", "224.0.0.1:80", "255.255.255.255:80", "metadata.google.internal:80"));
+    java.net.InetAddress own = java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
+        .flatMap(network -> java.util.Collections.list(network.getInetAddresses()).stream())
+        .filter(address -> !address.isLoopbackAddress() && address instanceof java.net.Inet4Address).findFirst().orElse(null);
+    if (own != null) {
+      refused.add(own.getHostAddress() + ":" + harness.portico.config().adminPort());
+    }
+    for (String target : refused) {
+      AdminClient.Answer answer = admin.put("/api/v1/sites/ssrf.mallory.test", mallory,
+          new JsonObject().put("targets", new JsonArray().add(target)));
+      assertEquals(403, answer.status(), target + ": " + answer.body());
+      assertTrue(answer.body().contains("targets"), answer.body());
+    }
+    AdminClient.Answer jwks = admin.put("/api/v1/sites/ssrf.mallory.test", mallory, new JsonObject()
+        .put("targets", new JsonArray().add("10.0.0.5:8080"))
+        .put("jwt", new JsonObject().put("jwksUrl", "http://169.254.169.254/latest/meta-data/")));
+    assertEquals(403, jwks.status(), jwks.body());
+    assertTrue(jwks.body().contains("jwt.jwksUrl"), jwks.body());
+    assertEquals(404, admin.get("/api/v1/sites/ssrf.mallory.test", adminToken).status(), "nothing was stored");
+    assertEquals(201, admin.put("/api/v1/sites/private.mallory.test", mallory,
+        new JsonObject().put("targets", new JsonArray().add("10.0.0.5:8080"))).status(), "private ranges stay allowed");
+    assertEquals(201, admin.put("/api/v1/sites/ssrf.admin.test", adminToken,
+        new JsonObject().put("targets", new JsonArray().add("127.0.0.1:8080"))).status(), "the operator is not limited");
   }
 }
