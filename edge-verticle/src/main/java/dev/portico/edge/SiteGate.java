@@ -51,7 +51,8 @@ final class SiteGate {
       return Future.failedFuture(new Rejection(403, "forbidden", "Your address may not use this site", null, null));
     }
     Future<Void> authenticated = policies.basicAuth() == null ? Future.succeededFuture()
-        : basicAuth.verify(pattern, policies.basicAuth(), request.getHeader(HttpHeaders.AUTHORIZATION));
+        : basicAuth.verify(pattern, policies.basicAuth(), request.getHeader(HttpHeaders.AUTHORIZATION),
+            addressKey(client));
     Future<JsonObject> claims = policies.jwt() == null || !policies.jwt().covers(request.path())
         ? authenticated.map((JsonObject) null)
         : authenticated.compose(v -> jwt.verify(policies.jwt(), tenant, request.getHeader(HttpHeaders.AUTHORIZATION)));

@@ -350,4 +350,63 @@ class BadInputEdgeAuthTest {
     assertEquals(201, admin.put("/api/v1/sites/ssrf.admin.test", adminToken,
         new JsonObject().put("targets", new JsonArray().add("127.0.0.1:8080"))).status(), "the operator is not limited");
   }
+
+  // Item 8: password checks run on a bounded pool of their own, with per-client failure limits.
+
+  private static String basic(String user, String password) {
+    return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void basicAuthSite(String pattern) {
+    site(pattern, new JsonObject().put("trustedProxies", new JsonArray().add("127.0.0.1"))
+        .put("basicAuth", new JsonObject().put("realm", "staff")
+            .put("users", new JsonObject().put("ann", dev.portico.contract.PasswordHash.hash("ann's secret")))));
+  }
+
+  @Test
+  void tenFailuresLockAClientOutOfTheSite() {
+    basicAuthSite("lockout.bad.test");
+    for (int i = 0; i < 10; i++) {
+      String user = i % 2 == 0 ? "ann" : "nobody" + i;
+      assertRefused(401, get("lockout.bad.test", "/", Map.of("X-Forwarded-For", "203.0.113.10",
+          "Authorization", basic(user, "guess " + i))));
+    }
+    HttpResponse<String> locked = get("lockout.bad.test", "/", Map.of("X-Forwarded-For", "203.0.113.10",
+        "Authorization", basic("ann", "ann's secret")));
+    assertRefused(429, locked);
+    long retryAfter = Long.parseLong(locked.headers().firstValue("Retry-After").orElse("0"));
+    assertTrue(retryAfter > 0 && retryAfter <= 60, "Retry-After " + retryAfter);
+    HttpResponse<String> other = get("lockout.bad.test", "/", Map.of("X-Forwarded-For", "203.0.113.11",
+        "Authorization", basic("ann", "ann's secret")));
+    assertEquals(200, other.statusCode(), "another client is not locked out");
+    assertEquals(1, backend.requests().size());
+  }
+
+  @ParameterizedTest(name = "user {0}")
+  @ValueSource(strings = {"ann", "somebody-unknown"})
+  void aFloodOfChecksIsBoundedAndLeavesOtherSitesAlone(String user) throws Exception {
+    basicAuthSite("flood-" + user + ".bad.test");
+    basicAuthSite("calm-" + user + ".bad.test");
+    List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> flood = new java.util.ArrayList<>();
+    for (int i = 0; i < 24; i++) {
+      flood.add(harness.http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + harness.httpPort() + "/"))
+          .header("Host", "flood-" + user + ".bad.test").header("X-Forwarded-For", "198.51.100." + (i + 1))
+          .header("Authorization", basic(user, "wrong " + i)).timeout(Duration.ofSeconds(60)).build(),
+          HttpResponse.BodyHandlers.ofString()));
+    }
+    HttpResponse<String> calm = get("calm-" + user + ".bad.test", "/", Map.of("X-Forwarded-For", "203.0.113.20",
+        "Authorization", basic("ann", "ann's secret")));
+    assertEquals(200, calm.statusCode(), "another site's check is not queued behind the flood: " + calm.body());
+    int busy = 0;
+    for (var pending : flood) {
+      HttpResponse<String> response = pending.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      assertTrue(response.statusCode() == 401 || response.statusCode() == 503, response.statusCode() + " " + response.body());
+      if (response.statusCode() == 503) {
+        busy++;
+        assertEquals("1", response.headers().firstValue("Retry-After").orElse(null));
+      }
+    }
+    assertTrue(busy > 0, "the site's checks were bounded: none answered 503");
+    assertEquals(1, backend.requests().size(), "only the calm site's request reached the backend");
+  }
 }
