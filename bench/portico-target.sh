@@ -15,6 +15,8 @@ case "${1:-}" in
     export PORTICO_HTTP_PORT="$BENCH_TARGET_PORT"
     export PORTICO_ADMIN_PORT="$((BENCH_TARGET_PORT + 1))"
     export PORTICO_REDIS_URL="redis://$BENCH_REDIS_HOST:$BENCH_REDIS_PORT"
+    # an external Redis needs a secret key (it seals the admin JWT key); the bench has no secrets to keep
+    export PORTICO_SECRET_KEY="${PORTICO_SECRET_KEY:-bench-secret-key}"
     export PORTICO_EDGE_INSTANCES="${BENCH_WORKERS:-1}"
     export PORTICO_BIND=127.0.0.1
     exec java ${PORTICO_JAVA_OPTS:-} -jar "$here/launcher/target/portico.jar"

@@ -33,8 +33,17 @@ public final class AdminVerticle extends VerticleBase {
   /** Largest request body: a certificate chain with its key fits many times over. */
   static final int MAX_BODY_BYTES = 64 * 1024;
 
+  /** Password checks (logins, password changes): two threads, then a short queue, then 503. */
+  static final int CHECK_THREADS = 2;
+  static final int CHECK_QUEUE = 16;
+  /** Password hashing (new users and passwords, sites' basic-auth users): one thread and a queue. */
+  static final int HASH_THREADS = 1;
+  static final int HASH_QUEUE = 32;
+
   private Redis redis;
   private HttpServer server;
+  private PasswordPool checks;
+  private PasswordPool hashing;
 
   @Override
   public Future<?> start() {
@@ -44,9 +53,12 @@ public final class AdminVerticle extends VerticleBase {
     Records records = new Records(redis);
     SecretBox box = SecretBox.fromSecret(options.secretKey());
     RequestBodies bodies = RequestBodies.load();
-    Users users = new Users(vertx, records);
+    checks = new PasswordPool(vertx, "portico-password-checks", CHECK_THREADS, CHECK_QUEUE);
+    hashing = new PasswordPool(vertx, "portico-password-hashing", HASH_THREADS, HASH_QUEUE);
+    Users users = new Users(records, checks, hashing);
     return JwtKeys.load(options, records, box)
         .compose(jwtOptions -> bootstrapAdmin(options, records, users).map(jwtOptions))
+        .compose(jwtOptions -> UserIdMigration.run(records).map(jwtOptions))
         .compose(jwtOptions -> {
           Authenticator authenticator = new Authenticator(JWTAuth.create(vertx, jwtOptions.setJWTOptions(
               Authenticator.verifyOptions())), algorithm(jwtOptions), records, options.jwtTtlSeconds());
@@ -79,7 +91,7 @@ public final class AdminVerticle extends VerticleBase {
         .onFailure(context::fail));
     auth.mount(router);
     DnsProvidersApi dnsProviders = new DnsProvidersApi(records, bodies, box);
-    new SitesApi(vertx, records, bodies, dnsProviders,
+    new SitesApi(vertx, records, bodies, dnsProviders, hashing,
         new TenantTargets(TargetAddressRules.forThisNode(config()))).mount(router);
     new ResolveApi(vertx, records).mount(router);
     new UsersApi(records, bodies, users).mount(router);
@@ -159,6 +171,7 @@ public final class AdminVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return Future.join(server == null ? Future.succeededFuture() : server.close(), redis.close());
+    return Future.join(server == null ? Future.succeededFuture() : server.close(), redis.close(), checks.close(),
+        hashing.close());
   }
 }

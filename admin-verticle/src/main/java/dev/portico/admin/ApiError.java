@@ -53,6 +53,10 @@ public final class ApiError extends RuntimeException {
     return new ApiError(503, "unavailable", detail, null, 0);
   }
 
+  public static ApiError unavailable(String detail, long retryAfterSeconds) {
+    return new ApiError(503, "unavailable", detail, null, Math.max(1, retryAfterSeconds));
+  }
+
   public int status() {
     return status;
   }

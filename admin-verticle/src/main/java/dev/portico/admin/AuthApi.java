@@ -53,18 +53,20 @@ final class AuthApi {
     JsonObject body = bodies.parse(context, "Login");
     String username = body.getString("username").toLowerCase(java.util.Locale.ROOT);
     String address = context.request().remoteAddress().hostAddress();
-    return throttle.check(username, address)
-        .compose(v -> users.find(username))
-        .compose(user -> users.verify(user, body.getString("password")).compose(valid -> {
-          if (!valid) {
-            LOG.warn("Failed login for user '{}' from {}", username, address);
-            return throttle.failed(username, address)
-                .compose(x -> Future.failedFuture(ApiError.unauthorized("wrong user name or password")));
-          }
-          Principal.Role role = Principal.Role.fromJson(user.getString("role"));
-          return throttle.succeeded(username).compose(x -> Reply.ok(authenticator.issue(username, role)
-              .put("user", new JsonObject().put("username", username).put("role", role.json()))));
-        }));
+    return throttle.reserve(username, address)
+        .compose(v -> users.find(username)
+            .compose(user -> users.verify(user, body.getString("password")).compose(valid -> {
+              if (!valid) {
+                LOG.warn("Failed login for user '{}' from {}", Users.NAME.matcher(username).matches() ? username
+                    : "(not a user name)", address);
+                return Future.failedFuture(ApiError.unauthorized("wrong user name or password"));
+              }
+              Principal.Role role = Principal.Role.fromJson(user.getString("role"));
+              return throttle.succeeded(username, address).compose(x -> Reply.ok(authenticator.issue(user)
+                  .put("user", new JsonObject().put("username", username).put("role", role.json()))));
+            }))
+            .recover(e -> e instanceof ApiError error && error.status() == 401 ? Future.failedFuture(e)
+                : throttle.cancelled(username, address).transform(x -> Future.failedFuture(e))));
   }
 
   private Future<Reply> logout(RoutingContext context) {
@@ -73,7 +75,8 @@ final class AuthApi {
 
   private Future<Reply> me(RoutingContext context) {
     Principal principal = Api.principal(context);
-    return Reply.ok(new JsonObject().put("username", principal.username()).put("role", principal.role().json())
+    return Reply.ok(new JsonObject().put("id", principal.userId()).put("username", principal.username())
+        .put("role", principal.role().json())
         .put("scope", principal.readOnly() ? "read" : "write")
         .put("expiresAt", principal.jti() == null ? null : principal.expiresAtSeconds()));
   }
@@ -100,7 +103,7 @@ final class AuthApi {
         .compose(page -> records.getAll(page.items().stream().map(RedisKeys::apiToken).toList()).map(values -> {
           JsonArray items = new JsonArray();
           values.stream().filter(java.util.Objects::nonNull).map(JsonObject::new)
-              .filter(token -> principal.isAdmin() || principal.username().equals(token.getString("owner")))
+              .filter(token -> principal.isAdmin() || principal.userId().equals(token.getString("userId")))
               .forEach(token -> items.add(shown(token)));
           return new Reply(200, Api.page(items, page.next()));
         }));
@@ -113,7 +116,7 @@ final class AuthApi {
     String token = Authenticator.newApiToken();
     String id = Authenticator.apiTokenId(token);
     JsonObject stored = new JsonObject().put("id", id).put("name", body.getString("name"))
-        .put("owner", principal.username()).put("scope", body.getString("scope"))
+        .put("owner", principal.username()).put("userId", principal.userId()).put("scope", body.getString("scope"))
         .put("createdAt", System.currentTimeMillis()).put("sha256", Authenticator.sha256(token));
     return records.write(new Records.Write(RedisKeys.apiToken(id), null, stored.encode(),
             List.of(new Records.IndexOp(RedisKeys.API_TOKEN_INDEX, id, true)), null, null,
@@ -127,7 +130,7 @@ final class AuthApi {
     String id = context.pathParam("id");
     return records.get(RedisKeys.apiToken(id)).compose(stored -> {
       if (stored == null || !(principal.isAdmin()
-          || principal.username().equals(new JsonObject(stored).getString("owner")))) {
+          || principal.userId().equals(new JsonObject(stored).getString("userId")))) {
         return Future.failedFuture(ApiError.notFound("no API token " + id));
       }
       return records.write(new Records.Write(RedisKeys.apiToken(id), stored, null,

@@ -21,14 +21,17 @@ import java.util.UUID;
 /**
  * Turns an {@code Authorization: Bearer ...} header into a {@link Principal}: either a JWT this
  * API signed (checked for signature, issuer, audience, expiry, and against the logout denylist)
- * or an API token ({@code pat_<id>_<secret>}, compared by SHA-256 with the stored hash). The
- * caller's user must still exist; its role is read fresh, so a demotion applies at once.
+ * or an API token ({@code pat_<id>_<secret>}, compared by SHA-256 with the stored hash). Both name
+ * their user by its immutable id (JWT claim {@value #USER_ID_CLAIM}, token record {@code userId}):
+ * the user of that name must still be that user, and its role is read from its record on every
+ * request, so deleting a user ends its tokens and a demotion applies at once.
  */
 final class Authenticator {
 
   static final String ISSUER = "portico";
   static final String AUDIENCE = "portico-admin";
   static final String API_TOKEN_PREFIX = "pat_";
+  static final String USER_ID_CLAIM = "uid";
   private static final int TOKEN_ID_HEX = 16;
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -57,11 +60,11 @@ final class Authenticator {
     return token.startsWith(API_TOKEN_PREFIX) ? apiToken(token) : jwt(token);
   }
 
-  /** Signs a token for {@code username}; the JSON has the token and its expiry. */
-  JsonObject issue(String username, Principal.Role role) {
+  /** Signs a token for the stored {@code user}; the JSON has the token and its expiry. */
+  JsonObject issue(JsonObject user) {
     long now = System.currentTimeMillis() / 1000;
-    JsonObject claims = new JsonObject().put("sub", username).put("role", role.json())
-        .put("jti", UUID.randomUUID().toString());
+    JsonObject claims = new JsonObject().put("sub", user.getString("username"))
+        .put(USER_ID_CLAIM, user.getString("id")).put("jti", UUID.randomUUID().toString());
     String token = jwt.generateToken(claims, new JWTOptions().setAlgorithm(algorithm).setIssuer(ISSUER)
         .setAudience(List.of(AUDIENCE)).setExpiresInSeconds(ttlSeconds));
     return new JsonObject().put("token", token).put("tokenType", "Bearer").put("expiresAt", now + ttlSeconds);
@@ -83,15 +86,17 @@ final class Authenticator {
         .compose(user -> {
           JsonObject claims = user.attributes().getJsonObject("accessToken", new JsonObject());
           String subject = claims.getString("sub");
+          String userId = claims.getString(USER_ID_CLAIM);
           String jti = claims.getString("jti");
-          if (subject == null || jti == null || !(claims.getValue("exp") instanceof Number exp)) {
-            return Future.failedFuture(ApiError.unauthorized("invalid token: sub, jti and exp are required"));
+          if (subject == null || userId == null || jti == null || !(claims.getValue("exp") instanceof Number exp)) {
+            return Future.failedFuture(ApiError.unauthorized("invalid token: sub, " + USER_ID_CLAIM
+                + ", jti and exp are required (sign in again)"));
           }
           return records.getAll(List.of(RedisKeys.revokedJwt(jti), RedisKeys.user(subject))).compose(values -> {
             if (values.get(0) != null) {
               return Future.failedFuture(ApiError.unauthorized("token revoked"));
             }
-            return principal(subject, values.get(1), false, jti, exp.longValue());
+            return principal(subject, userId, values.get(1), false, jti, exp.longValue());
           });
         });
   }
@@ -112,18 +117,20 @@ final class Authenticator {
         return Future.failedFuture(ApiError.unauthorized("unknown or revoked API token"));
       }
       String owner = record.getString("owner");
-      return records.get(RedisKeys.user(owner)).compose(user ->
-          principal(owner, user, !"write".equals(record.getString("scope")), null, 0));
+      return records.get(RedisKeys.user(owner)).compose(user -> principal(owner, record.getString("userId"), user,
+          !"write".equals(record.getString("scope")), null, 0));
     });
   }
 
-  private static Future<Principal> principal(String username, String userJson, boolean readOnly, String jti,
-      long expiresAt) {
-    if (userJson == null) {
-      return Future.failedFuture(ApiError.unauthorized("user " + username + " no longer exists"));
+  /** The caller, if the user {@code username} stored as {@code userJson} is still the one with {@code userId}. */
+  private static Future<Principal> principal(String username, String userId, String userJson, boolean readOnly,
+      String jti, long expiresAt) {
+    JsonObject user = userJson == null ? null : new JsonObject(userJson);
+    if (user == null || userId == null || !userId.equals(user.getString("id"))) {
+      return Future.failedFuture(ApiError.unauthorized("the user this token was issued to no longer exists"));
     }
-    Principal.Role role = Principal.Role.fromJson(new JsonObject(userJson).getString("role"));
-    return Future.succeededFuture(new Principal(username, role, readOnly, jti, expiresAt));
+    Principal.Role role = Principal.Role.fromJson(user.getString("role"));
+    return Future.succeededFuture(new Principal(username, userId, role, readOnly, jti, expiresAt));
   }
 
   /** A new API token: {@code pat_<16 hex id>_<43 chars secret>}. */

@@ -1,26 +1,69 @@
 package dev.portico.admin;
 
 import dev.portico.contract.RedisKeys;
+import io.netty.util.NetUtil;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Arrays;
 
 /**
- * Slows password guessing: failed logins are counted per user name and per client address over
- * a window in Redis (so every admin node counts together); past a limit, logins for that user or
- * from that address are refused with 429 and the seconds left in the window, before any password
- * is checked. A successful login clears the user's count.
+ * Slows password guessing with three counters in Redis (so every admin node counts together),
+ * each over a fixed window that starts with its first failure:
+ * <ul>
+ *   <li>per user name and client address: {@value #PAIR_MAX} failures in 15 minutes — the tight one;
+ *   <li>per client address, over all user names: {@value #ADDRESS_MAX} in 15 minutes — blocks only
+ *       that address (an IPv6 client counts by its /64);
+ *   <li>per user name, over all addresses: {@value #USER_MAX} in 5 minutes — against guessing spread
+ *       over many addresses; it blocks that user everywhere, so its lock is short.
+ * </ul>
+ * An attempt is counted before its password is checked, in one Lua script that also checks the
+ * limits, so parallel attempts cannot all slip in before the first failure is recorded. Past a
+ * limit the answer is 429 with the seconds left in that window, and no password is checked. A
+ * successful login clears its pair's count and takes back its own count from the other two; an
+ * attempt that could not be checked (503) takes back all three.
  */
 final class LoginThrottle {
 
-  static final int WINDOW_SECONDS = 900;
-  static final int MAX_FAILURES_PER_USER = 5;
-  static final int MAX_FAILURES_PER_ADDRESS = 20;
+  static final int PAIR_MAX = 5;
+  static final int ADDRESS_MAX = 30;
+  static final int USER_MAX = 50;
+  private static final Duration PAIR_WINDOW = Duration.ofMinutes(15);
+  private static final Duration ADDRESS_WINDOW = Duration.ofMinutes(15);
+  private static final Duration USER_WINDOW = Duration.ofMinutes(5);
+  private static final String[] REFUSALS = {"too many failed logins for this user from this address",
+      "too many failed logins from this address", "too many failed logins for this user; retry later"};
 
-  private static final String COUNT_SCRIPT = """
+  /*
+   * KEYS: the pair, address and user counters; ARGV: each one's limit and window (ms) in turn.
+   * Returns {0, 0} when the attempt is counted, else {the blocking counter (1-3), its ms left}.
+   */
+  private static final String RESERVE_SCRIPT = """
       for i = 1, #KEYS do
-        if redis.call('INCR', KEYS[i]) == 1 then redis.call('EXPIRE', KEYS[i], ARGV[1]) end
+        if tonumber(redis.call('GET', KEYS[i]) or '0') >= tonumber(ARGV[2 * i - 1]) then
+          return {i, redis.call('PTTL', KEYS[i])}
+        end
+      end
+      for i = 1, #KEYS do
+        redis.call('INCR', KEYS[i])
+        if redis.call('PTTL', KEYS[i]) < 0 then redis.call('PEXPIRE', KEYS[i], ARGV[2 * i]) end
+      end
+      return {0, 0}
+      """;
+
+  /* KEYS as above; ARGV[1] '1': clear the pair and take back the others, '0': take back all three. */
+  private static final String RELEASE_SCRIPT = """
+      local first = 1
+      if ARGV[1] == '1' then
+        redis.call('DEL', KEYS[1])
+        first = 2
+      end
+      for i = first, #KEYS do
+        if tonumber(redis.call('GET', KEYS[i]) or '0') > 0 then redis.call('DECR', KEYS[i]) end
       end
       return 1
       """;
@@ -31,49 +74,63 @@ final class LoginThrottle {
     this.records = records;
   }
 
-  /** Fails with 429 when {@code user} or {@code address} has failed too often lately. */
-  Future<Void> check(String user, String address) {
-    String userKey = userKey(user);
-    String addressKey = addressKey(address);
-    return records.getAll(java.util.List.of(userKey, addressKey)).compose(counts -> {
-      if (count(counts.get(0)) >= MAX_FAILURES_PER_USER) {
-        return refuse(userKey, "too many failed logins for this user");
+  /** Counts an attempt of {@code user} from {@code address}, or fails with 429 when a limit is reached. */
+  Future<Void> reserve(String user, String address) {
+    Request eval = Request.cmd(Command.EVAL).arg(RESERVE_SCRIPT).arg(3);
+    Arrays.stream(keys(user, address)).forEach(eval::arg);
+    eval.arg(PAIR_MAX).arg(PAIR_WINDOW.toMillis()).arg(ADDRESS_MAX).arg(ADDRESS_WINDOW.toMillis())
+        .arg(USER_MAX).arg(USER_WINDOW.toMillis());
+    return records.send(eval).compose(answer -> {
+      int blocking = answer.get(0).toInteger();
+      if (blocking == 0) {
+        return Future.succeededFuture();
       }
-      if (count(counts.get(1)) >= MAX_FAILURES_PER_ADDRESS) {
-        return refuse(addressKey, "too many failed logins from this address");
-      }
-      return Future.succeededFuture();
+      long millisLeft = answer.get(1).toLong();
+      long seconds = millisLeft > 0 ? (millisLeft + 999) / 1000 : PAIR_WINDOW.toSeconds();
+      return Future.failedFuture(ApiError.tooManyRequests(REFUSALS[blocking - 1], seconds));
     });
   }
 
-  Future<Void> failed(String user, String address) {
-    return records.send(Request.cmd(Command.EVAL).arg(COUNT_SCRIPT).arg(2).arg(userKey(user)).arg(addressKey(address))
-        .arg(WINDOW_SECONDS)).mapEmpty();
+  /** The attempt was the right password. */
+  Future<Void> succeeded(String user, String address) {
+    return release(user, address, true);
   }
 
-  Future<Void> succeeded(String user) {
-    return records.send(Request.cmd(Command.DEL).arg(userKey(user))).mapEmpty();
+  /** The attempt's password could not be checked: it does not count. */
+  Future<Void> cancelled(String user, String address) {
+    return release(user, address, false);
   }
 
-  private Future<Void> refuse(String key, String detail) {
-    return records.send(Request.cmd(Command.TTL).arg(key)).compose(ttl -> Future.failedFuture(
-        ApiError.tooManyRequests(detail, secondsLeft(ttl))));
+  private Future<Void> release(String user, String address, boolean succeeded) {
+    Request eval = Request.cmd(Command.EVAL).arg(RELEASE_SCRIPT).arg(3);
+    Arrays.stream(keys(user, address)).forEach(eval::arg);
+    return records.send(eval.arg(succeeded ? "1" : "0")).mapEmpty();
   }
 
-  private static long secondsLeft(Response ttl) {
-    long seconds = ttl == null ? WINDOW_SECONDS : ttl.toLong();
-    return seconds > 0 ? seconds : WINDOW_SECONDS;
+  private static String[] keys(String user, String address) {
+    String bucket = addressBucket(address);
+    return new String[] {RedisKeys.LOGIN_FAILURES_PREFIX + "pair:" + bucket + "|" + user,
+        RedisKeys.LOGIN_FAILURES_PREFIX + "addr:" + bucket, RedisKeys.LOGIN_FAILURES_PREFIX + "user:" + user};
   }
 
-  private static int count(String value) {
-    return value == null ? 0 : Integer.parseInt(value);
-  }
-
-  private static String userKey(String user) {
-    return RedisKeys.LOGIN_FAILURES_PREFIX + "user:" + user;
-  }
-
-  private static String addressKey(String address) {
-    return RedisKeys.LOGIN_FAILURES_PREFIX + "addr:" + address;
+  /**
+   * The address an attempt counts for: an IPv4 address as it is (also when IPv4-mapped), an IPv6
+   * address by its /64, which one client usually holds whole.
+   */
+  static String addressBucket(String address) {
+    byte[] literal = address == null ? null : NetUtil.createByteArrayFromIpAddressString(address);
+    if (literal == null) {
+      return String.valueOf(address);
+    }
+    try {
+      byte[] bytes = InetAddress.getByAddress(literal).getAddress();  // an IPv4-mapped address comes back as IPv4
+      if (bytes.length == 16) {
+        Arrays.fill(bytes, 8, 16, (byte) 0);
+        return InetAddress.getByAddress(bytes).getHostAddress() + "/64";
+      }
+      return InetAddress.getByAddress(bytes).getHostAddress();
+    } catch (UnknownHostException impossible) {
+      throw new IllegalStateException(impossible);
+    }
   }
 }

@@ -4,7 +4,6 @@ import dev.portico.admin.Api.Reply;
 import dev.portico.contract.Addresses;
 import dev.portico.contract.DomainPattern;
 import dev.portico.contract.InvalidSiteException;
-import dev.portico.contract.PasswordHash;
 import dev.portico.contract.RedisKeys;
 import dev.portico.contract.Site;
 import dev.portico.contract.StoredCertificate;
@@ -39,11 +38,13 @@ final class SitesApi {
   private final Records records;
   private final RequestBodies bodies;
   private final DnsProvidersApi dnsProviders;
+  private final BasicAuthPasswords basicAuthPasswords;
   private final TenantTargets tenantTargets;
 
-  SitesApi(Vertx vertx, Records records, RequestBodies bodies, DnsProvidersApi dnsProviders,
+  SitesApi(Vertx vertx, Records records, RequestBodies bodies, DnsProvidersApi dnsProviders, PasswordPool hashing,
       TenantTargets tenantTargets) {
     this.vertx = vertx;
+    this.basicAuthPasswords = new BasicAuthPasswords(hashing);
     this.tenantTargets = tenantTargets;
     this.dnsProviders = dnsProviders;
     this.records = records;
@@ -160,32 +161,10 @@ final class SitesApi {
     }
   }
 
-  /**
-   * Basic-auth users come as {@code {"password": "..."}} (hashed here, on a worker), as
-   * {@link #HIDDEN} (keep the stored hash: what a read shows), or as a PBKDF2 hash.
-   */
+  /** The site with JWT secrets sent back as {@link #HIDDEN} restored, and basic-auth passwords hashed. */
   private Future<JsonObject> hashBasicAuthPasswords(JsonObject site, String current) {
     restoreJwtSecrets(site, current);
-    JsonObject users = site.getJsonObject("basicAuth") == null ? null
-        : site.getJsonObject("basicAuth").getJsonObject("users");
-    if (users == null) {
-      return Future.succeededFuture(site);
-    }
-    JsonObject stored = current == null ? null : currentBasicAuthUsers(current);
-    List<Future<?>> hashing = new ArrayList<>();
-    for (String user : List.copyOf(users.fieldNames())) {
-      Object value = users.getValue(user);
-      if (HIDDEN.equals(value)) {
-        if (stored == null || stored.getString(user) == null) {
-          return Future.failedFuture(ApiError.badRequest("basicAuth.users", "no stored password for " + user));
-        }
-        users.put(user, stored.getString(user));
-      } else if (value instanceof JsonObject password) {
-        hashing.add(vertx.executeBlocking(() -> PasswordHash.hash(password.getString("password")), false)
-            .onSuccess(hash -> users.put(user, hash)));
-      }
-    }
-    return Future.all(hashing).map(site);
+    return basicAuthPasswords.resolve(site, current);
   }
 
   /** JWT key secrets sent back as {@link #HIDDEN} keep the stored secret of the key at that position. */
@@ -210,15 +189,6 @@ final class SitesApi {
     try {
       JsonObject jwt = stored == null ? null : new JsonObject(stored).getJsonObject("jwt");
       return jwt == null ? null : jwt.getJsonArray("keys");
-    } catch (RuntimeException invalid) {
-      return null;
-    }
-  }
-
-  private static JsonObject currentBasicAuthUsers(String current) {
-    try {
-      JsonObject auth = new JsonObject(current).getJsonObject("basicAuth");
-      return auth == null ? null : auth.getJsonObject("users");
     } catch (RuntimeException invalid) {
       return null;
     }

@@ -3,28 +3,34 @@ package dev.portico.admin;
 import dev.portico.contract.PasswordHash;
 import dev.portico.contract.RedisKeys;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
 import java.util.List;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * Users as stored under {@link RedisKeys#user}: {@code {"username", "role", "passwordHash",
- * "createdAt"}}. Hashing and checking passwords runs on a worker thread.
+ * Users as stored under {@link RedisKeys#user}: {@code {"id", "username", "role", "passwordHash",
+ * "createdAt"}}. The id is random, given at creation and never changed: tokens name it, so they
+ * die with their user and never pass to a later user of the same name. Passwords are checked on
+ * one small {@link PasswordPool} and hashed on another.
  */
 final class Users {
 
   static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
   static final int MIN_PASSWORD_LENGTH = 12;
 
-  private final Vertx vertx;
   private final Records records;
-  private volatile String unknownUserHash;
+  private final PasswordPool checks;
+  private final PasswordPool hashing;
+  /** What an unknown user's password is checked against, so that takes as long as a known user's. */
+  private final Future<String> unknownUserHash;
 
-  Users(Vertx vertx, Records records) {
-    this.vertx = vertx;
+  Users(Records records, PasswordPool checks, PasswordPool hashing) {
     this.records = records;
+    this.checks = checks;
+    this.hashing = hashing;
+    this.unknownUserHash = hashing.run(() -> PasswordHash.hash(PasswordHash.generate()));
   }
 
   Future<JsonObject> find(String username) {
@@ -32,7 +38,7 @@ final class Users {
   }
 
   Future<String> hash(String password) {
-    return vertx.executeBlocking(() -> PasswordHash.hash(password), false);
+    return hashing.run(() -> PasswordHash.hash(password));
   }
 
   /**
@@ -40,22 +46,20 @@ final class Users {
    * so the answer takes as long and does not tell which user names exist.
    */
   Future<Boolean> verify(JsonObject user, String password) {
-    return vertx.executeBlocking(() -> {
-      if (user == null) {
-        if (unknownUserHash == null) {
-          unknownUserHash = PasswordHash.hash(PasswordHash.generate());
-        }
-        PasswordHash.matches(password, unknownUserHash);
+    if (user == null) {
+      return unknownUserHash.compose(hash -> checks.run(() -> {
+        PasswordHash.matches(password, hash);              // the work a known user's check does; the answer is no
         return false;
-      }
-      return PasswordHash.matches(password, user.getString("passwordHash"));
-    }, false);
+      }));
+    }
+    String hash = user.getString("passwordHash");
+    return checks.run(() -> PasswordHash.matches(password, hash));
   }
 
   /** Creates {@code username}; fails with 409 if it exists. */
   Future<JsonObject> create(String who, String username, String password, Principal.Role role) {
     return hash(password).compose(hash -> {
-      JsonObject user = new JsonObject().put("username", username).put("role", role.json())
+      JsonObject user = new JsonObject().put("id", newId()).put("username", username).put("role", role.json())
           .put("passwordHash", hash).put("createdAt", System.currentTimeMillis());
       return records.write(new Records.Write(RedisKeys.user(username), null, user.encode(),
               List.of(new Records.IndexOp(RedisKeys.USER_INDEX, username, true)), null, null,
@@ -79,6 +83,11 @@ final class Users {
     return records.write(new Records.Write(RedisKeys.user(username), current.encode(), null,
         List.of(new Records.IndexOp(RedisKeys.USER_INDEX, username, false)), null, null,
         new Records.Audit(who, "user.delete", "user:" + username, masked(current).encode(), "")));
+  }
+
+  /** A user id: 122 random bits. */
+  static String newId() {
+    return UUID.randomUUID().toString();
   }
 
   /** What the API shows of a user: never the password hash. */

@@ -7,6 +7,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 
 import java.util.Objects;
 
@@ -88,7 +90,13 @@ final class UsersApi {
     if (principal.username().equals(context.pathParam("username"))) {
       throw ApiError.conflict("you cannot delete yourself; sign in as another admin");
     }
-    return existing(context).compose(user -> users.delete(principal.username(), user)).compose(v -> Reply.noContent());
+    String username = context.pathParam("username");
+    return existing(context)
+        .compose(user -> records.send(Request.cmd(Command.ZCARD).arg(RedisKeys.sitesByOwner(username))).compose(owned ->
+            owned.toLong() == 0 ? users.delete(principal.username(), user) : Future.failedFuture(ApiError.conflict(
+                username + " owns " + owned.toLong() + " sites: delete them or give them another owner first (sites "
+                    + "are owned by user name, and a later user of that name would own them)"))))
+        .compose(v -> Reply.noContent());
   }
 
   private Future<JsonObject> existing(RoutingContext context) {

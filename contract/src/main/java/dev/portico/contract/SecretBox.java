@@ -57,6 +57,11 @@ public final class SecretBox {
     return key != null;
   }
 
+  /** Whether {@code stored} is a value sealed with a key (not one kept in clear). */
+  public static boolean isSealed(String stored) {
+    return stored != null && stored.startsWith(SEALED);
+  }
+
   /** Seals {@code plaintext} for storage under the Redis key {@code context}. */
   public String seal(String plaintext, String context) {
     if (key == null) {

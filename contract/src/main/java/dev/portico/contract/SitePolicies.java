@@ -88,7 +88,9 @@ public record SitePolicies(boolean compression, HeaderRules requestHeaders, Head
   /**
    * JWTs required on the paths under {@code pathPrefixes} (default: all), checked against the
    * given keys and/or the keys published at {@code jwksUrl}; chosen claims are passed to the
-   * backend as headers (and those headers, if a client sends them, are always dropped).
+   * backend as headers (and those headers, if a client sends them, are always dropped). Prefixes
+   * are kept in {@link RequestPath#prefixForm} (lower case, no path parameters) and compared with
+   * a request's normalised path: a prefix guards every spelling of the paths under it.
    */
   public record Jwt(List<String> pathPrefixes, List<JwtKey> keys, String jwksUrl, String issuer, String audience,
       Map<String, String> claimHeaders) {
@@ -96,12 +98,12 @@ public record SitePolicies(boolean compression, HeaderRules requestHeaders, Head
         "ES256", "ES384", "ES512", "PS256");
 
     public Jwt {
-      pathPrefixes = List.copyOf(pathPrefixes);
+      pathPrefixes = pathPrefixes.stream().map(RequestPath::prefixForm).distinct().toList();
       keys = List.copyOf(keys);
       claimHeaders = Map.copyOf(claimHeaders);
     }
 
-    public boolean covers(String path) {
+    public boolean covers(RequestPath path) {
       for (String prefix : pathPrefixes) {
         if (path.startsWith(prefix)) {
           return true;
@@ -305,6 +307,11 @@ public record SitePolicies(boolean compression, HeaderRules requestHeaders, Head
     for (Object prefix : array(jwt, "pathPrefixes", "jwt.pathPrefixes")) {
       if (!(prefix instanceof String text) || !text.startsWith("/")) {
         throw new InvalidSiteException("jwt.pathPrefixes", "path prefixes start with /");
+      }
+      try {
+        RequestPath.prefixForm(text);
+      } catch (RequestPath.InvalidPathException e) {
+        throw new InvalidSiteException("jwt.pathPrefixes", "a path prefix is a path a request may have: " + e.getMessage());
       }
       prefixes.add(text);
     }

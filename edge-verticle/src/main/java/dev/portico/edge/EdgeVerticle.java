@@ -76,10 +76,11 @@ public final class EdgeVerticle extends VerticleBase {
     EdgeServices services = new EdgeServices(routes, backends, metrics, new AccessLog(vertx),
         new SiteGate(new BasicAuthVerifier(vertx), jwt, new RateLimiter(redis, registry)), addresses,
         new TargetBalancer());
+    AcmeChallenges acmeChallenges = new AcmeChallenges(redis);
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHandle100ContinueAutomatically(true)
         .setIdleTimeout(CLIENT_IDLE_TIMEOUT_S))
-        .requestHandler(new AcmeChallengeHandler(redis, new ReverseProxy(services, false, options.httpsPort())));
+        .requestHandler(new ReverseProxy(services, acmeChallenges, false, options.httpsPort()));
     SecretBox secrets = SecretBox.fromSecret(options.tls().secretKey());
     return targetResolver.start()
         .compose(v -> FallbackCertificate.load(vertx, redis, options.tls(), secrets)
@@ -105,7 +106,7 @@ public final class EdgeVerticle extends VerticleBase {
               .setKeyCertOptions(KeyCertOptions.wrap(new SniKeyManager(certificates, options.tls().certCacheSize())));
           TlsEngine.CIPHER_SUITES.forEach(tlsOptions::addEnabledCipherSuite);
           tlsServer = vertx.createHttpServer(tlsOptions)
-              .requestHandler(new ReverseProxy(services, true, options.httpsPort()));
+              .requestHandler(new ReverseProxy(services, acmeChallenges, true, options.httpsPort()));
           // join, not all: both listens settle before a failure is reported. With all, a listen
           // still binding when the other failed could bind after the failed deployment was
           // cleaned up, and stay bound (seen in 1 of 150 starts with the HTTP port taken).

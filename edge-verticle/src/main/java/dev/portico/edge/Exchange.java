@@ -1,5 +1,6 @@
 package dev.portico.edge;
 
+import dev.portico.contract.RequestPath;
 import dev.portico.contract.Target;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -26,7 +27,7 @@ final class Exchange {
   private final String requestId;
   private String authority;
   private String host;
-  private String uri;
+  private RequestPath path;
   private Route route;
   private Target target;
   private int attempts;
@@ -64,11 +65,11 @@ final class Exchange {
     return requestId;
   }
 
-  /** What the client asked for: its authority as sent, the canonical host, the request target. */
-  void asked(String authority, String host, String uri) {
+  /** What the client asked for: its authority as sent, the canonical host, the normalised request target. */
+  void asked(String authority, String host, RequestPath path) {
     this.authority = authority;
     this.host = host;
-    this.uri = uri;
+    this.path = path;
   }
 
   String authority() {
@@ -79,8 +80,13 @@ final class Exchange {
     return host;
   }
 
+  /** The request target the backend receives (and the site's policies were decided on). */
   String uri() {
-    return uri;
+    return path.target();
+  }
+
+  RequestPath path() {
+    return path;
   }
 
   void route(Route route) {

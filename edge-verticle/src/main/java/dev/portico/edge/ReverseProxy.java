@@ -1,6 +1,7 @@
 package dev.portico.edge;
 
 import dev.portico.contract.HostName;
+import dev.portico.contract.RequestPath;
 import dev.portico.contract.Site;
 import dev.portico.contract.SitePolicies;
 import dev.portico.edge.ResponseCompression.Compressor;
@@ -42,7 +43,6 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
   private static final Logger LOG = LoggerFactory.getLogger(ReverseProxy.class);
   private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
   private static final CharSequence STRICT_TRANSPORT_SECURITY = HttpHeaders.createOptimized("Strict-Transport-Security");
-  private static final String ACME_CHALLENGE_PATH = "/.well-known/acme-challenge/";
 
   private final RouteResolver routes;
   private final HttpClient backends;
@@ -51,11 +51,13 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
   private final SiteGate gate;
   private final TenantAddresses addresses;
   private final TargetBalancer balancer;
+  /** Answers the ACME challenge folder on the plain HTTP listener (the HTTPS one proxies it like any path). */
+  private final AcmeChallenges acmeChallenges;
   /** Whether this handler serves the HTTPS listener (else the plain HTTP one). */
   private final boolean tls;
   private final int httpsPort;
 
-  ReverseProxy(EdgeServices services, boolean tls, int httpsPort) {
+  ReverseProxy(EdgeServices services, AcmeChallenges acmeChallenges, boolean tls, int httpsPort) {
     this.routes = services.routes();
     this.backends = services.backends();
     this.metrics = services.metrics();
@@ -63,6 +65,7 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
     this.gate = services.gate();
     this.addresses = services.addresses();
     this.balancer = services.balancer();
+    this.acmeChallenges = acmeChallenges;
     this.tls = tls;
     this.httpsPort = httpsPort;
   }
@@ -85,6 +88,19 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
       reply(request, 400, "bad request target", "The request target is not a path on the requested host");
       return;
     }
+    RequestPath path;
+    try {
+      path = RequestPath.parse(uri);
+    } catch (RequestPath.InvalidPathException e) {
+      LOG.info("400 for {} from {}: bad request target: {}", host, request.remoteAddress(), e.getMessage());
+      reply(request, 400, "bad request target", "The request target is not a valid path: " + e.getMessage());
+      return;
+    }
+    exchange.asked(authority, host, path);
+    if (!tls && AcmeChallenges.claims(path)) {
+      acmeChallenges.answer(request, path);
+      return;
+    }
     if (tls && !servesConnectionName(request, host)) {
       LOG.debug("421 for {}: the connection's certificate was chosen for another name", host);
       reply(request, 421, "misdirected request", "This connection was set up for another host name; open a new one for "
@@ -102,7 +118,6 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
           + "targets");
       return;
     }
-    exchange.asked(authority, host, uri);
     Route route = routes.cached(host);
     if (route != null) {
       proxy(exchange, route);
@@ -139,7 +154,8 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
   }
 
   /**
-   * The request target to send to the backend: origin-form as received, {@code *} for OPTIONS,
+   * The request target as the client meant it, not yet normalised ({@link RequestPath} does that):
+   * origin-form as received, {@code *} for OPTIONS,
    * or the path of an absolute-form target whose host is the requested one (RFC 9112 3.2.2);
    * {@code null} for anything else.
    */
@@ -182,7 +198,7 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
       reply(request, 421, "misdirected request", "The site " + exchange.host() + " is not served over HTTPS");
       return;
     }
-    if (!tls && site.redirectHttps() && site.tls() != Site.TlsMode.OFF && !exchange.uri().startsWith(ACME_CHALLENGE_PATH)) {
+    if (!tls && site.redirectHttps() && site.tls() != Site.TlsMode.OFF) {
       redirectToHttps(request, exchange.host(), exchange.uri());
       return;
     }
@@ -191,7 +207,7 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
       send(exchange, site, null, Set.of());
       return;
     }
-    gate.admit(request, route.pattern(), policies, site.owner() != null).onComplete(ar -> {
+    gate.admit(request, exchange.path(), route.pattern(), policies, site.owner() != null).onComplete(ar -> {
       if (ar.succeeded()) {
         send(exchange, site, ar.result(), Set.of());
       } else if (ar.cause() instanceof Rejection rejection) {

@@ -2,6 +2,7 @@ package dev.portico.edge;
 
 import dev.portico.contract.Cidr;
 import dev.portico.contract.IpAddresses;
+import dev.portico.contract.RequestPath;
 import dev.portico.contract.SitePolicies;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
@@ -42,9 +43,11 @@ final class SiteGate {
 
   /**
    * Completes with the verified JWT's claims ({@code null} when none was needed) or fails with a
-   * {@link Rejection}; {@code tenant}: the site has an owner (its JWKS host is checked).
+   * {@link Rejection}; {@code path} is the request's normalised path, the one the backend receives;
+   * {@code tenant}: the site has an owner (its JWKS host is checked).
    */
-  Future<JsonObject> admit(HttpServerRequest request, String pattern, SitePolicies policies, boolean tenant) {
+  Future<JsonObject> admit(HttpServerRequest request, RequestPath path, String pattern, SitePolicies policies,
+      boolean tenant) {
     byte[] client = clientAddress(request, policies.trustedProxies());
     if (!policies.ipDeny().isEmpty() && (client == null || anyContains(policies.ipDeny(), client))
         || !policies.ipAllow().isEmpty() && (client == null || !anyContains(policies.ipAllow(), client))) {
@@ -53,7 +56,7 @@ final class SiteGate {
     Future<Void> authenticated = policies.basicAuth() == null ? Future.succeededFuture()
         : basicAuth.verify(pattern, policies.basicAuth(), request.getHeader(HttpHeaders.AUTHORIZATION),
             addressKey(client));
-    Future<JsonObject> claims = policies.jwt() == null || !policies.jwt().covers(request.path())
+    Future<JsonObject> claims = policies.jwt() == null || !policies.jwt().covers(path)
         ? authenticated.map((JsonObject) null)
         : authenticated.compose(v -> jwt.verify(policies.jwt(), tenant, request.getHeader(HttpHeaders.AUTHORIZATION)));
     if (policies.rateLimit() == null) {

@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -44,6 +45,7 @@ public final class Portico implements AutoCloseable {
   }
 
   public static Portico start(PorticoConfig config) {
+    JsonObject verticleConfig = config.verticleConfig().put("secretKey", SecretKeyFile.resolve(config));
     EmbeddedRedis embeddedRedis = config.embeddedRedis()
         ? EmbeddedRedis.start(config.dataDir(), config.embeddedRedisPort()) : null;
     Vertx vertx = null;
@@ -74,15 +76,12 @@ public final class Portico implements AutoCloseable {
       checkRedis(vertx, config);
       for (Role role : Role.values()) {
         if (config.roles().contains(role)) {
-          DeploymentOptions options = new DeploymentOptions().setConfig(config.verticleConfig())
+          DeploymentOptions options = new DeploymentOptions().setConfig(verticleConfig.copy())
               .setInstances(instances(config, role));
           await(vertx.deployVerticle(role.verticle(), options), "start the " + role.configName() + " role");
         }
       }
       ops.rolesDeployed();
-      if (config.secrets().secretKey() == null) {
-        LOG.warn("PORTICO_SECRET_KEY is not set: private keys and DNS credentials are stored in Redis unencrypted");
-      }
       LOG.info("Portico serving roles {} (HTTP {}, HTTPS {}, admin {}, ops {}, Redis {}{})", config.roles(),
           config.httpPort(), config.httpsPort(), config.adminPort(), config.opsPort(),
           config.embeddedRedis() ? "embedded" : config.redisUrlForLog(),

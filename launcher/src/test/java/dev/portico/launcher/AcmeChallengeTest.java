@@ -48,9 +48,11 @@ class AcmeChallengeTest {
   @Test
   void unknownOrMalformedTokensGet404() {
     backendHits.set(0);
-    for (String token : List.of("unknownTokenXYZ", "..%2F..%2Fetc", "a.b", "x".repeat(129), "")) {
+    for (String token : List.of("unknownTokenXYZ", "a.b", "x".repeat(129), "", "a/b")) {
       assertEquals(404, harness.get("shop.example.com", "/.well-known/acme-challenge/" + token).statusCode(), token);
     }
+    assertEquals(400, harness.get("shop.example.com", "/.well-known/acme-challenge/..%2F..%2Fetc").statusCode(),
+        "an encoded / is refused in any path");
     assertEquals(0, backendHits.get());
     assertEquals(200, harness.get("shop.example.com", "/.well-known/other").statusCode(), "other paths are routed");
     assertEquals(1, backendHits.get());

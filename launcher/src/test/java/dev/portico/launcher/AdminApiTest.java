@@ -73,7 +73,8 @@ class AdminApiTest {
     assertEquals(401, api.get("/api/v1/sites", "not.a.jwt").status());
     assertEquals(401, api.get("/api/v1/sites", "pat_0123456789abcdef_nope").status());
 
-    JsonObject claims = new JsonObject().put("sub", "admin").put("role", "admin").put("jti", "forged-1")
+    String adminId = api.get("/api/v1/auth/me", admin).json().getString("id");
+    JsonObject claims = new JsonObject().put("sub", "admin").put("uid", adminId).put("jti", "forged-1")
         .put("iss", "portico").put("aud", "portico-admin");
     KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
     generator.initialize(new ECGenParameterSpec("secp256r1"));
@@ -245,6 +246,8 @@ class AdminApiTest {
     assertEquals(200, api.call("PATCH", "/api/v1/users/alice", admin, new JsonObject().put("role", "admin")).status());
     assertEquals(200, api.get("/api/v1/users", alice).status(), "a promotion applies to the next request");
     assertEquals(409, api.delete("/api/v1/users/admin", admin).status(), "no deleting oneself");
+    assertEquals(409, api.delete("/api/v1/users/alice", admin).status(), "alice still owns a site");
+    assertEquals(204, api.delete("/api/v1/sites/alice.example.net", admin).status());
     assertEquals(204, api.delete("/api/v1/users/alice", admin).status());
     assertEquals(401, api.get("/api/v1/sites", alice).status(), "a deleted user's tokens stop working");
   }

@@ -91,6 +91,7 @@ class ClusterIT {
     List<PorticoProcess> nodes = List.of(lookupA, lookupB, edge, adminCert, cert);
     Map<String, String> shared = new HashMap<>(eventBusTls(dir, "node"));
     shared.put("PORTICO_REDIS_URL", "redis://127.0.0.1:" + redisPort);
+    shared.put("PORTICO_SECRET_KEY", Harness.SECRET_KEY);
     members = nodes.stream().map(PorticoProcess::member).collect(Collectors.joining(","));
     shared.put("PORTICO_CLUSTER_MEMBERS", members);
     // a lookup request to a node that just died times out after this, then goes to another
@@ -207,7 +208,7 @@ class ClusterIT {
   void anEdgeWithoutATrustedCertificateGetsNoAnswerOnTheEventBus() throws Exception {
     untrusted = new PorticoProcess("untrusted-edge", "edge", dir).env(eventBusTls(dir, "untrusted"))
         .env(Map.of("PORTICO_REDIS_URL", "redis://127.0.0.1:" + redis.port(), "PORTICO_CLUSTER_MEMBERS", members,
-            "PORTICO_LOOKUP_TIMEOUT_MS", "1000"));
+            "PORTICO_LOOKUP_TIMEOUT_MS", "1000", "PORTICO_SECRET_KEY", Harness.SECRET_KEY));
     untrusted.start().awaitReady(READY_TIMEOUT_MS);
     addSite("*.tls.test");
     // the trusted edge routes it once a lookup node has applied the change (asynchronously)

@@ -96,7 +96,8 @@ class LauncherTest {
   void unreachableRedisIsReported() {
     int closedPort = Harness.freePort();
     ConfigException e = assertThrows(ConfigException.class, () -> Portico.start(PorticoConfig.fromEnvironment(
-        env(Path.of("unused"), "PORTICO_REDIS_URL", "redis://127.0.0.1:" + closedPort))));
+        env(Path.of("unused"), "PORTICO_REDIS_URL", "redis://127.0.0.1:" + closedPort,
+            "PORTICO_SECRET_KEY", Harness.SECRET_KEY))));
     assertTrue(e.getMessage().startsWith("cannot reach Redis at redis://127.0.0.1:" + closedPort + ": "),
         e.getMessage());
   }

@@ -182,6 +182,7 @@ class PolicyTest {
         .put("rateLimit", new JsonObject().put("requests", 4).put("perSeconds", 60).put("by", "header:X-Client")));
     Map<String, String> env = Harness.listenersOnFreePorts();
     env.put("PORTICO_REDIS_URL", "redis://127.0.0.1:" + harness.redisPort);
+    env.put("PORTICO_SECRET_KEY", Harness.SECRET_KEY);
     env.put("PORTICO_ROLES", "edge");
     env.put("PORTICO_EDGE_INSTANCES", "1");
     try (Portico second = Portico.start(PorticoConfig.fromEnvironment(env))) {
