@@ -139,7 +139,9 @@ final class JwtGuard {
           : jwks.fetch(policy.jwksUrl(), tenant);
       fetching = fetched.map(this::build).recover(e -> {
         LOG.warn("No usable key from the JWKS {}: {}", policy.jwksUrl(), e.getMessage());
-        return keys != null ? Future.succeededFuture(keys) : Future.failedFuture(unavailable());
+        // The keys had so far, else the site's own keys alone, else none: 503.
+        return keys != null ? Future.succeededFuture(keys)
+            : policy.keys().isEmpty() ? Future.failedFuture(unavailable()) : Future.succeededFuture(build(List.of()));
       }).andThen(ar -> {
         fetchedAt = System.currentTimeMillis();
         fetching = null;

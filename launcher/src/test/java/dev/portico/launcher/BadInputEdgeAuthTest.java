@@ -216,6 +216,17 @@ class BadInputEdgeAuthTest {
   }
 
   @Test
+  void aSitesOwnKeysStillCountWhenItsJwksCannotBeFetched() {
+    int idp = Harness.freePort();  // nothing listens: every fetch fails
+    site("own-keys.bad.test", new JsonObject().put("jwt", new JsonObject().put("jwksUrl", "http://127.0.0.1:" + idp + "/")
+        .put("keys", new JsonArray().add(new JsonObject().put("alg", "HS256").put("secret", HS_SECRET)))));
+    for (String token : List.of(unsignedToken(true), unsignedToken(false), rsaToken, hs256Token(HS_SECRET + "!"))) {
+      assertRefused(401, get("own-keys.bad.test", "/", Map.of("Authorization", "Bearer " + token)));
+    }
+    assertEquals(200, get("own-keys.bad.test", "/", Map.of("Authorization", "Bearer " + hs256Token(HS_SECRET))).statusCode());
+  }
+
+  @Test
   void aJwksWithTooManyKeysIsRefusedWhole() {
     JsonArray keys = new JsonArray();
     for (int i = 0; i <= 100; i++) {
