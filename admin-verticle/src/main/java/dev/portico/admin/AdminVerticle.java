@@ -3,6 +3,7 @@ package dev.portico.admin;
 import dev.portico.contract.PasswordHash;
 import dev.portico.contract.RedisKeys;
 import dev.portico.contract.SecretBox;
+import dev.portico.contract.TargetAddressRules;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
@@ -93,7 +94,8 @@ public final class AdminVerticle extends VerticleBase {
     auth.mount(router);
     DnsProvidersApi dnsProviders = new DnsProvidersApi(records, bodies, box);
     Grants grants = new Grants(records);
-    new SitesApi(vertx, records, bodies, dnsProviders, hashing, new SiteClaims(records, grants, suffixIndex)).mount(router);
+    new SitesApi(vertx, records, bodies, dnsProviders, hashing, new SiteClaims(records, grants, suffixIndex),
+        new TenantTargets(TargetAddressRules.forThisNode(config()))).mount(router);
     new ResolveApi(vertx, records).mount(router);
     new UsersApi(records, bodies, users).mount(router);
     new GrantsApi(grants, users, bodies).mount(router);

@@ -41,12 +41,14 @@ final class SitesApi {
   private final DnsProvidersApi dnsProviders;
   private final BasicAuthPasswords basicAuthPasswords;
   private final SiteClaims claims;
+  private final TenantTargets tenantTargets;
 
   SitesApi(Vertx vertx, Records records, RequestBodies bodies, DnsProvidersApi dnsProviders, PasswordPool hashing,
-      SiteClaims claims) {
+      SiteClaims claims, TenantTargets tenantTargets) {
     this.vertx = vertx;
     this.basicAuthPasswords = new BasicAuthPasswords(hashing);
     this.claims = claims;
+    this.tenantTargets = tenantTargets;
     this.dnsProviders = dnsProviders;
     this.records = records;
     this.bodies = bodies;
@@ -113,6 +115,9 @@ final class SitesApi {
           site = Site.fromJson(withHashes);
         } catch (InvalidSiteException e) {
           return Future.failedFuture(ApiError.badRequest(e.field(), e.getMessage()));
+        }
+        if (!principal.isAdmin()) {
+          tenantTargets.check(site);
         }
         String json = site.toJson().encode();
         boolean dns01 = pattern.startsWith("*.") && site.tls() == Site.TlsMode.AUTO;

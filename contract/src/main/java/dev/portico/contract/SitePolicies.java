@@ -334,8 +334,8 @@ public record SitePolicies(boolean compression, HeaderRules requestHeaders, Head
       keys.add(new JwtKey(alg, secret, publicKey));
     }
     Object jwksUrl = jwt.getValue("jwksUrl");
-    if (jwksUrl != null && !(jwksUrl instanceof String url && (url.startsWith("https://") || url.startsWith("http://")))) {
-      throw new InvalidSiteException("jwt.jwksUrl", "jwt.jwksUrl is an http(s) URL");
+    if (jwksUrl != null && !(jwksUrl instanceof String url && isHttpUrl(url))) {
+      throw new InvalidSiteException("jwt.jwksUrl", "jwt.jwksUrl is an http(s) URL with a host");
     }
     if (keys.isEmpty() && jwksUrl == null) {
       throw new InvalidSiteException("jwt", "jwt needs keys or a jwksUrl");
@@ -350,6 +350,17 @@ public record SitePolicies(boolean compression, HeaderRules requestHeaders, Head
     }
     return new Jwt(prefixes, keys, (String) jwksUrl, optionalText(jwt, "issuer"), optionalText(jwt, "audience"),
         claimHeaders);
+  }
+
+  /** An absolute http(s) URL with a host, and nothing a URI may not hold (no spaces, no CR/LF to reach a log). */
+  private static boolean isHttpUrl(String url) {
+    try {
+      java.net.URI uri = new java.net.URI(url);
+      return ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null
+          && uri.getRawUserInfo() == null;
+    } catch (java.net.URISyntaxException e) {
+      return false;
+    }
   }
 
   private static String optionalText(JsonObject json, String field) {

@@ -78,6 +78,10 @@ class SiteTest {
       "{\"targets\":[\"a:80\"],\"basicAuth\":{\"users\":{\"ann\":\"plain text\"}}} | basicAuth.users",
       "{\"targets\":[\"a:80\"],\"retries\":9} | retries",
       "{\"targets\":[\"a:80\"],\"loadBalancing\":\"random\"} | loadBalancing",
+      "{\"targets\":[\"a:80\"],\"jwt\":{\"jwksUrl\":\"ftp://idp/keys\"}} | jwt.jwksUrl",
+      "{\"targets\":[\"a:80\"],\"jwt\":{\"jwksUrl\":\"http:///keys\"}} | jwt.jwksUrl",
+      "{\"targets\":[\"a:80\"],\"jwt\":{\"jwksUrl\":\"http://idp/keys\\r\\nX: y\"}} | jwt.jwksUrl",
+      "{\"targets\":[\"a:80\"],\"jwt\":{\"jwksUrl\":\"http://user:pw@idp/keys\"}} | jwt.jwksUrl",
   })
   void rejectsInvalidSitesNamingTheField(String json, String field) {
     InvalidSiteException e = assertThrows(InvalidSiteException.class, () -> Site.fromJson(json));

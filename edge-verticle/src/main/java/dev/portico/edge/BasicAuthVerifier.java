@@ -6,6 +6,7 @@ import dev.portico.contract.PasswordHash;
 import dev.portico.contract.SitePolicies.BasicAuth;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -16,28 +17,45 @@ import java.util.HexFormat;
 
 /**
  * HTTP basic authentication against a site's PBKDF2 password hashes. A hash check is slow on
- * purpose (a good part of a second), so it runs on a worker thread, and credentials that passed
- * are remembered for five minutes by a SHA-256 of the site, user, hash and password — the
- * password itself is never kept. Wrong passwords are not remembered (each costs a full check).
+ * purpose (a good part of a second), so it runs on a small pool of its own, never on the event
+ * loop nor on the worker pool the admin API and others share; how many checks may wait there is
+ * bounded, per node and per site ({@link PasswordChecks}): past that, 503. A client that failed
+ * {@link PasswordChecks#MAX_FAILURES} times for a site within a minute gets 429 for a minute,
+ * right password or not. An unknown user costs a check against a dummy hash of Portico's cost, so
+ * that known and unknown users take as long. Credentials that passed are remembered for five
+ * minutes by a SHA-256 of the site, user, hash and password — the password itself is never kept.
  */
 final class BasicAuthVerifier {
 
   private static final Duration REMEMBER = Duration.ofMinutes(5);
+  static final int POOL_THREADS = 2;
 
-  private final Vertx vertx;
+  private final PasswordChecks checks;
+  private final WorkerExecutor pool;
   private final Cache<String, Boolean> verified = Caffeine.newBuilder().maximumSize(10_000)
       .expireAfterWrite(REMEMBER).executor(Runnable::run).build();
 
   BasicAuthVerifier(Vertx vertx) {
-    this.vertx = vertx;
+    this.checks = PasswordChecks.of(vertx);
+    // One pool per node, shared by name by every edge verticle instance (and closed with them).
+    this.pool = vertx.createSharedWorkerExecutor("portico-basic-auth", POOL_THREADS);
   }
 
-  /** Completes when {@code authorization} names a user of {@code auth} with the right password. */
-  Future<Void> verify(String pattern, BasicAuth auth, String authorization) {
+  /**
+   * Completes when {@code authorization} names a user of {@code auth} with the right password;
+   * {@code client}: the client's address key, whose failures are counted per site.
+   */
+  Future<Void> verify(String pattern, BasicAuth auth, String authorization, String client) {
     Rejection challenge = new Rejection(401, "unauthorized", "This site needs a user name and password",
         "WWW-Authenticate", "Basic realm=\"" + auth.realm() + "\", charset=\"UTF-8\"");
     if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
       return Future.failedFuture(challenge);
+    }
+    String failureKey = pattern + '\n' + client;
+    long lockedSeconds = checks.lockedOutSeconds(failureKey);
+    if (lockedSeconds > 0) {
+      return Future.failedFuture(new Rejection(429, "too many failed attempts", "Too many wrong passwords from your "
+          + "address for this site; try again later", "Retry-After", Long.toString(lockedSeconds)));
     }
     String decoded;
     try {
@@ -46,23 +64,39 @@ final class BasicAuthVerifier {
       return Future.failedFuture(challenge);
     }
     int colon = decoded.indexOf(':');
-    String user = colon < 0 ? null : decoded.substring(0, colon);
-    String hash = user == null ? null : auth.users().get(user);
-    if (hash == null) {
+    if (colon < 0) {
       return Future.failedFuture(challenge);
     }
+    String user = decoded.substring(0, colon);
     String password = decoded.substring(colon + 1);
-    String key = sha256(pattern + '\n' + user + '\n' + hash + '\n' + password);
-    if (verified.getIfPresent(key) != null) {
+    String hash = auth.users().get(user);
+    String key = hash == null ? null : sha256(pattern + '\n' + user + '\n' + hash + '\n' + password);
+    if (key != null && verified.getIfPresent(key) != null) {
       return Future.succeededFuture();
     }
-    return vertx.executeBlocking(() -> PasswordHash.matches(password, hash), false).compose(valid -> {
-      if (!valid) {
-        return Future.failedFuture(challenge);
-      }
-      verified.put(key, Boolean.TRUE);
-      return Future.succeededFuture();
-    });
+    if (!checks.admit(pattern)) {
+      return Future.failedFuture(new Rejection(503, "authentication busy", "Too many password checks are waiting; "
+          + "try again shortly", "Retry-After", "1"));
+    }
+    return pool.executeBlocking(() -> matches(password, hash), false)
+        .andThen(done -> checks.finished(pattern))
+        .compose(valid -> {
+          if (!valid) {
+            checks.failed(failureKey);
+            return Future.failedFuture(challenge);
+          }
+          verified.put(key, Boolean.TRUE);
+          return Future.succeededFuture();
+        });
+  }
+
+  /** Runs on the pool. An unknown user ({@code hash} null) costs as much as a known one, and never matches. */
+  private boolean matches(String password, String hash) {
+    if (hash == null) {
+      PasswordHash.matches(password, checks.dummyHash());
+      return false;
+    }
+    return PasswordHash.matches(password, hash);
   }
 
   private static String sha256(String text) {

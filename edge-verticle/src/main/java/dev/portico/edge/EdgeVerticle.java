@@ -3,6 +3,7 @@ package dev.portico.edge;
 import dev.portico.contract.Addresses;
 import dev.portico.contract.SecretBox;
 import dev.portico.contract.SiteChange;
+import dev.portico.contract.TargetAddressRules;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
@@ -70,9 +71,11 @@ public final class EdgeVerticle extends VerticleBase {
     String resolverHost = options.dnsResolver().substring(0, colon).replace("[", "").replace("]", "");
     targetResolver = new TargetResolver(vertx, SocketAddress.inetSocketAddress(
         Integer.parseInt(options.dnsResolver().substring(colon + 1)), resolverHost));
+    TenantAddresses addresses = new TenantAddresses(targetResolver, TargetAddressRules.forThisNode(config()));
+    JwtGuard jwt = new JwtGuard(vertx, new JwksFetcher(vertx, backends, addresses));
     EdgeServices services = new EdgeServices(routes, backends, metrics, new AccessLog(vertx),
-        new SiteGate(new BasicAuthVerifier(vertx), new JwtGuard(vertx, backends), new RateLimiter(redis, registry)),
-        targetResolver, new TargetBalancer());
+        new SiteGate(new BasicAuthVerifier(vertx), jwt, new RateLimiter(redis, registry)), addresses,
+        new TargetBalancer());
     AcmeChallenges acmeChallenges = new AcmeChallenges(redis);
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHandle100ContinueAutomatically(true)

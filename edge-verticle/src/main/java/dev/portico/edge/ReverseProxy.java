@@ -9,7 +9,6 @@ import dev.portico.edge.ResponseCompression.Compressor;
 import dev.portico.edge.ResponseCompression.Encoding;
 import dev.portico.contract.Target;
 import io.netty.channel.ConnectTimeoutException;
-import io.netty.util.NetUtil;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
@@ -52,7 +51,7 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
   private final EdgeMetrics metrics;
   private final AccessLog accessLog;
   private final SiteGate gate;
-  private final TargetResolver targetResolver;
+  private final TenantAddresses addresses;
   private final TargetBalancer balancer;
   /** Answers the ACME challenge folder on the plain HTTP listener (the HTTPS one proxies it like any path). */
   private final AcmeChallenges acmeChallenges;
@@ -66,7 +65,7 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
     this.metrics = services.metrics();
     this.accessLog = services.accessLog();
     this.gate = services.gate();
-    this.targetResolver = services.targetResolver();
+    this.addresses = services.addresses();
     this.balancer = services.balancer();
     this.acmeChallenges = acmeChallenges;
     this.tls = tls;
@@ -222,7 +221,7 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
       send(exchange, site, null, Set.of());
       return;
     }
-    gate.admit(request, exchange.path(), route.pattern(), policies).onComplete(FailSafe.guard(request, ar -> {
+    gate.admit(request, exchange.path(), route.pattern(), policies, site.owner() != null).onComplete(FailSafe.guard(request, ar -> {
       if (ar.succeeded()) {
         send(exchange, site, ar.result(), Set.of());
       } else if (ar.cause() instanceof Rejection rejection) {
@@ -250,13 +249,14 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
       reply(exchange.request(), 502, "backend unavailable", "The backend could not be reached");
       return;
     }
-    if (NetUtil.isValidIpV4Address(target.host()) || NetUtil.isValidIpV6Address(target.host())) {
-      sendTo(exchange, site, claims, tried, target, target.host());
-      return;
-    }
-    targetResolver.resolve(target.host()).onComplete(FailSafe.guard(exchange.request(), ar -> {
+    addresses.address(site.owner() != null, target.host(), target.port()).onComplete(FailSafe.guard(exchange.request(), ar -> {
       if (ar.succeeded()) {
         sendTo(exchange, site, claims, tried, target, ar.result());
+      } else if (ar.cause() instanceof TenantAddresses.Refused refused) {
+        LOG.warn("502 for {} {}{}: site {} (owner {}) may not reach its target {}: {}", exchange.request().method(),
+            exchange.host(), LogSafe.of(exchange.request().uri()), exchange.route().pattern(), site.owner(), target,
+            refused.getMessage());
+        reply(exchange.request(), 502, "backend not allowed", "The site's backend address is not allowed");
       } else {
         LOG.warn("502 for {} {}{}: target {} does not resolve: {}", exchange.request().method(), exchange.host(),
             LogSafe.of(exchange.request().uri()), target, LogSafe.of(ar.cause().getMessage()));

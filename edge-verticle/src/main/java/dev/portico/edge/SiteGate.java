@@ -1,9 +1,9 @@
 package dev.portico.edge;
 
 import dev.portico.contract.Cidr;
+import dev.portico.contract.IpAddresses;
 import dev.portico.contract.RequestPath;
 import dev.portico.contract.SitePolicies;
-import io.netty.util.NetUtil;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -17,9 +17,13 @@ import java.util.List;
  * client's address against the allow and deny lists (403), basic authentication (401), a JWT on
  * the covered paths (401), the rate limit (429). The client's address is the connection's peer, or — when the peer is one of the
  * site's trusted proxies — the right-most address in {@code X-Forwarded-For} that is not a
- * trusted proxy itself.
+ * trusted proxy itself ({@code Forwarded} and {@code X-Real-IP} are not read). Addresses are
+ * compared normalised; a client whose address cannot be known is refused by address rules.
  */
 final class SiteGate {
+
+  /** Most {@code X-Forwarded-For} hops walked from the right; a longer chain of trusted proxies is no known client. */
+  static final int MAX_FORWARDED_HOPS = 20;
 
   private final BasicAuthVerifier basicAuth;
   private final JwtGuard jwt;
@@ -39,19 +43,22 @@ final class SiteGate {
 
   /**
    * Completes with the verified JWT's claims ({@code null} when none was needed) or fails with a
-   * {@link Rejection}; {@code path} is the request's normalised path, the one the backend receives.
+   * {@link Rejection}; {@code path} is the request's normalised path, the one the backend receives;
+   * {@code tenant}: the site has an owner (its JWKS host is checked).
    */
-  Future<JsonObject> admit(HttpServerRequest request, RequestPath path, String pattern, SitePolicies policies) {
+  Future<JsonObject> admit(HttpServerRequest request, RequestPath path, String pattern, SitePolicies policies,
+      boolean tenant) {
     byte[] client = clientAddress(request, policies.trustedProxies());
     if (!policies.ipDeny().isEmpty() && (client == null || anyContains(policies.ipDeny(), client))
         || !policies.ipAllow().isEmpty() && (client == null || !anyContains(policies.ipAllow(), client))) {
       return Future.failedFuture(new Rejection(403, "forbidden", "Your address may not use this site", null, null));
     }
     Future<Void> authenticated = policies.basicAuth() == null ? Future.succeededFuture()
-        : basicAuth.verify(pattern, policies.basicAuth(), request.getHeader(HttpHeaders.AUTHORIZATION));
+        : basicAuth.verify(pattern, policies.basicAuth(), request.getHeader(HttpHeaders.AUTHORIZATION),
+            addressKey(client));
     Future<JsonObject> claims = policies.jwt() == null || !policies.jwt().covers(path)
         ? authenticated.map((JsonObject) null)
-        : authenticated.compose(v -> jwt.verify(policies.jwt(), request.getHeader(HttpHeaders.AUTHORIZATION)));
+        : authenticated.compose(v -> jwt.verify(policies.jwt(), tenant, request.getHeader(HttpHeaders.AUTHORIZATION)));
     if (policies.rateLimit() == null) {
       return claims;
     }
@@ -69,31 +76,37 @@ final class SiteGate {
     return false;
   }
 
-  /** The client's address as bytes, or {@code null} when it is not an IP connection. */
+  /**
+   * The client's address as normalised bytes ({@link IpAddresses}), or {@code null} when it is
+   * unknown: not an IP connection, or — behind a trusted proxy — an {@code X-Forwarded-For} hop
+   * that is not an address (with or without a port), or more than {@link #MAX_FORWARDED_HOPS}
+   * trusted hops. An unknown client fails every {@code ipAllow} and {@code ipDeny} check.
+   */
   static byte[] clientAddress(HttpServerRequest request, List<Cidr> trustedProxies) {
     SocketAddress peer = request.remoteAddress();
-    byte[] address = peer == null ? null : bytes(peer.hostAddress());
+    byte[] address = peer == null ? null : IpAddresses.parse(peer.hostAddress());
     if (address == null || trustedProxies.isEmpty() || !anyContains(trustedProxies, address)) {
       return address;
     }
-    List<String> forwarded = request.headers().getAll("X-Forwarded-For");
-    String[] hops = String.join(",", forwarded).split(",");
-    for (int i = hops.length - 1; i >= 0; i--) {
-      byte[] hop = bytes(hops[i].trim());
+    List<String> values = request.headers().getAll("X-Forwarded-For");
+    if (values.isEmpty()) {
+      return address;  // the trusted proxy's own request
+    }
+    String forwarded = String.join(",", values);
+    int end = forwarded.length();
+    for (int hops = 0; hops < MAX_FORWARDED_HOPS && end >= 0; hops++) {
+      int comma = forwarded.lastIndexOf(',', end - 1);
+      byte[] hop = IpAddresses.parseWithOptionalPort(forwarded.substring(comma + 1, end).trim());
       if (hop == null) {
-        return address;  // a malformed entry: trust nothing to its left
+        return null;  // a malformed entry: whoever wrote it is not known
       }
       if (!anyContains(trustedProxies, hop)) {
         return hop;
       }
       address = hop;
+      end = comma;
     }
-    return address;
-  }
-
-  /** The bytes of an IP address literal, {@code null} for anything else (never a name look-up). */
-  private static byte[] bytes(String literal) {
-    return literal == null ? null : NetUtil.createByteArrayFromIpAddressString(literal);
+    return end < 0 ? address : null;
   }
 
   /**

@@ -41,7 +41,8 @@ public record PorticoConfig(
     String dnsResolver,
     Secrets secrets,
     AcmeSettings acme,
-    TlsSettings tls) {
+    TlsSettings tls,
+    boolean tenantDenyPrivate) {
 
   /**
    * The HTTPS listener's settings.
@@ -117,7 +118,7 @@ public record PorticoConfig(
       "PORTICO_ADMIN_PASSWORD", "PORTICO_JWT_SECRET", "PORTICO_JWT_PRIVATE_KEY", "PORTICO_JWT_PUBLIC_KEY",
       "PORTICO_SECRET_KEY", "PORTICO_METRICS_SITE_LIMIT", "PORTICO_METRICS_VERTX_HTTP", "PORTICO_ACCESS_LOG",
       "PORTICO_LOG_FORMAT", "PORTICO_DNS_RESOLVER", "PORTICO_TLS_ENGINE", "PORTICO_ON_DEMAND_TLS_TIMEOUT_MS",
-      "PORTICO_FALLBACK_CERT_FILE", "PORTICO_FALLBACK_KEY_FILE",
+      "PORTICO_FALLBACK_CERT_FILE", "PORTICO_FALLBACK_KEY_FILE", "PORTICO_TENANT_DENY_PRIVATE",
       "PORTICO_ACME_DIRECTORY", "PORTICO_ACME_EMAIL", "PORTICO_ACME_CA_BUNDLE", "PORTICO_ACME_ISSUE_TIMEOUT_MS",
       "PORTICO_ACME_RENEWAL_CHECK_MS", "PORTICO_ACME_RENEW_BEFORE_DAYS", "PORTICO_ACME_BACKOFF_BASE_MS",
       "PORTICO_DNS01_SERVERS", "PORTICO_DNS01_PROPAGATION_TIMEOUT_MS", "PORTICO_DNS01_SEQUENCE_INTERVAL_MS",
@@ -170,7 +171,26 @@ public record PorticoConfig(
         new TlsSettings(tlsEngine(env.getOrDefault("PORTICO_TLS_ENGINE", "auto")),
             positive(env, "PORTICO_ON_DEMAND_TLS_TIMEOUT_MS", 20_000),
             fallbackFile(env, "PORTICO_FALLBACK_CERT_FILE", "PORTICO_FALLBACK_KEY_FILE"),
-            fallbackFile(env, "PORTICO_FALLBACK_KEY_FILE", "PORTICO_FALLBACK_CERT_FILE")));
+            fallbackFile(env, "PORTICO_FALLBACK_KEY_FILE", "PORTICO_FALLBACK_CERT_FILE")),
+        onOff(env, "PORTICO_TENANT_DENY_PRIVATE", false));
+  }
+
+  /**
+   * Every port this node listens on: a tenant's site may not target them on the node's own
+   * addresses ({@code TargetAddressRules}).
+   */
+  public java.util.SortedSet<Integer> nodePorts() {
+    java.util.SortedSet<Integer> ports = new java.util.TreeSet<>(List.of(httpPort, httpsPort, adminPort, opsPort));
+    if (embeddedRedis()) {
+      ports.add(embeddedRedisPort);
+    }
+    if (cluster.enabled()) {
+      ports.add(cluster.port() == null ? 5701 : cluster.port());
+    }
+    if (cluster.eventBusPort() > 0) {
+      ports.add(cluster.eventBusPort());
+    }
+    return ports;
   }
 
   /** Whether Portico starts its own Redis (no {@code PORTICO_REDIS_URL} given). */
@@ -195,6 +215,8 @@ public record PorticoConfig(
         .put("httpPort", httpPort)
         .put("httpsPort", httpsPort)
         .put("adminPort", adminPort)
+        .put("nodePorts", new io.vertx.core.json.JsonArray(List.copyOf(nodePorts())))
+        .put("tenantDenyPrivate", tenantDenyPrivate)
         .put("redisUrl", effectiveRedisUrl())
         .put("routeCacheSize", routeCacheSize)
         .put("routeHitTtlMs", routeHitTtlMs)

@@ -85,6 +85,22 @@ class LauncherTest {
   }
 
   @Test
+  void tenantTargetRulesGetTheNodesPortsAndTheDenyPrivateSetting() {
+    PorticoConfig config = PorticoConfig.fromEnvironment(env(Path.of("unused"), "PORTICO_TENANT_DENY_PRIVATE", "on"));
+    io.vertx.core.json.JsonObject verticles = config.verticleConfig();
+    assertTrue(verticles.getBoolean("tenantDenyPrivate"));
+    assertEquals(List.of(config.httpPort(), config.httpsPort(), config.adminPort(), config.opsPort(),
+            config.embeddedRedisPort()).stream().sorted().toList(),
+        verticles.getJsonArray("nodePorts").getList());
+    dev.portico.contract.TargetAddressRules rules = dev.portico.contract.TargetAddressRules.forThisNode(verticles);
+    assertEquals("private address 10.0.0.5", rules.refusal("10.0.0.5", 8080));
+    assertEquals(false, PorticoConfig.fromEnvironment(env(Path.of("unused"))).verticleConfig()
+        .getBoolean("tenantDenyPrivate"), "private ranges are allowed by default");
+    assertEquals("PORTICO_TENANT_DENY_PRIVATE='maybe' must be on or off", assertThrows(ConfigException.class,
+        () -> PorticoConfig.fromEnvironment(env(Path.of("unused"), "PORTICO_TENANT_DENY_PRIVATE", "maybe"))).getMessage());
+  }
+
+  @Test
   void secretKeyNeverAppearsInTheConfigurationText() {
     PorticoConfig config = PorticoConfig.fromEnvironment(env(Path.of("unused"), "PORTICO_SECRET_KEY", "hunter2-secret"));
     assertEquals("hunter2-secret", config.secrets().secretKey());
