@@ -56,6 +56,8 @@ class BadInputEdgeAuthTest {
     assertEquals(201, admin.post("/api/v1/users", adminToken, new JsonObject().put("username", "mallory")
         .put("password", "mallory password 1").put("role", "user")).status());
     mallory = admin.login("mallory", "mallory password 1");
+    assertEquals(201, admin.put("/api/v1/users/mallory/grants/mallory.test", adminToken,
+        new JsonObject().put("role", "manager")).status(), "mallory manages mallory.test");
     sites = new RecordedSites(harness);
     sites.site("xff.bad.test", new JsonObject().put("trustedProxies", new JsonArray().add("127.0.0.1"))
         .put("ipDeny", new JsonArray().add("10.6.6.0/24")));
