@@ -55,7 +55,7 @@ public final class EdgeVerticle extends VerticleBase {
       return Future.failedFuture(e.getMessage());
     }
     redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(options.redisUrl())
-        .setMaxPoolSize(4).setMaxPoolWaiting(-1));
+        .setMaxPoolSize(4).setMaxPoolWaiting(options.limits().redisMaxWaiting()));
     backends = vertx.createHttpClient(
         new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(60).setMaxHeaderSize(16 * 1024),
         new PoolOptions().setHttp1MaxSize(BACKEND_POOL_SIZE));
@@ -72,10 +72,8 @@ public final class EdgeVerticle extends VerticleBase {
         Integer.parseInt(options.dnsResolver().substring(colon + 1)), resolverHost));
     EdgeServices services = new EdgeServices(routes, backends, metrics, new AccessLog(vertx),
         new SiteGate(new BasicAuthVerifier(vertx), new JwtGuard(vertx, backends), new RateLimiter(redis, registry)),
-        targetResolver, new TargetBalancer());
-    server = vertx.createHttpServer(new HttpServerOptions()
-        .setHandle100ContinueAutomatically(true)
-        .setIdleTimeout(CLIENT_IDLE_TIMEOUT_S))
+        targetResolver, new TargetBalancer(), options.limits().maxBodyBytes());
+    server = vertx.createHttpServer(clientFacing(options.limits()))
         .requestHandler(new AcmeChallengeHandler(redis, new ReverseProxy(services, false, options.httpsPort())));
     SecretBox secrets = SecretBox.fromSecret(options.tls().secretKey());
     return targetResolver.start()
@@ -91,9 +89,7 @@ public final class EdgeVerticle extends VerticleBase {
                   certificates.invalidate(message.body().getString("name", ""));
                 }
               });
-          HttpServerOptions tlsOptions = new HttpServerOptions()
-              .setHandle100ContinueAutomatically(true)
-              .setIdleTimeout(CLIENT_IDLE_TIMEOUT_S)
+          HttpServerOptions tlsOptions = clientFacing(options.limits())
               .setSsl(true)
               .setUseAlpn(true)
               .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
@@ -113,6 +109,23 @@ public final class EdgeVerticle extends VerticleBase {
         .recover(failure -> stop().transform(closed -> Future.failedFuture(failure)))
         .onSuccess(s -> LOG.info("Edge listening on {}: HTTP {}, HTTPS {} with the {} TLS engine", options.host(),
             options.httpPort(), options.httpsPort(), TlsEngine.describe(engine)));
+  }
+
+  /**
+   * What both listeners share. HTTP/2: at most so many streams open at once per connection, and
+   * a client resetting more streams than allowed in a window (CVE-2023-44487, "rapid reset": each
+   * reset stream costs the edge a backend request while the client pays one frame) is sent
+   * GOAWAY and disconnected; Netty enforces both.
+   */
+  private static HttpServerOptions clientFacing(EdgeOptions.Limits limits) {
+    HttpServerOptions options = new HttpServerOptions()
+        .setHandle100ContinueAutomatically(true)
+        .setIdleTimeout(CLIENT_IDLE_TIMEOUT_S)
+        .setHttp2RstFloodMaxRstFramePerWindow(limits.http2MaxResetsPerWindow())
+        .setHttp2RstFloodWindowDuration(limits.http2ResetWindowSeconds())
+        .setHttp2RstFloodWindowDurationTimeUnit(java.util.concurrent.TimeUnit.SECONDS);
+    options.getInitialSettings().setMaxConcurrentStreams(limits.http2MaxConcurrentStreams());
+    return options;
   }
 
   @Override

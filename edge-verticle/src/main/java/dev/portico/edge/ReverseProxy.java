@@ -55,6 +55,8 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
   /** Whether this handler serves the HTTPS listener (else the plain HTTP one). */
   private final boolean tls;
   private final int httpsPort;
+  /** The node's request body limit, for sites without {@code maxBodyBytes}. */
+  private final long maxBodyBytes;
 
   ReverseProxy(EdgeServices services, boolean tls, int httpsPort) {
     this.routes = services.routes();
@@ -64,6 +66,7 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
     this.gate = services.gate();
     this.targetResolver = services.targetResolver();
     this.balancer = services.balancer();
+    this.maxBodyBytes = services.maxBodyBytes();
     this.tls = tls;
     this.httpsPort = httpsPort;
   }
@@ -187,6 +190,11 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
       redirectToHttps(request, exchange.host(), exchange.uri());
       return;
     }
+    long maxBody = BodyLimit.of(site.maxBodyBytes(), maxBodyBytes);
+    if (BodyLimit.declaredOver(request, maxBody)) {
+      BodyLimit.refuse(request, maxBody);
+      return;
+    }
     SitePolicies policies = site.policies();
     if (!SiteGate.checks(policies)) {
       send(exchange, site, null, Set.of());
@@ -270,26 +278,29 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
       } else if (upgrade) {
         tunnel(exchange, ar.result());
       } else {
-        forward(exchange, policies, ar.result());
+        forward(exchange, policies, ar.result(), BodyLimit.of(site.maxBodyBytes(), maxBodyBytes));
       }
     });
   }
 
-  private void forward(Exchange exchange, SitePolicies policies, HttpClientRequest backendRequest) {
+  private void forward(Exchange exchange, SitePolicies policies, HttpClientRequest backendRequest, long maxBody) {
     HttpServerRequest request = exchange.request();
     Target target = exchange.target();
     backendRequest.exceptionHandler(e -> LOG.debug("Request to {} for {} failed: {}", target, exchange.host(),
         e.getMessage()));
     Future<HttpClientResponse> sent;
-    if (hasBody(request)) {
-      sent = backendRequest.send(request);
+    BodyLimit body = hasBody(request) ? new BodyLimit(request, backendRequest, maxBody) : null;
+    if (body != null) {
+      sent = backendRequest.send(body);
     } else {
       sent = backendRequest.send();
       request.resume();
     }
     sent.onComplete(ar -> {
       if (ar.failed()) {
-        failed(request, exchange.host(), target, ar.cause());
+        if (body == null || !body.exceeded()) {  // else the client has its 413 or reset
+          failed(request, exchange.host(), target, ar.cause());
+        }
         return;
       }
       exchange.backendResponded();
