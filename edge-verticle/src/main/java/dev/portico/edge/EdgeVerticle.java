@@ -1,6 +1,7 @@
 package dev.portico.edge;
 
 import dev.portico.contract.Addresses;
+import dev.portico.contract.RequestHeads;
 import dev.portico.contract.SecretBox;
 import dev.portico.contract.SiteChange;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -74,7 +75,8 @@ public final class EdgeVerticle extends VerticleBase {
         new SiteGate(new BasicAuthVerifier(vertx), new JwtGuard(vertx, backends), new RateLimiter(redis, registry)),
         targetResolver, new TargetBalancer(), options.limits().maxBodyBytes());
     server = vertx.createHttpServer(clientFacing(options.limits()))
-        .requestHandler(new AcmeChallengeHandler(redis, new ReverseProxy(services, false, options.httpsPort())));
+        .requestHandler(RequestHeads.reporting(
+            new AcmeChallengeHandler(redis, new ReverseProxy(services, false, options.httpsPort()))));
     SecretBox secrets = SecretBox.fromSecret(options.tls().secretKey());
     return targetResolver.start()
         .compose(v -> FallbackCertificate.load(vertx, redis, options.tls(), secrets)
@@ -98,7 +100,7 @@ public final class EdgeVerticle extends VerticleBase {
               .setKeyCertOptions(KeyCertOptions.wrap(new SniKeyManager(certificates, options.tls().certCacheSize())));
           TlsEngine.CIPHER_SUITES.forEach(tlsOptions::addEnabledCipherSuite);
           tlsServer = vertx.createHttpServer(tlsOptions)
-              .requestHandler(new ReverseProxy(services, true, options.httpsPort()));
+              .requestHandler(RequestHeads.reporting(new ReverseProxy(services, true, options.httpsPort())));
           // join, not all: both listens settle before a failure is reported. With all, a listen
           // still binding when the other failed could bind after the failed deployment was
           // cleaned up, and stay bound (seen in 1 of 150 starts with the HTTP port taken).

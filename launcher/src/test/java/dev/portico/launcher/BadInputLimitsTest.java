@@ -38,6 +38,10 @@ class BadInputLimitsTest {
   private static final int SITE_MAX_BODY = 100;
   private static final int MAX_STREAMS = 5;
   private static final int MAX_RESETS = 20;
+  private static final int HEAD_TIMEOUT_MS = 2_000;
+  /** A head dripped a byte per 200 ms takes this long in all: ten times the deadline. */
+  private static final String SLOW_HEAD = "GET /slow HTTP/1.1\r\nHost: default.test\r\nX-Slow: " + "s".repeat(60) + "\r\n\r\n";
+  private static final int MAX_CONNECTIONS = 20;
 
   private static Harness harness;
   private static RecordingBackend backend;
@@ -46,7 +50,10 @@ class BadInputLimitsTest {
   static void start() throws IOException {
     harness = new Harness(Map.of("PORTICO_MAX_BODY_BYTES", Integer.toString(NODE_MAX_BODY),
         "PORTICO_HTTP2_MAX_CONCURRENT_STREAMS", Integer.toString(MAX_STREAMS),
-        "PORTICO_HTTP2_MAX_RESETS", Integer.toString(MAX_RESETS)));
+        "PORTICO_HTTP2_MAX_RESETS", Integer.toString(MAX_RESETS),
+        "PORTICO_REQUEST_HEAD_TIMEOUT_MS", Integer.toString(HEAD_TIMEOUT_MS),
+        "PORTICO_MAX_CONNECTIONS_PER_ADDRESS", Integer.toString(MAX_CONNECTIONS),
+        "PORTICO_ROLES", "edge,admin"));
     backend = new RecordingBackend(harness.testVertx);
     harness.putSite("small.test", "{\"targets\":[\"127.0.0.1:" + backend.port() + "\"],\"maxBodyBytes\":"
         + SITE_MAX_BODY + "}");
@@ -196,6 +203,158 @@ class BadInputLimitsTest {
     Thread.sleep(500);
     int reached = backend.raw().split("GET /flood/", -1).length - 1;
     assertTrue(reached <= MAX_RESETS + MAX_STREAMS, reached + " flood requests reached the backend");
+  }
+
+  @Test
+  void slowFirstRequestHeadIsCutOffOnTheHttpPort() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", harness.httpPort())) {
+      assertCutOffWhileDripping(socket, "");
+    }
+    assertTrue(received("/slow").isEmpty());
+  }
+
+  @Test
+  void slowKeepAliveRequestHeadIsCutOffOnTheHttpPort() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", harness.httpPort())) {
+      assertCutOffWhileDripping(socket, "GET /first HTTP/1.1\r\nHost: default.test\r\n\r\n");
+    }
+    assertEquals(1, received("/first").size());
+    assertTrue(received("/slow").isEmpty());
+  }
+
+  @Test
+  void slowRequestHeadsAreCutOffOnTheHttpsPortFirstAndKeptAlive() throws Exception {
+    try (Socket socket = TlsClient.connect(harness.httpsPort(), "default.test")) {
+      assertCutOffWhileDripping(socket, "");
+    }
+    try (Socket socket = TlsClient.connect(harness.httpsPort(), "default.test")) {
+      assertCutOffWhileDripping(socket, "GET /first HTTP/1.1\r\nHost: default.test\r\n\r\n");
+    }
+  }
+
+  @Test
+  void slowRequestHeadsAreCutOffOnTheAdminAndOpsPorts() throws Exception {
+    for (int port : new int[] {harness.portico.config().adminPort(), harness.portico.config().opsPort()}) {
+      try (Socket socket = new Socket("127.0.0.1", port)) {
+        assertCutOffWhileDripping(socket, "");
+      }
+      try (Socket socket = new Socket("127.0.0.1", port)) {
+        assertCutOffWhileDripping(socket, "GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n");
+      }
+    }
+  }
+
+  @Test
+  void slowBodiesAndIdleKeepAliveConnectionsAreNotHeads() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", harness.httpPort())) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write("POST /slow-body HTTP/1.1\r\nHost: default.test\r\nContent-Length: 20\r\n\r\n"
+          .getBytes(StandardCharsets.ISO_8859_1));
+      for (int i = 0; i < 20; i++) {  // 4 s: twice the head deadline
+        out.write('z');
+        out.flush();
+        Thread.sleep(200);
+      }
+      assertTrue(readResponse(socket.getInputStream()).startsWith("HTTP/1.1 200 "));
+      Thread.sleep(HEAD_TIMEOUT_MS * 2L);  // idle between requests: the idle timeout's business
+      out.write("GET /after-idle HTTP/1.1\r\nHost: default.test\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      assertTrue(readResponse(socket.getInputStream()).startsWith("HTTP/1.1 200 "));
+    }
+    assertEquals("z".repeat(20), received("/slow-body").get(0).body());
+    assertEquals(1, received("/after-idle").size());
+  }
+
+  @Test
+  void connectionsPerClientAddressAreCappedAcrossTheEdgePorts() throws Exception {
+    java.util.List<Socket> sockets = new java.util.ArrayList<>();
+    try {
+      int attempts = MAX_CONNECTIONS + 5;
+      for (int i = 0; i < attempts; i++) {
+        Socket socket = new Socket("127.0.0.1", i % 2 == 0 ? harness.httpPort() : harness.httpsPort());
+        // short: an HTTPS connection that does not start its handshake is closed after 10 s anyway
+        socket.setSoTimeout(300);
+        sockets.add(socket);
+      }
+      int refused = 0;
+      for (int i = 0; i < attempts; i++) {
+        if (closedByPeer(sockets.get(i))) {
+          refused++;
+          assertTrue(i >= MAX_CONNECTIONS - 5, "connection " + i + " refused, below the cap");
+        }
+      }
+      assertTrue(refused >= attempts - MAX_CONNECTIONS, refused + " refused of " + attempts);
+    } finally {
+      for (Socket socket : sockets) {
+        socket.close();
+      }
+    }
+    // the count falls as connections close: a new one is served again
+    Harness.waitFor(() -> harness.get("default.test", "/again").statusCode() == 200, 10_000);
+  }
+
+  /** Whether the edge closed {@code socket} (which sent nothing): a read ends instead of timing out. */
+  private static boolean closedByPeer(Socket socket) throws IOException {
+    try {
+      return socket.getInputStream().read() < 0;
+    } catch (java.net.SocketTimeoutException open) {
+      return false;
+    } catch (java.net.SocketException reset) {
+      return true;
+    }
+  }
+
+  /**
+   * Sends {@code first} (a whole request, whose response is read), then drips {@link #SLOW_HEAD}
+   * a byte per 200 ms: the listener must close the connection (after a 408 or without a word)
+   * long before the head is complete.
+   */
+  private static void assertCutOffWhileDripping(Socket socket, String first) throws Exception {
+    socket.setSoTimeout(30_000);
+    OutputStream out = socket.getOutputStream();
+    InputStream in = socket.getInputStream();
+    if (!first.isEmpty()) {
+      out.write(first.getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      readResponse(in);
+    }
+    CompletableFuture<String> rest = CompletableFuture.supplyAsync(() -> {
+      try {
+        return readAll(in);
+      } catch (IOException e) {
+        return "";
+      }
+    });
+    int sent = 0;
+    try {
+      while (sent < SLOW_HEAD.length() && !rest.isDone()) {
+        out.write(SLOW_HEAD.charAt(sent++));
+        out.flush();
+        Thread.sleep(200);
+      }
+    } catch (java.net.SocketException closed) {
+      // the listener closed the connection under the writer
+    }
+    String answer = rest.get(30, TimeUnit.SECONDS);
+    assertTrue(sent < SLOW_HEAD.length(), "the whole slow head was accepted");
+    assertTrue(answer.isEmpty() || answer.startsWith("HTTP/1.1 408 "), answer);
+  }
+
+  /** Reads one response whose body has a Content-Length. */
+  private static String readResponse(InputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        throw new IOException("closed after " + head);
+      }
+      head.append((char) b);
+    }
+    java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+    int bodyLength = length.find() ? Integer.parseInt(length.group(1)) : 0;
+    byte[] body = in.readNBytes(bodyLength);
+    return head + new String(body, StandardCharsets.ISO_8859_1);
   }
 
   private static java.util.List<RecordingBackend.Received> received(String uri) {
