@@ -59,9 +59,4 @@ final class ListenerGuards {
     channel.closeFuture().addListener(closed -> open.computeIfPresent(address, (a, n) -> n == 1 ? null : n - 1));
     return count <= maxPerAddress;
   }
-
-  /** Open connections of {@code address} (for tests and metrics). */
-  int openConnections(InetAddress address) {
-    return open.getOrDefault(address, 0);
-  }
 }
