@@ -2,12 +2,14 @@ package dev.portico.admin;
 
 import dev.portico.contract.PasswordHash;
 import dev.portico.contract.RedisKeys;
+import dev.portico.contract.RequestHeads;
 import dev.portico.contract.SecretBox;
 import dev.portico.contract.TargetAddressRules;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
@@ -32,6 +34,8 @@ public final class AdminVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(AdminVerticle.class);
   /** Largest request body: a certificate chain with its key fits many times over. */
   static final int MAX_BODY_BYTES = 64 * 1024;
+  /** Seconds a connection may stay silent, as on the edge. */
+  private static final int IDLE_TIMEOUT_S = 75;
 
   /** Password checks (logins, password changes): two threads, then a short queue, then 503. */
   static final int CHECK_THREADS = 2;
@@ -65,7 +69,10 @@ public final class AdminVerticle extends VerticleBase {
           Authenticator authenticator = new Authenticator(JWTAuth.create(vertx, jwtOptions.setJWTOptions(
               Authenticator.verifyOptions())), algorithm(jwtOptions), records, options.jwtTtlSeconds());
           Router router = router(records, bodies, users, authenticator, box, suffixIndex);
-          server = vertx.createHttpServer().requestHandler(router);
+          // the idle timeout and (through the launcher's listener guards) a request head deadline
+          // keep slow or silent clients from holding connections
+          server = vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(IDLE_TIMEOUT_S))
+              .requestHandler(RequestHeads.reporting(router));
           return server.listen(options.port(), options.host());
         });
   }

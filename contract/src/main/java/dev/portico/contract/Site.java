@@ -21,16 +21,19 @@ import java.util.Set;
  * {@code includeApex}: for a {@code *.example.com} site with {@code tls: auto}, the certificate
  * names {@code example.com} too (one DNS-01 order for both); ignored for other patterns.
  * {@code owner}: the user the site belongs to, for the admin API's {@code user} role.
+ * {@code maxBodyBytes}: the largest request body the edge relays to the site ({@code null}: the
+ * node's {@code PORTICO_MAX_BODY_BYTES}); a larger one is refused with 413.
  */
 public record Site(List<Target> targets, int connectTimeoutMs, int readTimeoutMs, TlsMode tls,
-    boolean redirectHttps, boolean includeApex, String owner, SitePolicies policies) {
+    boolean redirectHttps, boolean includeApex, String owner, Long maxBodyBytes, SitePolicies policies) {
 
   /** Every field a site may have ({@link SitePolicies#FIELDS} among them): the admin API refuses any other. */
   public static final Set<String> FIELDS = fields();
 
   private static Set<String> fields() {
     Set<String> fields = new java.util.HashSet<>(
-        Set.of("targets", "connectTimeoutMs", "readTimeoutMs", "tls", "redirectHttps", "includeApex", "owner"));
+        Set.of("targets", "connectTimeoutMs", "readTimeoutMs", "tls", "redirectHttps", "includeApex", "owner",
+            "maxBodyBytes"));
     fields.addAll(SitePolicies.FIELDS);
     return Set.copyOf(fields);
   }
@@ -48,6 +51,8 @@ public record Site(List<Target> targets, int connectTimeoutMs, int readTimeoutMs
   public static final int DEFAULT_READ_TIMEOUT_MS = 30_000;
   /** Upper bound of both timeouts: an hour is already far past what a proxy should wait. */
   public static final int MAX_TIMEOUT_MS = 3_600_000;
+  /** Upper bound of {@code maxBodyBytes}: 1 TiB, past any upload a proxy should relay in one request. */
+  public static final long MAX_BODY_BYTES_LIMIT = 1L << 40;
 
   public Site {
     targets = List.copyOf(targets);
@@ -104,6 +109,7 @@ public record Site(List<Target> targets, int connectTimeoutMs, int readTimeoutMs
         redirect == null ? tls != TlsMode.OFF : (Boolean) redirect,
         Boolean.TRUE.equals(includeApex),
         (String) owner,
+        maxBodyBytes(json),
         SitePolicies.fromJson(json));
   }
 
@@ -132,6 +138,18 @@ public record Site(List<Target> targets, int connectTimeoutMs, int readTimeoutMs
     return ((Number) value).intValue();
   }
 
+  private static Long maxBodyBytes(JsonObject json) {
+    Object value = json.getValue("maxBodyBytes");
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof Integer || value instanceof Long) || ((Number) value).longValue() < 0
+        || ((Number) value).longValue() > MAX_BODY_BYTES_LIMIT) {
+      throw new InvalidSiteException("maxBodyBytes", "maxBodyBytes must be an integer from 0 to " + MAX_BODY_BYTES_LIMIT);
+    }
+    return ((Number) value).longValue();
+  }
+
   public JsonObject toJson() {
     JsonArray array = new JsonArray();
     targets.forEach(target -> array.add(target.toString()));
@@ -146,6 +164,9 @@ public record Site(List<Target> targets, int connectTimeoutMs, int readTimeoutMs
     }
     if (owner != null) {
       json.put("owner", owner);
+    }
+    if (maxBodyBytes != null) {
+      json.put("maxBodyBytes", maxBodyBytes);
     }
     policies.toJson(json);
     return json;

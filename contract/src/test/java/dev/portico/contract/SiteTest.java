@@ -48,9 +48,11 @@ class SiteTest {
 
   @Test
   void roundTripsThroughJson() {
-    Site site = Site.fromJson("{\"targets\":[\"a:1\"],\"connectTimeoutMs\":5,\"readTimeoutMs\":7,\"tls\":\"auto\",\"owner\":\"al\",\"future\":true,\"includeApex\":true}");
+    Site site = Site.fromJson("{\"targets\":[\"a:1\"],\"connectTimeoutMs\":5,\"readTimeoutMs\":7,\"tls\":\"auto\",\"owner\":\"al\",\"future\":true,\"includeApex\":true,\"maxBodyBytes\":1024}");
     assertEquals(site, Site.fromJson(site.toJson()));
     assertEquals(true, site.includeApex());
+    assertEquals(1024L, site.maxBodyBytes());
+    assertEquals(null, Site.fromJson("{\"targets\":[\"a:1\"]}").maxBodyBytes());
   }
 
   @ParameterizedTest(name = "{0}")
@@ -70,6 +72,10 @@ class SiteTest {
       "{\"targets\":[\"a:80\"],\"redirectHttps\":\"yes\"} | redirectHttps",
       "{\"targets\":[\"a:80\"],\"owner\":7} | owner",
       "{\"targets\":[\"a:80\"],\"includeApex\":1} | includeApex",
+      "{\"targets\":[\"a:80\"],\"maxBodyBytes\":-1} | maxBodyBytes",
+      "{\"targets\":[\"a:80\"],\"maxBodyBytes\":1099511627777} | maxBodyBytes",
+      "{\"targets\":[\"a:80\"],\"maxBodyBytes\":\"1m\"} | maxBodyBytes",
+      "{\"targets\":[\"a:80\"],\"maxBodyBytes\":1.5} | maxBodyBytes",
       "{\"targets\":[\"a:80\"],\"ipAllow\":[\"10.0.0.0/33\"]} | ipAllow",
       "{\"targets\":[\"a:80\"],\"ipDeny\":[\"example.com\"]} | ipDeny",
       "{\"targets\":[\"a:80\"],\"rateLimit\":{\"requests\":5}} | rateLimit",

@@ -20,10 +20,24 @@ import io.vertx.core.json.JsonObject;
  * @param siteLabelLimit   most sites with series of their own in the metrics
  * @param dnsResolver      {@code host:port} of the DNS resolver targets given by name are resolved with
  * @param tls              the HTTPS listener's certificate settings
+ * @param limits           what one client may make the edge hold
  */
 public record EdgeOptions(String host, int httpPort, int httpsPort, String redisUrl, int routeCacheSize,
     long hitTtlMs, long missTtlMs, long staleTtlMs, long lookupTimeoutMs, String metricsRegistry, int siteLabelLimit,
-    String dnsResolver, TlsOptions tls) {
+    String dnsResolver, TlsOptions tls, Limits limits) {
+
+  /**
+   * @param maxBodyBytes            largest request body relayed to a site without {@code maxBodyBytes}
+   * @param http2MaxConcurrentStreams SETTINGS_MAX_CONCURRENT_STREAMS the edge announces
+   * @param http2MaxResetsPerWindow most RST_STREAM frames a client may send in a window before its
+   *                                connection is closed with GOAWAY (the "rapid reset" defence)
+   * @param http2ResetWindowSeconds that window
+   * @param redisMaxWaiting         most Redis commands queued for a pooled connection; past it a
+   *                                command fails at once, as when Redis is down
+   */
+  public record Limits(long maxBodyBytes, long http2MaxConcurrentStreams, int http2MaxResetsPerWindow,
+      int http2ResetWindowSeconds, int redisMaxWaiting) {
+  }
 
   /**
    * @param engine             {@code auto} (OpenSSL when it loads, else the JDK), {@code openssl} or {@code jdk}
@@ -62,6 +76,12 @@ public record EdgeOptions(String host, int httpPort, int httpsPort, String redis
             config.getString("secretKey"),
             config.getInteger("certCacheSize", 10_000),
             config.getLong("certTtlMs", 600_000L),
-            config.getLong("unknownCertTtlMs", 10_000L)));
+            config.getLong("unknownCertTtlMs", 10_000L)),
+        new Limits(
+            config.getLong("maxBodyBytes", 100L << 20),
+            config.getLong("http2MaxConcurrentStreams", 100L),
+            config.getInteger("http2MaxResetsPerWindow", 200),
+            config.getInteger("http2ResetWindowSeconds", 30),
+            config.getInteger("redisMaxWaiting", 1024)));
   }
 }

@@ -7,5 +7,5 @@ import io.vertx.core.http.HttpClient;
  * that route cache, backend pool, target health and metrics are one per event loop.
  */
 record EdgeServices(RouteResolver routes, HttpClient backends, EdgeMetrics metrics, AccessLog accessLog,
-    SiteGate gate, TenantAddresses addresses, TargetBalancer balancer) {
+    SiteGate gate, TenantAddresses addresses, TargetBalancer balancer, long maxBodyBytes) {
 }

@@ -1,6 +1,7 @@
 package dev.portico.edge;
 
 import dev.portico.contract.Addresses;
+import dev.portico.contract.RequestHeads;
 import dev.portico.contract.SecretBox;
 import dev.portico.contract.SiteChange;
 import dev.portico.contract.TargetAddressRules;
@@ -56,7 +57,7 @@ public final class EdgeVerticle extends VerticleBase {
       return Future.failedFuture(e.getMessage());
     }
     redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(options.redisUrl())
-        .setMaxPoolSize(4).setMaxPoolWaiting(-1));
+        .setMaxPoolSize(4).setMaxPoolWaiting(options.limits().redisMaxWaiting()));
     backends = vertx.createHttpClient(
         new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(60).setMaxHeaderSize(16 * 1024),
         new PoolOptions().setHttp1MaxSize(BACKEND_POOL_SIZE));
@@ -75,12 +76,11 @@ public final class EdgeVerticle extends VerticleBase {
     JwtGuard jwt = new JwtGuard(vertx, new JwksFetcher(vertx, backends, addresses));
     EdgeServices services = new EdgeServices(routes, backends, metrics, new AccessLog(vertx),
         new SiteGate(new BasicAuthVerifier(vertx), jwt, new RateLimiter(redis, registry)), addresses,
-        new TargetBalancer());
+        new TargetBalancer(), options.limits().maxBodyBytes());
     AcmeChallenges acmeChallenges = new AcmeChallenges(redis);
-    server = vertx.createHttpServer(new HttpServerOptions()
-        .setHandle100ContinueAutomatically(true)
-        .setIdleTimeout(CLIENT_IDLE_TIMEOUT_S))
-        .requestHandler(FailSafe.requests(new ReverseProxy(services, acmeChallenges, false, options.httpsPort())));
+    server = vertx.createHttpServer(clientFacing(options.limits()))
+        .requestHandler(RequestHeads.reporting(FailSafe.requests(
+            new ReverseProxy(services, acmeChallenges, false, options.httpsPort()))));
     SecretBox secrets = SecretBox.fromSecret(options.tls().secretKey());
     return targetResolver.start()
         .compose(v -> FallbackCertificate.load(vertx, redis, options.tls(), secrets)
@@ -95,9 +95,7 @@ public final class EdgeVerticle extends VerticleBase {
                   certificates.invalidate(message.body().getString("name", ""));
                 }
               });
-          HttpServerOptions tlsOptions = new HttpServerOptions()
-              .setHandle100ContinueAutomatically(true)
-              .setIdleTimeout(CLIENT_IDLE_TIMEOUT_S)
+          HttpServerOptions tlsOptions = clientFacing(options.limits())
               .setSsl(true)
               .setUseAlpn(true)
               .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
@@ -106,7 +104,8 @@ public final class EdgeVerticle extends VerticleBase {
               .setKeyCertOptions(KeyCertOptions.wrap(new SniKeyManager(certificates, options.tls().certCacheSize())));
           TlsEngine.CIPHER_SUITES.forEach(tlsOptions::addEnabledCipherSuite);
           tlsServer = vertx.createHttpServer(tlsOptions)
-              .requestHandler(FailSafe.requests(new ReverseProxy(services, acmeChallenges, true, options.httpsPort())));
+              .requestHandler(RequestHeads.reporting(FailSafe.requests(
+                  new ReverseProxy(services, acmeChallenges, true, options.httpsPort()))));
           // join, not all: both listens settle before a failure is reported. With all, a listen
           // still binding when the other failed could bind after the failed deployment was
           // cleaned up, and stay bound (seen in 1 of 150 starts with the HTTP port taken).
@@ -117,6 +116,23 @@ public final class EdgeVerticle extends VerticleBase {
         .recover(failure -> stop().transform(closed -> Future.failedFuture(failure)))
         .onSuccess(s -> LOG.info("Edge listening on {}: HTTP {}, HTTPS {} with the {} TLS engine", options.host(),
             options.httpPort(), options.httpsPort(), TlsEngine.describe(engine)));
+  }
+
+  /**
+   * What both listeners share. HTTP/2: at most so many streams open at once per connection, and
+   * a client resetting more streams than allowed in a window (CVE-2023-44487, "rapid reset": each
+   * reset stream costs the edge a backend request while the client pays one frame) is sent
+   * GOAWAY and disconnected; Netty enforces both.
+   */
+  private static HttpServerOptions clientFacing(EdgeOptions.Limits limits) {
+    HttpServerOptions options = new HttpServerOptions()
+        .setHandle100ContinueAutomatically(true)
+        .setIdleTimeout(CLIENT_IDLE_TIMEOUT_S)
+        .setHttp2RstFloodMaxRstFramePerWindow(limits.http2MaxResetsPerWindow())
+        .setHttp2RstFloodWindowDuration(limits.http2ResetWindowSeconds())
+        .setHttp2RstFloodWindowDurationTimeUnit(java.util.concurrent.TimeUnit.SECONDS);
+    options.getInitialSettings().setMaxConcurrentStreams(limits.http2MaxConcurrentStreams());
+    return options;
   }
 
   @Override

@@ -58,6 +58,8 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
   /** Whether this handler serves the HTTPS listener (else the plain HTTP one). */
   private final boolean tls;
   private final int httpsPort;
+  /** The node's request body limit, for sites without {@code maxBodyBytes}. */
+  private final long maxBodyBytes;
 
   ReverseProxy(EdgeServices services, AcmeChallenges acmeChallenges, boolean tls, int httpsPort) {
     this.routes = services.routes();
@@ -68,6 +70,7 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
     this.addresses = services.addresses();
     this.balancer = services.balancer();
     this.acmeChallenges = acmeChallenges;
+    this.maxBodyBytes = services.maxBodyBytes();
     this.tls = tls;
     this.httpsPort = httpsPort;
   }
@@ -216,6 +219,11 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
       redirectToHttps(request, exchange.host(), exchange.uri());
       return;
     }
+    long maxBody = BodyLimit.of(site.maxBodyBytes(), maxBodyBytes);
+    if (BodyLimit.declaredOver(request, maxBody)) {
+      BodyLimit.refuse(request, maxBody);
+      return;
+    }
     SitePolicies policies = site.policies();
     if (!SiteGate.checks(policies)) {
       send(exchange, site, null, Set.of());
@@ -307,35 +315,41 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
       } else if (upgrade) {
         tunnel(exchange, ar.result());
       } else {
-        forward(exchange, policies, ar.result());
+        forward(exchange, policies, ar.result(), BodyLimit.of(site.maxBodyBytes(), maxBodyBytes));
       }
     }));
   }
 
-  private void forward(Exchange exchange, SitePolicies policies, HttpClientRequest backendRequest) {
+  private void forward(Exchange exchange, SitePolicies policies, HttpClientRequest backendRequest, long maxBody) {
     HttpServerRequest request = exchange.request();
     Target target = exchange.target();
     backendRequest.exceptionHandler(e -> LOG.debug("Request to {} for {} failed: {}", target, exchange.host(),
         LogSafe.of(e.getMessage())));
     Future<HttpClientResponse> sent;
     long bodyLength = RequestHeadValidator.bodyLength(request);
-    if (bodyLength != RequestHeadValidator.NO_BODY) {
+    BodyLimit body = bodyLength == RequestHeadValidator.NO_BODY ? null : new BodyLimit(request, backendRequest, maxBody);
+    if (body != null) {
       if (bodyLength == RequestHeadValidator.UNKNOWN_LENGTH) {
         backendRequest.setChunked(true);
       } else {
         backendRequest.putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(bodyLength));
       }
-      // A body the client broke off (or sent malformed chunks of) is never ended as if complete:
-      // the backend request is reset, so the backend drops it rather than run a truncated one.
-      request.pipe().endOnFailure(false).to(backendRequest).onFailure(e -> backendRequest.reset(0, e));
+      // A body the client broke off (or sent malformed chunks of), or that grew over the limit, is
+      // never ended as if complete: the backend request is reset, so the backend drops it rather
+      // than run a truncated one.
+      body.pipe().endOnFailure(false).to(backendRequest).onFailure(e -> backendRequest.reset(0, e));
       sent = backendRequest.response();
     } else {
       sent = backendRequest.send();
-      request.resume();
+      if (!request.isEnded()) {  // an HTTP/2 request without DATA may have ended already; resume() would throw
+        request.resume();
+      }
     }
     sent.onComplete(FailSafe.guard(request, ar -> {
       if (ar.failed()) {
-        failed(request, exchange.host(), target, ar.cause());
+        if (body == null || !body.exceeded()) {  // else the client has its 413 or reset
+          failed(request, exchange.host(), target, ar.cause());
+        }
         return;
       }
       exchange.backendResponded();

@@ -1,11 +1,13 @@
 package dev.portico.launcher;
 
+import dev.portico.contract.RequestHeads;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -26,6 +28,8 @@ final class OpsServer {
   static final String READY_PATH = "/health/ready";
   static final String METRICS_PATH = "/metrics";
   private static final long REDIS_PING_TIMEOUT_MS = 2_000;
+  /** Seconds a connection may stay silent, as on the edge. */
+  private static final int IDLE_TIMEOUT_S = 75;
 
   private final Redis redis;
   private final HttpServer server;
@@ -41,9 +45,11 @@ final class OpsServer {
   static Future<OpsServer> start(Vertx vertx, PorticoConfig config, PrometheusMeterRegistry metrics) {
     Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.effectiveRedisUrl())
         .setMaxPoolSize(1).setMaxPoolWaiting(16));
-    HttpServer server = vertx.createHttpServer();
+    // the idle timeout and (through the listener guards) a request head deadline keep slow or
+    // silent clients from holding connections
+    HttpServer server = vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(IDLE_TIMEOUT_S));
     OpsServer ops = new OpsServer(redis, server, metrics);
-    server.requestHandler(ops::handle);
+    server.requestHandler(RequestHeads.reporting(ops::handle));
     return server.listen(config.opsPort(), config.bindHost())
         .map(s -> ops)
         .recover(e -> {

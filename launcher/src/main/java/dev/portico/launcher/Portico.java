@@ -62,15 +62,17 @@ public final class Portico implements AutoCloseable {
         metricsOptions.addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)
             .addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT);
       }
-      VertxOptions vertxOptions = new VertxOptions().setPreferNativeTransport(true).setMetricsOptions(metricsOptions);
-      VertxBuilder builder = Vertx.builder().with(vertxOptions).withMetrics(new MicrometerMetricsFactory(registry));
+      VertxOptions vertxOptions = new VertxOptions().setMetricsOptions(metricsOptions);
+      GuardedTransport transport = new GuardedTransport(new ListenerGuards(config));
+      VertxBuilder builder = Vertx.builder().with(vertxOptions).withMetrics(new MicrometerMetricsFactory(registry))
+          .withTransport(transport);
       ClusterConfig cluster = config.cluster();
       vertx = cluster.enabled()
           ? await(builder.with(vertxOptions.setEventBusOptions(ClusterSetup.eventBusOptions(cluster)))
               .withClusterManager(ClusterSetup.clusterManager(cluster)).buildClustered(), "join the cluster")
           : builder.build();
-      if (!vertx.isNativeTransportEnabled()) {
-        LOG.info("Native transport unavailable ({}): using NIO", vertx.unavailableNativeTransportCause().getMessage());
+      if (transport.name().equals(io.vertx.core.transport.Transport.NIO.name())) {
+        LOG.info("Native transport unavailable: using NIO");
       }
       OpsServer ops = await(OpsServer.start(vertx, config, registry), "open the ops port " + config.opsPort());
       checkRedis(vertx, config);

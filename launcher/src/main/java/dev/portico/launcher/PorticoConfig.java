@@ -42,7 +42,39 @@ public record PorticoConfig(
     Secrets secrets,
     AcmeSettings acme,
     TlsSettings tls,
-    boolean tenantDenyPrivate) {
+    boolean tenantDenyPrivate,
+    Limits limits) {
+
+  /**
+   * What one client may make the node hold; see the README's configuration table.
+   *
+   * @param requestHeadTimeoutMs      longest time from the first byte of a request head to its end,
+   *                                  on the edge, admin and ops listeners (slowloris)
+   * @param maxConnectionsPerAddress  most connections one client address may hold open to the edge
+   * @param maxBodyBytes              request body limit of sites without {@code maxBodyBytes}
+   * @param http2MaxConcurrentStreams HTTP/2 streams open at once per connection
+   * @param http2MaxResetsPerWindow   RST_STREAM frames a client may send per window before GOAWAY
+   * @param http2ResetWindowSeconds   that window
+   * @param redisMaxWaiting           Redis commands an edge instance queues for a connection
+   */
+  public record Limits(int requestHeadTimeoutMs, int maxConnectionsPerAddress, long maxBodyBytes,
+      int http2MaxConcurrentStreams, int http2MaxResetsPerWindow, int http2ResetWindowSeconds, int redisMaxWaiting) {
+
+    /** 100 MiB: uploads of photos, videos in parts, backups in parts pass; one request cannot stream without end. */
+    static final long DEFAULT_MAX_BODY_BYTES = 100L << 20;
+
+    static Limits fromEnvironment(Env env) {
+      long maxBody = longBetween(env, "PORTICO_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, 0, 1L << 40);
+      return new Limits(
+          integerBetween(env, "PORTICO_REQUEST_HEAD_TIMEOUT_MS", 10_000, 100, 3_600_000),
+          integerBetween(env, "PORTICO_MAX_CONNECTIONS_PER_ADDRESS", 512, 1, 1_000_000),
+          maxBody,
+          integerBetween(env, "PORTICO_HTTP2_MAX_CONCURRENT_STREAMS", 100, 1, 10_000),
+          integerBetween(env, "PORTICO_HTTP2_MAX_RESETS", 200, 1, 1_000_000),
+          integerBetween(env, "PORTICO_HTTP2_RESET_WINDOW_S", 30, 1, 3600),
+          integerBetween(env, "PORTICO_REDIS_MAX_WAITING", 1024, 1, 1_000_000));
+    }
+  }
 
   /**
    * The HTTPS listener's settings.
@@ -119,6 +151,9 @@ public record PorticoConfig(
       "PORTICO_SECRET_KEY", "PORTICO_METRICS_SITE_LIMIT", "PORTICO_METRICS_VERTX_HTTP", "PORTICO_ACCESS_LOG",
       "PORTICO_LOG_FORMAT", "PORTICO_DNS_RESOLVER", "PORTICO_TLS_ENGINE", "PORTICO_ON_DEMAND_TLS_TIMEOUT_MS",
       "PORTICO_FALLBACK_CERT_FILE", "PORTICO_FALLBACK_KEY_FILE", "PORTICO_TENANT_DENY_PRIVATE",
+      "PORTICO_REQUEST_HEAD_TIMEOUT_MS", "PORTICO_MAX_CONNECTIONS_PER_ADDRESS", "PORTICO_MAX_BODY_BYTES",
+      "PORTICO_HTTP2_MAX_CONCURRENT_STREAMS", "PORTICO_HTTP2_MAX_RESETS", "PORTICO_HTTP2_RESET_WINDOW_S",
+      "PORTICO_REDIS_MAX_WAITING",
       "PORTICO_ACME_DIRECTORY", "PORTICO_ACME_EMAIL", "PORTICO_ACME_CA_BUNDLE", "PORTICO_ACME_ISSUE_TIMEOUT_MS",
       "PORTICO_ACME_RENEWAL_CHECK_MS", "PORTICO_ACME_RENEW_BEFORE_DAYS", "PORTICO_ACME_BACKOFF_BASE_MS",
       "PORTICO_DNS01_SERVERS", "PORTICO_DNS01_PROPAGATION_TIMEOUT_MS", "PORTICO_DNS01_SEQUENCE_INTERVAL_MS",
@@ -172,7 +207,8 @@ public record PorticoConfig(
             positive(env, "PORTICO_ON_DEMAND_TLS_TIMEOUT_MS", 20_000),
             fallbackFile(env, "PORTICO_FALLBACK_CERT_FILE", "PORTICO_FALLBACK_KEY_FILE"),
             fallbackFile(env, "PORTICO_FALLBACK_KEY_FILE", "PORTICO_FALLBACK_CERT_FILE")),
-        onOff(env, "PORTICO_TENANT_DENY_PRIVATE", false));
+        onOff(env, "PORTICO_TENANT_DENY_PRIVATE", false),
+        Limits.fromEnvironment(env));
   }
 
   /**
@@ -244,7 +280,14 @@ public record PorticoConfig(
         .put("tlsEngine", tls.engine())
         .put("onDemandTlsTimeoutMs", tls.onDemandTimeoutMs())
         .put("fallbackCertFile", tls.fallbackCertFile() == null ? null : tls.fallbackCertFile().toString())
-        .put("fallbackKeyFile", tls.fallbackKeyFile() == null ? null : tls.fallbackKeyFile().toString());
+        .put("fallbackKeyFile", tls.fallbackKeyFile() == null ? null : tls.fallbackKeyFile().toString())
+        .put("requestHeadTimeoutMs", limits.requestHeadTimeoutMs())
+        .put("maxConnectionsPerAddress", limits.maxConnectionsPerAddress())
+        .put("maxBodyBytes", limits.maxBodyBytes())
+        .put("http2MaxConcurrentStreams", (long) limits.http2MaxConcurrentStreams())
+        .put("http2MaxResetsPerWindow", limits.http2MaxResetsPerWindow())
+        .put("http2ResetWindowSeconds", limits.http2ResetWindowSeconds())
+        .put("redisMaxWaiting", limits.redisMaxWaiting());
   }
 
   /**
@@ -430,6 +473,20 @@ public record PorticoConfig(
 
   private static int integerBetween(Env env, String name, int defaultValue, int min, int max) {
     int value = integer(env, name, defaultValue);
+    if (value < min || value > max) {
+      throw new ConfigException(name + "=" + value + " must be between " + min + " and " + max);
+    }
+    return value;
+  }
+
+  private static long longBetween(Env env, String name, long defaultValue, long min, long max) {
+    String text = env.get(name);
+    long value;
+    try {
+      value = text == null ? defaultValue : Long.parseLong(text.trim());
+    } catch (NumberFormatException e) {
+      throw new ConfigException(name + "='" + text + "' is not a number");
+    }
     if (value < min || value > max) {
       throw new ConfigException(name + "=" + value + " must be between " + min + " and " + max);
     }
