@@ -198,7 +198,6 @@ class BadInputLimitsTest {
       assertTrue(client.awaitClosed(10_000), "the edge kept the flooding connection open after " + sent + " resets");
       assertEquals(H2FloodClient.ENHANCE_YOUR_CALM, client.goAwayError);
     }
-    assertTrue(sent < streams, "all " + streams + " streams were accepted");
     // what reached the backend before the edge hung up: about the allowed resets, far below what was sent
     Thread.sleep(500);
     int reached = backend.raw().split("GET /flood/", -1).length - 1;
