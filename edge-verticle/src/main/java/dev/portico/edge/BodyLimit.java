@@ -35,13 +35,23 @@ final class BodyLimit implements ReadStream<Buffer> {
   private final HttpServerRequest request;
   private final HttpClientRequest backendRequest;
   private final long max;
+  /** The length the edge announced to the backend, or -1 when it sends the body chunked. */
+  private final long declared;
   private long received;
   private boolean exceeded;
 
-  BodyLimit(HttpServerRequest request, HttpClientRequest backendRequest, long max) {
+  /**
+   * @param declared the body length the edge announces to the backend ({@code Content-Length}),
+   *                 or -1: a body that turns out longer or shorter is cut off as a framing error
+   *                 (the codecs hold most clients to it, but not every path: an h2c upgrade's
+   *                 body is not checked against its content-length), so the backend never reads
+   *                 the rest as a request of its own
+   */
+  BodyLimit(HttpServerRequest request, HttpClientRequest backendRequest, long max, long declared) {
     this.request = request;
     this.backendRequest = backendRequest;
     this.max = max;
+    this.declared = declared;
   }
 
   /** The limit for a site: its own {@code maxBodyBytes}, else the node's. */
@@ -74,7 +84,9 @@ final class BodyLimit implements ReadStream<Buffer> {
         return;
       }
       received += chunk.length();
-      if (received > max) {
+      if (declared >= 0 && received > declared) {
+        misframed();
+      } else if (received > max) {
         exceed();
       } else {
         handler.handle(chunk);
@@ -86,7 +98,12 @@ final class BodyLimit implements ReadStream<Buffer> {
   @Override
   public ReadStream<Buffer> endHandler(Handler<Void> handler) {
     request.endHandler(handler == null ? null : v -> {
-      if (!exceeded) {
+      if (exceeded) {
+        return;
+      }
+      if (declared >= 0 && received != declared) {
+        misframed();
+      } else {
         handler.handle(v);
       }
     });
@@ -127,21 +144,43 @@ final class BodyLimit implements ReadStream<Buffer> {
     }
   }
 
-  /**
-   * Answers 413 and stops reading the request: an HTTP/2 stream is reset once the answer is out,
-   * an HTTP/1.x connection closed (its framing cannot skip the rest of the body cheaply).
-   */
+  /** The body is not the length its head announced: nothing more of it reaches the backend. */
+  private void misframed() {
+    exceeded = true;
+    backendRequest.reset();
+    LOG.info("400 for {} from {}: the request body is not the {} bytes its head announced", LogSafe.of(request.authority()),
+        request.remoteAddress(), declared);
+    if (request.response().headWritten()) {
+      request.response().reset();
+    } else {
+      answer(request, 400, new JsonObject().put("error", "bad request framing")
+          .put("detail", "The request body is not as long as its Content-Length says"));
+    }
+  }
+
+  /** Answers 413 and stops reading the request. */
   static void refuse(HttpServerRequest request, long max) {
-    LOG.info("413 for {} from {}: request body over {} bytes", request.authority(), request.remoteAddress(), max);
-    request.resume();  // what is left of the body is read and dropped
+    LOG.info("413 for {} from {}: request body over {} bytes", LogSafe.of(request.authority()), request.remoteAddress(),
+        max);
+    answer(request, 413, new JsonObject().put("error", "payload too large")
+        .put("detail", "The request body is over this site's limit of " + max + " bytes"));
+  }
+
+  /**
+   * Answers and stops reading the request: an HTTP/2 stream is reset once the answer is out, an
+   * HTTP/1.x connection closed (its framing cannot skip the rest of the body cheaply).
+   */
+  private static void answer(HttpServerRequest request, int status, JsonObject error) {
+    if (!request.isEnded()) {
+      request.resume();  // what is left of the body is read and dropped
+    }
     HttpServerResponse response = request.response();
     boolean http2 = request.version() == HttpVersion.HTTP_2;
     if (!http2) {
       response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
     }
-    response.setStatusCode(413).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end(new JsonObject().put("error", "payload too large")
-            .put("detail", "The request body is over this site's limit of " + max + " bytes").encode())
+    response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(error.encode())
         .onComplete(v -> {
           if (http2) {
             response.reset(NO_ERROR);

@@ -75,7 +75,7 @@ final class ProxyHeaders {
     });
     if (upgrade) {
       out.set(HttpHeaders.CONNECTION, HttpHeaders.UPGRADE);
-      out.set(HttpHeaders.UPGRADE, in.get(HttpHeaders.UPGRADE));
+      out.set(HttpHeaders.UPGRADE, HttpHeaders.WEBSOCKET);  // what was checked, whatever else the client listed
     }
     return out;
   }

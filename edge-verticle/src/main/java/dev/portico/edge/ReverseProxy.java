@@ -326,8 +326,16 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
     backendRequest.exceptionHandler(e -> LOG.debug("Request to {} for {} failed: {}", target, exchange.host(),
         LogSafe.of(e.getMessage())));
     Future<HttpClientResponse> sent;
+    if (request.response().closed()) {
+      // the client reset its stream (or closed) while the request waited for its checks: an
+      // HTTP/2 request then reads as ended, and must not reach the backend as if complete
+      backendRequest.reset();
+      exchange.clientClosed();
+      return;
+    }
     long bodyLength = RequestHeadValidator.bodyLength(request);
-    BodyLimit body = bodyLength == RequestHeadValidator.NO_BODY ? null : new BodyLimit(request, backendRequest, maxBody);
+    BodyLimit body = bodyLength == RequestHeadValidator.NO_BODY ? null
+        : new BodyLimit(request, backendRequest, maxBody, bodyLength);
     if (body != null) {
       if (bodyLength == RequestHeadValidator.UNKNOWN_LENGTH) {
         backendRequest.setChunked(true);
@@ -341,9 +349,7 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
       sent = backendRequest.response();
     } else {
       sent = backendRequest.send();
-      if (!request.isEnded()) {  // an HTTP/2 request without DATA may have ended already; resume() would throw
-        request.resume();
-      }
+      resumeIfOpen(request);  // an HTTP/2 request without DATA may have ended already
     }
     sent.onComplete(FailSafe.guard(request, ar -> {
       if (ar.failed()) {
@@ -401,6 +407,15 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
       HttpClientResponse backendResponse = ar.result();
       HttpServerResponse response = request.response();
       response.setStatusCode(backendResponse.statusCode());
+      if (backendResponse.statusCode() == 101 && !"websocket".equalsIgnoreCase(
+          backendResponse.getHeader(HttpHeaders.UPGRADE))) {
+        // a tunnel is spliced only for what was asked: a WebSocket, not whatever the backend names
+        LOG.warn("502 for {}: backend {} answered a WebSocket upgrade with Upgrade: {}", exchange.host(),
+            exchange.target(), LogSafe.of(backendResponse.getHeader(HttpHeaders.UPGRADE)));
+        backendRequest.reset();
+        reply(request, 502, "bad backend answer", "The backend switched to another protocol than WebSocket");
+        return;
+      }
       if (backendResponse.statusCode() != 101) {
         ProxyHeaders.toClient(backendResponse.headers(), response.headers(), false);
         request.resume();
@@ -411,7 +426,7 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
       exchange.record(101);
       NetSocket backendSocket = backendResponse.netSocket();
       request.resume();
-      request.toNetSocket().onComplete(client -> {
+      request.toNetSocket().onComplete(FailSafe.guard(request, client -> {
         if (client.failed()) {
           LOG.debug("Upgrade of {} failed: {}", exchange.host(), LogSafe.of(client.cause().getMessage()));
           backendSocket.close();
@@ -420,7 +435,7 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
         NetSocket clientSocket = client.result();
         clientSocket.pipeTo(backendSocket);
         backendSocket.pipeTo(clientSocket);
-      });
+      }));
     }));
   }
 
@@ -532,15 +547,15 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
 
   /** 308 keeps the method and body (unlike 301), so a POST is repeated as a POST over HTTPS. */
   private void redirectToHttps(HttpServerRequest request, String host, String uri) {
-    String authority = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+    String authority = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
     String location = "https://" + authority + (httpsPort == 443 ? "" : ":" + httpsPort) + (uri.equals("*") ? "/" : uri);
-    request.resume();
+    resumeIfOpen(request);
     request.response().setStatusCode(308).putHeader(HttpHeaders.LOCATION, location).end();
   }
 
   /** Ends the exchange with a JSON error; the request body, if any, is read and dropped. */
   private static void reply(HttpServerRequest request, int status, String error, String detail) {
-    request.resume();
+    resumeIfOpen(request);
     HttpServerResponse response = request.response();
     if (response.ended()) {
       return;
@@ -548,5 +563,15 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
     response.setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)
         .end(new JsonObject().put("error", error).put("detail", detail).encode());
+  }
+
+  /**
+   * Lets the rest of a request's body be read (and dropped). An HTTP/2 request whose stream ended
+   * or was reset by the client throws on resume: there is nothing left to read then.
+   */
+  private static void resumeIfOpen(HttpServerRequest request) {
+    if (!request.isEnded()) {
+      request.resume();
+    }
   }
 }

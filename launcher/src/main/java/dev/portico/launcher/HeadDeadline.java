@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * pending; it is not cancelled when a head arrives but, when it fires, finds nothing to do (or
  * re-arms itself for what is left), like Netty's own idle handlers.
  *
- * <p>HTTP/2 and upgraded (WebSocket) connections are watched until their first request only:
+ * <p>HTTP/2 connections are watched until their first request, upgraded (WebSocket) ones until their 101:
  * after that bytes flow for streams already open, and HTTP/2's own limits and the idle timeout
  * apply. Everything runs on the channel's event loop, where Vert.x also calls request handlers.
  */
@@ -59,6 +59,9 @@ final class HeadDeadline extends ChannelInboundHandlerAdapter implements Request
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (current != null && current.response().getStatusCode() == 101) {
+      done = true;  // an upgraded connection (a WebSocket tunnel) carries no more request heads
+    }
     if (headStartedNanos == 0 && !done && (current == null || current.response().ended())) {
       headStartedNanos = System.nanoTime() | 1;  // never 0, which means "none"
       if (check == null) {
@@ -72,7 +75,7 @@ final class HeadDeadline extends ChannelInboundHandlerAdapter implements Request
   public void headArrived(HttpServerRequest request) {
     headStartedNanos = 0;
     current = request;
-    if (request.version() == HttpVersion.HTTP_2 || request.headers().contains(HttpHeaders.UPGRADE)) {
+    if (request.version() == HttpVersion.HTTP_2) {
       done = true;
     }
   }

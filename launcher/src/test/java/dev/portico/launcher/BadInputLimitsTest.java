@@ -212,6 +212,16 @@ class BadInputLimitsTest {
     assertTrue(received("/slow").isEmpty());
   }
 
+  /** An Upgrade header the backend does not take up leaves the connection an ordinary one, still watched. */
+  @Test
+  void anUpgradeHeaderThatUpgradesNothingKeepsTheDeadline() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", harness.httpPort())) {
+      assertCutOffWhileDripping(socket, "GET /first HTTP/1.1\r\nHost: default.test\r\nUpgrade: foo\r\n"
+          + "Connection: Upgrade\r\n\r\n");
+    }
+    assertTrue(received("/slow").isEmpty());
+  }
+
   @Test
   void slowKeepAliveRequestHeadIsCutOffOnTheHttpPort() throws Exception {
     try (Socket socket = new Socket("127.0.0.1", harness.httpPort())) {
