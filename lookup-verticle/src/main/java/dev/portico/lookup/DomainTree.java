@@ -13,7 +13,11 @@ import java.util.List;
  * fewest first.
  *
  * <p>A match walks one node per label and allocates nothing: literal children are found by the
- * label's character range in the host name ({@link LabelTable}). Not thread-safe: the lookup verticle owns its tree on its event loop.
+ * label's character range in the host name ({@link LabelTable}). Below a {@code **} with more
+ * pattern under it, the walk remembers the states it has explored ({@link ExploredStates}) and
+ * never explores one twice, so a match costs at most (nodes under it) × (labels) × (labels) steps
+ * however many {@code **} a pattern has, instead of one try per way of splitting the name.
+ * Not thread-safe: the lookup verticle owns its tree on its event loop.
  */
 public final class DomainTree<V> {
 
@@ -28,12 +32,18 @@ public final class DomainTree<V> {
     Entry<V> entry;
 
     boolean isEmpty() {
-      return entry == null && oneLabel == null && anyLabels == null && (literals == null || literals.isEmpty());
+      return entry == null && isLeaf();
+    }
+
+    boolean isLeaf() {
+      return oneLabel == null && anyLabels == null && (literals == null || literals.isEmpty());
     }
   }
 
   private final Node<V> root = new Node<>();
   private int size;
+  /** States the last match visited: what bounds a match's cost (the fuzz test checks it). */
+  private int steps;
 
   /** Stores {@code value} for {@code pattern}; returns the value it replaced, or {@code null}. */
   public V put(DomainPattern pattern, V value) {
@@ -107,7 +117,8 @@ public final class DomainTree<V> {
    * {@code null} if none does.
    */
   public Entry<V> match(String host) {
-    return match(root, host, host.length(), null);
+    steps = 0;
+    return match(root, host, host.length(), null, null);
   }
 
   /**
@@ -116,16 +127,28 @@ public final class DomainTree<V> {
    */
   public List<Entry<V>> matchAll(String host) {
     List<Entry<V>> all = new ArrayList<>();
-    match(root, host, host.length(), all);
+    steps = 0;
+    match(root, host, host.length(), all, null);
     return all;
+  }
+
+  /** The states the last {@link #match} or {@link #matchAll} visited. */
+  int lastSteps() {
+    return steps;
   }
 
   /**
    * Matches {@code host[0, end)} below {@code node}; {@code end < 0} means no label is left.
    * With {@code all == null} it returns the first match in priority order; otherwise it returns
    * {@code null} after adding every match to {@code all}, in that order (one walk, two uses).
+   * A state already in {@code explored} returns {@code null}: it found nothing the first time
+   * (else the walk would have ended), or added what it found to {@code all} already.
    */
-  private static <V> Entry<V> match(Node<V> node, String host, int end, List<Entry<V>> all) {
+  private Entry<V> match(Node<V> node, String host, int end, List<Entry<V>> all, ExploredStates explored) {
+    steps++;
+    if (explored != null && !explored.add(node, end)) {
+      return null;
+    }
     if (end < 0) {
       if (all == null || node.entry == null) {
         return node.entry;
@@ -139,16 +162,18 @@ public final class DomainTree<V> {
     Entry<V> found;
     if (node.literals != null) {
       Node<V> literal = node.literals.get(host, start, end);
-      if (literal != null && (found = match(literal, host, start - 1, all)) != null) {
+      if (literal != null && (found = match(literal, host, start - 1, all, explored)) != null) {
         return found;
       }
     }
-    if (node.oneLabel != null && (found = match(node.oneLabel, host, start - 1, all)) != null) {
+    if (node.oneLabel != null && (found = match(node.oneLabel, host, start - 1, all, explored)) != null) {
       return found;
     }
     if (node.anyLabels != null) {
+      // each split of the name over this '**' reaches the states below it again: remember them
+      ExploredStates below = explored == null && !node.anyLabels.isLeaf() ? new ExploredStates() : explored;
       for (int labelStart = start; ; labelStart = host.lastIndexOf('.', labelStart - 2) + 1) {
-        if ((found = match(node.anyLabels, host, labelStart - 1, all)) != null) {
+        if ((found = match(node.anyLabels, host, labelStart - 1, all, below)) != null) {
           return found;
         }
         if (labelStart == 0) {
