@@ -305,7 +305,7 @@ public record SitePolicies(boolean compression, HeaderRules requestHeaders, Head
       return null;
     }
     List<String> prefixes = new ArrayList<>();
-    for (Object prefix : array(jwt, "pathPrefixes", "jwt.pathPrefixes", SiteLimits.MAX_JWT_ENTRIES)) {
+    for (Object prefix : array(jwt, "pathPrefixes", "jwt.pathPrefixes", SiteLimits.MAX_PATH_PREFIXES)) {
       if (!(prefix instanceof String text) || !text.startsWith("/") || text.length() > SiteLimits.MAX_TEXT_CHARS) {
         throw new InvalidSiteException("jwt.pathPrefixes", "path prefixes start with /");
       }
@@ -342,7 +342,7 @@ public record SitePolicies(boolean compression, HeaderRules requestHeaders, Head
     }
     Map<String, String> claimHeaders = new LinkedHashMap<>();
     JsonObject claims = object(jwt, "claimHeaders") == null ? new JsonObject() : jwt.getJsonObject("claimHeaders");
-    entries(claims, "jwt.claimHeaders", SiteLimits.MAX_JWT_ENTRIES);
+    entries(claims, "jwt.claimHeaders", SiteLimits.MAX_CLAIM_HEADERS);
     for (String claim : claims.fieldNames()) {
       if (!(claims.getValue(claim) instanceof String header) || !isToken(header)) {
         throw new InvalidSiteException("jwt.claimHeaders", "claimHeaders maps claim names to header names");
