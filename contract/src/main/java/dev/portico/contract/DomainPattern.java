@@ -1,6 +1,7 @@
 package dev.portico.contract;
 
 import java.net.IDN;
+import java.util.Arrays;
 
 /**
  * A site's domain pattern: a host name whose labels may be {@code *} (exactly one label) or
@@ -51,7 +52,7 @@ public final class DomainPattern {
    */
   public static DomainPattern parse(String pattern) {
     DomainPattern parsed = parseUnlimited(pattern);
-    long anyLabels = java.util.Arrays.stream(parsed.labels).filter(ANY_LABELS::equals).count();
+    long anyLabels = Arrays.stream(parsed.labels).filter(ANY_LABELS::equals).count();
     if (anyLabels > MAX_ANY_LABELS) {
       throw new IllegalArgumentException("pattern '" + pattern + "' has " + anyLabels + " '**' labels (at most "
           + MAX_ANY_LABELS + ")");
