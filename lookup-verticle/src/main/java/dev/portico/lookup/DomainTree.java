@@ -42,7 +42,7 @@ public final class DomainTree<V> {
 
   private final Node<V> root = new Node<>();
   private int size;
-  /** States the last match visited: what bounds a match's cost (the fuzz test checks it). */
+  /** Calls and splits tried by the last match: what bounds a match's cost (the fuzz test checks it). */
   private int steps;
 
   /** Stores {@code value} for {@code pattern}; returns the value it replaced, or {@code null}. */
@@ -132,7 +132,7 @@ public final class DomainTree<V> {
     return all;
   }
 
-  /** The states the last {@link #match} or {@link #matchAll} visited. */
+  /** The states visited and splits tried by the last {@link #match} or {@link #matchAll}. */
   int lastSteps() {
     return steps;
   }
@@ -141,14 +141,13 @@ public final class DomainTree<V> {
    * Matches {@code host[0, end)} below {@code node}; {@code end < 0} means no label is left.
    * With {@code all == null} it returns the first match in priority order; otherwise it returns
    * {@code null} after adding every match to {@code all}, in that order (one walk, two uses).
-   * A state already in {@code explored} returns {@code null}: it found nothing the first time
-   * (else the walk would have ended), or added what it found to {@code all} already.
+   * Only a {@code **} child can be reached in one state from several states of its parent (one
+   * per split of the name), so only those states go into {@code explored}, where the loop skips
+   * one explored before: it found nothing then (else the walk would have ended), or added what it
+   * found to {@code all} already. Any other state has one parent state, explored at most once.
    */
   private Entry<V> match(Node<V> node, String host, int end, List<Entry<V>> all, ExploredStates explored) {
     steps++;
-    if (explored != null && !explored.add(node, end)) {
-      return null;
-    }
     if (end < 0) {
       if (all == null || node.entry == null) {
         return node.entry;
@@ -173,7 +172,9 @@ public final class DomainTree<V> {
       // each split of the name over this '**' reaches the states below it again: remember them
       ExploredStates below = explored == null && !node.anyLabels.isLeaf() ? new ExploredStates() : explored;
       for (int labelStart = start; ; labelStart = host.lastIndexOf('.', labelStart - 2) + 1) {
-        if ((found = match(node.anyLabels, host, labelStart - 1, all, below)) != null) {
+        steps++;
+        if ((below == null || below.add(node.anyLabels, labelStart - 1))
+            && (found = match(node.anyLabels, host, labelStart - 1, all, below)) != null) {
           return found;
         }
         if (labelStart == 0) {

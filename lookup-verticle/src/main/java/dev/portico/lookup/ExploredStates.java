@@ -1,10 +1,11 @@
 package dev.portico.lookup;
 
 /**
- * The states a tree walk has explored: a tree node with the end of the host name still to match.
- * The walk never gains from exploring one twice (the first time found nothing, or already listed
- * what it found), and without this memory a pattern such as {@code q.**.a.**.a.**.a.**} makes
- * it try every way of splitting a long name over its {@code **} labels, exponentially many.
+ * The states of {@code **} nodes a tree walk has explored: the node with the end of the host name
+ * still to match. The walk never gains from exploring one twice (the first time found nothing, or
+ * already listed what it found), and without this memory a pattern such as
+ * {@code q.**.a.**.a.**.a.**} makes it try every way of splitting a long name over its {@code **}
+ * labels, exponentially many.
  *
  * <p>An open-addressing hash set (linear probing, at most half full) keyed by node identity
  * and end; a walk creates one only below a {@code **} with something under it, so the common
