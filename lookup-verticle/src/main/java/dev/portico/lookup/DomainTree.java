@@ -169,8 +169,12 @@ public final class DomainTree<V> {
       return found;
     }
     if (node.anyLabels != null) {
+      if (node.anyLabels.isLeaf()) {
+        // a leftmost '**' (as in **.example.com) can only take every label left
+        return match(node.anyLabels, host, -1, all, explored);
+      }
       // each split of the name over this '**' reaches the states below it again: remember them
-      ExploredStates below = explored == null && !node.anyLabels.isLeaf() ? new ExploredStates() : explored;
+      ExploredStates below = explored == null ? new ExploredStates() : explored;
       for (int labelStart = start; ; labelStart = host.lastIndexOf('.', labelStart - 2) + 1) {
         steps++;
         if ((below == null || below.add(node.anyLabels, labelStart - 1))
