@@ -190,12 +190,15 @@ class SiteJsonFuzzTest {
       case 9 -> new JsonObject().put("alg", 256).put("secret", new JsonArray()).put("publicKey", new JsonObject());
       case 10 -> new JsonArray().add(new JsonObject()).add(new JsonArray()).add(7);
       default -> {
-        raws.add(pick(random, List.of("NaN", "-Infinity", "1e999", "-1e999", "1".repeat(400), "-" + "9".repeat(30),
-            "1.0", "1e3", "-0", "[".repeat(3000) + "]".repeat(3000), "{\"a\":".repeat(2000) + "1" + "}".repeat(2000)))
-            .get(random.nextInt(2)));
+        raws.add(oneOf(random, List.of("NaN", "-Infinity", "1e999", "-1e999", "1".repeat(400), "-" + "9".repeat(30),
+            "1.0", "1e3", "-0", "[".repeat(3000) + "]".repeat(3000), "{\"a\":".repeat(2000) + "1" + "}".repeat(2000))));
         yield RAW;
       }
     };
+  }
+
+  private static <T> T oneOf(Random random, List<T> from) {
+    return from.get(random.nextInt(from.size()));
   }
 
   private static String abbreviated(String json) {
