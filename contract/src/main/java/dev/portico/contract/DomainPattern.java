@@ -1,17 +1,24 @@
 package dev.portico.contract;
 
 import java.net.IDN;
+import java.util.Arrays;
 
 /**
  * A site's domain pattern: a host name whose labels may be {@code *} (exactly one label) or
  * {@code **} (one or more labels), such as {@code example.com}, {@code *.example.com},
  * {@code **.example.com} or {@code api.*.example.com}. Patterns are kept in canonical form:
  * lower case, no trailing dot, IDNs in punycode.
+ *
+ * <p>A pattern has at most {@link #MAX_ANY_LABELS} {@code **} labels: each one multiplies the ways
+ * a name can be split over the pattern, and every matcher must stay cheap for names chosen by
+ * anyone on the internet. Like a host name it has at most 253 characters, so at most 127 labels.
  */
 public final class DomainPattern {
 
   public static final String ONE_LABEL = "*";
   public static final String ANY_LABELS = "**";
+  /** The most {@code **} labels a pattern may have (the matchers are polynomial anyway). */
+  public static final int MAX_ANY_LABELS = 2;
 
   /** How a pattern matches: by exact name or with wildcards. */
   public enum Kind { EXACT, WILDCARD }
@@ -19,19 +26,46 @@ public final class DomainPattern {
   private final String text;
   private final String[] labels;
   private final boolean wildcard;
+  /** The literal labels right of the rightmost wildcard, with the dot before them: every match ends so. */
+  private final String literalSuffix;
 
   private DomainPattern(String text, String[] labels, boolean wildcard) {
     this.text = text;
     this.labels = labels;
     this.wildcard = wildcard;
+    int wildcardEnd = 0;
+    int end = 0;
+    for (String label : labels) {
+      end += label.length();
+      if (label.equals(ONE_LABEL) || label.equals(ANY_LABELS)) {
+        wildcardEnd = end;
+      }
+      end++;
+    }
+    this.literalSuffix = text.substring(wildcardEnd);
   }
 
   /**
-   * Parses and canonicalises a pattern.
+   * Parses and canonicalises a pattern, within the limits every stored pattern must keep.
    *
    * @throws IllegalArgumentException naming what is wrong with it
    */
   public static DomainPattern parse(String pattern) {
+    DomainPattern parsed = parseUnlimited(pattern);
+    long anyLabels = Arrays.stream(parsed.labels).filter(ANY_LABELS::equals).count();
+    if (anyLabels > MAX_ANY_LABELS) {
+      throw new IllegalArgumentException("pattern '" + pattern + "' has " + anyLabels + " '**' labels (at most "
+          + MAX_ANY_LABELS + ")");
+    }
+    return parsed;
+  }
+
+  /**
+   * Parses a pattern as {@link #parse} does but without the limit on {@code **} labels: what a
+   * pattern written straight into Redis may look like. Only for showing that the matchers stay
+   * polynomial on such patterns (tests, benchmarks); Portico itself ignores them.
+   */
+  public static DomainPattern parseUnlimited(String pattern) {
     if (pattern == null || pattern.isEmpty()) {
       throw new IllegalArgumentException("pattern is empty");
     }
@@ -101,35 +135,61 @@ public final class DomainPattern {
 
   /**
    * Whether this pattern matches a canonical host name on its own, regardless of any more
-   * specific pattern that would win for it.
+   * specific pattern that would win for it. Time O(pattern labels × host labels) whatever the
+   * pattern: an edge runs this on its event loop over every cached host when a wildcard changes.
    */
   public boolean matches(String host) {
     if (!wildcard) {
       return text.equals(host);
     }
-    String[] name = host.split("\\.", -1);
-    return matches(name, labels.length - 1, name.length - 1);
+    if (!host.endsWith(literalSuffix)) {
+      return false;      // most hosts, without splitting them
+    }
+    int[] starts = labelStarts(host);
+    int hostLabels = starts.length - 1;
+    // reach[j]: the pattern labels seen so far match exactly the host's first j labels
+    boolean[] reach = new boolean[hostLabels + 1];
+    reach[0] = true;
+    for (String label : labels) {
+      if (label.equals(ANY_LABELS)) {
+        // one or more labels: j is reached if any i < j was
+        boolean before = false;
+        for (int j = 0; j <= hostLabels; j++) {
+          boolean reached = reach[j];
+          reach[j] = before;
+          before |= reached;
+        }
+      } else {
+        boolean any = label.equals(ONE_LABEL);
+        for (int j = hostLabels; j > 0; j--) {
+          reach[j] = reach[j - 1] && (any || sameLabel(host, starts[j - 1], starts[j] - 1, label));
+        }
+        reach[0] = false;
+      }
+    }
+    return reach[hostLabels];
   }
 
-  private boolean matches(String[] name, int p, int n) {
-    while (p >= 0) {
-      String label = labels[p];
-      if (label.equals(ANY_LABELS)) {
-        // '**' takes one or more labels; try each split, shortest first.
-        for (int take = 1; n - take + 1 >= 0; take++) {
-          if (matches(name, p - 1, n - take)) {
-            return true;
-          }
-        }
-        return false;
+  /** Where each label of {@code host} starts, then {@code host.length() + 1}. */
+  private static int[] labelStarts(String host) {
+    int count = 1;
+    for (int i = 0; i < host.length(); i++) {
+      if (host.charAt(i) == '.') {
+        count++;
       }
-      if (n < 0 || !(label.equals(ONE_LABEL) || label.equals(name[n]))) {
-        return false;
-      }
-      p--;
-      n--;
     }
-    return n < 0;
+    int[] starts = new int[count + 1];
+    for (int i = 0, label = 1; i < host.length(); i++) {
+      if (host.charAt(i) == '.') {
+        starts[label++] = i + 1;
+      }
+    }
+    starts[count] = host.length() + 1;
+    return starts;
+  }
+
+  private static boolean sameLabel(String host, int start, int end, String label) {
+    return end - start == label.length() && host.regionMatches(start, label, 0, label.length());
   }
 
   @Override

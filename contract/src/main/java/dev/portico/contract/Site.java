@@ -64,6 +64,9 @@ public record Site(List<Target> targets, int connectTimeoutMs, int readTimeoutMs
    * @throws InvalidSiteException naming the field that is wrong
    */
   public static Site fromJson(String json) {
+    if (json.length() > SiteLimits.MAX_JSON_CHARS) {
+      throw new InvalidSiteException(null, "site JSON is longer than " + SiteLimits.MAX_JSON_CHARS + " characters");
+    }
     JsonObject object;
     try {
       object = new JsonObject(json);
@@ -75,8 +78,9 @@ public record Site(List<Target> targets, int connectTimeoutMs, int readTimeoutMs
 
   public static Site fromJson(JsonObject json) {
     Object rawTargets = json.getValue("targets");
-    if (!(rawTargets instanceof JsonArray array) || array.isEmpty()) {
-      throw new InvalidSiteException("targets", "targets must be a non-empty array of \"host:port\" strings");
+    if (!(rawTargets instanceof JsonArray array) || array.isEmpty() || array.size() > SiteLimits.MAX_TARGETS) {
+      throw new InvalidSiteException("targets", "targets must be an array of 1 to " + SiteLimits.MAX_TARGETS
+          + " \"host:port\" strings");
     }
     List<Target> targets = new ArrayList<>(array.size());
     for (Object target : array) {
@@ -99,7 +103,7 @@ public record Site(List<Target> targets, int connectTimeoutMs, int readTimeoutMs
       throw new InvalidSiteException("includeApex", "includeApex must be true or false");
     }
     Object owner = json.getValue("owner");
-    if (owner != null && !(owner instanceof String)) {
+    if (owner != null && !(owner instanceof String text && text.length() <= SiteLimits.MAX_TEXT_CHARS)) {
       throw new InvalidSiteException("owner", "owner must be a user name");
     }
     return new Site(targets,

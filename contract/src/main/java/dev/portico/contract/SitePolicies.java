@@ -213,6 +213,7 @@ public record SitePolicies(boolean compression, HeaderRules requestHeaders, Head
     }
     Map<String, String> set = new LinkedHashMap<>();
     JsonObject setJson = object(rules, "set") == null ? new JsonObject() : rules.getJsonObject("set");
+    entries(setJson, field + ".set", SiteLimits.MAX_HEADER_RULES);
     for (String name : setJson.fieldNames()) {
       if (!isToken(name) || !(setJson.getValue(name) instanceof String value) || !isFieldValue(value)) {
         throw new InvalidSiteException(field + ".set", "header names are tokens and values printable text: " + name);
@@ -220,7 +221,7 @@ public record SitePolicies(boolean compression, HeaderRules requestHeaders, Head
       set.put(name, value);
     }
     List<String> remove = new ArrayList<>();
-    for (Object name : array(rules, "remove", field + ".remove")) {
+    for (Object name : array(rules, "remove", field + ".remove", SiteLimits.MAX_HEADER_RULES)) {
       if (!(name instanceof String text) || !isToken(text)) {
         throw new InvalidSiteException(field + ".remove", "header names are tokens: " + name);
       }
@@ -243,7 +244,7 @@ public record SitePolicies(boolean compression, HeaderRules requestHeaders, Head
 
   private static List<Cidr> cidrs(JsonObject json, String field) {
     List<Cidr> cidrs = new ArrayList<>();
-    for (Object value : array(json, field, field)) {
+    for (Object value : array(json, field, field, SiteLimits.MAX_ADDRESS_RANGES)) {
       try {
         cidrs.add(Cidr.parse(String.valueOf(value)));
       } catch (IllegalArgumentException e) {
@@ -262,10 +263,12 @@ public record SitePolicies(boolean compression, HeaderRules requestHeaders, Head
     if (users == null || users.isEmpty()) {
       throw new InvalidSiteException("basicAuth.users", "basicAuth.users maps user names to password hashes");
     }
+    entries(users, "basicAuth.users", SiteLimits.MAX_BASIC_AUTH_USERS);
     Map<String, String> hashes = new LinkedHashMap<>();
     for (String user : users.fieldNames()) {
-      if (user.isEmpty() || user.indexOf(':') >= 0 || !(users.getValue(user) instanceof String hash)
-          || !hash.startsWith("pbkdf2-sha256$")) {
+      if (user.isEmpty() || user.length() > SiteLimits.MAX_TEXT_CHARS || user.indexOf(':') >= 0
+          || !(users.getValue(user) instanceof String hash) || !hash.startsWith("pbkdf2-sha256$")
+          || hash.length() > SiteLimits.MAX_TEXT_CHARS) {
         throw new InvalidSiteException("basicAuth.users", "each user maps to a pbkdf2-sha256 hash (the admin API hashes"
             + " plain passwords given as {\"password\": \"...\"})");
       }
@@ -304,8 +307,8 @@ public record SitePolicies(boolean compression, HeaderRules requestHeaders, Head
       return null;
     }
     List<String> prefixes = new ArrayList<>();
-    for (Object prefix : array(jwt, "pathPrefixes", "jwt.pathPrefixes")) {
-      if (!(prefix instanceof String text) || !text.startsWith("/")) {
+    for (Object prefix : array(jwt, "pathPrefixes", "jwt.pathPrefixes", SiteLimits.MAX_PATH_PREFIXES)) {
+      if (!(prefix instanceof String text) || !text.startsWith("/") || text.length() > SiteLimits.MAX_TEXT_CHARS) {
         throw new InvalidSiteException("jwt.pathPrefixes", "path prefixes start with /");
       }
       try {
@@ -319,22 +322,25 @@ public record SitePolicies(boolean compression, HeaderRules requestHeaders, Head
       prefixes.add("/");
     }
     List<JwtKey> keys = new ArrayList<>();
-    for (Object key : array(jwt, "keys", "jwt.keys")) {
-      if (!(key instanceof JsonObject object) || !Jwt.ALGORITHMS.contains(object.getString("alg"))) {
+    for (Object key : array(jwt, "keys", "jwt.keys", SiteLimits.MAX_JWT_KEYS)) {
+      // a JSON number as alg would fail getString with a ClassCastException, not as an invalid site
+      if (!(key instanceof JsonObject object) || !(object.getValue("alg") instanceof String alg)
+          || !Jwt.ALGORITHMS.contains(alg)) {
         throw new InvalidSiteException("jwt.keys", "each key has an alg of " + Jwt.ALGORITHMS);
       }
-      String alg = object.getString("alg");
       String secret = object.getValue("secret") instanceof String text ? text : null;
       String publicKey = object.getValue("publicKey") instanceof String text ? text : null;
-      if (alg.startsWith("HS") ? secret == null || secret.length() < 32 : publicKey == null
-          || !publicKey.contains("-----BEGIN PUBLIC KEY-----")) {
+      if (alg.startsWith("HS") ? secret == null || secret.length() < 32 || secret.length() > SiteLimits.MAX_TEXT_CHARS
+          : publicKey == null || !publicKey.contains("-----BEGIN PUBLIC KEY-----")
+          || publicKey.length() > SiteLimits.MAX_PEM_CHARS) {
         throw new InvalidSiteException("jwt.keys", alg.startsWith("HS")
-            ? "an HS key has a secret of at least 32 characters" : "an " + alg + " key has a PEM publicKey");
+            ? "an HS key has a secret of 32 to " + SiteLimits.MAX_TEXT_CHARS + " characters"
+            : "an " + alg + " key has a PEM publicKey of at most " + SiteLimits.MAX_PEM_CHARS + " characters");
       }
       keys.add(new JwtKey(alg, secret, publicKey));
     }
     Object jwksUrl = jwt.getValue("jwksUrl");
-    if (jwksUrl != null && !(jwksUrl instanceof String url && isHttpUrl(url))) {
+    if (jwksUrl != null && !(jwksUrl instanceof String url && url.length() <= SiteLimits.MAX_TEXT_CHARS && isHttpUrl(url))) {
       throw new InvalidSiteException("jwt.jwksUrl", "jwt.jwksUrl is an http(s) URL with a host");
     }
     if (keys.isEmpty() && jwksUrl == null) {
@@ -342,6 +348,7 @@ public record SitePolicies(boolean compression, HeaderRules requestHeaders, Head
     }
     Map<String, String> claimHeaders = new LinkedHashMap<>();
     JsonObject claims = object(jwt, "claimHeaders") == null ? new JsonObject() : jwt.getJsonObject("claimHeaders");
+    entries(claims, "jwt.claimHeaders", SiteLimits.MAX_CLAIM_HEADERS);
     for (String claim : claims.fieldNames()) {
       if (!(claims.getValue(claim) instanceof String header) || !isToken(header)) {
         throw new InvalidSiteException("jwt.claimHeaders", "claimHeaders maps claim names to header names");
@@ -365,8 +372,9 @@ public record SitePolicies(boolean compression, HeaderRules requestHeaders, Head
 
   private static String optionalText(JsonObject json, String field) {
     Object value = json.getValue(field);
-    if (value != null && !(value instanceof String)) {
-      throw new InvalidSiteException("jwt." + field, "jwt." + field + " is text");
+    if (value != null && !(value instanceof String text && text.length() <= SiteLimits.MAX_TEXT_CHARS)) {
+      throw new InvalidSiteException("jwt." + field, "jwt." + field + " is text of at most " + SiteLimits.MAX_TEXT_CHARS
+          + " characters");
     }
     return (String) value;
   }
@@ -380,15 +388,21 @@ public record SitePolicies(boolean compression, HeaderRules requestHeaders, Head
     };
   }
 
-  private static JsonArray array(JsonObject json, String field, String path) {
+  private static JsonArray array(JsonObject json, String field, String path, int max) {
     Object value = json.getValue(field);
     if (value == null) {
       return new JsonArray();
     }
-    if (!(value instanceof JsonArray array)) {
-      throw new InvalidSiteException(path, path + " must be an array");
+    if (!(value instanceof JsonArray array) || array.size() > max) {
+      throw new InvalidSiteException(path, path + " must be an array of at most " + max + " entries");
     }
     return array;
+  }
+
+  private static void entries(JsonObject object, String path, int max) {
+    if (object.size() > max) {
+      throw new InvalidSiteException(path, path + " has more than " + max + " entries");
+    }
   }
 
   private static void headerRulesToJson(JsonObject json, String field, HeaderRules rules) {

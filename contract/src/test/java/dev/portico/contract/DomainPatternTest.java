@@ -1,6 +1,7 @@
 package dev.portico.contract;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -47,6 +48,28 @@ class DomainPatternTest {
   })
   void matchesOnItsOwn(String pattern, String host, boolean expected) {
     assertEquals(expected, DomainPattern.parse(pattern).matches(host));
+  }
+
+  @Test
+  void refusesMoreThanTwoAnyLabels() {
+    assertEquals("**.a.**.example.com", DomainPattern.parse("**.a.**.example.com").text());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> DomainPattern.parse("q.**.a.**.a.**.a.**.a.**.a.**"));
+    assertTrue(e.getMessage().contains("6 '**' labels (at most 2)"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> DomainPattern.parse("a" + ".b".repeat(126) + ".c"),
+        "128 labels are over 253 characters");
+  }
+
+  /** The report's pattern and 122-label name: every split of the name was tried (36 s); now a table of 7 × 123 cells. */
+  @Test
+  @Timeout(60)
+  void matchingIsPolynomialForAnyPattern() {
+    DomainPattern attack = DomainPattern.parseUnlimited("q.**.a.**.a.**.a.**.a.**.a.**");
+    String name = "a.".repeat(121) + "a";
+    assertFalse(attack.matches(name));
+    assertTrue(attack.matches("q." + name));
+    assertFalse(attack.matches("q.a.a.a.a.a.a.a.a.a.a"), "each '**' takes one label at least");
+    assertTrue(attack.matches("q.b.a.c.a.d.a.e.a.f.a.g"));
   }
 
   @Test

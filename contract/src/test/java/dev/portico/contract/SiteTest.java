@@ -88,9 +88,29 @@ class SiteTest {
       "{\"targets\":[\"a:80\"],\"jwt\":{\"jwksUrl\":\"http:///keys\"}} | jwt.jwksUrl",
       "{\"targets\":[\"a:80\"],\"jwt\":{\"jwksUrl\":\"http://idp/keys\\r\\nX: y\"}} | jwt.jwksUrl",
       "{\"targets\":[\"a:80\"],\"jwt\":{\"jwksUrl\":\"http://user:pw@idp/keys\"}} | jwt.jwksUrl",
+      // found by SiteJsonFuzzTest: a NullPointerException and a ClassCastException before
+      "{\"targets\":[\"a:80\"],\"jwt\":{\"keys\":[{\"secret\":\"0123456789abcdef0123456789abcdef\"}]}} | jwt.keys",
+      "{\"targets\":[\"a:80\"],\"jwt\":{\"keys\":[{\"alg\":256}]}} | jwt.keys",
   })
   void rejectsInvalidSitesNamingTheField(String json, String field) {
     InvalidSiteException e = assertThrows(InvalidSiteException.class, () -> Site.fromJson(json));
     assertEquals(field, e.field());
+  }
+
+  @Test
+  void boundsWhatASiteMayHold() {
+    String target = "\"a:80\",";
+    String tooManyTargets = "{\"targets\":[" + target.repeat(SiteLimits.MAX_TARGETS) + "\"a:81\"]}";
+    assertEquals("targets", assertThrows(InvalidSiteException.class, () -> Site.fromJson(tooManyTargets)).field());
+    String ranges = "{\"targets\":[\"a:80\"],\"ipDeny\":[" + "\"10.0.0.1\",".repeat(SiteLimits.MAX_ADDRESS_RANGES)
+        + "\"10.0.0.2\"]}";
+    assertEquals("ipDeny", assertThrows(InvalidSiteException.class, () -> Site.fromJson(ranges)).field());
+    String longIssuer = "{\"targets\":[\"a:80\"],\"jwt\":{\"jwksUrl\":\"https://idp/\",\"issuer\":\""
+        + "i".repeat(SiteLimits.MAX_TEXT_CHARS + 1) + "\"}}";
+    assertEquals("jwt.issuer", assertThrows(InvalidSiteException.class, () -> Site.fromJson(longIssuer)).field());
+    String huge = "{\"targets\":[\"a:80\"],\"future\":\"" + "x".repeat(SiteLimits.MAX_JSON_CHARS) + "\"}";
+    assertEquals(null, assertThrows(InvalidSiteException.class, () -> Site.fromJson(huge)).field());
+    assertEquals(SiteLimits.MAX_TARGETS,
+        Site.fromJson("{\"targets\":[" + target.repeat(SiteLimits.MAX_TARGETS - 1) + "\"a:81\"]}").targets().size());
   }
 }

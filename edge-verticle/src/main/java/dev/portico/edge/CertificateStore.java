@@ -43,6 +43,11 @@ final class CertificateStore {
   private static final Logger LOG = LoggerFactory.getLogger(CertificateStore.class);
   /** Handshakes that may wait for Redis or issuance at once; more get the fallback at once (the worker pool is shared). */
   private static final int MAX_WAITING_HANDSHAKES = 8;
+  /**
+   * On-demand issuance requests per hour and wildcard site, per edge instance, for names the site
+   * serves through its pattern: those names are chosen by whoever connects.
+   */
+  static final int WILDCARD_ISSUE_REQUESTS_PER_HOUR = 10;
 
   private record Entry(KeyMaterial material, long freshUntilNanos) {
   }
@@ -55,6 +60,9 @@ final class CertificateStore {
   private final EdgeOptions options;
   private final Cache<String, Entry> issued;
   private final Cache<String, Boolean> withoutCertificate;
+  /** Issuance requests sent this hour, per wildcard pattern (an entry expires an hour after its first). */
+  private final Cache<String, int[]> wildcardIssueRequests = Caffeine.newBuilder().maximumSize(10_000)
+      .expireAfterWrite(Duration.ofHours(1)).executor(Runnable::run).build();
   private final Map<String, CompletableFuture<KeyMaterial>> inFlight = new ConcurrentHashMap<>();
   private final Semaphore waiting = new Semaphore(MAX_WAITING_HANDSHAKES);
   private final DeliveryOptions issueDelivery;
@@ -196,6 +204,12 @@ final class CertificateStore {
     return route.compose(found -> {
       Site site = found.site();
       if (site == null || site.tls() != Site.TlsMode.AUTO) {
+        return Future.succeededFuture(null);
+      }
+      if (!found.pattern().equals(name) && wildcardIssueRequests.get(found.pattern(), p -> new int[1])[0]++
+          >= WILDCARD_ISSUE_REQUESTS_PER_HOUR) {
+        LOG.debug("Not asking for a certificate for {}: site {} had its {} requests this hour", name, found.pattern(),
+            WILDCARD_ISSUE_REQUESTS_PER_HOUR);
         return Future.succeededFuture(null);
       }
       LOG.info("Asking for a certificate for {} (first handshake, site {})", name, found.pattern());

@@ -29,6 +29,7 @@ public record PorticoConfig(
     int edgeInstances,
     int lookupInstances,
     int routeCacheSize,
+    int routeCachePerSite,
     int routeHitTtlMs,
     int routeMissTtlMs,
     int lookupTimeoutMs,
@@ -145,7 +146,8 @@ public record PorticoConfig(
   public static final Set<String> ENV_NAMES = Set.of(
       "PORTICO_BIND", "PORTICO_HTTP_PORT", "PORTICO_HTTPS_PORT", "PORTICO_ADMIN_PORT", "PORTICO_OPS_PORT",
       "PORTICO_REDIS_URL", "PORTICO_EMBEDDED_REDIS_PORT", "PORTICO_DATA_DIR", "PORTICO_ROLES",
-      "PORTICO_EDGE_INSTANCES", "PORTICO_LOOKUP_INSTANCES", "PORTICO_ROUTE_CACHE_SIZE", "PORTICO_ROUTE_HIT_TTL_MS",
+      "PORTICO_EDGE_INSTANCES", "PORTICO_LOOKUP_INSTANCES", "PORTICO_ROUTE_CACHE_SIZE", "PORTICO_ROUTE_CACHE_PER_SITE",
+      "PORTICO_ROUTE_HIT_TTL_MS",
       "PORTICO_ROUTE_MISS_TTL_MS", "PORTICO_LOOKUP_TIMEOUT_MS", "PORTICO_LOG_LEVEL", "PORTICO_JWT_TTL_S",
       "PORTICO_ADMIN_PASSWORD", "PORTICO_JWT_SECRET", "PORTICO_JWT_PRIVATE_KEY", "PORTICO_JWT_PUBLIC_KEY",
       "PORTICO_SECRET_KEY", "PORTICO_METRICS_SITE_LIMIT", "PORTICO_METRICS_VERTX_HTTP", "PORTICO_ACCESS_LOG",
@@ -190,6 +192,7 @@ public record PorticoConfig(
         positive(env, "PORTICO_EDGE_INSTANCES", Runtime.getRuntime().availableProcessors()),
         positive(env, "PORTICO_LOOKUP_INSTANCES", 1),
         positive(env, "PORTICO_ROUTE_CACHE_SIZE", 100_000),
+        positive(env, "PORTICO_ROUTE_CACHE_PER_SITE", 1000),
         positive(env, "PORTICO_ROUTE_HIT_TTL_MS", 30_000),
         positive(env, "PORTICO_ROUTE_MISS_TTL_MS", 10_000),
         positive(env, "PORTICO_LOOKUP_TIMEOUT_MS", 2_000),
@@ -255,6 +258,7 @@ public record PorticoConfig(
         .put("tenantDenyPrivate", tenantDenyPrivate)
         .put("redisUrl", effectiveRedisUrl())
         .put("routeCacheSize", routeCacheSize)
+        .put("routeCachePerSite", routeCachePerSite)
         .put("routeHitTtlMs", routeHitTtlMs)
         .put("routeMissTtlMs", routeMissTtlMs)
         .put("lookupTimeoutMs", lookupTimeoutMs)

@@ -13,7 +13,11 @@ import java.util.List;
  * fewest first.
  *
  * <p>A match walks one node per label and allocates nothing: literal children are found by the
- * label's character range in the host name ({@link LabelTable}). Not thread-safe: the lookup verticle owns its tree on its event loop.
+ * label's character range in the host name ({@link LabelTable}). Below a {@code **} with more
+ * pattern under it, the walk remembers the states it has explored ({@link ExploredStates}) and
+ * never explores one twice, so a match costs at most (nodes under it) × (labels) × (labels) steps
+ * however many {@code **} a pattern has, instead of one try per way of splitting the name.
+ * Not thread-safe: the lookup verticle owns its tree on its event loop.
  */
 public final class DomainTree<V> {
 
@@ -28,12 +32,18 @@ public final class DomainTree<V> {
     Entry<V> entry;
 
     boolean isEmpty() {
-      return entry == null && oneLabel == null && anyLabels == null && (literals == null || literals.isEmpty());
+      return entry == null && isLeaf();
+    }
+
+    boolean isLeaf() {
+      return oneLabel == null && anyLabels == null && (literals == null || literals.isEmpty());
     }
   }
 
   private final Node<V> root = new Node<>();
   private int size;
+  /** Calls and splits tried by the last match: what bounds a match's cost (the fuzz test checks it). */
+  private int steps;
 
   /** Stores {@code value} for {@code pattern}; returns the value it replaced, or {@code null}. */
   public V put(DomainPattern pattern, V value) {
@@ -107,7 +117,8 @@ public final class DomainTree<V> {
    * {@code null} if none does.
    */
   public Entry<V> match(String host) {
-    return match(root, host, host.length(), null);
+    steps = 0;
+    return match(root, host, host.length(), null, null);
   }
 
   /**
@@ -116,16 +127,27 @@ public final class DomainTree<V> {
    */
   public List<Entry<V>> matchAll(String host) {
     List<Entry<V>> all = new ArrayList<>();
-    match(root, host, host.length(), all);
+    steps = 0;
+    match(root, host, host.length(), all, null);
     return all;
+  }
+
+  /** The states visited and splits tried by the last {@link #match} or {@link #matchAll}. */
+  int lastSteps() {
+    return steps;
   }
 
   /**
    * Matches {@code host[0, end)} below {@code node}; {@code end < 0} means no label is left.
    * With {@code all == null} it returns the first match in priority order; otherwise it returns
    * {@code null} after adding every match to {@code all}, in that order (one walk, two uses).
+   * Only a {@code **} child can be reached in one state from several states of its parent (one
+   * per split of the name), so only those states go into {@code explored}, where the loop skips
+   * one explored before: it found nothing then (else the walk would have ended), or added what it
+   * found to {@code all} already. Any other state has one parent state, explored at most once.
    */
-  private static <V> Entry<V> match(Node<V> node, String host, int end, List<Entry<V>> all) {
+  private Entry<V> match(Node<V> node, String host, int end, List<Entry<V>> all, ExploredStates explored) {
+    steps++;
     if (end < 0) {
       if (all == null || node.entry == null) {
         return node.entry;
@@ -139,16 +161,24 @@ public final class DomainTree<V> {
     Entry<V> found;
     if (node.literals != null) {
       Node<V> literal = node.literals.get(host, start, end);
-      if (literal != null && (found = match(literal, host, start - 1, all)) != null) {
+      if (literal != null && (found = match(literal, host, start - 1, all, explored)) != null) {
         return found;
       }
     }
-    if (node.oneLabel != null && (found = match(node.oneLabel, host, start - 1, all)) != null) {
+    if (node.oneLabel != null && (found = match(node.oneLabel, host, start - 1, all, explored)) != null) {
       return found;
     }
     if (node.anyLabels != null) {
+      if (node.anyLabels.isLeaf()) {
+        // a leftmost '**' (as in **.example.com) can only take every label left
+        return match(node.anyLabels, host, -1, all, explored);
+      }
+      // each split of the name over this '**' reaches the states below it again: remember them
+      ExploredStates below = explored == null ? new ExploredStates() : explored;
       for (int labelStart = start; ; labelStart = host.lastIndexOf('.', labelStart - 2) + 1) {
-        if ((found = match(node.anyLabels, host, labelStart - 1, all)) != null) {
+        steps++;
+        if ((below == null || below.add(node.anyLabels, labelStart - 1))
+            && (found = match(node.anyLabels, host, labelStart - 1, all, below)) != null) {
           return found;
         }
         if (labelStart == 0) {

@@ -51,6 +51,16 @@ public final class LookupVerticle extends VerticleBase {
   private static final int CHANGE_BATCH = 1000;
   /** Past this many changes found by one resynchronisation, edges are told to drop everything. */
   private static final int MAX_INDIVIDUAL_CHANGES = 100;
+  /** Caches one route unless its site has its share already; KEYS: route, index; ARGV: pattern, ttl, now, limit, host. */
+  private static final String CACHE_ROUTE = """
+      redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[3])
+      if not redis.call('ZSCORE', KEYS[2], ARGV[5]) and redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[4]) then
+        return 0
+      end
+      redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+      redis.call('ZADD', KEYS[2], tonumber(ARGV[3]) + tonumber(ARGV[2]), ARGV[5])
+      redis.call('EXPIRE', KEYS[2], ARGV[2])
+      return 1""";
 
   private LookupOptions options;
   private Redis redis;
@@ -175,16 +185,18 @@ public final class LookupVerticle extends VerticleBase {
     message.reply(new JsonObject().put("host", host).put("patterns", patterns));
   }
 
-  /** Writes {@code host -> pattern} to the Redis route cache and indexes it under the pattern. */
+  /**
+   * Writes {@code host -> pattern} to the Redis route cache and indexes it under the pattern,
+   * unless the pattern already has {@link LookupOptions#routeCachePerSite} unexpired hosts there:
+   * the hosts come from anyone's requests, and the route cache only saves a lookup, so a flood of
+   * random names under a wildcard may not grow Redis past that. One script, so the count holds
+   * with every lookup verticle of a cluster writing.
+   */
   private void cacheRoute(String host, String pattern) {
     long now = System.currentTimeMillis() / 1000;
-    String ttl = Integer.toString(RedisKeys.ROUTE_TTL_SECONDS);
-    String index = RedisKeys.routesBySite(pattern);
-    redis.batch(List.of(
-            Request.cmd(Command.SET).arg(RedisKeys.route(host)).arg(pattern).arg("EX").arg(ttl),
-            Request.cmd(Command.ZADD).arg(index).arg(now + RedisKeys.ROUTE_TTL_SECONDS).arg(host),
-            Request.cmd(Command.ZREMRANGEBYSCORE).arg(index).arg("-inf").arg(now),
-            Request.cmd(Command.EXPIRE).arg(index).arg(ttl)))
+    redis.send(Request.cmd(Command.EVAL).arg(CACHE_ROUTE).arg(2).arg(RedisKeys.route(host))
+            .arg(RedisKeys.routesBySite(pattern)).arg(pattern).arg(RedisKeys.ROUTE_TTL_SECONDS).arg(now)
+            .arg(options.routeCachePerSite()).arg(host))
         .onFailure(e -> LOG.debug("Could not cache route {} -> {}: {}", host, pattern, e.getMessage()));
   }
 
