@@ -104,6 +104,9 @@ public record SitePolicies(boolean compression, HeaderRules requestHeaders, Head
     }
 
     public boolean covers(RequestPath path) {
+      if (path == RequestPath.ASTERISK) {
+        return pathPrefixes.contains("/");  // OPTIONS * asks about the whole site: covered when all of it is
+      }
       for (String prefix : pathPrefixes) {
         if (path.startsWith(prefix)) {
           return true;
