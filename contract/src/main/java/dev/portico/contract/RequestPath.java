@@ -33,17 +33,32 @@ import java.util.Locale;
 public final class RequestPath {
 
   /** The target of {@code OPTIONS *}: about the server, no path; matches no prefix. */
-  public static final RequestPath ASTERISK = new RequestPath("*", null, "*");
+  public static final RequestPath ASTERISK = new RequestPath("*", null, "*", "*");
 
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
+  /**
+   * The path characters normalisation keeps as they are: unreserved and sub-delims but {@code ;}
+   * (path parameters), {@code :}, {@code @} and {@code /}.
+   */
+  private static final boolean[] VERBATIM = new boolean[0x80];
+
+  static {
+    for (int c = 0; c < 0x80; c++) {
+      VERBATIM[c] = c != ';' && (isUnreserved(c) || "!$&'()*+,=:@/".indexOf(c) >= 0);
+    }
+  }
+
   private final String path;
   private final String query;
-  private final String matchForm;
+  private final String target;
+  /** Computed when a policy first asks (most sites have no path policy); racy but idempotent, like String.hash. */
+  private String matchForm;
 
-  private RequestPath(String path, String query, String matchForm) {
+  private RequestPath(String path, String query, String target, String matchForm) {
     this.path = path;
     this.query = query;
+    this.target = target;
     this.matchForm = matchForm;
   }
 
@@ -64,6 +79,40 @@ public final class RequestPath {
     }
     int queryStart = target.indexOf('?');
     int end = queryStart < 0 ? target.length() : queryStart;
+    return isNormal(target, end) ? normal(target, queryStart) : normalise(target, queryStart, end);
+  }
+
+  /**
+   * Whether the path part of {@code target} (up to {@code end}) is its own normal form: only
+   * {@link #VERBATIM} characters, no empty segment but a trailing one, no segment that starts
+   * with a dot — so no escape to decode, nothing to encode or refuse, no dot-segment and no
+   * segment the match form would refuse. Most targets are.
+   */
+  private static boolean isNormal(String target, int end) {
+    char previous = '/';
+    for (int i = 1; i < end; i++) {
+      char c = target.charAt(i);
+      if (c >= 0x80 || !VERBATIM[c] || previous == '/' && (c == '/' || c == '.')) {
+        return false;
+      }
+      previous = c;
+    }
+    return true;
+  }
+
+  /** A target whose path {@link #isNormal is normal}: kept as it is, the match form computed when asked. */
+  private static RequestPath normal(String target, int queryStart) {
+    if (queryStart < 0) {
+      return new RequestPath(target, null, target, null);
+    }
+    String query = query(target, queryStart + 1);
+    String path = target.substring(0, queryStart);
+    boolean queryAsSent = query.length() == target.length() - queryStart - 1;
+    return new RequestPath(path, query, queryAsSent ? target : path + "?" + query, null);
+  }
+
+  /** The general case: each segment decoded, checked and re-encoded, dot-segments resolved. */
+  static RequestPath normalise(String target, int queryStart, int end) {
     List<String> segments = new ArrayList<>();
     List<String> names = new ArrayList<>();  // each segment's match name
     boolean directory = false;  // whether the path ends with '/'
@@ -96,7 +145,8 @@ public final class RequestPath {
       start = slash + 1;
     }
     String query = queryStart < 0 ? null : query(target, queryStart + 1);
-    return new RequestPath(join(segments, directory), query, matchForm(names, directory));
+    String path = join(segments, directory);
+    return new RequestPath(path, query, query == null ? path : path + "?" + query, matchForm(names, directory));
   }
 
   /**
@@ -111,7 +161,7 @@ public final class RequestPath {
     if (parsed == ASTERISK) {
       throw new InvalidPathException("the path does not start with /");
     }
-    return parsed.matchForm;
+    return parsed.matchForm();
   }
 
   /** The normalised path, as forwarded. */
@@ -126,12 +176,32 @@ public final class RequestPath {
 
   /** What the backend receives: the normalised path and the query. */
   public String target() {
-    return query == null ? path : path + "?" + query;
+    return target;
   }
 
   /** Whether this path lies under {@code prefixForm}, a prefix in the form {@link #prefixForm} returns. */
   public boolean startsWith(String prefixForm) {
-    return this != ASTERISK && matchForm.startsWith(prefixForm);
+    return this != ASTERISK && matchForm().startsWith(prefixForm);
+  }
+
+  /** The match form (see the class comment); for a normal path, from its segments as they are. */
+  String matchForm() {
+    String form = matchForm;
+    if (form == null) {
+      List<String> names = new ArrayList<>();
+      int start = 1;
+      for (int slash = path.indexOf('/', start); slash >= 0; slash = path.indexOf('/', start)) {
+        names.add(matchName(path.substring(start, slash)));
+        start = slash + 1;
+      }
+      boolean directory = start == path.length();
+      if (!directory) {
+        names.add(matchName(path.substring(start)));
+      }
+      form = matchForm(names, directory);
+      matchForm = form;
+    }
+    return form;
   }
 
   @Override

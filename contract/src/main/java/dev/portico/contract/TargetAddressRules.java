@@ -55,6 +55,7 @@ public record TargetAddressRules(Set<Integer> nodePorts, List<byte[]> nodeAddres
   private static final Cidr[] IPV4_PRIVATE = {Cidr.parse("10.0.0.0/8"), Cidr.parse("172.16.0.0/12"),
       Cidr.parse("192.168.0.0/16"), Cidr.parse("100.64.0.0/10")};
   private static final Cidr NAT64 = Cidr.parse("64:ff9b::/96");
+  private static final byte[] IPV4_BROADCAST = {-1, -1, -1, -1};
 
   public TargetAddressRules {
     nodePorts = Set.copyOf(nodePorts);
@@ -115,7 +116,7 @@ public record TargetAddressRules(Set<Integer> nodePorts, List<byte[]> nodeAddres
     if (first >= 224 && first <= 239) {
       return AddressClass.MULTICAST;
     }
-    if (Arrays.equals(address, new byte[] {-1, -1, -1, -1})) {
+    if (Arrays.equals(address, IPV4_BROADCAST)) {
       return AddressClass.BROADCAST;
     }
     if (first >= 240) {

@@ -70,6 +70,10 @@ class RequestPathFuzzTest {
       String path = parsed.path();
       Supplier<String> context = () -> escape(input) + " -> " + escape(parsed.target());
       assertEquals(parsed.target(), RequestPath.parse(parsed.target()).target(), context);
+      int queryStart = input.indexOf('?');
+      RequestPath general = RequestPath.normalise(input, queryStart, queryStart < 0 ? input.length() : queryStart);
+      assertEquals(general.target(), parsed.target(), context);  // the fast path for normal targets agrees
+      assertEquals(general.matchForm(), parsed.matchForm(), context);
       assertFalse(path.contains("//"), context);
       assertFalse(path.contains("/./") || path.contains("/../") || path.endsWith("/.") || path.endsWith("/.."), context);
       assertFalse(ENCODED_UNRESERVED.matcher(path).find(), context);

@@ -21,13 +21,22 @@ import java.util.HexFormat;
  * loop nor on the worker pool the admin API and others share; how many checks may wait there is
  * bounded, per node and per site ({@link PasswordChecks}): past that, 503. A client that failed
  * {@link PasswordChecks#MAX_FAILURES} times for a site within a minute gets 429 for a minute,
- * right password or not. An unknown user costs a check against a dummy hash of Portico's cost, so
+ * right password or not; an IPv6 client counts by its /64, which one client usually holds whole (so
+ * moving through its addresses gives no more guesses). An unknown user costs a check against a dummy hash of Portico's cost, so
  * that known and unknown users take as long. Credentials that passed are remembered for five
  * minutes by a SHA-256 of the site, user, hash and password — the password itself is never kept.
  */
 final class BasicAuthVerifier {
 
   private static final Duration REMEMBER = Duration.ofMinutes(5);
+  /** A digest per thread: {@code MessageDigest.getInstance} looks up providers on every call. */
+  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  });
   static final int POOL_THREADS = 2;
 
   private final PasswordChecks checks;
@@ -43,15 +52,14 @@ final class BasicAuthVerifier {
 
   /**
    * Completes when {@code authorization} names a user of {@code auth} with the right password;
-   * {@code client}: the client's address key, whose failures are counted per site.
+   * {@code client}: the client's normalised address ({@code null} when unknown), whose failures are
+   * counted per site.
    */
-  Future<Void> verify(String pattern, BasicAuth auth, String authorization, String client) {
-    Rejection challenge = new Rejection(401, "unauthorized", "This site needs a user name and password",
-        "WWW-Authenticate", "Basic realm=\"" + auth.realm() + "\", charset=\"UTF-8\"");
+  Future<Void> verify(String pattern, BasicAuth auth, String authorization, byte[] client) {
     if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-      return Future.failedFuture(challenge);
+      return challenge(auth);
     }
-    String failureKey = pattern + '\n' + client;
+    String failureKey = pattern + '\n' + clientKey(client);
     long lockedSeconds = checks.lockedOutSeconds(failureKey);
     if (lockedSeconds > 0) {
       return Future.failedFuture(new Rejection(429, "too many failed attempts", "Too many wrong passwords from your "
@@ -61,11 +69,11 @@ final class BasicAuthVerifier {
     try {
       decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
-      return Future.failedFuture(challenge);
+      return challenge(auth);
     }
     int colon = decoded.indexOf(':');
     if (colon < 0) {
-      return Future.failedFuture(challenge);
+      return challenge(auth);
     }
     String user = decoded.substring(0, colon);
     String password = decoded.substring(colon + 1);
@@ -83,11 +91,24 @@ final class BasicAuthVerifier {
         .compose(valid -> {
           if (!valid) {
             checks.failed(failureKey);
-            return Future.failedFuture(challenge);
+            return challenge(auth);
           }
           verified.put(key, Boolean.TRUE);
           return Future.succeededFuture();
         });
+  }
+
+  private static <T> Future<T> challenge(BasicAuth auth) {
+    return Future.failedFuture(new Rejection(401, "unauthorized", "This site needs a user name and password",
+        "WWW-Authenticate", "Basic realm=\"" + auth.realm() + "\", charset=\"UTF-8\""));
+  }
+
+  /** Whose failures count together: an IPv4 client by its address, an IPv6 client by its /64. */
+  static String clientKey(byte[] address) {
+    if (address == null) {
+      return "none";
+    }
+    return address.length == 16 ? HexFormat.of().formatHex(address, 0, 8) + "/64" : HexFormat.of().formatHex(address);
   }
 
   /** Runs on the pool. An unknown user ({@code hash} null) costs as much as a known one, and never matches. */
@@ -100,10 +121,6 @@ final class BasicAuthVerifier {
   }
 
   private static String sha256(String text) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return HexFormat.of().formatHex(SHA_256.get().digest(text.getBytes(StandardCharsets.UTF_8)));
   }
 }

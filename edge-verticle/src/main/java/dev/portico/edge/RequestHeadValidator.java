@@ -66,10 +66,10 @@ final class RequestHeadValidator {
    */
   private static String framingProblem(HttpServerRequest request) {
     MultiMap headers = request.headers();
-    List<String> codings = headers.getAll(HttpHeaders.TRANSFER_ENCODING);
-    if (codings.isEmpty()) {
-      return null;
+    if (!headers.contains(HttpHeaders.TRANSFER_ENCODING)) {
+      return null;  // most requests: no list to build
     }
+    List<String> codings = headers.getAll(HttpHeaders.TRANSFER_ENCODING);
     if (request.version() != HttpVersion.HTTP_1_1) {
       return "Transfer-Encoding in an HTTP/1.0 request";
     }

@@ -54,8 +54,7 @@ final class SiteGate {
       return Future.failedFuture(new Rejection(403, "forbidden", "Your address may not use this site", null, null));
     }
     Future<Void> authenticated = policies.basicAuth() == null ? Future.succeededFuture()
-        : basicAuth.verify(pattern, policies.basicAuth(), request.getHeader(HttpHeaders.AUTHORIZATION),
-            addressKey(client));
+        : basicAuth.verify(pattern, policies.basicAuth(), request.getHeader(HttpHeaders.AUTHORIZATION), client);
     Future<JsonObject> claims = policies.jwt() == null || !policies.jwt().covers(path)
         ? authenticated.map((JsonObject) null)
         : authenticated.compose(v -> jwt.verify(policies.jwt(), tenant, request.getHeader(HttpHeaders.AUTHORIZATION)));

@@ -1,15 +1,20 @@
 package dev.portico.edge;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.portico.contract.IpAddresses;
 import dev.portico.contract.TargetAddressRules;
 import io.vertx.core.Future;
+
+import java.util.Optional;
 
 /**
  * The address the edge connects to for a host a site names (a target, a JWKS URL's host):
  * literals as written, names through the {@link TargetResolver}. For a tenant's site (one with an
  * {@code owner}) the address is then checked against the node's {@link TargetAddressRules} — after
  * DNS, on the very address that will be dialled — and refused with a {@link Refused} before any
- * connection is made.
+ * connection is made. What a host written as an address literal comes to (the address, or the
+ * refusal) never changes, so it is worked out once per host, port and kind of site, not per request.
  */
 final class TenantAddresses {
 
@@ -20,8 +25,17 @@ final class TenantAddresses {
     }
   }
 
+  /** Distinct hosts the sites name; past this many, the least used are worked out again when asked. */
+  private static final int MAX_REMEMBERED = 10_000;
+
+  private record Literal(boolean tenant, String host, int port) {
+  }
+
   private final TargetResolver resolver;
   private final TargetAddressRules rules;
+  /** Per host, its literal's address or refusal; empty for a name, which is resolved every time. */
+  private final Cache<Literal, Optional<Future<String>>> literals = Caffeine.newBuilder()
+      .maximumSize(MAX_REMEMBERED).executor(Runnable::run).build();
 
   TenantAddresses(TargetResolver resolver, TargetAddressRules rules) {
     this.resolver = resolver;
@@ -34,16 +48,26 @@ final class TenantAddresses {
    * resolver's failure.
    */
   Future<String> address(boolean tenant, String host, int port) {
-    byte[] literal = IpAddresses.parse(host);
-    Future<String> address = literal != null ? Future.succeededFuture(IpAddresses.text(literal))
-        : resolver.resolve(host);
-    if (!tenant) {
-      return address;
+    Optional<Future<String>> literal = literals.get(new Literal(tenant, host, port), this::literal);
+    if (literal.isPresent()) {
+      return literal.get();  // completed and immutable: safe to hand to every caller
     }
-    return address.compose(resolved -> {
-      byte[] bytes = IpAddresses.parse(resolved);
-      String refusal = bytes == null ? "unusable address " + resolved : rules.refusal(bytes, port);
-      return refusal == null ? Future.succeededFuture(resolved) : Future.failedFuture(new Refused(refusal));
-    });
+    Future<String> resolved = resolver.resolve(host);
+    return tenant ? resolved.compose(address -> checked(address, port)) : resolved;
+  }
+
+  private Optional<Future<String>> literal(Literal host) {
+    byte[] literal = IpAddresses.parse(host.host());
+    if (literal == null) {
+      return Optional.empty();
+    }
+    String address = IpAddresses.text(literal);
+    return Optional.of(host.tenant() ? checked(address, host.port()) : Future.succeededFuture(address));
+  }
+
+  private Future<String> checked(String address, int port) {
+    byte[] bytes = IpAddresses.parse(address);
+    String refusal = bytes == null ? "unusable address " + address : rules.refusal(bytes, port);
+    return refusal == null ? Future.succeededFuture(address) : Future.failedFuture(new Refused(refusal));
   }
 }
