@@ -30,20 +30,20 @@ class BadInputFramingTest {
 
   private static final String HOST = "framing.test";
   private static final String SMUGGLED = "GET /smuggled HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n";
+  private static RecordedEdge edge;
   private static Harness harness;
   private static RecordingBackend backend;
 
   @BeforeAll
   static void start() throws IOException {
-    harness = new Harness();
-    backend = new RecordingBackend(harness.testVertx);
-    harness.putSite(HOST, backend.port());
+    edge = new RecordedEdge(HOST);
+    harness = edge.harness;
+    backend = edge.backend;
   }
 
   @AfterAll
   static void stop() {
-    backend.close();
-    harness.close();
+    edge.close();
   }
 
   @BeforeEach

@@ -34,20 +34,20 @@ class BadInputHttp2Test {
   private static final String HOST = "h2.framing.test";
   private static final String INJECTION = "a\r\nContent-Length: 0\r\n\r\nGET /api/secret HTTP/1.1\r\nHost: " + HOST
       + "\r\nX-User: admin";
+  private static RecordedEdge edge;
   private static Harness harness;
   private static RecordingBackend backend;
 
   @BeforeAll
   static void start() throws IOException {
-    harness = new Harness();
-    backend = new RecordingBackend(harness.testVertx);
-    harness.putSite(HOST, backend.port());
+    edge = new RecordedEdge(HOST);
+    harness = edge.harness;
+    backend = edge.backend;
   }
 
   @AfterAll
   static void stop() {
-    backend.close();
-    harness.close();
+    edge.close();
   }
 
   @BeforeEach

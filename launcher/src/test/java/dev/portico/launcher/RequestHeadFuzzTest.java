@@ -53,20 +53,20 @@ class RequestHeadFuzzTest {
   private static final String TAIL = "x".repeat(4096) + "\r\n0\r\n\r\n"
       + "GET /last HTTP/1.1\r\nHost: " + HOST + "\r\nConnection: close\r\n\r\n";
 
+  private static RecordedEdge edge;
   private static Harness harness;
   private static RecordingBackend backend;
 
   @BeforeAll
   static void start() throws IOException {
-    harness = new Harness();
-    backend = new RecordingBackend(harness.testVertx);
-    harness.putSite(HOST, backend.port());
+    edge = new RecordedEdge(HOST);
+    harness = edge.harness;
+    backend = edge.backend;
   }
 
   @AfterAll
   static void stop() {
-    backend.close();
-    harness.close();
+    edge.close();
   }
 
   @Test
