@@ -44,9 +44,7 @@ final class AcmeChallenges {
    * store, 404 for anything else in the folder, 405 for methods other than GET and HEAD.
    */
   void answer(HttpServerRequest request, RequestPath path) {
-    if (!request.isEnded()) {  // an ended HTTP/2 request throws on resume
-      request.resume();
-    }
+    RequestReading.resumeIfOpen(request);
     if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
       request.response().setStatusCode(405).putHeader(HttpHeaders.ALLOW, "GET, HEAD")
           .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain").end("ACME challenges are read with GET\n");

@@ -171,9 +171,7 @@ final class BodyLimit implements ReadStream<Buffer> {
    * HTTP/1.x connection closed (its framing cannot skip the rest of the body cheaply).
    */
   private static void answer(HttpServerRequest request, int status, JsonObject error) {
-    if (!request.isEnded()) {
-      request.resume();  // what is left of the body is read and dropped
-    }
+    RequestReading.resumeIfOpen(request);  // what is left of the body is read and dropped
     HttpServerResponse response = request.response();
     boolean http2 = request.version() == HttpVersion.HTTP_2;
     if (!http2) {

@@ -50,7 +50,7 @@ final class FailSafe {
         response.reset();
         return;
       }
-      request.resume();
+      RequestReading.resumeIfOpen(request);
       response.headers().clear();  // whatever a failed step had set (a backend's Content-Length...)
       response.setStatusCode(500).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(INTERNAL_ERROR);
     } catch (RuntimeException again) {

@@ -349,7 +349,7 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
       sent = backendRequest.response();
     } else {
       sent = backendRequest.send();
-      resumeIfOpen(request);  // an HTTP/2 request without DATA may have ended already
+      RequestReading.resumeIfOpen(request);  // an HTTP/2 request without DATA may have ended already
     }
     sent.onComplete(FailSafe.guard(request, ar -> {
       if (ar.failed()) {
@@ -549,13 +549,13 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
   private void redirectToHttps(HttpServerRequest request, String host, String uri) {
     String authority = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
     String location = "https://" + authority + (httpsPort == 443 ? "" : ":" + httpsPort) + (uri.equals("*") ? "/" : uri);
-    resumeIfOpen(request);
+    RequestReading.resumeIfOpen(request);
     request.response().setStatusCode(308).putHeader(HttpHeaders.LOCATION, location).end();
   }
 
   /** Ends the exchange with a JSON error; the request body, if any, is read and dropped. */
   private static void reply(HttpServerRequest request, int status, String error, String detail) {
-    resumeIfOpen(request);
+    RequestReading.resumeIfOpen(request);
     HttpServerResponse response = request.response();
     if (response.ended()) {
       return;
@@ -563,15 +563,5 @@ final class ReverseProxy implements Handler<HttpServerRequest> {
     response.setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)
         .end(new JsonObject().put("error", error).put("detail", detail).encode());
-  }
-
-  /**
-   * Lets the rest of a request's body be read (and dropped). An HTTP/2 request whose stream ended
-   * or was reset by the client throws on resume: there is nothing left to read then.
-   */
-  private static void resumeIfOpen(HttpServerRequest request) {
-    if (!request.isEnded()) {
-      request.resume();
-    }
   }
 }
