@@ -16,7 +16,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The web console in a real browser (Debian's headless Chromium) against a real node with its
@@ -40,7 +39,8 @@ class ConsoleBrowserTest {
 
   @BeforeAll
   void start() throws Exception {
-    assumeTrue(ConsoleBrowser.available(), "needs Debian's chromium and chromium-driver (.ci/run installs them)");
+    assertTrue(ConsoleBrowser.available(), "the console tests need Debian's chromium and chromium-driver at "
+        + ConsoleBrowser.CHROMIUM + " and " + ConsoleBrowser.CHROMEDRIVER + " (.ci/run installs them)");
     harness = new Harness(Map.of("PORTICO_ROLES", "edge,admin", "PORTICO_ADMIN_PASSWORD", PASSWORD));
     api = new AdminClient(harness.portico.config().adminPort());
     console = "http://127.0.0.1:" + harness.portico.config().adminPort() + "/";
