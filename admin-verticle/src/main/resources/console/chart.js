@@ -23,12 +23,12 @@ export function lineChart(title, series, unit) {
     h('ul', {class: 'legend'}, series.map((s, i) => h('li', {class: `s${i % 6}`}, s.name))));
 }
 
-/** A bar split by parts: [{name, value}], each part's share of the whole. */
+/** A bar split by parts: [{name, label?, value}], each part's share of the whole; name is its colour class. */
 export function splitBar(label, parts) {
   const total = parts.reduce((sum, part) => sum + part.value, 0);
-  return h('div', {class: 'split', role: 'img', 'aria-label': `${label}: ${parts.map((p) => `${p.name} ${format(p.value)}`).join(', ')}`},
+  return h('div', {class: 'split', role: 'img', 'aria-label': `${label}: ${parts.map((p) => `${p.label || p.name} ${format(p.value)}`).join(', ')}`},
     parts.filter((p) => p.value > 0).map((p) => {
-      const share = h('span', {class: `part ${p.name}`, title: `${p.name}: ${format(p.value)}`}, p.name);
+      const share = h('span', {class: `part ${p.name}`, title: `${p.label || p.name}: ${format(p.value)}`}, p.label || p.name);
       share.style.flexGrow = String(total ? p.value / total : 0);
       return share;
     }));

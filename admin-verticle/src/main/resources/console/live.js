@@ -74,7 +74,7 @@ function render(body, history) {
       const tiers = Object.entries(node.routeTiers || {}).map(([name, value]) => ({name, value}));
       return [h('span', {class: 'node-name'}, node.node), (node.roles || []).join(', '),
         h('span', {class: 'node-rate'}, step ? format(step.rate) : '…'),
-        step ? splitBar('status classes', CLASSES.map((c) => ({name: `c${c}`, value: step.status[c]}))) : '',
+        step ? splitBar('status classes', CLASSES.map((c) => ({name: `c${c}`, label: c, value: step.status[c]}))) : '',
         step && step.p50 !== null ? `${format(step.p50)} / ${format(step.p95)} ms` : '—',
         tiers.length ? splitBar('route tiers', tiers) : '—',
         `${Math.round(node.heap.usedBytes / 1048576)} / ${Math.round(node.heap.maxBytes / 1048576)} MiB`];

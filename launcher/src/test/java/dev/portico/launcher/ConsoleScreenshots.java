@@ -48,7 +48,7 @@ public final class ConsoleScreenshots {
         shot(browser, out.resolve("sites.png"));
         browser.page("#/site/shop.example.com", "Site shop.example.com");
         shot(browser, out.resolve("site-form.png"));
-        browser.page("#/resolve/a.b.example.com", "Which site serves this name?");
+        browser.page("#/resolve/www.example.com", "Which site serves this name?");
         browser.visible("#resolved-site");
         shot(browser, out.resolve("resolve.png"));
         browser.page("#/certificates", "Certificates");
