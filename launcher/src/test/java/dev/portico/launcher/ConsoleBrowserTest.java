@@ -59,6 +59,24 @@ class ConsoleBrowserTest {
   }
 
   @Test
+  @Order(0)
+  void theConsoleAndTheApiComeWithAStrictPolicyAndNoFramingAndOnlyListedFilesAreServed() {
+    for (String path : new String[] {"/", "/console/app.js", "/api/v1/openapi.json"}) {
+      AdminClient.Answer answer = api.get(path, null);
+      assertEquals(200, answer.status(), path);
+      String policy = answer.header("Content-Security-Policy");
+      assertTrue(policy.contains("script-src 'self'") && policy.contains("frame-ancestors 'none'")
+          && !policy.contains("unsafe"), path + ": " + policy);
+      assertEquals("DENY", answer.header("X-Frame-Options"), path);
+      assertEquals("nosniff", answer.header("X-Content-Type-Options"), path);
+    }
+    for (String path : new String[] {"/console/files.txt", "/console/..%2fopenapi.json", "/console/%2e%2e%2fapp.js",
+        "/console/"}) {
+      assertEquals(404, api.get(path, null).status(), path);
+    }
+  }
+
+  @Test
   @Order(1)
   void signInAndCreateASiteWithPoliciesThatRoutes() {
     browser.signIn(console, "admin", PASSWORD);
