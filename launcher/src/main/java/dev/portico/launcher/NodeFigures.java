@@ -55,11 +55,12 @@ final class NodeFigures {
 
   JsonObject now() {
     Runtime runtime = Runtime.getRuntime();
+    Map<String, Requests> bySite = requests();
     return identity.copy().put("at", System.currentTimeMillis())
         .put("heap", new JsonObject().put("usedBytes", runtime.totalMemory() - runtime.freeMemory())
             .put("maxBytes", runtime.maxMemory()))
-        .put("requests", requests().values().stream().reduce(new Requests(), Requests::plus).json())
-        .put("sites", sites())
+        .put("requests", bySite.values().stream().reduce(new Requests(), Requests::plus).json())
+        .put("sites", busiest(bySite))
         .put("routeTiers", routeTiers())
         .put("certificates", certificates());
   }
@@ -73,8 +74,8 @@ final class NodeFigures {
     return bySite;
   }
 
-  private JsonArray sites() {
-    return new JsonArray(requests().entrySet().stream()
+  private static JsonArray busiest(Map<String, Requests> bySite) {
+    return new JsonArray(bySite.entrySet().stream()
         .sorted(Comparator.comparingLong((Map.Entry<String, Requests> e) -> e.getValue().count).reversed())
         .limit(MAX_SITES).map(e -> (Object) e.getValue().json().put("site", e.getKey())).toList());
   }

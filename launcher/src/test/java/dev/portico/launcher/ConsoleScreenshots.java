@@ -55,6 +55,7 @@ public final class ConsoleScreenshots {
         browser.withText("#certificates-list", "shop.example.com");
         shot(browser, out.resolve("certificates.png"));
         browser.page("#/audit", "Audit");
+        browser.type("#view input[type=search]", "shop.example.com");
         browser.clickText("#audit-list .audit-resource", "site:shop.example.com");
         shot(browser, out.resolve("audit.png"));
         browser.click("#theme");
