@@ -31,6 +31,7 @@ public final class ConsoleFirstPaint {
       List<Double> loads = new ArrayList<>();
       List<Double> documents = new ArrayList<>();
       List<Double> ready = new ArrayList<>();
+      List<Double> floor = new ArrayList<>();
       for (int i = 0; i <= samples; i++) {
         browser.open("about:blank");
         browser.driver.executeCdpCommand("Network.clearBrowserCache", Map.of());
@@ -47,13 +48,28 @@ public final class ConsoleFirstPaint {
           loads.add(((Number) load).doubleValue());
           documents.add(((Number) document).doubleValue());
           ready.add(((Number) signIn).doubleValue());
+          floor.add(floor(browser));
         }
       }
       System.out.printf("first contentful paint, cold cache, %d loads: %s%n", paints.size(), summary(paints));
       System.out.printf("page received (responseEnd), same loads:    %s%n", summary(documents));
       System.out.printf("load event end (all modules run):           %s%n", summary(loads));
       System.out.printf("sign-in form seen by the driver:            %s%n", summary(ready));
+      System.out.printf("control: one line of HTML, no network:     %s%n", summary(floor));
     }
+  }
+
+  /**
+   * The machine's floor: the first paint of one heading from a data: URL (no server, no CSS, no
+   * script). On a busy machine most of the console's figure is this.
+   */
+  private static double floor(ConsoleBrowser browser) {
+    browser.open("about:blank");
+    browser.open("data:text/html,<h1>first paint</h1>");
+    browser.visible("h1");
+    Object paint = browser.script("const p = performance.getEntriesByName('first-contentful-paint')[0];"
+        + " return p ? p.startTime : -1");
+    return ((Number) paint).doubleValue();
   }
 
   private static String summary(List<Double> values) {
