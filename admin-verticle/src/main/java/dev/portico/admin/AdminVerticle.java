@@ -1,5 +1,7 @@
 package dev.portico.admin;
 
+import dev.portico.admin.console.ConsoleAssets;
+import dev.portico.admin.console.SecurityHeaders;
 import dev.portico.contract.PasswordHash;
 import dev.portico.contract.RedisKeys;
 import dev.portico.contract.RequestHeads;
@@ -27,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The admin API on its own port ({@code PORTICO_ADMIN_PORT}), never on the edge's: health probes
  * and the OpenAPI document without a token, everything under {@code /api/v1} with one. Errors are
- * always {@code {"error", "detail"}} JSON with the right status.
+ * always {@code {"error", "detail"}} JSON with the right status. {@code /} serves the web
+ * console, a browser client of this same API (see {@link ConsoleAssets}).
  */
 public final class AdminVerticle extends VerticleBase {
 
@@ -80,6 +83,8 @@ public final class AdminVerticle extends VerticleBase {
   private Router router(Records records, RequestBodies bodies, Users users, Authenticator authenticator,
       SecretBox box, SiteSuffixIndex suffixIndex) {
     Router router = Router.router(vertx);
+    router.route().handler(new SecurityHeaders());
+    ConsoleAssets.load().mount(router);
     router.get("/health/live").handler(context -> json(context, 200, new JsonObject().put("status", "up")));
     router.get("/health/ready").handler(context -> records.send(Request.cmd(Command.PING)).onComplete(ar ->
         json(context, ar.succeeded() ? 200 : 503, new JsonObject().put("status", ar.succeeded() ? "up" : "down")
@@ -109,6 +114,7 @@ public final class AdminVerticle extends VerticleBase {
     dnsProviders.mount(router);
     new CertificatesApi(vertx, records, bodies, box).mount(router);
     new AuditApi(records).mount(router);
+    new ClusterApi(vertx).mount(router);
     router.route().failureHandler(this::failure);
     router.errorHandler(404, context -> json(context, 404, ApiError.notFound("no such resource: "
         + context.request().method() + " " + context.request().path()).body()));

@@ -43,6 +43,18 @@ public final class Addresses {
    */
   public static final String CERT_CHANGED = "portico.cert.changed";
 
+  /**
+   * Published by the admin API to gather the cluster's figures: the body is
+   * {@code {"replyTo": "portico.node.figures.reply.<id>"}}; every node sends its own figures
+   * (roles, request counts by site and status class, latency buckets, route tiers, certificate
+   * expiry) to that address once. Nodes answer only reply addresses under
+   * {@link #NODE_FIGURES_REPLY_PREFIX}, so the ask cannot aim their answers elsewhere.
+   */
+  public static final String NODE_FIGURES = "portico.node.figures";
+
+  /** Where the answers to one {@link #NODE_FIGURES} ask go, followed by an id of the asker's. */
+  public static final String NODE_FIGURES_REPLY_PREFIX = "portico.node.figures.reply.";
+
   private Addresses() {
   }
 }

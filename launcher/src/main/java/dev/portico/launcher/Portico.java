@@ -76,6 +76,7 @@ public final class Portico implements AutoCloseable {
       }
       OpsServer ops = await(OpsServer.start(vertx, config, registry), "open the ops port " + config.opsPort());
       checkRedis(vertx, config);
+      NodeFigures.answer(vertx, config, registry);
       for (Role role : Role.values()) {
         if (config.roles().contains(role)) {
           DeploymentOptions options = new DeploymentOptions().setConfig(verticleConfig.copy())
