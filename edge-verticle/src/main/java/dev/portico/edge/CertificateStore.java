@@ -1,7 +1,5 @@
 package dev.portico.edge;
 
-import dev.portico.edge.route.Route;
-import dev.portico.edge.route.RouteResolver;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.portico.contract.Addresses;
@@ -10,6 +8,8 @@ import dev.portico.contract.RedisKeys;
 import dev.portico.contract.SecretBox;
 import dev.portico.contract.Site;
 import dev.portico.contract.StoredCertificate;
+import dev.portico.edge.route.Route;
+import dev.portico.edge.route.RouteResolver;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -7,6 +7,7 @@ import dev.portico.edge.TenantAddresses;
 import dev.portico.edge.observe.Exchange;
 import dev.portico.edge.pipeline.ClientRequest;
 import dev.portico.edge.pipeline.FilterContext;
+import dev.portico.edge.pipeline.Step;
 import dev.portico.edge.route.Route;
 import dev.portico.edge.upstream.BackendCall;
 import dev.portico.edge.upstream.BackendRequest;
@@ -60,17 +61,29 @@ final class Forwarding {
     FilterContext context = new FilterContext(new ClientRequest(request.method(), exchange.host(), exchange.path(),
         request.headers(), request.isSSL(), request.remoteAddress() == null ? null : request.remoteAddress().hostAddress()),
         route.info());
-    route.filters().admit(context, FailSafe.guard(request, ar -> {
-      if (ar.failed()) {
+    Step admitted = route.filters().admit(context);
+    if (admitted.later() == null) {
+      admitted(new Passage(exchange, route, context, maxBody), admitted);
+      return;
+    }
+    admitted.later().onComplete(FailSafe.guard(request, ar -> {
+      if (ar.succeeded()) {
+        admitted(new Passage(exchange, route, context, maxBody), ar.result());
+      } else {
         LOG.warn("500 for {}: the site's checks failed: {}", exchange.host(), LogSafe.of(ar.cause()));
         Replies.error(request, 500, "internal error", "The site's access checks failed");
-      } else if (ar.result() != null) {
-        LOG.debug("{} for {}: answered by the site's filters", ar.result().status(), exchange.host());
-        Relay.answer(exchange, route.filters(), context, ar.result());
-      } else {
-        send(new Passage(exchange, route, context, maxBody), Set.of());
       }
     }));
+  }
+
+  /** The filters decided: on to an upstream, or out with a filter's answer. */
+  private void admitted(Passage passage, Step decided) {
+    if (decided == Step.PASS) {
+      send(passage, Set.of());
+    } else {
+      LOG.debug("{} for {}: answered by the site's filters", decided.answer().status(), passage.exchange().host());
+      Relay.answer(passage.exchange(), passage.route().filters(), passage.filters(), decided.answer());
+    }
   }
 
   /** Sends the request to an upstream not in {@code tried}. */

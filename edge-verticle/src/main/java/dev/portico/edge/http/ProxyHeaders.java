@@ -1,7 +1,7 @@
 package dev.portico.edge.http;
 
-import dev.portico.edge.LogSafe;
 import dev.portico.contract.FieldSyntax;
+import dev.portico.edge.LogSafe;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;

@@ -1,8 +1,6 @@
 package dev.portico.edge.pipeline;
 
-import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 
 /**
@@ -35,48 +33,47 @@ public final class FilterChain {
   }
 
   /**
-   * Runs the request steps; {@code done} gets {@code null} when every filter passed (the shared
-   * empty future: nothing allocated on the synchronous path), the {@link Answer} of the filter
-   * that answered, or the failure of a filter's asynchronous step.
+   * Runs the request steps: {@link Step#PASS} when every filter passed, the step with the
+   * {@link Answer} of the filter that answered, or — when a filter decides later — a step whose
+   * future completes with one of those two (or fails, when a filter's check failed). Filters that
+   * decide synchronously are walked without allocating anything.
    */
-  public void admit(FilterContext context, Handler<AsyncResult<Answer>> done) {
-    walk(context, 0, done);
+  public Step admit(FilterContext context) {
+    return walk(context, 0);
   }
 
-  private void walk(FilterContext context, int from, Handler<AsyncResult<Answer>> done) {
+  private Step walk(FilterContext context, int from) {
     for (int i = from; i < filters.length; i++) {
       if (!filters[i].appliesTo(context)) {
         continue;
       }
       context.applying |= 1L << i;
       Step step = filters[i].onRequest(context);
-      if (step != Step.PASS && decided(context, i, step, done)) {
-        return;
+      if (step == Step.PASS) {
+        continue;
       }
+      if (step.answer() != null) {
+        context.passed = i;
+        return step;
+      }
+      int index = i;
+      return Step.later(step.later().compose(decided -> resume(context, index, decided)));
     }
     context.passed = filters.length;
-    done.handle(Future.succeededFuture());
+    return Step.PASS;
   }
 
-  /** Handles a step other than PASS; false when it turned out to pass synchronously after all. */
-  private boolean decided(FilterContext context, int index, Step step, Handler<AsyncResult<Answer>> done) {
-    if (step.answer() != null) {
+  /** Goes on from filter {@code index}, whose request step decided {@code decided}. */
+  private Future<Step> resume(FilterContext context, int index, Step decided) {
+    if (decided == Step.PASS) {
+      Step rest = walk(context, index + 1);
+      return rest.later() != null ? rest.later() : Future.succeededFuture(rest);
+    }
+    if (decided.answer() != null) {
       context.passed = index;
-      done.handle(Future.succeededFuture(step.answer()));
-      return true;
+      return Future.succeededFuture(decided);
     }
-    if (step.later() == null) {
-      return false;
-    }
-    step.later().onComplete(ar -> {
-      if (ar.failed()) {
-        context.passed = index;
-        done.handle(Future.failedFuture(ar.cause()));
-      } else if (ar.result() == Step.PASS || !decided(context, index, ar.result(), done)) {
-        walk(context, index + 1, done);
-      }
-    });
-    return true;
+    return decided.later().compose(next -> resume(context, index, next));
   }
 
   /** Lets the filters edit the headers the backend receives. */

@@ -1,9 +1,7 @@
 package dev.portico.edge.policy;
 
-import dev.portico.edge.LogSafe;
-import dev.portico.edge.TenantAddresses;
-import dev.portico.edge.pipeline.Rejection;
 import dev.portico.contract.SitePolicies.Jwt;
+import dev.portico.edge.TenantAddresses;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

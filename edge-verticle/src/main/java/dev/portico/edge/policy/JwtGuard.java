@@ -1,9 +1,9 @@
 package dev.portico.edge.policy;
 
-import dev.portico.edge.pipeline.Rejection;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.portico.contract.SitePolicies.Jwt;
+import dev.portico.edge.pipeline.Rejection;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -1,8 +1,8 @@
 package dev.portico.edge.policy;
 
-import dev.portico.edge.pipeline.Rejection;
 import dev.portico.contract.RedisKeys;
 import dev.portico.contract.SitePolicies.RateLimit;
+import dev.portico.edge.pipeline.Rejection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;

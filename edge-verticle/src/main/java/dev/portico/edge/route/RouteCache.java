@@ -1,10 +1,10 @@
 package dev.portico.edge.route;
 
-import dev.portico.edge.EdgeOptions;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.portico.contract.DomainPattern;
 import dev.portico.contract.SiteChange;
+import dev.portico.edge.EdgeOptions;
 
 import java.time.Duration;
 
