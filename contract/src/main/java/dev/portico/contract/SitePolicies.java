@@ -289,8 +289,14 @@ public record SitePolicies(boolean compression, HeaderRules requestHeaders, Head
     if (limit == null) {
       return null;
     }
-    int requests = integer(limit, "requests", -1, 1, 1_000_000_000);
-    int perSeconds = integer(limit, "perSeconds", -1, 1, 86_400);
+    int requests;
+    int perSeconds;
+    try {
+      requests = integer(limit, "requests", -1, 1, 1_000_000_000);
+      perSeconds = integer(limit, "perSeconds", -1, 1, 86_400);
+    } catch (InvalidSiteException e) {
+      throw new InvalidSiteException("rateLimit." + e.field(), "rateLimit." + e.getMessage());
+    }
     if (requests < 0 || perSeconds < 0) {
       throw new InvalidSiteException("rateLimit", "rateLimit needs requests and perSeconds");
     }
