@@ -161,7 +161,7 @@ final class RouteParser {
       throw new InvalidSiteException("regex", "regex is an expression of 1 to " + SiteLimits.MAX_REGEX_CHARS
           + " characters");
     }
-    if (RegexSize.repeatProduct(text) > SiteLimits.MAX_REGEX_REPEAT_PRODUCT) {
+    if (RegexShape.repeatProduct(text) > SiteLimits.MAX_REGEX_REPEAT_PRODUCT) {
       throw new InvalidSiteException("regex", "the counted repetitions ({n}, {n,m}) of regex multiply to more than "
           + SiteLimits.MAX_REGEX_REPEAT_PRODUCT);
     }

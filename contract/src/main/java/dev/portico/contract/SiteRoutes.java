@@ -35,6 +35,8 @@ public final class SiteRoutes {
   private final List<PathRoute> routes;
   private final PathRoute[] byIndex;
   private final Pattern[] patterns;
+  /** Each regex route's {@link RegexShape#anchoredLiteral}, by route index. */
+  private final String[] literals;
   private final int[] regexRoutes;
   private final RouteIndex strict;
   private final RouteIndex lenient;
@@ -43,6 +45,8 @@ public final class SiteRoutes {
     this.routes = List.copyOf(routes);
     this.byIndex = routes.toArray(new PathRoute[0]);
     this.patterns = patterns.toArray(new Pattern[0]);
+    this.literals = routes.stream().map(route -> route.kind() == PathRoute.Kind.REGEX
+        ? RegexShape.anchoredLiteral(route.path()) : "").toArray(String[]::new);
     List<Integer> regexes = new ArrayList<>();
     for (int i = 0; i < byIndex.length; i++) {
       if (byIndex[i].kind() == PathRoute.Kind.REGEX) {
@@ -106,7 +110,7 @@ public final class SiteRoutes {
       return TOO_LONG;
     }
     for (int i : regexRoutes) {
-      if (byIndex[i].accepts(method, headers) && patterns[i].matcher(form).find()) {
+      if (form.startsWith(literals[i]) && byIndex[i].accepts(method, headers) && patterns[i].matcher(form).find()) {
         return i;
       }
     }

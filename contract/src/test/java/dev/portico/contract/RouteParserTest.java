@@ -153,9 +153,21 @@ class RouteParserTest {
   }
 
   @Test
+  void anAnchoredLiteralIsWhatEveryMatchStartsWith() {
+    assertEquals("/files/", RegexShape.anchoredLiteral("^/files/[a-z]+"));
+    assertEquals("/v", RegexShape.anchoredLiteral("^/v[0-9]+/"));
+    assertEquals("/a.", RegexShape.anchoredLiteral("^/a\\.b?"));
+    assertEquals("/ab", RegexShape.anchoredLiteral("^/abc*"));
+    assertEquals("", RegexShape.anchoredLiteral("^/a|/b"));
+    assertEquals("", RegexShape.anchoredLiteral("/files/"));
+    assertEquals("", RegexShape.anchoredLiteral("^(?i)/files"));
+    assertEquals("/", RegexShape.anchoredLiteral("^/\\d"));
+  }
+
+  @Test
   void regexSizeCountsEveryRepetition() {
-    assertEquals(16, RegexSize.repeatProduct("[0-9]{4}-[0-9]{2}-[0-9]{2}"));
-    assertEquals(1, RegexSize.repeatProduct("\\{1000} {x} {,5}"));
-    assertEquals(10_000, RegexSize.repeatProduct("(a{10,100}){100,}"));
+    assertEquals(16, RegexShape.repeatProduct("[0-9]{4}-[0-9]{2}-[0-9]{2}"));
+    assertEquals(1, RegexShape.repeatProduct("\\{1000} {x} {,5}"));
+    assertEquals(10_000, RegexShape.repeatProduct("(a{10,100}){100,}"));
   }
 }
