@@ -25,9 +25,6 @@ final class RouteParser {
   /** The site fields a route may override. */
   static final Set<String> OVERRIDES = Stream.concat(SitePolicies.FIELDS.stream(),
       Stream.of("targets", "connectTimeoutMs", "readTimeoutMs", "maxBodyBytes")).collect(Collectors.toUnmodifiableSet());
-  /** Every field a route may have. */
-  static final Set<String> FIELDS = Stream.concat(OVERRIDES.stream(), Stream.of("exact", "prefix", "regex", "methods",
-      "header", "stripPrefix", "addPrefix", "respond", "redirect")).collect(Collectors.toUnmodifiableSet());
   private static final Set<Integer> REDIRECT_STATUSES = Set.of(301, 302, 303, 307, 308);
   /** Headers the edge frames itself: a respond route may not set them. */
   private static final Set<String> FRAMING_HEADERS = Set.of("content-length", "transfer-encoding", "connection",
@@ -65,23 +62,6 @@ final class RouteParser {
       }
     }
     return SiteRoutes.of(routes, patterns);
-  }
-
-  /** The fields of a route this version does not know, as {@code routes[3].foo} (the admin API refuses them). */
-  static List<String> unknownFields(JsonObject siteJson) {
-    List<String> unknown = new ArrayList<>();
-    if (siteJson.getValue("routes") instanceof JsonArray array) {
-      for (int i = 0; i < array.size(); i++) {
-        if (array.getValue(i) instanceof JsonObject route) {
-          for (String field : route.fieldNames()) {
-            if (!FIELDS.contains(field)) {
-              unknown.add("routes[" + i + "]." + field);
-            }
-          }
-        }
-      }
-    }
-    return unknown;
   }
 
   private static PathRoute route(JsonObject json, Site site) {

@@ -146,13 +146,6 @@ class RouteParserTest {
   }
 
   @Test
-  void unknownRouteFieldsAreListedForTheAdminApiAndIgnoredWhenRead() {
-    JsonObject json = new JsonObject(SITE.replace('\'', '"') + "[{\"prefix\": \"/a\", \"rateLimitt\": 1}]}");
-    assertEquals(List.of("routes[0].rateLimitt"), RouteParser.unknownFields(json));
-    assertEquals(1, Site.fromJson(json).routes().size());
-  }
-
-  @Test
   void anAnchoredLiteralIsWhatEveryMatchStartsWith() {
     assertEquals("/files/", RegexShape.anchoredLiteral("^/files/[a-z]+"));
     assertEquals("/v", RegexShape.anchoredLiteral("^/v[0-9]+/"));
