@@ -50,9 +50,13 @@ final class Forwarding {
     }
   }
 
-  /** Runs the site's filters on the request (a site without filters pays for none), then sends it on. */
+  /**
+   * Runs the site's (or path route's) filters on the request (a site without filters pays for
+   * none), then sends it on, or answers it at the edge for a {@code respond} or {@code redirect} route.
+   */
   void start(Exchange exchange, Route route, long maxBody) {
-    if (route.filters().isEmpty()) {
+    boolean answers = PathRouting.answersAtEdge(route);
+    if (route.filters().isEmpty() && !answers) {
       send(new Passage(exchange, route, null, maxBody), Set.of());
       return;
     }
@@ -67,6 +71,8 @@ final class Forwarding {
       } else if (ar.result() != null) {
         LOG.debug("{} for {}: answered by the site's filters", ar.result().status(), exchange.host());
         Relay.answer(exchange, route.filters(), context, ar.result());
+      } else if (answers) {
+        Relay.answer(exchange, route.filters(), context, PathRouting.answer(route, exchange.path()));
       } else {
         send(new Passage(exchange, route, context, maxBody), Set.of());
       }
@@ -109,10 +115,12 @@ final class Forwarding {
     UpstreamSet upstreams = passage.route().upstreams();
     boolean upgrade = request.canUpgradeToWebSocket();
     MultiMap headers = ProxyHeaders.toBackend(request, exchange.authority(), upgrade);
+    PathRouting.forwardedPrefix(passage.route(), exchange.path(), headers);
     if (passage.filters() != null) {
       passage.route().filters().toBackend(passage.filters(), headers);
     }
-    BackendRequest head = new BackendRequest(address, upstream.target().port(), request.method(), exchange.uri(), headers,
+    BackendRequest head = new BackendRequest(address, upstream.target().port(), request.method(),
+        PathRouting.backendUri(passage.route(), exchange.path()), headers,
         site.connectTimeoutMs(), site.readTimeoutMs());
     int attempt = exchange.backendRequested(upstream.target());
     if (upstreams.countsPending()) {
