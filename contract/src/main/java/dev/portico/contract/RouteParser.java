@@ -96,8 +96,8 @@ final class RouteParser {
     String addPrefix = json.getValue("addPrefix") == null ? null : path(json, "addPrefix");
     PathRoute.Respond respond = respond(json);
     PathRoute.Redirect redirect = redirect(json);
-    if (Stream.of(respond, redirect, overridden.contains("targets") ? "" : null).filter(java.util.Objects::nonNull)
-        .count() > 1) {
+    int ways = (respond != null ? 1 : 0) + (redirect != null ? 1 : 0) + (overridden.contains("targets") ? 1 : 0);
+    if (ways > 1) {
       throw new InvalidSiteException(respond != null ? "respond" : "redirect",
           "a route answers with respond, with redirect or from its targets: one of them");
     }
