@@ -25,7 +25,8 @@ import java.util.function.Function;
  * for a site without routes and for one with 50 (38 prefixes two levels deep, 10 exact paths, 2
  * anchored regexes). The difference between the two is the price of routes.
  *
- * <pre>java -jar benchmarks/target/benchmarks.jar RouteChoiceBenchmark</pre>
+ * <pre>java -jar benchmarks/target/benchmarks.jar RouteChoiceBenchmark -bm sample</pre>
+ * (on a busy machine the sample mode's median shows the cost of a call, not other jobs' time slices)
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
