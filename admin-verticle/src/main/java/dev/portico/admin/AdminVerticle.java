@@ -6,6 +6,7 @@ import dev.portico.contract.PasswordHash;
 import dev.portico.contract.RedisKeys;
 import dev.portico.contract.RequestHeads;
 import dev.portico.contract.SecretBox;
+import dev.portico.contract.SiteLimits;
 import dev.portico.contract.TargetAddressRules;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -35,8 +36,11 @@ import org.slf4j.LoggerFactory;
 public final class AdminVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(AdminVerticle.class);
-  /** Largest request body: a certificate chain with its key fits many times over. */
-  static final int MAX_BODY_BYTES = 64 * 1024;
+  /**
+   * Largest request body: a site of the largest size a node reads ({@link SiteLimits#MAX_JSON_CHARS},
+   * a site at the route cap among them), with room for the plain passwords a write may carry.
+   */
+  static final int MAX_BODY_BYTES = SiteLimits.MAX_JSON_CHARS + 64 * 1024;
   /** Seconds a connection may stay silent, as on the edge. */
   private static final int IDLE_TIMEOUT_S = 75;
 

@@ -2,7 +2,9 @@ package dev.portico.admin;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.pointer.JsonPointer;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.json.schema.Draft;
 import io.vertx.json.schema.JsonSchema;
@@ -34,8 +36,29 @@ final class RequestBodies {
     JsonSchemaOptions options = new JsonSchemaOptions().setDraft(Draft.DRAFT202012)
         .setOutputFormat(OutputFormat.Basic).setBaseUri("https://portico.dev/api/v1/");
     for (String name : schemas.fieldNames()) {
-      validators.put(name, Validator.create(JsonSchema.of(schemas.getJsonObject(name)), options));
+      validators.put(name, Validator.create(JsonSchema.of((JsonObject) inline(schemas.getJsonObject(name))), options));
     }
+  }
+
+  /**
+   * {@code node} with every {@code $ref} into this document replaced by what it points at (a route
+   * refers to the site's policy schemas), since each schema is validated on its own.
+   */
+  private Object inline(Object node) {
+    if (node instanceof JsonObject object) {
+      if (object.getValue("$ref") instanceof String ref && ref.startsWith("#/")) {
+        return inline(JsonPointer.from(ref.substring(1)).queryJson(document));
+      }
+      JsonObject copy = new JsonObject();
+      object.forEach(entry -> copy.put(entry.getKey(), inline(entry.getValue())));
+      return copy;
+    }
+    if (node instanceof JsonArray array) {
+      JsonArray copy = new JsonArray();
+      array.forEach(item -> copy.add(inline(item)));
+      return copy;
+    }
+    return node;
   }
 
   static RequestBodies load() {
@@ -79,25 +102,54 @@ final class RequestBodies {
     }
     OutputUnit result = validators.get(schemaName).validate(body);
     if (!Boolean.TRUE.equals(result.getValid())) {
-      OutputUnit first = result.getErrors() == null || result.getErrors().isEmpty() ? result : result.getErrors().get(0);
+      OutputUnit first = deepest(result);
       String field = fieldOf(first.getInstanceLocation());
       throw ApiError.badRequest(field, (field == null ? "" : field + ": ") + first.getError());
     }
     return body;
   }
 
-  /** {@code /targets/0} is field {@code targets}, {@code /credentials/apiToken} is {@code credentials.apiToken}. */
-  private static String fieldOf(String instanceLocation) {
+  /**
+   * The error deepest in the body (a route's field, not the whole {@code routes} array that holds
+   * it); the first of those when several are as deep.
+   */
+  private static OutputUnit deepest(OutputUnit result) {
+    OutputUnit deepest = result;
+    int depth = -1;
+    for (OutputUnit error : result.getErrors() == null ? java.util.List.<OutputUnit>of() : result.getErrors()) {
+      String location = error.getInstanceLocation() == null ? "" : error.getInstanceLocation();
+      int errorDepth = (int) location.chars().filter(c -> c == '/').count();
+      if (errorDepth > depth) {
+        deepest = error;
+        depth = errorDepth;
+      }
+    }
+    return deepest;
+  }
+
+  /**
+   * {@code /targets/0} is field {@code targets}, {@code /credentials/apiToken} is
+   * {@code credentials.apiToken}, {@code /routes/3/regex} is {@code routes[3].regex}: the index
+   * into a top-level array is kept when a field inside the entry follows (the names the site
+   * parser uses), deeper ones end the name ({@code /routes/3/jwt/keys/0/alg} is
+   * {@code routes[3].jwt.keys}).
+   */
+  static String fieldOf(String instanceLocation) {
     if (instanceLocation == null || instanceLocation.isEmpty() || "/".equals(instanceLocation)) {
       return null;
     }
     String[] parts = instanceLocation.replaceFirst("^#?/", "").split("/");
     StringBuilder field = new StringBuilder();
-    for (String part : parts) {
-      if (part.chars().allMatch(Character::isDigit)) {
-        break;
+    for (int i = 0; i < parts.length; i++) {
+      String part = parts[i];
+      if (!part.isEmpty() && part.chars().allMatch(Character::isDigit)) {
+        if (i != 1 || i + 1 == parts.length) {
+          break;
+        }
+        field.append('[').append(part).append(']');
+      } else {
+        field.append(field.length() == 0 ? "" : ".").append(part);
       }
-      field.append(field.length() == 0 ? "" : ".").append(part);
     }
     return field.length() == 0 ? null : field.toString();
   }

@@ -20,6 +20,8 @@ import java.util.List;
  * {@code GET /api/v1/resolve/{hostname}}: which site serves a name and why — the matching
  * patterns in priority order from the lookup verticle's tree, each with its kind and, for the
  * ones that lost, the label where the winner beat it. A {@code user} sees only its own patterns.
+ * With {@code ?path=} (and {@code method}, {@code header}), also which route of the winning site
+ * takes that request and why the others lost ({@link RouteQuery}).
  */
 final class ResolveApi {
 
@@ -43,10 +45,12 @@ final class ResolveApi {
       throw ApiError.badRequest("hostname", "'" + context.pathParam("hostname") + "' is not a host name");
     }
     Principal principal = Api.principal(context);
+    RouteQuery route = RouteQuery.of(context);
     return vertx.eventBus().<JsonObject>request(Addresses.EXPLAIN, host, new DeliveryOptions().setSendTimeout(TIMEOUT_MS))
         .recover(e -> Future.failedFuture(ApiError.unavailable("no lookup verticle answered: " + e.getMessage())))
         .compose(reply -> visiblePatterns(principal, reply.body().getJsonArray("patterns")))
-        .compose(patterns -> Reply.ok(explain(host, patterns)));
+        .compose(patterns -> route == null || patterns.isEmpty() ? Reply.ok(explain(host, patterns))
+            : route.explain(records, patterns.get(0)).compose(routed -> Reply.ok(explain(host, patterns).put("route", routed))));
   }
 
   private Future<List<String>> visiblePatterns(Principal principal, JsonArray matched) {

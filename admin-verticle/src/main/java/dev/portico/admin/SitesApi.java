@@ -6,6 +6,7 @@ import dev.portico.contract.DomainPattern;
 import dev.portico.contract.InvalidSiteException;
 import dev.portico.contract.RedisKeys;
 import dev.portico.contract.Site;
+import dev.portico.contract.SiteLimits;
 import dev.portico.contract.StoredCertificate;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -120,6 +121,10 @@ final class SitesApi {
           tenantTargets.check(site);
         }
         String json = site.toJson().encode();
+        if (json.length() > SiteLimits.MAX_JSON_CHARS) {
+          return Future.failedFuture(ApiError.badRequest(null, "the site as stored (password hashes, defaults filled in)"
+              + " is longer than " + SiteLimits.MAX_JSON_CHARS + " characters"));
+        }
         boolean dns01 = pattern.startsWith("*.") && site.tls() == Site.TlsMode.AUTO;
         return (dns01 ? requireDnsProvider(pattern.substring(2)) : Future.<Void>succeededFuture())
             .compose(v -> store(principal, pattern, current, previousOwner, json, site.owner()))
@@ -167,35 +172,8 @@ final class SitesApi {
 
   /** The site with JWT secrets sent back as {@link #HIDDEN} restored, and basic-auth passwords hashed. */
   private Future<JsonObject> hashBasicAuthPasswords(JsonObject site, String current) {
-    restoreJwtSecrets(site, current);
+    SiteSecrets.restoreJwtSecrets(site, current);
     return basicAuthPasswords.resolve(site, current);
-  }
-
-  /** JWT key secrets sent back as {@link #HIDDEN} keep the stored secret of the key at that position. */
-  private static void restoreJwtSecrets(JsonObject site, String current) {
-    JsonArray keys = site.getJsonObject("jwt") == null ? null : site.getJsonObject("jwt").getJsonArray("keys");
-    if (keys == null) {
-      return;
-    }
-    JsonArray stored = jwtKeys(current);
-    for (int i = 0; i < keys.size(); i++) {
-      if (keys.getValue(i) instanceof JsonObject key && HIDDEN.equals(key.getValue("secret"))) {
-        JsonObject before = stored != null && i < stored.size() ? stored.getJsonObject(i) : null;
-        if (before == null || before.getString("secret") == null) {
-          throw ApiError.badRequest("jwt.keys", "no stored secret for key " + i);
-        }
-        key.put("secret", before.getString("secret"));
-      }
-    }
-  }
-
-  private static JsonArray jwtKeys(String stored) {
-    try {
-      JsonObject jwt = stored == null ? null : new JsonObject(stored).getJsonObject("jwt");
-      return jwt == null ? null : jwt.getJsonArray("keys");
-    } catch (RuntimeException invalid) {
-      return null;
-    }
   }
 
   private Future<Boolean> store(Principal principal, String pattern, String current, String previousOwner,
@@ -271,25 +249,7 @@ final class SitesApi {
 
   /** A site as the API shows it: basic-auth password hashes and JWT secrets replaced by {@link #HIDDEN}. */
   private static Object masked(String stored) {
-    JsonObject site;
-    try {
-      site = new JsonObject(stored);
-    } catch (RuntimeException invalid) {
-      return stored;
-    }
-    JsonObject users = site.getJsonObject("basicAuth") == null ? null : site.getJsonObject("basicAuth").getJsonObject("users");
-    if (users != null) {
-      users.fieldNames().forEach(user -> users.put(user, HIDDEN));
-    }
-    JsonArray keys = site.getJsonObject("jwt") == null ? null : site.getJsonObject("jwt").getJsonArray("keys");
-    if (keys != null) {
-      keys.forEach(key -> {
-        if (key instanceof JsonObject object && object.getValue("secret") != null) {
-          object.put("secret", HIDDEN);
-        }
-      });
-    }
-    return site;
+    return SiteSecrets.masked(stored);
   }
 
   private static String lower(String value) {

@@ -21,12 +21,19 @@ final class TenantTargets {
     this.rules = rules;
   }
 
-  /** @throws ApiError 403 naming the field and the refused address class */
+  /** @throws ApiError 403 naming the field and the refused address class, the site's or a route's */
   void check(Site site) {
+    check(site, "");
+    for (int i = 0; i < site.routes().size(); i++) {
+      check(site.routes().get(i).site(), "routes[" + i + "].");
+    }
+  }
+
+  private void check(Site site, String at) {
     for (Target target : site.targets()) {
       String refusal = rules.refusal(target.host(), target.port());
       if (refusal != null) {
-        throw ApiError.forbidden("targets: " + target + " is a " + refusal + ", which a user's site may not target");
+        throw ApiError.forbidden(at + "targets: " + target + " is a " + refusal + ", which a user's site may not target");
       }
     }
     String jwksUrl = site.policies().jwt() == null ? null : site.policies().jwt().jwksUrl();
@@ -40,7 +47,7 @@ final class TenantTargets {
         refusal = "malformed URL";
       }
       if (refusal != null) {
-        throw ApiError.forbidden("jwt.jwksUrl: " + jwksUrl + " is a " + refusal + ", which a user's site may not use");
+        throw ApiError.forbidden(at + "jwt.jwksUrl: " + jwksUrl + " is a " + refusal + ", which a user's site may not use");
       }
     }
   }

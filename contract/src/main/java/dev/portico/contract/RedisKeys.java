@@ -134,7 +134,8 @@ public final class RedisKeys {
 
   /**
    * {@code portico:ratelimit:<pattern>:<key>:<window>}: requests counted in one fixed window of a
-   * site's rate limit, for one client address or header value; expires with the window.
+   * site's rate limit, for one client address or header value; expires with the window. A path
+   * route counts under {@code <pattern>#<route id>} ({@link PathRoute#id}) instead of the pattern.
    */
   public static final String RATE_LIMIT_PREFIX = "portico:ratelimit:";
 

@@ -23,9 +23,12 @@ import java.util.Set;
  * {@code owner}: the user the site belongs to, for the admin API's {@code user} role.
  * {@code maxBodyBytes}: the largest request body the edge relays to the site ({@code null}: the
  * node's {@code PORTICO_MAX_BODY_BYTES}); a larger one is refused with 413.
+ * {@code routes}: per-path backends and policies ({@link SiteRoutes}); without any, the site's own
+ * fields serve every path.
  */
 public record Site(List<Target> targets, int connectTimeoutMs, int readTimeoutMs, TlsMode tls,
-    boolean redirectHttps, boolean includeApex, String owner, Long maxBodyBytes, SitePolicies policies) {
+    boolean redirectHttps, boolean includeApex, String owner, Long maxBodyBytes, SitePolicies policies,
+    SiteRoutes routes) {
 
   /** Every field a site may have ({@link SitePolicies#FIELDS} among them): the admin API refuses any other. */
   public static final Set<String> FIELDS = fields();
@@ -33,7 +36,7 @@ public record Site(List<Target> targets, int connectTimeoutMs, int readTimeoutMs
   private static Set<String> fields() {
     Set<String> fields = new java.util.HashSet<>(
         Set.of("targets", "connectTimeoutMs", "readTimeoutMs", "tls", "redirectHttps", "includeApex", "owner",
-            "maxBodyBytes"));
+            "maxBodyBytes", "routes"));
     fields.addAll(SitePolicies.FIELDS);
     return Set.copyOf(fields);
   }
@@ -77,6 +80,41 @@ public record Site(List<Target> targets, int connectTimeoutMs, int readTimeoutMs
   }
 
   public static Site fromJson(JsonObject json) {
+    List<Target> targets = targets(json);
+    TlsMode tls = tlsMode(json);
+    Object redirect = json.getValue("redirectHttps");
+    if (redirect != null && !(redirect instanceof Boolean)) {
+      throw new InvalidSiteException("redirectHttps", "redirectHttps must be true or false");
+    }
+    Object includeApex = json.getValue("includeApex");
+    if (includeApex != null && !(includeApex instanceof Boolean)) {
+      throw new InvalidSiteException("includeApex", "includeApex must be true or false");
+    }
+    Object owner = json.getValue("owner");
+    if (owner != null && !(owner instanceof String text && text.length() <= SiteLimits.MAX_TEXT_CHARS)) {
+      throw new InvalidSiteException("owner", "owner must be a user name");
+    }
+    Site site = new Site(targets,
+        timeout(json, "connectTimeoutMs", DEFAULT_CONNECT_TIMEOUT_MS),
+        timeout(json, "readTimeoutMs", DEFAULT_READ_TIMEOUT_MS),
+        tls,
+        redirect == null ? tls != TlsMode.OFF : (Boolean) redirect,
+        Boolean.TRUE.equals(includeApex),
+        (String) owner,
+        maxBodyBytes(json),
+        SitePolicies.fromJson(json),
+        SiteRoutes.NONE);
+    return site.withRoutes(RouteParser.parse(json, site));
+  }
+
+  /** This site with {@code routes} (the site's other fields are what its routes inherit). */
+  Site withRoutes(SiteRoutes routes) {
+    return new Site(targets, connectTimeoutMs, readTimeoutMs, tls, redirectHttps, includeApex, owner, maxBodyBytes,
+        policies, routes);
+  }
+
+  /** A site's (or a route's) {@code targets}: 1 to {@link SiteLimits#MAX_TARGETS} {@code host:port}. */
+  static List<Target> targets(JsonObject json) {
     Object rawTargets = json.getValue("targets");
     if (!(rawTargets instanceof JsonArray array) || array.isEmpty() || array.size() > SiteLimits.MAX_TARGETS) {
       throw new InvalidSiteException("targets", "targets must be an array of 1 to " + SiteLimits.MAX_TARGETS
@@ -93,28 +131,7 @@ public record Site(List<Target> targets, int connectTimeoutMs, int readTimeoutMs
         throw new InvalidSiteException("targets", e.getMessage());
       }
     }
-    TlsMode tls = tlsMode(json);
-    Object redirect = json.getValue("redirectHttps");
-    if (redirect != null && !(redirect instanceof Boolean)) {
-      throw new InvalidSiteException("redirectHttps", "redirectHttps must be true or false");
-    }
-    Object includeApex = json.getValue("includeApex");
-    if (includeApex != null && !(includeApex instanceof Boolean)) {
-      throw new InvalidSiteException("includeApex", "includeApex must be true or false");
-    }
-    Object owner = json.getValue("owner");
-    if (owner != null && !(owner instanceof String text && text.length() <= SiteLimits.MAX_TEXT_CHARS)) {
-      throw new InvalidSiteException("owner", "owner must be a user name");
-    }
-    return new Site(targets,
-        timeout(json, "connectTimeoutMs", DEFAULT_CONNECT_TIMEOUT_MS),
-        timeout(json, "readTimeoutMs", DEFAULT_READ_TIMEOUT_MS),
-        tls,
-        redirect == null ? tls != TlsMode.OFF : (Boolean) redirect,
-        Boolean.TRUE.equals(includeApex),
-        (String) owner,
-        maxBodyBytes(json),
-        SitePolicies.fromJson(json));
+    return targets;
   }
 
   private static TlsMode tlsMode(JsonObject json) {
@@ -130,7 +147,7 @@ public record Site(List<Target> targets, int connectTimeoutMs, int readTimeoutMs
     throw new InvalidSiteException("tls", "tls must be \"auto\", \"manual\" or \"off\"");
   }
 
-  private static int timeout(JsonObject json, String field, int defaultValue) {
+  static int timeout(JsonObject json, String field, int defaultValue) {
     Object value = json.getValue(field);
     if (value == null) {
       return defaultValue;
@@ -142,7 +159,7 @@ public record Site(List<Target> targets, int connectTimeoutMs, int readTimeoutMs
     return ((Number) value).intValue();
   }
 
-  private static Long maxBodyBytes(JsonObject json) {
+  static Long maxBodyBytes(JsonObject json) {
     Object value = json.getValue("maxBodyBytes");
     if (value == null) {
       return null;
@@ -173,6 +190,9 @@ public record Site(List<Target> targets, int connectTimeoutMs, int readTimeoutMs
       json.put("maxBodyBytes", maxBodyBytes);
     }
     policies.toJson(json);
+    if (!routes.isEmpty()) {
+      json.put("routes", routes.toJson());
+    }
     return json;
   }
 }

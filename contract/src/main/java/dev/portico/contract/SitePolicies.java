@@ -164,11 +164,12 @@ public record SitePolicies(boolean compression, HeaderRules requestHeaders, Head
     }
     if (jwt != null) {
       JsonArray keys = new JsonArray();
-      jwt.keys.forEach(key -> keys.add(new JsonObject().put("alg", key.alg).put("secret", key.secret)
-          .put("publicKey", key.publicKey)));
-      json.put("jwt", new JsonObject().put("pathPrefixes", new JsonArray(jwt.pathPrefixes)).put("keys", keys)
+      jwt.keys.forEach(key -> keys.add(withoutNulls(new JsonObject().put("alg", key.alg).put("secret", key.secret)
+          .put("publicKey", key.publicKey))));
+      // no nulls: what a read shows can be written back as it is (the admin API's schema has no null fields)
+      json.put("jwt", withoutNulls(new JsonObject().put("pathPrefixes", new JsonArray(jwt.pathPrefixes)).put("keys", keys)
           .put("jwksUrl", jwt.jwksUrl).put("issuer", jwt.issuer).put("audience", jwt.audience)
-          .put("claimHeaders", new JsonObject(new LinkedHashMap<>(jwt.claimHeaders))));
+          .put("claimHeaders", new JsonObject(new LinkedHashMap<>(jwt.claimHeaders)))));
     }
     if (loadBalancing != LoadBalancing.ROUND_ROBIN) {
       json.put("loadBalancing", "least-pending");
@@ -176,6 +177,11 @@ public record SitePolicies(boolean compression, HeaderRules requestHeaders, Head
     if (retries > 0) {
       json.put("retries", retries);
     }
+  }
+
+  private static JsonObject withoutNulls(JsonObject json) {
+    json.fieldNames().removeIf(field -> json.getValue(field) == null);
+    return json;
   }
 
   private static boolean bool(JsonObject json, String field, boolean defaultValue) {
@@ -289,8 +295,14 @@ public record SitePolicies(boolean compression, HeaderRules requestHeaders, Head
     if (limit == null) {
       return null;
     }
-    int requests = integer(limit, "requests", -1, 1, 1_000_000_000);
-    int perSeconds = integer(limit, "perSeconds", -1, 1, 86_400);
+    int requests;
+    int perSeconds;
+    try {
+      requests = integer(limit, "requests", -1, 1, 1_000_000_000);
+      perSeconds = integer(limit, "perSeconds", -1, 1, 86_400);
+    } catch (InvalidSiteException e) {
+      throw new InvalidSiteException("rateLimit." + e.field(), "rateLimit." + e.getMessage());
+    }
     if (requests < 0 || perSeconds < 0) {
       throw new InvalidSiteException("rateLimit", "rateLimit needs requests and perSeconds");
     }

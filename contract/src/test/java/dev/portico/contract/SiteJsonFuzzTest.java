@@ -102,6 +102,16 @@ class SiteJsonFuzzTest {
         .put("claimHeaders", new JsonObject().put("sub", "X-User-Id")));
     maybe(random, site, "loadBalancing", pick(random, List.of("round-robin", "least-pending")).get(0));
     maybe(random, site, "retries", random.nextInt(4));
+    maybe(random, site, "routes", new JsonArray(pick(random, List.of(
+        new JsonObject().put("prefix", "/api/").put("targets", new JsonArray().add("10.0.0.7:8080")).put("stripPrefix", true)
+            .put("rateLimit", new JsonObject().put("requests", 60).put("perSeconds", 60)),
+        new JsonObject().put("exact", "/healthz").put("respond", new JsonObject().put("status", 200).put("body", "ok")
+            .put("headers", new JsonObject().put("Content-Type", "text/plain"))),
+        new JsonObject().put("prefix", "/old/").put("redirect", new JsonObject().put("status", 301)
+            .put("location", "https://new.example$path$query")),
+        new JsonObject().put("regex", "^/v[0-9]+/").put("methods", new JsonArray().add("GET"))
+            .put("header", new JsonObject().put("name", "X-Beta").put("value", "1")).put("addPrefix", "/v"),
+        new JsonObject().put("prefix", "/public/").put("jwt", (Object) null).put("compression", (Object) null)))));
     return site;
   }
 

@@ -160,7 +160,7 @@ class AdminApiTest {
     assertBadRequest(api.call("PUT", path, admin, "[1,2]", "application/json"), null);
     AdminClient.Answer wrongType = api.call("PUT", path, admin, "targets=a:1", "application/x-www-form-urlencoded");
     assertEquals(415, wrongType.status());
-    AdminClient.Answer huge = api.call("PUT", path, admin, "{\"targets\":[\"a:1\"],\"owner\":\"" + "x".repeat(100_000) + "\"}",
+    AdminClient.Answer huge = api.call("PUT", path, admin, "{\"targets\":[\"a:1\"],\"owner\":\"" + "x".repeat(400_000) + "\"}",
         "application/json");
     assertEquals(413, huge.status());
     assertEquals("payload too large", huge.json().getString("error"));

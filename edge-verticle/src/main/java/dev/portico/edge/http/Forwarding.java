@@ -51,9 +51,13 @@ final class Forwarding {
     }
   }
 
-  /** Runs the site's filters on the request (a site without filters pays for none), then sends it on. */
+  /**
+   * Runs the site's (or path route's) filters on the request (a site without filters pays for
+   * none), then sends it on, or answers it at the edge for a {@code respond} or {@code redirect} route.
+   */
   void start(Exchange exchange, Route route, long maxBody) {
-    if (route.filters().isEmpty()) {
+    boolean answers = PathRouting.answersAtEdge(route);
+    if (route.filters().isEmpty() && !answers) {
       send(new Passage(exchange, route, null, maxBody), Set.of());
       return;
     }
@@ -78,7 +82,10 @@ final class Forwarding {
 
   /** The filters decided: on to an upstream, or out with a filter's answer. */
   private void admitted(Passage passage, Step decided) {
-    if (decided == Step.PASS) {
+    if (decided == Step.PASS && PathRouting.answersAtEdge(passage.route())) {
+      Relay.answer(passage.exchange(), passage.route().filters(), passage.filters(),
+          PathRouting.answer(passage.route(), passage.exchange().path()));
+    } else if (decided == Step.PASS) {
       send(passage, Set.of());
     } else {
       LOG.debug("{} for {}: answered by the site's filters", decided.answer().status(), passage.exchange().host());
@@ -122,10 +129,12 @@ final class Forwarding {
     UpstreamSet upstreams = passage.route().upstreams();
     boolean upgrade = request.canUpgradeToWebSocket();
     MultiMap headers = ProxyHeaders.toBackend(request, exchange.authority(), upgrade);
+    PathRouting.forwardedPrefix(passage.route(), exchange.path(), headers);
     if (passage.filters() != null) {
       passage.route().filters().toBackend(passage.filters(), headers);
     }
-    BackendRequest head = new BackendRequest(address, upstream.target().port(), request.method(), exchange.uri(), headers,
+    BackendRequest head = new BackendRequest(address, upstream.target().port(), request.method(),
+        PathRouting.backendUri(passage.route(), exchange.path()), headers,
         site.connectTimeoutMs(), site.readTimeoutMs());
     int attempt = exchange.backendRequested(upstream.target());
     if (upstreams.countsPending()) {

@@ -3,6 +3,8 @@ package dev.portico.edge.http;
 import dev.portico.contract.HostName;
 import dev.portico.contract.RequestPath;
 import dev.portico.contract.Site;
+import dev.portico.contract.SiteLimits;
+import dev.portico.contract.SiteRoutes;
 import dev.portico.edge.LogSafe;
 import dev.portico.edge.SniKeyManager;
 import dev.portico.edge.observe.Exchange;
@@ -136,7 +138,7 @@ public final class RequestHandler implements Handler<HttpServerRequest> {
     return serverName == null || host.equals(HostName.canonical(serverName));
   }
 
-  /** The site's own settings, then its filters and upstreams. */
+  /** The site's own settings, then the route for the path, then its filters and upstreams. */
   private void serve(Exchange exchange, Route route) {
     HttpServerRequest request = exchange.request();
     exchange.site(route.pattern());
@@ -159,12 +161,30 @@ public final class RequestHandler implements Handler<HttpServerRequest> {
       redirectToHttps(request, exchange.host(), exchange.uri());
       return;
     }
-    long maxBody = BodyLimit.of(site.maxBodyBytes(), services.maxBodyBytes());
+    Route served = route.forPath(exchange.path(), request.method().name(), request.headers()::get,
+        refusal -> refusePath(exchange, refusal));
+    if (served == null) {
+      return;
+    }
+    long maxBody = BodyLimit.of(served.site().maxBodyBytes(), services.maxBodyBytes());
     if (BodyLimit.declaredOver(request, maxBody)) {
       BodyLimit.refuse(request, maxBody);
       return;
     }
-    forwarding.start(exchange, route, maxBody);
+    forwarding.start(exchange, served, maxBody);
+  }
+
+  /** A path the site's routes cannot take: spelt so that lenient backends read it as another route's (400), or too long for its regexes (414). */
+  private static void refusePath(Exchange exchange, int refusal) {
+    LOG.info("{} for {}{}: {}", refusal == SiteRoutes.AMBIGUOUS ? 400 : 414, exchange.host(), LogSafe.of(exchange.uri()),
+        refusal == SiteRoutes.AMBIGUOUS ? "the path's spelling would choose another route" : "path too long for regex routes");
+    if (refusal == SiteRoutes.AMBIGUOUS) {
+      Replies.error(exchange.request(), 400, "ambiguous path", "The path's spelling (letter case, trailing dots or "
+          + ";parameters) reads as the path of another route of this site: use the path as the site spells it");
+    } else {
+      Replies.error(exchange.request(), 414, "uri too long", "The path is longer than "
+          + SiteLimits.MAX_REGEX_PATH_CHARS + " characters, the most this site's regex routes read");
+    }
   }
 
   /** 308 keeps the method and body (unlike 301), so a POST is repeated as a POST over HTTPS. */

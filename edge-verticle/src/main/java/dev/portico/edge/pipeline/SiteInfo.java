@@ -10,6 +10,12 @@ import java.util.List;
  * @param pattern        the site's domain pattern (its key in Redis, in rate-limit keys, ...)
  * @param tenant         whether the site has an owner (the hosts it names are checked against the node's rules)
  * @param trustedProxies the proxies whose {@code X-Forwarded-For} names the client
+ * @param route          the path route's {@link dev.portico.contract.PathRoute#id}, or null for the site's own fields
  */
-public record SiteInfo(String pattern, boolean tenant, List<Cidr> trustedProxies) {
+public record SiteInfo(String pattern, boolean tenant, List<Cidr> trustedProxies, String route) {
+
+  /** What rate-limit counters are kept under: the pattern, and the path route (a route's limit spends none of the site's). */
+  public String counterScope() {
+    return route == null ? pattern : pattern + "#" + route;
+  }
 }

@@ -10,7 +10,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** A site's {@code rateLimit}, per client address or per value of a header ({@link RateLimiter}); 429 past it. */
+/**
+ * A site's (or a path route's) {@code rateLimit}, per client address or per value of a header
+ * ({@link RateLimiter}), counted per route; 429 past it.
+ */
 final class RateLimitFilter implements SiteFilter {
 
   private final RateLimiter limiter;
@@ -25,7 +28,7 @@ final class RateLimitFilter implements SiteFilter {
   public Step onRequest(FilterContext context) {
     String key = policy.byAddress() ? addressKey(context.clientAddress())
         : headerKey(context.request().headers().get(policy.header()));
-    return Step.after(limiter.admit(context.site().pattern(), policy, key));
+    return Step.after(limiter.admit(context.site().counterScope(), policy, key));
   }
 
   /**

@@ -45,11 +45,11 @@ public final class RateLimiter {
   }
 
   /** Completes when the request may pass; fails with a 429 {@link Rejection} otherwise. */
-  Future<Void> admit(String pattern, RateLimit limit, String clientKey) {
+  Future<Void> admit(String scope, RateLimit limit, String clientKey) {
     long nowSeconds = System.currentTimeMillis() / 1000;
     long window = nowSeconds / limit.perSeconds();
     long retryAfter = (window + 1) * limit.perSeconds() - nowSeconds;
-    String key = RedisKeys.RATE_LIMIT_PREFIX + pattern + ":" + clientKey + ":" + window;
+    String key = RedisKeys.RATE_LIMIT_PREFIX + scope + ":" + clientKey + ":" + window;
     return redis.send(Request.cmd(Command.EVAL).arg(COUNT).arg(1).arg(key).arg(limit.perSeconds() + 1))
         .map(count -> {
           if (redisDown) {

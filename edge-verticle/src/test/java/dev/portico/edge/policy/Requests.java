@@ -62,7 +62,7 @@ final class Requests {
 
   FilterContext context() {
     return new FilterContext(new ClientRequest(method, SITE, RequestPath.parse(path), headers, secure, peer),
-        new SiteInfo(SITE, false, policies.trustedProxies()));
+        new SiteInfo(SITE, false, policies.trustedProxies(), null));
   }
 
   /** A context whose response head is {@code status} with {@code headers}. */
