@@ -5,6 +5,9 @@ import dev.portico.contract.RequestHeads;
 import dev.portico.contract.SecretBox;
 import dev.portico.contract.SiteChange;
 import dev.portico.contract.TargetAddressRules;
+import dev.portico.edge.tls.CertificateStore;
+import dev.portico.edge.tls.SiteLookup;
+import dev.portico.edge.tls.TlsEngine;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
@@ -16,7 +19,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.SSLEngineOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.redis.client.Redis;
@@ -46,6 +48,7 @@ public final class EdgeVerticle extends VerticleBase {
   private HttpServer server;
   private HttpServer tlsServer;
   private TargetResolver targetResolver;
+  private CertificateStore certificates;
 
   @Override
   public Future<?> start() {
@@ -83,10 +86,10 @@ public final class EdgeVerticle extends VerticleBase {
             new ReverseProxy(services, acmeChallenges, false, options.httpsPort()))));
     SecretBox secrets = SecretBox.fromSecret(options.tls().secretKey());
     return targetResolver.start()
-        .compose(v -> FallbackCertificate.load(vertx, redis, options.tls(), secrets)
+        .compose(v -> CertificateStore.load(vertx, redis, sitesFor(routes), secrets, options)
             .recover(e -> Future.failedFuture("no fallback certificate: " + e.getMessage())))
-        .compose(fallback -> {
-          CertificateStore certificates = new CertificateStore(vertx, redis, routes, secrets, options, fallback);
+        .compose(store -> {
+          certificates = store;
           vertx.eventBus().<JsonObject>consumer(Addresses.CERT_CHANGED,
               message -> {
                 if (message.body().getBoolean("all", false)) {
@@ -101,7 +104,7 @@ public final class EdgeVerticle extends VerticleBase {
               .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
               .setEnabledSecureTransportProtocols(TlsEngine.PROTOCOLS)
               .setSslEngineOptions(engine)
-              .setKeyCertOptions(KeyCertOptions.wrap(new SniKeyManager(certificates, options.tls().certCacheSize())));
+              .setKeyCertOptions(certificates.keyCertOptions());
           TlsEngine.CIPHER_SUITES.forEach(tlsOptions::addEnabledCipherSuite);
           tlsServer = vertx.createHttpServer(tlsOptions)
               .requestHandler(RequestHeads.reporting(FailSafe.requests(
@@ -116,6 +119,15 @@ public final class EdgeVerticle extends VerticleBase {
         .recover(failure -> stop().transform(closed -> Future.failedFuture(failure)))
         .onSuccess(s -> LOG.info("Edge listening on {}: HTTP {}, HTTPS {} with the {} TLS engine", options.host(),
             options.httpPort(), options.httpsPort(), TlsEngine.describe(engine)));
+  }
+
+  /** The site serving a name, for on-demand certificates: the route cache, else the lookup. */
+  private static SiteLookup sitesFor(RouteResolver routes) {
+    return name -> {
+      Route cached = routes.cached(name);
+      Future<Route> route = cached != null ? Future.succeededFuture(cached) : routes.resolve(name);
+      return route.map(found -> new SiteLookup.ServedBy(found.pattern(), found.site()));
+    };
   }
 
   /**
@@ -138,6 +150,7 @@ public final class EdgeVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     return Future.join(server.close(), tlsServer == null ? Future.succeededFuture() : tlsServer.close(),
-        backends.close(), redis.close(), targetResolver.close());
+        backends.close(), redis.close(), targetResolver.close(),
+        certificates == null ? Future.succeededFuture() : certificates.close());
   }
 }

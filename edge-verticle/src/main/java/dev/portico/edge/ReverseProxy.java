@@ -1,5 +1,7 @@
 package dev.portico.edge;
 
+import dev.portico.edge.tls.SniKeyManager;
+
 import dev.portico.contract.FieldSyntax;
 import dev.portico.contract.HostName;
 import dev.portico.contract.RequestPath;
