@@ -1,10 +1,11 @@
 # Portico's container image: docker build -t portico:0.1.0 .
-# Stage 1 builds the shaded jar with Maven; stage 2 is a JRE and that jar, run as a non-root user.
+# Stage 1 builds the shaded jar with the Maven wrapper; stage 2 is a JRE, that jar and bin/portico
+# (the start-up script: JVM flags for an edge), run as a non-root user.
 
-FROM maven:3.9-eclipse-temurin-17 AS build
+FROM eclipse-temurin:17-jdk AS build
 WORKDIR /src
 COPY . .
-RUN mvn -q -B -pl launcher -am -DskipTests -DskipITs package
+RUN ./mvnw -q -B -pl launcher -am -DskipTests -DskipITs package
 
 FROM eclipse-temurin:17-jre
 RUN groupadd --system --gid 10001 portico \
@@ -12,6 +13,7 @@ RUN groupadd --system --gid 10001 portico \
  && mkdir -p /data /opt/portico \
  && chown portico:portico /data
 COPY --from=build /src/launcher/target/portico.jar /opt/portico/portico.jar
+COPY --from=build /src/bin/portico /opt/portico/bin/portico
 # /data: the embedded Redis's append-only file when no PORTICO_REDIS_URL is set (single node)
 ENV PORTICO_DATA_DIR=/data
 VOLUME /data
@@ -19,5 +21,5 @@ WORKDIR /data
 # edge HTTP, edge HTTPS, admin API, ops (health), Hazelcast, event bus (when PORTICO_EVENTBUS_PORT=5702)
 EXPOSE 8080 8443 9090 9091 5701 5702
 USER 10001:10001
-# the heap follows the container's memory limit
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/portico/portico.jar"]
+# bounded memory by default (README "Memory"); PORTICO_JAVA_OPTS adds or overrides JVM flags
+ENTRYPOINT ["/opt/portico/bin/portico"]

@@ -2,7 +2,7 @@
 # Portico as the "target" of ../shared/bench (its README has the contract):
 #   start: runs the built jar in the foreground on $BENCH_TARGET_PORT against the bench's Redis
 #   setup: registers every bench host as a site, the way a user would, with redis-cli
-# Run from the repository root after `mvn -q -DskipTests package`:
+# Run from the repository root after `./mvnw -q -DskipTests package`:
 #   ../shared/bench/run.sh --peers nginx-static,nginx-lua-redis --rounds 3 --first-warmup 20 \
 #     --target-name portico --target-port 27150 \
 #     --target-cmd "$PWD/bench/portico-target.sh start" \
@@ -19,7 +19,8 @@ case "${1:-}" in
     export PORTICO_SECRET_KEY="${PORTICO_SECRET_KEY:-bench-secret-key}"
     export PORTICO_EDGE_INSTANCES="${BENCH_WORKERS:-1}"
     export PORTICO_BIND=127.0.0.1
-    exec java ${PORTICO_JAVA_OPTS:-} -jar "$here/launcher/target/portico.jar"
+    # the user's start-up script and its default JVM flags (PORTICO_JAVA_OPTS adds to them)
+    exec "$here/bin/portico"
     ;;
   setup)
     backend="$2"; hosts="$3"

@@ -3,6 +3,7 @@ package dev.portico.admin;
 import dev.portico.admin.Api.Reply;
 import dev.portico.contract.Addresses;
 import dev.portico.contract.DomainPattern;
+import dev.portico.contract.Pem;
 import dev.portico.contract.RedisKeys;
 import dev.portico.contract.SecretBox;
 import dev.portico.contract.StoredCertificate;
@@ -20,16 +21,10 @@ import io.vertx.redis.client.Request;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PrivateKey;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -231,10 +226,8 @@ final class CertificatesApi {
   private static Checked check(String name, String certificatePem, String privateKeyPem) {
     List<X509Certificate> chain;
     try {
-      chain = CertificateFactory.getInstance("X.509")
-          .generateCertificates(new ByteArrayInputStream(certificatePem.getBytes(StandardCharsets.US_ASCII)))
-          .stream().map(X509Certificate.class::cast).toList();
-    } catch (GeneralSecurityException | RuntimeException e) {
+      chain = Pem.certificates(certificatePem);
+    } catch (IllegalArgumentException e) {
       throw ApiError.badRequest("certificatePem", "the certificate chain does not parse as PEM X.509");
     }
     if (chain.isEmpty()) {
@@ -264,25 +257,12 @@ final class CertificatesApi {
   }
 
   private static PrivateKey privateKey(String pem) {
-    if (!pem.contains("-----BEGIN PRIVATE KEY-----")) {
-      throw ApiError.badRequest("privateKeyPem",
-          "send the key as PKCS#8 PEM (-----BEGIN PRIVATE KEY-----; openssl pkcs8 -topk8 -nocrypt converts it)");
-    }
-    byte[] der;
     try {
-      der = Base64.getMimeDecoder().decode(pem.substring(pem.indexOf("-----BEGIN PRIVATE KEY-----") + 27,
-          pem.indexOf("-----END PRIVATE KEY-----")));
-    } catch (RuntimeException e) {
-      throw ApiError.badRequest("privateKeyPem", "the private key is not valid PEM");
+      return Pem.privateKey(pem);
+    } catch (IllegalArgumentException e) {
+      throw ApiError.badRequest("privateKeyPem", "the private key is not an unencrypted PEM EC, RSA or Ed25519 key "
+          + "(PKCS#8, PKCS#1 or SEC1): " + e.getMessage());
     }
-    for (String algorithm : List.of("EC", "RSA", "Ed25519")) {
-      try {
-        return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
-      } catch (GeneralSecurityException tryNext) {
-        // not this algorithm
-      }
-    }
-    throw ApiError.badRequest("privateKeyPem", "the private key is not an EC, RSA or Ed25519 PKCS#8 key");
   }
 
   /** The certificate name in the path: an exact name or a {@code *.parent} wildcard. */

@@ -1,5 +1,6 @@
 package dev.portico.admin;
 
+import dev.portico.contract.Pem;
 import dev.portico.contract.RedisKeys;
 import dev.portico.contract.SecretBox;
 import io.vertx.core.Future;
@@ -13,16 +14,11 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.PublicKey;
 import java.security.Signature;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.security.spec.X509EncodedKeySpec;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -116,14 +112,13 @@ final class JwtKeys {
   /** Whether a signature made with the EC private key verifies with the public key. */
   private static boolean belongTogether(String privatePem, String publicPem) {
     try {
-      KeyFactory ec = KeyFactory.getInstance("EC");
       Signature signer = Signature.getInstance("SHA256withECDSA");
-      signer.initSign(ec.generatePrivate(new PKCS8EncodedKeySpec(der(privatePem))));
+      signer.initSign(Pem.privateKey(privatePem));
       byte[] probe = "portico jwt key check".getBytes(StandardCharsets.US_ASCII);
       signer.update(probe);
       byte[] signature = signer.sign();
       Signature verifier = Signature.getInstance("SHA256withECDSA");
-      verifier.initVerify(ec.generatePublic(new X509EncodedKeySpec(der(publicPem))));
+      verifier.initVerify(Pem.publicKey(publicPem));
       verifier.update(probe);
       return verifier.verify(signature);
     } catch (GeneralSecurityException | IllegalArgumentException notAPair) {
@@ -131,17 +126,10 @@ final class JwtKeys {
     }
   }
 
-  private static byte[] der(String pem) {
-    return Base64.getDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", ""));
-  }
-
   /** ES256 for an EC public key, RS256 for an RSA one. */
   private static String algorithmOf(String publicPem) {
     try {
-      PublicKey key = KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(der(publicPem)));
-      return key instanceof ECPublicKey ? "ES256" : "RS256";
-    } catch (GeneralSecurityException notEc) {
-      return "RS256";
+      return Pem.publicKey(publicPem) instanceof ECPublicKey ? "ES256" : "RS256";
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("PORTICO_JWT_PUBLIC_KEY is not a PEM public key");
     }
@@ -160,16 +148,11 @@ final class JwtKeys {
       KeyPair pair = generator.generateKeyPair();
       return new JsonObject()
           .put("alg", "ES256")
-          .put("privateKey", box.seal(pem("PRIVATE KEY", pair.getPrivate().getEncoded()), RedisKeys.JWT_SIGNING_KEY))
-          .put("publicKey", pem("PUBLIC KEY", pair.getPublic().getEncoded()));
+          .put("privateKey", box.seal(Pem.encode(pair.getPrivate()), RedisKeys.JWT_SIGNING_KEY))
+          .put("publicKey", Pem.encode(pair.getPublic()));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot generate an EC P-256 key", e);
     }
   }
 
-  private static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
-  }
 }

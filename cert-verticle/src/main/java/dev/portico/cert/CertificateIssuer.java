@@ -4,6 +4,7 @@ import dev.portico.cert.dns.DnsProviderException;
 import dev.portico.contract.Addresses;
 import dev.portico.contract.HostName;
 import dev.portico.contract.InvalidSiteException;
+import dev.portico.contract.Pem;
 import dev.portico.contract.RedisKeys;
 import dev.portico.contract.SecretBox;
 import dev.portico.contract.Site;
@@ -19,7 +20,6 @@ import io.vertx.redis.client.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -212,14 +212,9 @@ final class CertificateIssuer {
     long notBefore = leaf.getNotBefore().getTime();
     long notAfter = leaf.getNotAfter().getTime();
     String key = RedisKeys.cert(name);
-    StoredCertificate certificate;
-    try {
-      certificate = new StoredCertificate(name, names, Pem.certificates(issued.chain()),
-          secrets.seal(Pem.privateKey(issued.key().getPrivate()), key), notBefore, notAfter,
-          leaf.getIssuerX500Principal().getName(), "acme");
-    } catch (GeneralSecurityException e) {
-      return Future.failedFuture(e);
-    }
+    StoredCertificate certificate = new StoredCertificate(name, names, Pem.encode(issued.chain().toArray()),
+        secrets.seal(Pem.encode(issued.key().getPrivate()), key), notBefore, notAfter,
+        leaf.getIssuerX500Principal().getName(), "acme");
     long renewAt = policy.renewAt(notBefore, notAfter, issued.renewalSuggestion(), name.hashCode());
     // One write for the certificate and its state: no reader (the admin API, the scheduler of
     // another node) sees the new certificate under a state that still says "pending".

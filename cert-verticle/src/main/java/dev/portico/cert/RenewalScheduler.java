@@ -1,5 +1,6 @@
 package dev.portico.cert;
 
+import dev.portico.contract.Pem;
 import dev.portico.contract.RedisKeys;
 import dev.portico.contract.StoredCertificate;
 import io.vertx.core.Future;

@@ -1,6 +1,7 @@
 package dev.portico.cert;
 
 import dev.portico.contract.Addresses;
+import dev.portico.contract.Pem;
 import dev.portico.contract.RedisKeys;
 import dev.portico.contract.SecretBox;
 import dev.portico.contract.StoredCertificate;

@@ -7,6 +7,7 @@ import dev.portico.cert.dns.FakeDnsApi;
 import dev.portico.cert.dns.FakeDuckDns;
 import dev.portico.cert.dns.FakePorkbun;
 import dev.portico.contract.Addresses;
+import dev.portico.contract.Pem;
 import dev.portico.contract.RedisKeys;
 import dev.portico.contract.SecretBox;
 import dev.portico.contract.StoredCertificate;

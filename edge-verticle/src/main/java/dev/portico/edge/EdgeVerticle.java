@@ -15,8 +15,12 @@ import dev.portico.edge.policy.JwksFetcher;
 import dev.portico.edge.policy.JwtGuard;
 import dev.portico.edge.policy.PolicyServices;
 import dev.portico.edge.policy.RateLimiter;
+import dev.portico.edge.route.Route;
 import dev.portico.edge.route.RouteBuilder;
 import dev.portico.edge.route.RouteResolver;
+import dev.portico.edge.tls.CertificateStore;
+import dev.portico.edge.tls.SiteLookup;
+import dev.portico.edge.tls.TlsEngine;
 import dev.portico.edge.upstream.Backends;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -29,7 +33,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.SSLEngineOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.redis.client.Redis;
@@ -59,6 +62,7 @@ public final class EdgeVerticle extends VerticleBase {
   private HttpServer server;
   private HttpServer tlsServer;
   private TargetResolver targetResolver;
+  private CertificateStore certificates;
 
   @Override
   public Future<?> start() {
@@ -95,10 +99,10 @@ public final class EdgeVerticle extends VerticleBase {
         .requestHandler(RequestHeads.reporting(RequestHandler.forListener(services, false, options.httpsPort())));
     SecretBox secrets = SecretBox.fromSecret(options.tls().secretKey());
     return targetResolver.start()
-        .compose(v -> FallbackCertificate.load(vertx, redis, options.tls(), secrets)
+        .compose(v -> CertificateStore.load(vertx, redis, sitesFor(routes), secrets, options)
             .recover(e -> Future.failedFuture("no fallback certificate: " + e.getMessage())))
-        .compose(fallback -> {
-          CertificateStore certificates = new CertificateStore(vertx, redis, routes, secrets, options, fallback);
+        .compose(store -> {
+          certificates = store;
           vertx.eventBus().<JsonObject>consumer(Addresses.CERT_CHANGED,
               message -> {
                 if (message.body().getBoolean("all", false)) {
@@ -113,7 +117,7 @@ public final class EdgeVerticle extends VerticleBase {
               .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
               .setEnabledSecureTransportProtocols(TlsEngine.PROTOCOLS)
               .setSslEngineOptions(engine)
-              .setKeyCertOptions(KeyCertOptions.wrap(new SniKeyManager(certificates, options.tls().certCacheSize())));
+              .setKeyCertOptions(certificates.keyCertOptions());
           TlsEngine.CIPHER_SUITES.forEach(tlsOptions::addEnabledCipherSuite);
           tlsServer = vertx.createHttpServer(tlsOptions)
               .requestHandler(RequestHeads.reporting(RequestHandler.forListener(services, true, options.httpsPort())));
@@ -127,6 +131,15 @@ public final class EdgeVerticle extends VerticleBase {
         .recover(failure -> stop().transform(closed -> Future.failedFuture(failure)))
         .onSuccess(s -> LOG.info("Edge listening on {}: HTTP {}, HTTPS {} with the {} TLS engine", options.host(),
             options.httpPort(), options.httpsPort(), TlsEngine.describe(engine)));
+  }
+
+  /** The site serving a name, for on-demand certificates: the route cache, else the lookup. */
+  private static SiteLookup sitesFor(RouteResolver routes) {
+    return name -> {
+      Route cached = routes.cached(name);
+      Future<Route> route = cached != null ? Future.succeededFuture(cached) : routes.resolve(name);
+      return route.map(found -> new SiteLookup.ServedBy(found.pattern(), found.site()));
+    };
   }
 
   /**
@@ -149,6 +162,7 @@ public final class EdgeVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     return Future.join(server.close(), tlsServer == null ? Future.succeededFuture() : tlsServer.close(),
-        backends.close(), redis.close(), targetResolver.close());
+        backends.close(), redis.close(), targetResolver.close(),
+        certificates == null ? Future.succeededFuture() : certificates.close());
   }
 }

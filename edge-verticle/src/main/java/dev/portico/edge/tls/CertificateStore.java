@@ -1,4 +1,4 @@
-package dev.portico.edge;
+package dev.portico.edge.tls;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -8,13 +8,14 @@ import dev.portico.contract.RedisKeys;
 import dev.portico.contract.SecretBox;
 import dev.portico.contract.Site;
 import dev.portico.contract.StoredCertificate;
-import dev.portico.edge.route.Route;
-import dev.portico.edge.route.RouteResolver;
+import dev.portico.edge.EdgeOptions;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.KeyCertOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -38,13 +39,18 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>{@link #forHandshake} is called by the TLS engine on a worker thread and may wait there;
  * everything that talks to Redis, the route resolver or the event bus runs on the verticle's
- * context, as do the caches' writers. Concurrent handshakes for one name share one resolution.
+ * context, as do the caches' writers. Parsing what Redis returned (PEM chains, opening the sealed
+ * key, probing that it matches) runs on a small worker pool of its own, never on the event loop:
+ * a big chain or a slow key then delays only its own handshake. Concurrent handshakes for one
+ * name share one resolution.
  */
-final class CertificateStore {
+public final class CertificateStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(CertificateStore.class);
   /** Handshakes that may wait for Redis or issuance at once; more get the fallback at once (the worker pool is shared). */
   private static final int MAX_WAITING_HANDSHAKES = 8;
+  /** Threads parsing certificates, shared by the node's edge instances (parsing is CPU work: a few suffice). */
+  private static final int PARSING_THREADS = 2;
   /**
    * On-demand issuance requests per hour and wildcard site, per edge instance, for names the site
    * serves through its pattern: those names are chosen by whoever connects.
@@ -57,7 +63,8 @@ final class CertificateStore {
   private final Vertx vertx;
   private final Context context;
   private final Redis redis;
-  private final RouteResolver routes;
+  private final SiteLookup sites;
+  private final WorkerExecutor parsing;
   private final SecretBox secrets;
   private final EdgeOptions options;
   private final Cache<String, Entry> issued;
@@ -73,12 +80,13 @@ final class CertificateStore {
   /** Counts invalidations (on the context), so that a resolution that raced one is not cached. */
   private long generation;
 
-  CertificateStore(Vertx vertx, Redis redis, RouteResolver routes, SecretBox secrets, EdgeOptions options,
-      KeyMaterial fallback) {
+  private CertificateStore(Vertx vertx, Redis redis, SiteLookup sites, WorkerExecutor parsing, SecretBox secrets,
+      EdgeOptions options, KeyMaterial fallback) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.redis = redis;
-    this.routes = routes;
+    this.sites = sites;
+    this.parsing = parsing;
     this.secrets = secrets;
     this.options = options;
     this.fallback = fallback;
@@ -90,6 +98,27 @@ final class CertificateStore {
     this.withoutCertificate = Caffeine.newBuilder().maximumSize(tls.certCacheSize())
         .expireAfterWrite(Duration.ofMillis(tls.unknownTtlMs())).build();
     this.issueDelivery = new DeliveryOptions().setSendTimeout(tls.onDemandTimeoutMs());
+  }
+
+  /**
+   * Loads the fallback certificate (see {@link FallbackCertificate}), then makes the store.
+   * Call on the edge verticle's context; {@link #close()} when the verticle stops.
+   */
+  public static Future<CertificateStore> load(Vertx vertx, Redis redis, SiteLookup sites, SecretBox secrets,
+      EdgeOptions options) {
+    WorkerExecutor parsing = vertx.createSharedWorkerExecutor("portico-certificate-parsing", PARSING_THREADS);
+    return FallbackCertificate.load(vertx, redis, options.tls(), secrets, parsing)
+        .map(fallback -> new CertificateStore(vertx, redis, sites, parsing, secrets, options, fallback))
+        .onFailure(e -> parsing.close());
+  }
+
+  /** The key manager for the HTTPS listener: one TLS context, this store's certificate per SNI name. */
+  public KeyCertOptions keyCertOptions() {
+    return KeyCertOptions.wrap(new SniKeyManager(this, options.tls().certCacheSize()));
+  }
+
+  public Future<Void> close() {
+    return parsing.close();
   }
 
   /** The certificate for a handshake that asked for {@code serverName} (null: no SNI). May block briefly. */
@@ -165,7 +194,7 @@ final class CertificateStore {
     if (wildcard != null) {
       mget.arg(RedisKeys.cert(wildcard));
     }
-    return redis.send(mget).map(values -> {
+    return redis.send(mget).compose(values -> parsing.executeBlocking(() -> {
       KeyMaterial exact = parse(RedisKeys.cert(name), values.get(0));
       if (exact != null) {
         return exact;
@@ -175,7 +204,7 @@ final class CertificateStore {
         return parent;
       }
       return names(values.get(1), name) ? parse(RedisKeys.cert(apexWildcard), values.get(1)) : null;
-    });
+    }, false));
   }
 
   /** Whether a stored certificate names {@code name}. */
@@ -201,9 +230,7 @@ final class CertificateStore {
 
   /** For a configured site with {@code tls: auto}: asks a cert verticle, then reads what it stored. */
   private Future<KeyMaterial> issueIfAuto(String name) {
-    Route cached = routes.cached(name);
-    Future<Route> route = cached != null ? Future.succeededFuture(cached) : routes.resolve(name);
-    return route.compose(found -> {
+    return sites.servedBy(name).compose(found -> {
       Site site = found.site();
       if (site == null || site.tls() != Site.TlsMode.AUTO) {
         return Future.succeededFuture(null);
@@ -237,7 +264,7 @@ final class CertificateStore {
   }
 
   /** A certificate was written or deleted in Redis: new handshakes read it again. Call on the context. */
-  void invalidate(String certName) {
+  public void invalidate(String certName) {
     generation++;
     if (RedisKeys.FALLBACK_CERT.equals(certName)) {
       reloadFallback();
@@ -257,7 +284,7 @@ final class CertificateStore {
   }
 
   /** Any certificate may have changed: every handshake reads Redis again, once. */
-  void invalidateAll() {
+  public void invalidateAll() {
     generation++;
     issued.invalidateAll();
     withoutCertificate.invalidateAll();
@@ -268,7 +295,7 @@ final class CertificateStore {
     if (options.tls().fallbackCertFile() != null) {
       return;
     }
-    FallbackCertificate.fromRedis(redis, secrets)
+    FallbackCertificate.fromRedis(redis, secrets, parsing)
         .onSuccess(material -> {
           fallback = material;
           LOG.info("Fallback certificate reloaded");

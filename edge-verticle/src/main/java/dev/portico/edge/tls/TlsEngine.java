@@ -1,4 +1,4 @@
-package dev.portico.edge;
+package dev.portico.edge.tls;
 
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.OpenSsl;
@@ -24,12 +24,12 @@ import java.util.Set;
  * Either way the key manager runs on a worker thread (it may wait for Redis or for issuance),
  * never on an event loop.
  */
-final class TlsEngine {
+public final class TlsEngine {
 
-  static final Set<String> PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
+  public static final Set<String> PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
 
   /** TLS 1.3's suites, then TLS 1.2's forward-secret AEAD suites (Mozilla's "intermediate" list). */
-  static final List<String> CIPHER_SUITES = List.of(
+  public static final List<String> CIPHER_SUITES = List.of(
       "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
       "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
       "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
@@ -43,7 +43,7 @@ final class TlsEngine {
    *
    * @throws IllegalArgumentException for another choice, or {@code openssl} where it does not load
    */
-  static SSLEngineOptions options(String choice) {
+  public static SSLEngineOptions options(String choice) {
     return switch (choice.toLowerCase(Locale.ROOT)) {
       case "auto" -> OpenSsl.isAvailable() ? new OpenSslWithTasks() : jdk();
       case "openssl" -> {
@@ -58,7 +58,7 @@ final class TlsEngine {
     };
   }
 
-  static String describe(SSLEngineOptions options) {
+  public static String describe(SSLEngineOptions options) {
     return options instanceof OpenSSLEngineOptions ? "OpenSSL (" + OpenSsl.versionString() + ")" : "JDK";
   }
 

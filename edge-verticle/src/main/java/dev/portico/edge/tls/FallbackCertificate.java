@@ -1,10 +1,13 @@
-package dev.portico.edge;
+package dev.portico.edge.tls;
 
+import dev.portico.contract.Pem;
 import dev.portico.contract.RedisKeys;
 import dev.portico.contract.SecretBox;
 import dev.portico.contract.StoredCertificate;
+import dev.portico.edge.EdgeOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -14,14 +17,10 @@ import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.StringWriter;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +50,8 @@ final class FallbackCertificate {
   }
 
   /** Loads the configured fallback, else the cluster's stored one (storing a new one if none is). */
-  static Future<KeyMaterial> load(Vertx vertx, Redis redis, EdgeOptions.TlsOptions options, SecretBox secrets) {
+  static Future<KeyMaterial> load(Vertx vertx, Redis redis, EdgeOptions.TlsOptions options, SecretBox secrets,
+      WorkerExecutor parsing) {
     if (options.fallbackCertFile() != null) {
       return vertx.executeBlocking(() -> KeyMaterial.fromPem(options.fallbackCertFile(),
           Files.readString(Path.of(options.fallbackCertFile())), Files.readString(Path.of(options.fallbackKeyFile()))));
@@ -64,7 +64,7 @@ final class FallbackCertificate {
                 LOG.info("Stored a new self-signed fallback certificate for the cluster");
               }
             }))
-        .compose(set -> fromRedis(redis, secrets))
+        .compose(set -> fromRedis(redis, secrets, parsing))
         .recover(e -> {
           // A broken shared fallback must not keep edges from starting: serve a local one meanwhile.
           LOG.error("Cannot use the fallback certificate {} ({}); serving one generated for this node only",
@@ -76,14 +76,15 @@ final class FallbackCertificate {
         });
   }
 
-  /** Reads the stored fallback certificate. */
-  static Future<KeyMaterial> fromRedis(Redis redis, SecretBox secrets) {
-    return redis.send(Request.cmd(Command.GET).arg(RedisKeys.FALLBACK_CERT)).map(value -> {
+  /** Reads the stored fallback certificate, parsing it on {@code parsing} (not on the event loop). */
+  static Future<KeyMaterial> fromRedis(Redis redis, SecretBox secrets, WorkerExecutor parsing) {
+    return redis.send(Request.cmd(Command.GET).arg(RedisKeys.FALLBACK_CERT)).compose(value -> {
       if (value == null) {
-        throw new IllegalStateException(RedisKeys.FALLBACK_CERT + " is missing");
+        return Future.failedFuture(RedisKeys.FALLBACK_CERT + " is missing");
       }
-      return KeyMaterial.fromStored(StoredCertificate.fromJson(new JsonObject(value.toString())),
-          RedisKeys.FALLBACK_CERT, secrets);
+      String json = value.toString();
+      return parsing.executeBlocking(() -> KeyMaterial.fromStored(StoredCertificate.fromJson(new JsonObject(json)),
+          RedisKeys.FALLBACK_CERT, secrets), false);
     });
   }
 
@@ -100,16 +101,8 @@ final class FallbackCertificate {
     builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
     X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(
         builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
-    return new StoredCertificate("", List.of(), pem(certificate), secrets.seal(pem(pair.getPrivate()), RedisKeys.FALLBACK_CERT),
+    return new StoredCertificate("", List.of(), Pem.encode(certificate), secrets.seal(Pem.encode(pair.getPrivate()), RedisKeys.FALLBACK_CERT),
         certificate.getNotBefore().getTime(), certificate.getNotAfter().getTime(), SUBJECT, "fallback");
   }
 
-  static String pem(Object object) throws IOException {
-    StringWriter text = new StringWriter();
-    try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
-      // keys as PKCS#8: SunEC's keys written as SEC1 would lose their curve
-      writer.writeObject(object instanceof java.security.PrivateKey key ? new JcaPKCS8Generator(key, null) : object);
-    }
-    return text.toString();
-  }
 }

@@ -1,24 +1,13 @@
-package dev.portico.edge;
+package dev.portico.edge.tls;
 
+import dev.portico.contract.Pem;
 import dev.portico.contract.SecretBox;
 import dev.portico.contract.StoredCertificate;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
-import java.io.IOException;
-import java.io.StringReader;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.MessageDigest;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.HexFormat;
 
@@ -32,10 +21,6 @@ import java.util.HexFormat;
  * @param source the Redis key it was read from (or the file it was loaded from)
  */
 record KeyMaterial(String alias, String source, X509Certificate[] chain, PrivateKey key) {
-
-  private static final JcaX509CertificateConverter CERTIFICATES = new JcaX509CertificateConverter();
-  /** Bouncy Castle reads every PEM key form (SunEC cannot read SEC1 "EC PRIVATE KEY" keys); not registered globally. */
-  private static final JcaPEMKeyConverter KEYS = new JcaPEMKeyConverter().setProvider(new BouncyCastleProvider());
 
   /**
    * Parses a certificate stored under {@code redisKey}, opening its sealed private key.
@@ -51,36 +36,11 @@ record KeyMaterial(String alias, String source, X509Certificate[] chain, Private
 
   /** Parses a PEM chain (leaf first) and a PEM private key (PKCS#8, PKCS#1 or SEC1). */
   static KeyMaterial fromPem(String source, String chainPem, String keyPem) {
-    List<X509Certificate> chain = new ArrayList<>();
-    try (PEMParser parser = new PEMParser(new StringReader(chainPem))) {
-      for (Object item = parser.readObject(); item != null; item = parser.readObject()) {
-        if (item instanceof X509CertificateHolder holder) {
-          chain.add(CERTIFICATES.getCertificate(holder));
-        }
-      }
-    } catch (IOException | GeneralSecurityException | RuntimeException e) {
-      throw new IllegalArgumentException("certificate chain does not parse: " + e.getMessage());
-    }
+    List<X509Certificate> chain = Pem.certificates(chainPem);
     if (chain.isEmpty()) {
       throw new IllegalArgumentException("no certificate in certificatePem");
     }
-    PrivateKey key;
-    try (PEMParser parser = new PEMParser(new StringReader(keyPem))) {
-      Object item = parser.readObject();
-      if (item instanceof PEMKeyPair pair) {
-        key = KEYS.getPrivateKey(pair.getPrivateKeyInfo());
-      } else if (item instanceof PrivateKeyInfo info) {
-        key = KEYS.getPrivateKey(info);
-      } else {
-        throw new IllegalArgumentException("private key is not an unencrypted PEM key");
-      }
-    } catch (IOException | RuntimeException e) {
-      if (e instanceof IllegalArgumentException wrong) {
-        throw wrong;
-      }
-      throw new IllegalArgumentException("private key does not parse");
-    }
-    key = asJdkKey(key);
+    PrivateKey key = Pem.privateKey(keyPem);
     checkKeyMatches(chain.get(0), key);
     X509Certificate[] certificates = chain.toArray(X509Certificate[]::new);
     return new KeyMaterial(source + "#" + fingerprint(certificates), source, certificates, key);
@@ -95,16 +55,6 @@ record KeyMaterial(String alias, String source, X509Certificate[] chain, Private
       return HexFormat.of().formatHex(sha256.digest());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  /** The same key as a JDK key object, so that both TLS engines and the JDK's signatures take it. */
-  private static PrivateKey asJdkKey(PrivateKey key) {
-    try {
-      String algorithm = key.getAlgorithm().equals("ECDSA") ? "EC" : key.getAlgorithm();
-      return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(key.getEncoded()));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException("private key of type " + key.getAlgorithm() + " is not supported");
     }
   }
 
