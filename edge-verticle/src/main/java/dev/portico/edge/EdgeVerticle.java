@@ -5,6 +5,7 @@ import dev.portico.contract.RequestHeads;
 import dev.portico.contract.SecretBox;
 import dev.portico.contract.SiteChange;
 import dev.portico.contract.TargetAddressRules;
+import dev.portico.contract.redis.RedisSetup;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
@@ -20,7 +21,6 @@ import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.SSLEngineOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.micrometer.backends.BackendRegistries;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +41,10 @@ public final class EdgeVerticle extends VerticleBase {
   private static final int BACKEND_POOL_SIZE = 256;
   private static final int CLIENT_IDLE_TIMEOUT_S = 75;
 
+  /** The master: rate-limit counters, ACME tokens, the fallback certificate's first store. */
   private Redis redis;
+  /** The node-local replica when configured (else the master): sites, routes, certificates. */
+  private Redis reads;
   private HttpClient backends;
   private HttpServer server;
   private HttpServer tlsServer;
@@ -56,8 +59,9 @@ public final class EdgeVerticle extends VerticleBase {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e.getMessage());
     }
-    redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(options.redisUrl())
-        .setMaxPoolSize(4).setMaxPoolWaiting(options.limits().redisMaxWaiting()));
+    RedisSetup redisSetup = RedisSetup.fromConfig(config());
+    redis = redisSetup.writeClient(vertx, 4, options.limits().redisMaxWaiting());
+    reads = redisSetup.readClient(vertx, 4, options.limits().redisMaxWaiting());
     backends = vertx.createHttpClient(
         new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(60).setMaxHeaderSize(16 * 1024),
         new PoolOptions().setHttp1MaxSize(BACKEND_POOL_SIZE));
@@ -65,7 +69,7 @@ public final class EdgeVerticle extends VerticleBase {
     MeterRegistry registry = Optional.ofNullable(options.metricsRegistry()).map(BackendRegistries::getNow)
         .orElseGet(SimpleMeterRegistry::new);
     EdgeMetrics metrics = new EdgeMetrics(registry, options.siteLabelLimit());
-    RouteResolver routes = new RouteResolver(vertx, redis, options, metrics);
+    RouteResolver routes = new RouteResolver(vertx, reads, options, metrics);
     vertx.eventBus().<JsonObject>consumer(Addresses.SITE_CHANGED,
         message -> routes.invalidate(SiteChange.fromJson(message.body())));
     int colon = options.dnsResolver().lastIndexOf(':');
@@ -86,7 +90,7 @@ public final class EdgeVerticle extends VerticleBase {
         .compose(v -> FallbackCertificate.load(vertx, redis, options.tls(), secrets)
             .recover(e -> Future.failedFuture("no fallback certificate: " + e.getMessage())))
         .compose(fallback -> {
-          CertificateStore certificates = new CertificateStore(vertx, redis, routes, secrets, options, fallback);
+          CertificateStore certificates = new CertificateStore(vertx, reads, routes, secrets, options, fallback);
           vertx.eventBus().<JsonObject>consumer(Addresses.CERT_CHANGED,
               message -> {
                 if (message.body().getBoolean("all", false)) {
@@ -138,6 +142,6 @@ public final class EdgeVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     return Future.join(server.close(), tlsServer == null ? Future.succeededFuture() : tlsServer.close(),
-        backends.close(), redis.close(), targetResolver.close());
+        backends.close(), redis.close(), reads.close(), targetResolver.close());
   }
 }

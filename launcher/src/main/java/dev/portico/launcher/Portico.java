@@ -14,10 +14,12 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
+import dev.portico.contract.redis.RedisSetup;
 import io.vertx.redis.client.Request;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -112,13 +114,30 @@ public final class Portico implements AutoCloseable {
     };
   }
 
+  /**
+   * Refuses to start only when no configured Redis endpoint answers: with the master down, an edge
+   * reading a live replica can serve; with the replica down, reads go to the master.
+   */
   private static void checkRedis(Vertx vertx, PorticoConfig config) {
-    Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.effectiveRedisUrl()));
-    try {
-      await(redis.send(Request.cmd(Command.PING)), "reach Redis at " + config.redisUrlForLog());
-    } finally {
-      redis.close();
+    RedisSetup setup = config.redisSetup();
+    List<RedisOptions> endpoints = setup.readUrl() == null ? List.of(setup.masterOptions())
+        : List.of(setup.masterOptions(), setup.readOptions());
+    List<String> failures = new java.util.ArrayList<>();
+    for (RedisOptions endpoint : endpoints) {
+      Redis redis = Redis.createClient(vertx, endpoint);
+      try {
+        await(redis.send(Request.cmd(Command.PING)), "reach Redis");
+      } catch (ConfigException e) {
+        failures.add((endpoint == endpoints.get(0) ? "master: " : "replica: ") + e.getMessage());
+      } finally {
+        redis.close();
+      }
     }
+    if (failures.size() == endpoints.size()) {
+      throw new ConfigException("cannot reach Redis at " + config.redisUrlForLog() + " (" + String.join("; ", failures)
+          + ")");
+    }
+    failures.forEach(failure -> LOG.warn("Redis {}; starting on the endpoint that answers", failure));
   }
 
   private static <T> T await(Future<T> future, String what) {
