@@ -93,9 +93,11 @@ public record RedisSetup(String masterUrl, List<String> sentinels, String master
     return path == null || path.length() <= 1 ? 0 : Integer.parseInt(path.substring(1));
   }
 
-  /** A pooled client of the master, for writes. */
+  /** A pooled client of the master, for writes; {@code maxWaiting} -1 queues without bound. */
   public Redis writeClient(Vertx vertx, int poolSize, int maxWaiting) {
-    return Redis.createClient(vertx, masterOptions().setMaxPoolSize(poolSize).setMaxPoolWaiting(maxWaiting));
+    // the Sentinel client refuses a queue shorter than the pool, the unbounded -1 included
+    int waiting = sentinel() && maxWaiting < poolSize ? (maxWaiting < 0 ? Integer.MAX_VALUE : poolSize) : maxWaiting;
+    return Redis.createClient(vertx, masterOptions().setMaxPoolSize(poolSize).setMaxPoolWaiting(waiting));
   }
 
   /**
