@@ -90,7 +90,7 @@ public final class LookupVerticle extends VerticleBase {
     reads = redisSetup.readClient(vertx, 8, -1);
     api = RedisAPI.api(reads);
     sweep = new ManagedRedisSweep(vertx, reads, options.sweepMs(), new ManagedRedisSweep.Sites(
-        sites::containsKey, sites::keySet, this::applyChange, this::publishCertChange));
+        pattern -> sites.containsKey(pattern), () -> sites.keySet(), this::applyChange, this::publishCertChange));
     subscription = new RedisChangeSubscription(vertx, redisSetup.subscriptionOptions(), redisSetup.database(),
         new RedisChangeSubscription.Listeners(this::applyChange, this::publishCertChange,
             notifications -> {
