@@ -19,7 +19,9 @@ import io.vertx.redis.client.Request;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -120,24 +122,44 @@ public final class Portico implements AutoCloseable {
    */
   private static void checkRedis(Vertx vertx, PorticoConfig config) {
     RedisSetup setup = config.redisSetup();
-    List<RedisOptions> endpoints = setup.readUrl() == null ? List.of(setup.masterOptions())
-        : List.of(setup.masterOptions(), setup.readOptions());
-    List<String> failures = new java.util.ArrayList<>();
-    for (RedisOptions endpoint : endpoints) {
-      Redis redis = Redis.createClient(vertx, endpoint);
-      try {
-        await(redis.send(Request.cmd(Command.PING)), "reach Redis");
-      } catch (ConfigException e) {
-        failures.add((endpoint == endpoints.get(0) ? "master: " : "replica: ") + e.getMessage());
-      } finally {
-        redis.close();
+    Map<String, RedisOptions> endpoints = new LinkedHashMap<>();
+    endpoints.put("master", setup.masterOptions());
+    if (setup.readUrl() != null) {
+      endpoints.put("replica", setup.readOptions());
+    }
+    Map<String, String> failures = new LinkedHashMap<>();
+    endpoints.forEach((name, options) -> {
+      String failure = ping(vertx, options);
+      if (failure != null) {
+        failures.put(name, failure);
       }
-    }
+    });
     if (failures.size() == endpoints.size()) {
-      throw new ConfigException("cannot reach Redis at " + config.redisUrlForLog() + " (" + String.join("; ", failures)
-          + ")");
+      String detail = endpoints.size() == 1 ? failures.get("master") : failures.entrySet().stream()
+          .map(failure -> failure.getKey() + ": " + failure.getValue()).collect(Collectors.joining("; "));
+      throw new ConfigException("cannot reach Redis at " + config.redisUrlForLog() + ": " + detail);
     }
-    failures.forEach(failure -> LOG.warn("Redis {}; starting on the endpoint that answers", failure));
+    failures.forEach((name, failure) -> LOG.warn("The Redis {} does not answer ({}); starting on the other", name,
+        failure));
+  }
+
+  /** Why the endpoint does not answer PING, or null when it does. */
+  private static String ping(Vertx vertx, RedisOptions options) {
+    Redis redis = Redis.createClient(vertx, options);
+    try {
+      redis.send(Request.cmd(Command.PING)).toCompletionStage().toCompletableFuture().get(START_TIMEOUT_S,
+          TimeUnit.SECONDS);
+      return null;
+    } catch (ExecutionException e) {
+      return describe(e.getCause());
+    } catch (TimeoutException e) {
+      return "no answer within " + START_TIMEOUT_S + " s";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "interrupted";
+    } finally {
+      redis.close();
+    }
   }
 
   private static <T> T await(Future<T> future, String what) {

@@ -12,7 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * An edge reading a node-local replica ({@code PORTICO_REDIS_READ_URL}) of a remote master, on
  * real {@code redis-server} processes: sites written on the master are routed from the replica,
- * and with the replica gone, cached and uncached sites keep routing from the master.
+ * and with the replica frozen (SIGSTOP) or gone (SIGKILL), cached and uncached sites keep routing
+ * from the master while the ops port's readiness answer shows the replica's state.
  */
 class RedisReplicaTest {
 
@@ -39,6 +40,13 @@ class RedisReplicaTest {
         assertTrue(stats.contains("cmdstat_mget:"), "the edge and lookup read the replica: " + stats);
         assertTrue(Harness.await(onReplica.pubsub(List.of("NUMPAT"))).toInteger() > 0,
             "the change subscription listens on the replica");
+        Harness.waitFor(() -> "in sync".equals(node.readiness().getString("redisReplica")), WITHIN_MS);
+
+        replica.signal("STOP");  // frozen: connections stay open, nothing answers
+        TopologyNode.set(onMaster, "portico:site:frozen.replica.test", TopologyNode.site(backend));
+        assertEquals(200, node.status("frozen.replica.test"), "read from the master after the replica's silence");
+        Harness.waitFor(() -> node.readiness().getString("redisReplica", "").startsWith("unreachable"), WITHIN_MS);
+        replica.signal("CONT");
         Harness.waitFor(() -> "in sync".equals(node.readiness().getString("redisReplica")), WITHIN_MS);
 
         replica.kill();

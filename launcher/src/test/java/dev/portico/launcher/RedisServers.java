@@ -23,6 +23,17 @@ final class RedisServers implements AutoCloseable {
       return "redis://127.0.0.1:" + port;
     }
 
+    /** Sends a signal ({@code STOP}, {@code CONT}) with kill(1). */
+    void signal(String name) {
+      try {
+        new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+      } catch (IOException e) {
+        throw new AssertionError(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
     /** SIGKILL: the server gets no chance to tell anyone. */
     void kill() {
       process.destroyForcibly();

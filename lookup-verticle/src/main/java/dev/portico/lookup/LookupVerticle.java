@@ -87,7 +87,8 @@ public final class LookupVerticle extends VerticleBase {
     options = LookupOptions.fromJson(config());
     RedisSetup redisSetup = RedisSetup.fromConfig(config());
     redis = redisSetup.writeClient(vertx, 8, -1);
-    reads = redisSetup.readClient(vertx, 8, -1);
+    // a replica back in sync after a full copy fired no notifications for what it loaded
+    reads = redisSetup.readClient(vertx, 8, -1, v -> catchUp());
     api = RedisAPI.api(reads);
     sweep = new ManagedRedisSweep(vertx, reads, options.sweepMs(), new ManagedRedisSweep.Sites(
         pattern -> sites.containsKey(pattern), () -> sites.keySet(), this::applyChange, this::publishCertChange));

@@ -1,5 +1,6 @@
 package dev.portico.contract.redis;
 
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -105,11 +106,16 @@ public record RedisSetup(String masterUrl, List<String> sentinels, String master
    * replica fails a command ({@link ReplicaReads}); the master alone without a replica.
    */
   public Redis readClient(Vertx vertx, int poolSize, int maxWaiting) {
+    return readClient(vertx, poolSize, maxWaiting, v -> { });
+  }
+
+  /** The same, calling {@code onReplicaBackInSync} when the replica is in sync again after it was not. */
+  public Redis readClient(Vertx vertx, int poolSize, int maxWaiting, Handler<Void> onReplicaBackInSync) {
     if (readUrl == null) {
       return writeClient(vertx, poolSize, maxWaiting);
     }
     return ReplicaReads.start(vertx,
         Redis.createClient(vertx, readOptions().setMaxPoolSize(poolSize).setMaxPoolWaiting(maxWaiting)),
-        writeClient(vertx, poolSize, maxWaiting));
+        writeClient(vertx, poolSize, maxWaiting), onReplicaBackInSync);
   }
 }

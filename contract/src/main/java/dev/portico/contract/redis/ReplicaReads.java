@@ -1,6 +1,7 @@
 package dev.portico.contract.redis;
 
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -11,12 +12,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
  * Reads from a node-local replica while it is in sync with its master, from the master while it
- * is not; a command the first one fails is sent to the other, so neither a lagging or stopped
- * replica nor a master being failed over fails a read that the other can answer. A stale answer
+ * is not; a command the first one fails (or the replica leaves unanswered for a second) is sent to
+ * the other, so neither a lagging, frozen or stopped replica nor a master being failed over fails
+ * a read that the other can answer. A stale answer
  * from a replica whose master is gone is better for the edge than none: it serves what it knew.
  * Once a second {@code INFO replication} on the replica says whether it is in sync; the state is
  * what {@link #HEALTH_KEY} in the node's local map {@link #HEALTH_MAP} shows (the ops port's
@@ -28,24 +31,34 @@ public final class ReplicaReads implements Redis {
   public static final String HEALTH_MAP = "portico.redis.health";
   public static final String HEALTH_KEY = "replica";
   static final long PROBE_INTERVAL_MS = 1_000;
+  /** A replica slower than this to answer (frozen, overloaded) is passed over for the master. */
+  static final long REPLICA_ANSWER_MS = 1_000;
   /** A replica that heard nothing from its master for longer (pings come every 10 s) is lagging. */
   static final long MAX_MASTER_SILENCE_S = 30;
 
   private final Vertx vertx;
   private final Redis replica;
   private final Redis master;
+  private final Handler<Void> onBackInSync;
   private final long timer;
-  private volatile String state = "unknown: not probed yet";
+  private volatile String state = UNKNOWN;
+  private static final String UNKNOWN = "unknown: not probed yet";
 
-  private ReplicaReads(Vertx vertx, Redis replica, Redis master) {
+  private ReplicaReads(Vertx vertx, Redis replica, Redis master, Handler<Void> onBackInSync) {
     this.vertx = vertx;
     this.replica = replica;
     this.master = master;
+    this.onBackInSync = onBackInSync;
     this.timer = vertx.setPeriodic(0, PROBE_INTERVAL_MS, id -> probe());
   }
 
-  static ReplicaReads start(Vertx vertx, Redis replica, Redis master) {
-    return new ReplicaReads(vertx, replica, master);
+  /**
+   * @param onBackInSync called when the replica is in sync again after it was not: what it loaded
+   *                     in a full copy from its master fired no keyspace notification, so whoever
+   *                     follows its changes must read again
+   */
+  static ReplicaReads start(Vertx vertx, Redis replica, Redis master, Handler<Void> onBackInSync) {
+    return new ReplicaReads(vertx, replica, master, onBackInSync);
   }
 
   /** Whether reads go to the replica first. */
@@ -54,17 +67,22 @@ public final class ReplicaReads implements Redis {
   }
 
   private void probe() {
-    replica.send(Request.cmd(Command.INFO).arg("replication")).map(info -> describe(info.toString()))
+    replica.send(Request.cmd(Command.INFO).arg("replication")).timeout(REPLICA_ANSWER_MS, TimeUnit.MILLISECONDS)
+        .map(info -> describe(info.toString()))
         .otherwise(e -> "unreachable: " + e.getMessage())
         .onSuccess(next -> {
-          if (!next.equals(state)) {
-            if (next.equals("in sync")) {
+          String previous = state;
+          state = next;
+          if (!next.equals(previous)) {
+            if (inSync()) {
               LOG.info("Redis replica in sync: reads go to it again");
+              if (!previous.equals(UNKNOWN)) {
+                onBackInSync.handle(null);
+              }
             } else {
               LOG.warn("Redis replica {}: reads go to the master", next);
             }
           }
-          state = next;
           vertx.sharedData().getLocalMap(HEALTH_MAP).put(HEALTH_KEY, next);
         });
   }
@@ -98,9 +116,11 @@ public final class ReplicaReads implements Redis {
   }
 
   private <T> Future<T> either(Function<Redis, Future<T>> command) {
-    Redis first = inSync() ? replica : master;
-    Redis second = first == replica ? master : replica;
-    return command.apply(first).recover(e -> command.apply(second));
+    if (!inSync()) {
+      return command.apply(master).recover(e -> command.apply(replica));
+    }
+    return command.apply(replica).timeout(REPLICA_ANSWER_MS, TimeUnit.MILLISECONDS)
+        .recover(e -> command.apply(master));
   }
 
   @Override
@@ -115,7 +135,7 @@ public final class ReplicaReads implements Redis {
 
   @Override
   public Future<RedisConnection> connect() {
-    return either(Redis::connect);
+    return inSync() ? replica.connect() : master.connect();
   }
 
   @Override
