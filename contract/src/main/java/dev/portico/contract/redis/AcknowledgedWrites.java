@@ -16,8 +16,9 @@ import java.util.Set;
  * holds them: each is sent with {@code WAIT 1 <timeout>} on the same connection. When no replica
  * confirms within the timeout the write has still been made on the master, but the future fails
  * ({@link NotReplicatedException}): the caller must not report it as safe, since a failover now
- * could lose it. Without replicas (a standalone server) writes are sent as they are. Whether the
- * master has replicas is asked ({@code INFO replication}) at most once a second.
+ * could lose it. Without online replicas (a standalone server, or replicas still loading their
+ * first copy) writes are sent as they are. The master is asked ({@code INFO replication}) at most
+ * once a second.
  */
 public final class AcknowledgedWrites implements Redis {
 
@@ -77,16 +78,24 @@ public final class AcknowledgedWrites implements Redis {
     long now = System.currentTimeMillis();
     if (replicas == null || now - replicasAskedAt > REPLICA_COUNT_TTL_MS || replicas.failed()) {
       replicasAskedAt = now;
-      replicas = master.send(Request.cmd(Command.INFO).arg("replication")).map(info -> {
-        for (String line : info.toString().split("\r?\n")) {
-          if (line.startsWith("connected_slaves:")) {
-            return Integer.parseInt(line.substring("connected_slaves:".length()).trim());
-          }
-        }
-        return 0;
-      });
+      replicas = master.send(Request.cmd(Command.INFO).arg("replication"))
+          .map(info -> onlineReplicas(info.toString()));
     }
     return replicas;
+  }
+
+  /**
+   * Replicas that can acknowledge: {@code slave<n>:…,state=online,…}. One still loading its first
+   * copy (state {@code wait_bgsave}, {@code send_bulk}) cannot, and is not waited for.
+   */
+  static int onlineReplicas(String info) {
+    int online = 0;
+    for (String line : info.split("\r?\n")) {
+      if (line.matches("slave\\d+:.*") && line.contains("state=online")) {
+        online++;
+      }
+    }
+    return online;
   }
 
   @Override
