@@ -17,7 +17,7 @@ cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; w
 trap cleanup EXIT
 redis() { redis-server --port "$1" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" \
   --dbfilename "dump-$1.rdb" "${@:2}" > "$work/redis-$1.log" 2>&1 & pids+=($!); }
-node() { PORTICO_HTTP_PORT=$http PORTICO_HTTPS_PORT=$((http + 1)) PORTICO_ADMIN_PORT=$((http + 4)) \
+node() { env PORTICO_HTTP_PORT=$http PORTICO_HTTPS_PORT=$((http + 1)) PORTICO_ADMIN_PORT=$((http + 4)) \
   PORTICO_OPS_PORT=$ops PORTICO_BIND=127.0.0.1 PORTICO_ACCESS_LOG=off PORTICO_ROLES=edge,lookup \
   PORTICO_EDGE_INSTANCES=1 PORTICO_SECRET_KEY=bench "$@" java -jar "$here/launcher/target/portico.jar" \
   > "$work/portico-$http.log" 2>&1 & pids+=($!); node_pid=$!
@@ -27,7 +27,7 @@ python3 -m http.server $backend --bind 127.0.0.1 --directory "$work" > /dev/null
 site="{\"targets\":[\"127.0.0.1:$backend\"]}"
 
 redis $master; redis $replica --replicaof 127.0.0.1 $master; sleep 1
-env PORTICO_REDIS_URL=redis://127.0.0.1:$master PORTICO_REDIS_READ_URL=redis://127.0.0.1:$replica node
+node PORTICO_REDIS_URL=redis://127.0.0.1:$master PORTICO_REDIS_READ_URL=redis://127.0.0.1:$replica
 for i in $(seq "$writes"); do
   host="w$i.replica.bench"
   start=$(date +%s%N)
@@ -39,9 +39,15 @@ awk -v n="$writes" '{d[NR]=$1} END {printf "| replica delay, %d writes | p50 %.1
 kill "$node_pid"; wait "$node_pid" 2>/dev/null || true
 
 redis $managed --rename-command CONFIG ""; sleep 1
-for i in $(seq "$sites"); do printf 'SET portico:site:s%d.managed.bench %s\r\n' "$i" "$site"; done \
-  | redis-cli -p $managed --pipe > /dev/null
-env PORTICO_REDIS_URL=redis://127.0.0.1:$managed PORTICO_REDIS_SWEEP_S=$sweep_s node
+python3 - "$sites" "$site" <<'PY' | redis-cli -p $managed --pipe > /dev/null
+import sys
+site = sys.argv[2].encode()
+out = sys.stdout.buffer
+for i in range(int(sys.argv[1])):
+    key = b"portico:site:s%d.managed.bench" % i
+    out.write(b"*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n" % (len(key), key, len(site), site))
+PY
+node PORTICO_REDIS_URL=redis://127.0.0.1:$managed PORTICO_REDIS_SWEEP_S=$sweep_s
 sleep "$sweep_s"  # one sweep to settle
 stat() { redis-cli -p $managed INFO | tr -d '\r' | awk -F: -v k="$1" '$1 == k {print $2}'; }
 cpu0=$(python3 -c "print($(stat used_cpu_user) + $(stat used_cpu_sys))"); out0=$(stat total_net_output_bytes)
