@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Real {@code redis-server} processes (Debian's {@code /usr/bin/redis-server}) on 127.0.0.1 and
  * free ports: masters, replicas, Sentinels with lowered timings, and servers that refuse
- * {@code CONFIG} as managed ones do. Every process is stopped on {@link #close}.
+ * {@code CONFIG} as managed ones do. Every process is stopped, and its files deleted, on {@link #close}.
  */
 final class RedisServers implements AutoCloseable {
 
@@ -109,7 +109,10 @@ final class RedisServers implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public void close() throws IOException {
     servers.forEach(Server::kill);
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    }
   }
 }
