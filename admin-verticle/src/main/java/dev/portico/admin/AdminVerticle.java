@@ -22,7 +22,8 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
+import dev.portico.contract.redis.AcknowledgedWrites;
+import dev.portico.contract.redis.RedisSetup;
 import io.vertx.redis.client.Request;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,8 +60,10 @@ public final class AdminVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     AdminOptions options = AdminOptions.fromConfig(config());
-    redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(options.redisUrl())
-        .setMaxPoolSize(8).setMaxPoolWaiting(256));
+    // every admin read and write goes to the master (a user reads back what they wrote); a write
+    // is acknowledged once a replica holds it, when the master has replicas
+    RedisSetup redisSetup = RedisSetup.fromConfig(config());
+    redis = new AcknowledgedWrites(redisSetup.writeClient(vertx, 8, 256), redisSetup.waitTimeoutMs());
     Records records = new Records(redis);
     SecretBox box = SecretBox.fromSecret(options.secretKey());
     RequestBodies bodies = RequestBodies.load();

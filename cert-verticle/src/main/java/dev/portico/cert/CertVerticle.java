@@ -13,7 +13,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
+import dev.portico.contract.redis.RedisSetup;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import io.vertx.micrometer.backends.BackendRegistries;
 import org.slf4j.Logger;
@@ -48,8 +48,8 @@ public final class CertVerticle extends VerticleBase {
   public Future<?> start() {
     CertOptions options = CertOptions.fromJson(config());
     SecretBox secrets = SecretBox.fromSecret(options.secretKey());
-    redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(options.redisUrl())
-        .setMaxPoolSize(4).setMaxPoolWaiting(-1));
+    // the master: ACME tokens, locks, leases and certificates are all written, and read back at once
+    redis = RedisSetup.fromConfig(config()).writeClient(vertx, 4, -1);
     return vertx.executeBlocking(() -> {
           Security.addProvider(new BouncyCastleProvider());
           return holderId();

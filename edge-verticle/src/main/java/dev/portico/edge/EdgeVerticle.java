@@ -22,6 +22,7 @@ import dev.portico.edge.tls.CertificateStore;
 import dev.portico.edge.tls.SiteLookup;
 import dev.portico.edge.tls.TlsEngine;
 import dev.portico.edge.upstream.Backends;
+import dev.portico.contract.redis.RedisSetup;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
@@ -36,7 +37,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SSLEngineOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.micrometer.backends.BackendRegistries;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,8 +57,11 @@ public final class EdgeVerticle extends VerticleBase {
   private static final int BACKEND_POOL_SIZE = 256;
   private static final int CLIENT_IDLE_TIMEOUT_S = 75;
 
+  /** The master: rate-limit counters, ACME tokens, the fallback certificate's first store. */
   private Redis redis;
   private Backends backends;
+  /** The node-local replica when configured (else the master): sites, routes, certificates. */
+  private Redis reads;
   private HttpServer server;
   private HttpServer tlsServer;
   private TargetResolver targetResolver;
@@ -73,8 +76,9 @@ public final class EdgeVerticle extends VerticleBase {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e.getMessage());
     }
-    redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(options.redisUrl())
-        .setMaxPoolSize(4).setMaxPoolWaiting(options.limits().redisMaxWaiting()));
+    RedisSetup redisSetup = RedisSetup.fromConfig(config());
+    redis = redisSetup.writeClient(vertx, 4, options.limits().redisMaxWaiting());
+    reads = redisSetup.readClient(vertx, 4, options.limits().redisMaxWaiting());
     HttpClient backendClient = vertx.createHttpClient(
         new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(60).setMaxHeaderSize(16 * 1024),
         new PoolOptions().setHttp1MaxSize(BACKEND_POOL_SIZE));
@@ -90,7 +94,7 @@ public final class EdgeVerticle extends VerticleBase {
     TenantAddresses addresses = new TenantAddresses(targetResolver, TargetAddressRules.forThisNode(config()));
     JwtGuard jwt = new JwtGuard(vertx, new JwksFetcher(vertx, backendClient, addresses));
     PolicyServices policies = new PolicyServices(new BasicAuthVerifier(vertx), jwt, new RateLimiter(redis, registry));
-    RouteResolver routes = new RouteResolver(vertx, redis, options, metrics, new RouteBuilder(policies));
+    RouteResolver routes = new RouteResolver(vertx, reads, options, metrics, new RouteBuilder(policies));
     vertx.eventBus().<JsonObject>consumer(Addresses.SITE_CHANGED,
         message -> routes.invalidate(SiteChange.fromJson(message.body())));
     EdgeServices services = new EdgeServices(routes, backends, addresses, new AcmeChallenges(redis), metrics,
@@ -99,7 +103,7 @@ public final class EdgeVerticle extends VerticleBase {
         .requestHandler(RequestHeads.reporting(RequestHandler.forListener(services, false, options.httpsPort())));
     SecretBox secrets = SecretBox.fromSecret(options.tls().secretKey());
     return targetResolver.start()
-        .compose(v -> CertificateStore.load(vertx, redis, sitesFor(routes), secrets, options)
+        .compose(v -> CertificateStore.load(vertx, redis, reads, sitesFor(routes), secrets, options)
             .recover(e -> Future.failedFuture("no fallback certificate: " + e.getMessage())))
         .compose(store -> {
           certificates = store;
@@ -161,8 +165,8 @@ public final class EdgeVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return Future.join(server.close(), tlsServer == null ? Future.succeededFuture() : tlsServer.close(),
-        backends.close(), redis.close(), targetResolver.close(),
-        certificates == null ? Future.succeededFuture() : certificates.close());
+    return Future.join(List.of(server.close(), tlsServer == null ? Future.succeededFuture() : tlsServer.close(),
+        backends.close(), redis.close(), reads.close(), targetResolver.close(),
+        certificates == null ? Future.succeededFuture() : certificates.close()));
   }
 }

@@ -12,7 +12,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
+import dev.portico.contract.redis.ReplicaReads;
 import io.vertx.redis.client.Request;
 
 /**
@@ -31,24 +31,26 @@ final class OpsServer {
   /** Seconds a connection may stay silent, as on the edge. */
   private static final int IDLE_TIMEOUT_S = 75;
 
+  private final Vertx vertx;
   private final Redis redis;
   private final HttpServer server;
   private final PrometheusMeterRegistry metrics;
   private volatile boolean rolesDeployed;
 
-  private OpsServer(Redis redis, HttpServer server, PrometheusMeterRegistry metrics) {
+  private OpsServer(Vertx vertx, Redis redis, HttpServer server, PrometheusMeterRegistry metrics) {
+    this.vertx = vertx;
     this.redis = redis;
     this.server = server;
     this.metrics = metrics;
   }
 
   static Future<OpsServer> start(Vertx vertx, PorticoConfig config, PrometheusMeterRegistry metrics) {
-    Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.effectiveRedisUrl())
-        .setMaxPoolSize(1).setMaxPoolWaiting(16));
+    // reads: the node-local replica when there is one (its state is in the readiness answer), else the master
+    Redis redis = config.redisSetup().readClient(vertx, 1, 16);
     // the idle timeout and (through the listener guards) a request head deadline keep slow or
     // silent clients from holding connections
     HttpServer server = vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(IDLE_TIMEOUT_S));
-    OpsServer ops = new OpsServer(redis, server, metrics);
+    OpsServer ops = new OpsServer(vertx, redis, server, metrics);
     server.requestHandler(RequestHeads.reporting(ops::handle));
     return server.listen(config.opsPort(), config.bindHost())
         .map(s -> ops)
@@ -74,10 +76,15 @@ final class OpsServer {
           .timeout(REDIS_PING_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
           .onComplete(ping -> {
             boolean ready = ping.succeeded() && rolesDeployed;
-            respond(request, ready ? 200 : 503, new JsonObject()
+            JsonObject body = new JsonObject()
                 .put("status", ready ? "up" : "down")
                 .put("redis", ping.succeeded() ? "up" : "down")
-                .put("roles", rolesDeployed ? "deployed" : "starting"));
+                .put("roles", rolesDeployed ? "deployed" : "starting");
+            Object replica = vertx.sharedData().getLocalMap(ReplicaReads.HEALTH_MAP).get(ReplicaReads.HEALTH_KEY);
+            if (replica != null) {
+              body.put("redisReplica", replica);
+            }
+            respond(request, ready ? 200 : 503, body);
           });
       case METRICS_PATH -> request.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
           .end(metrics.scrape());

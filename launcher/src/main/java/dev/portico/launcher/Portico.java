@@ -14,10 +14,14 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
+import dev.portico.contract.redis.RedisSetup;
 import io.vertx.redis.client.Request;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -113,10 +117,47 @@ public final class Portico implements AutoCloseable {
     };
   }
 
+  /**
+   * Refuses to start only when no configured Redis endpoint answers: with the master down, an edge
+   * reading a live replica can serve; with the replica down, reads go to the master.
+   */
   private static void checkRedis(Vertx vertx, PorticoConfig config) {
-    Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.effectiveRedisUrl()));
+    RedisSetup setup = config.redisSetup();
+    Map<String, RedisOptions> endpoints = new LinkedHashMap<>();
+    endpoints.put("master", setup.masterOptions());
+    if (setup.readUrl() != null) {
+      endpoints.put("replica", setup.readOptions());
+    }
+    Map<String, String> failures = new LinkedHashMap<>();
+    endpoints.forEach((name, options) -> {
+      String failure = ping(vertx, options);
+      if (failure != null) {
+        failures.put(name, failure);
+      }
+    });
+    if (failures.size() == endpoints.size()) {
+      String detail = endpoints.size() == 1 ? failures.get("master") : failures.entrySet().stream()
+          .map(failure -> failure.getKey() + ": " + failure.getValue()).collect(Collectors.joining("; "));
+      throw new ConfigException("cannot reach Redis at " + config.redisUrlForLog() + ": " + detail);
+    }
+    failures.forEach((name, failure) -> LOG.warn("The Redis {} does not answer ({}); starting on the other", name,
+        failure));
+  }
+
+  /** Why the endpoint does not answer PING, or null when it does. */
+  private static String ping(Vertx vertx, RedisOptions options) {
+    Redis redis = Redis.createClient(vertx, options);
     try {
-      await(redis.send(Request.cmd(Command.PING)), "reach Redis at " + config.redisUrlForLog());
+      redis.send(Request.cmd(Command.PING)).toCompletionStage().toCompletableFuture().get(START_TIMEOUT_S,
+          TimeUnit.SECONDS);
+      return null;
+    } catch (ExecutionException e) {
+      return describe(e.getCause());
+    } catch (TimeoutException e) {
+      return "no answer within " + START_TIMEOUT_S + " s";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "interrupted";
     } finally {
       redis.close();
     }

@@ -44,7 +44,8 @@ public record PorticoConfig(
     AcmeSettings acme,
     TlsSettings tls,
     boolean tenantDenyPrivate,
-    Limits limits) {
+    Limits limits,
+    RedisTopology redisTopology) {
 
   /**
    * What one client may make the node hold; see the README's configuration table.
@@ -155,7 +156,8 @@ public record PorticoConfig(
       "PORTICO_FALLBACK_CERT_FILE", "PORTICO_FALLBACK_KEY_FILE", "PORTICO_TENANT_DENY_PRIVATE",
       "PORTICO_REQUEST_HEAD_TIMEOUT_MS", "PORTICO_MAX_CONNECTIONS_PER_ADDRESS", "PORTICO_MAX_BODY_BYTES",
       "PORTICO_HTTP2_MAX_CONCURRENT_STREAMS", "PORTICO_HTTP2_MAX_RESETS", "PORTICO_HTTP2_RESET_WINDOW_S",
-      "PORTICO_REDIS_MAX_WAITING",
+      "PORTICO_REDIS_MAX_WAITING", "PORTICO_REDIS_SENTINELS", "PORTICO_REDIS_SENTINEL_MASTER", "PORTICO_REDIS_READ_URL",
+      "PORTICO_REDIS_WAIT_TIMEOUT_MS", "PORTICO_REDIS_SWEEP_S",
       "PORTICO_ACME_DIRECTORY", "PORTICO_ACME_EMAIL", "PORTICO_ACME_CA_BUNDLE", "PORTICO_ACME_ISSUE_TIMEOUT_MS",
       "PORTICO_ACME_RENEWAL_CHECK_MS", "PORTICO_ACME_RENEW_BEFORE_DAYS", "PORTICO_ACME_BACKOFF_BASE_MS",
       "PORTICO_DNS01_SERVERS", "PORTICO_DNS01_PROPAGATION_TIMEOUT_MS", "PORTICO_DNS01_SEQUENCE_INTERVAL_MS",
@@ -178,12 +180,13 @@ public record PorticoConfig(
 
   public static PorticoConfig fromEnvironment(Map<String, String> variables) {
     Env env = new Env(variables);
+    String redisUrl = redisUrl(env.get("PORTICO_REDIS_URL"));
     return new PorticoConfig(
         env.getOrDefault("PORTICO_BIND", "0.0.0.0"),
         port(env, "PORTICO_HTTP_PORT", 8080),
         port(env, "PORTICO_HTTPS_PORT", 8443),
         port(env, "PORTICO_ADMIN_PORT", 9090),
-        redisUrl(env.get("PORTICO_REDIS_URL")),
+        redisUrl,
         port(env, "PORTICO_EMBEDDED_REDIS_PORT", 6379),
         Path.of(env.getOrDefault("PORTICO_DATA_DIR", "./data")),
         roles(env.getOrDefault("PORTICO_ROLES", "edge,lookup,admin,cert")),
@@ -211,7 +214,8 @@ public record PorticoConfig(
             fallbackFile(env, "PORTICO_FALLBACK_CERT_FILE", "PORTICO_FALLBACK_KEY_FILE"),
             fallbackFile(env, "PORTICO_FALLBACK_KEY_FILE", "PORTICO_FALLBACK_CERT_FILE")),
         onOff(env, "PORTICO_TENANT_DENY_PRIVATE", false),
-        Limits.fromEnvironment(env));
+        Limits.fromEnvironment(env),
+        RedisTopology.fromEnvironment(env::get, redisUrl));
   }
 
   /**
@@ -232,19 +236,24 @@ public record PorticoConfig(
     return ports;
   }
 
-  /** Whether Portico starts its own Redis (no {@code PORTICO_REDIS_URL} given). */
+  /** Whether Portico starts its own Redis (neither {@code PORTICO_REDIS_URL} nor Sentinel given). */
   public boolean embeddedRedis() {
-    return redisUrl == null;
+    return redisUrl == null && redisTopology.sentinels().isEmpty();
   }
 
-  /** The Redis every verticle connects to. */
+  /** The standalone (or embedded) master's URL, or null with Sentinel. */
   public String effectiveRedisUrl() {
     return embeddedRedis() ? "redis://127.0.0.1:" + embeddedRedisPort : redisUrl;
   }
 
-  /** The Redis URL to print: its password, if any, replaced by {@code ***}. */
+  /** Where every verticle sends its Redis reads and writes. */
+  public dev.portico.contract.redis.RedisSetup redisSetup() {
+    return redisTopology.setup(effectiveRedisUrl());
+  }
+
+  /** The Redis endpoints to print: passwords replaced by {@code ***}. */
   public String redisUrlForLog() {
-    return effectiveRedisUrl().replaceFirst("^(rediss?://[^:@/]*):[^@/]*@", "$1:***@");
+    return redisTopology.describe(effectiveRedisUrl());
   }
 
   /** The deployment configuration every verticle reads its options from. */
@@ -257,6 +266,8 @@ public record PorticoConfig(
         .put("nodePorts", new io.vertx.core.json.JsonArray(List.copyOf(nodePorts())))
         .put("tenantDenyPrivate", tenantDenyPrivate)
         .put("redisUrl", effectiveRedisUrl())
+        .put("redis", redisSetup().toJson())
+        .put("redisSweepMs", redisTopology.sweepSeconds() * 1000L)
         .put("routeCacheSize", routeCacheSize)
         .put("routeCachePerSite", routeCachePerSite)
         .put("routeHitTtlMs", routeHitTtlMs)

@@ -6,6 +6,7 @@ import dev.portico.contract.HostName;
 import dev.portico.contract.RedisKeys;
 import dev.portico.contract.RouteMatch;
 import dev.portico.contract.SiteChange;
+import dev.portico.contract.redis.RedisSetup;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -18,14 +19,12 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.micrometer.backends.BackendRegistries;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -63,9 +62,13 @@ public final class LookupVerticle extends VerticleBase {
       return 1""";
 
   private LookupOptions options;
+  /** The master: the route cache this verticle writes back. */
   private Redis redis;
+  /** The node-local replica when configured, else the master: the sites. */
+  private Redis reads;
   private RedisAPI api;
   private RedisChangeSubscription subscription;
+  private ManagedRedisSweep sweep;
   private MessageConsumer<String> consumer;
   private MessageConsumer<String> explainConsumer;
 
@@ -78,19 +81,27 @@ public final class LookupVerticle extends VerticleBase {
   private Future<Void> resyncing;
   private final Set<String> pendingChanges = new LinkedHashSet<>();
   private boolean applyingChanges;
-  private long pollTimer = -1;
 
   @Override
   public Future<?> start() {
     options = LookupOptions.fromJson(config());
-    RedisOptions redisOptions = new RedisOptions().setConnectionString(options.redisUrl())
-        .setMaxPoolSize(8).setMaxPoolWaiting(-1);
-    redis = Redis.createClient(vertx, redisOptions);
-    api = RedisAPI.api(redis);
-    subscription = new RedisChangeSubscription(vertx, redisOptions, database(options.redisUrl()),
-        this::applyChange, this::publishCertChange, v -> catchUp());
-    return enableKeyspaceNotifications()
-        .compose(v -> subscription.start())
+    RedisSetup redisSetup = RedisSetup.fromConfig(config());
+    redis = redisSetup.writeClient(vertx, 8, -1);
+    // a replica back in sync after a full copy fired no notifications for what it loaded
+    reads = redisSetup.readClient(vertx, 8, -1, v -> catchUp());
+    api = RedisAPI.api(reads);
+    sweep = new ManagedRedisSweep(vertx, reads, options.sweepMs(), new ManagedRedisSweep.Sites(
+        pattern -> sites.containsKey(pattern), () -> sites.keySet(), this::applyChange, this::publishCertChange));
+    subscription = new RedisChangeSubscription(vertx, redisSetup.subscriptionOptions(), redisSetup.database(),
+        new RedisChangeSubscription.Listeners(this::applyChange, this::publishCertChange,
+            notifications -> {
+              if (notifications) {
+                sweep.stop();
+              } else {
+                sweep.start();
+              }
+            }, v -> catchUp()));
+    return subscription.start()
         .compose(v -> resync())
         .onSuccess(v -> {
           consumer = vertx.eventBus().consumer(Addresses.LOOKUP, this::resolve);
@@ -106,61 +117,20 @@ public final class LookupVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    vertx.cancelTimer(pollTimer);
+    sweep.stop();
     Future<Void> unregistered = consumer == null ? Future.succeededFuture()
         : Future.join(consumer.unregister(), explainConsumer.unregister()).mapEmpty();
-    return Future.join(unregistered, subscription.close(), redis.close());
-  }
-
-  private static int database(String redisUrl) {
-    String path = URI.create(redisUrl).getPath();
-    return path == null || path.length() <= 1 ? 0 : Integer.parseInt(path.substring(1));
+    return Future.join(unregistered, subscription.close(), redis.close(), reads.close());
   }
 
   /**
-   * After the change subscription was lost and restored: a restarted Redis has forgotten the
-   * keyspace notification setting, and any site or certificate may have changed meanwhile, so
-   * notifications are turned on again, the edges drop every parsed certificate and the sites are
-   * read again.
+   * After the change subscription was lost and restored (its server may have restarted, or be
+   * another one now): any site or certificate may have changed meanwhile, so the edges drop every
+   * parsed certificate and the sites are read again.
    */
   private void catchUp() {
-    enableKeyspaceNotifications().onComplete(v -> {
-      vertx.eventBus().publish(Addresses.CERT_CHANGED, new JsonObject().put("all", true));
-      resync();
-    });
-  }
-
-  /**
-   * Keyspace notifications tell us about writes made straight into Redis. Turn on the classes we
-   * need (K: keyspace channel, $: string commands, g: DEL and friends, x: expiry) on top of what
-   * is set; a managed Redis may refuse CONFIG, and then the sites are polled instead.
-   */
-  private Future<Void> enableKeyspaceNotifications() {
-    return api.config(List.of("GET", "notify-keyspace-events"))
-        .compose(current -> {
-          // RESP3 answers CONFIG GET with a map, RESP2 with a [name, value] array.
-          Response value = current.isMap() ? current.get("notify-keyspace-events")
-              : current.size() > 1 ? current.get(1) : null;
-          String flags = value == null ? "" : value.toString();
-          String wanted = flags;
-          for (char flag : "K$gx".toCharArray()) {
-            if (wanted.indexOf(flag) < 0 && !(flag != 'K' && wanted.indexOf('A') >= 0)) {
-              wanted += flag;
-            }
-          }
-          return wanted.equals(flags) ? Future.succeededFuture()
-              : api.config(List.of("SET", "notify-keyspace-events", wanted)).mapEmpty();
-        })
-        .<Void>mapEmpty()
-        .recover(e -> {
-          LOG.warn("Redis refused to enable keyspace notifications ({}): writes made straight into Redis are "
-              + "picked up by polling every {} ms; writes through Portico are still pushed", e.getMessage(),
-              options.pollIntervalMs());
-          if (pollTimer < 0) {
-            pollTimer = vertx.setPeriodic(options.pollIntervalMs(), id -> resync());
-          }
-          return Future.succeededFuture();
-        });
+    vertx.eventBus().publish(Addresses.CERT_CHANGED, new JsonObject().put("all", true));
+    resync();
   }
 
   private void resolve(Message<String> message) {
@@ -290,7 +260,8 @@ public final class LookupVerticle extends VerticleBase {
         continue;
       }
       String index = RedisKeys.routesBySite(other);
-      drops.add(api.zrangebyscore(List.of(index, now, "+inf")).compose(hosts -> {
+      // the route cache lives on the master, which wrote it
+      drops.add(redis.send(Request.cmd(Command.ZRANGEBYSCORE).arg(index).arg(now).arg("+inf")).compose(hosts -> {
         List<Request> deletes = new ArrayList<>();
         for (Response host : hosts) {
           String name = host.toString();

@@ -104,11 +104,12 @@ public final class CertificateStore {
    * Loads the fallback certificate (see {@link FallbackCertificate}), then makes the store.
    * Call on the edge verticle's context; {@link #close()} when the verticle stops.
    */
-  public static Future<CertificateStore> load(Vertx vertx, Redis redis, SiteLookup sites, SecretBox secrets,
-      EdgeOptions options) {
+  public static Future<CertificateStore> load(Vertx vertx, Redis master, Redis reads, SiteLookup sites,
+      SecretBox secrets, EdgeOptions options) {
     WorkerExecutor parsing = vertx.createSharedWorkerExecutor("portico-certificate-parsing", PARSING_THREADS);
-    return FallbackCertificate.load(vertx, redis, options.tls(), secrets, parsing)
-        .map(fallback -> new CertificateStore(vertx, redis, sites, parsing, secrets, options, fallback))
+    // the fallback may be made and stored by the first node: the master; certificates are only read
+    return FallbackCertificate.load(vertx, master, options.tls(), secrets, parsing)
+        .map(fallback -> new CertificateStore(vertx, reads, sites, parsing, secrets, options, fallback))
         .onFailure(e -> parsing.close());
   }
 
