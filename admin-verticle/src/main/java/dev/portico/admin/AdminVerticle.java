@@ -64,6 +64,7 @@ public final class AdminVerticle extends VerticleBase {
     return JwtKeys.load(options, records, box)
         .compose(jwtOptions -> bootstrapAdmin(options, records, users).map(jwtOptions))
         .compose(jwtOptions -> UserIdMigration.run(records).map(jwtOptions))
+        .compose(jwtOptions -> PermissionMigration.run(records).map(jwtOptions))
         .compose(jwtOptions -> suffixIndex.rebuildIfIncomplete().map(jwtOptions))
         .compose(jwtOptions -> {
           Authenticator authenticator = new Authenticator(JWTAuth.create(vertx, jwtOptions.setJWTOptions(
@@ -101,11 +102,12 @@ public final class AdminVerticle extends VerticleBase {
     auth.mount(router);
     DnsProvidersApi dnsProviders = new DnsProvidersApi(records, bodies, box);
     Grants grants = new Grants(records);
-    new SitesApi(vertx, records, bodies, dnsProviders, hashing, new SiteClaims(records, grants, suffixIndex),
+    new SitesApi(vertx, records, bodies, dnsProviders, hashing, new SiteClaims(records, suffixIndex),
         new TenantTargets(TargetAddressRules.forThisNode(config()))).mount(router);
     new ResolveApi(vertx, records).mount(router);
-    new UsersApi(records, bodies, users).mount(router);
-    new GrantsApi(grants, users, bodies).mount(router);
+    new UsersApi(records, bodies, users, grants).mount(router);
+    new GroupsApi(records, bodies, new Groups(records)).mount(router);
+    new GrantsApi(grants, records, bodies).mount(router);
     dnsProviders.mount(router);
     new CertificatesApi(vertx, records, bodies, box).mount(router);
     new AuditApi(records).mount(router);
@@ -165,7 +167,7 @@ public final class AdminVerticle extends VerticleBase {
       }
       boolean generated = options.adminPassword() == null || options.adminPassword().isBlank();
       String password = generated ? PasswordHash.generate() : options.adminPassword();
-      return users.create("portico", "admin", password, Principal.Role.ADMIN)
+      return users.create("portico", "admin", password, true)
           .onSuccess(user -> {
             if (generated) {
               LOG.warn("Created user 'admin' with generated password: {} (shown once; set PORTICO_ADMIN_PASSWORD "

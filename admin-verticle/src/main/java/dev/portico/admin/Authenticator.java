@@ -23,8 +23,9 @@ import java.util.UUID;
  * API signed (checked for signature, issuer, audience, expiry, and against the logout denylist)
  * or an API token ({@code pat_<id>_<secret>}, compared by SHA-256 with the stored hash). Both name
  * their user by its immutable id (JWT claim {@value #USER_ID_CLAIM}, token record {@code userId}):
- * the user of that name must still be that user, and its role is read from its record on every
- * request, so deleting a user ends its tokens and a demotion applies at once.
+ * the user of that name must still be that user, and its record is read on every
+ * request, as are its {@link Permissions}, so deleting a user ends its tokens and a revoked grant
+ * applies at once. An API token holds at most its creator's permissions ({@code read}: at most viewer).
  */
 final class Authenticator {
 
@@ -122,15 +123,18 @@ final class Authenticator {
     });
   }
 
-  /** The caller, if the user {@code username} stored as {@code userJson} is still the one with {@code userId}. */
-  private static Future<Principal> principal(String username, String userId, String userJson, boolean readOnly,
+  /**
+   * The caller, with its permissions as stored now, if the user {@code username} stored as
+   * {@code userJson} is still the one with {@code userId}.
+   */
+  private Future<Principal> principal(String username, String userId, String userJson, boolean readOnly,
       String jti, long expiresAt) {
     JsonObject user = userJson == null ? null : new JsonObject(userJson);
     if (user == null || userId == null || !userId.equals(user.getString("id"))) {
       return Future.failedFuture(ApiError.unauthorized("the user this token was issued to no longer exists"));
     }
-    Principal.Role role = Principal.Role.fromJson(user.getString("role"));
-    return Future.succeededFuture(new Principal(username, userId, role, readOnly, jti, expiresAt));
+    return Permissions.ofUser(records, username)
+        .map(permissions -> new Principal(username, userId, true, permissions, readOnly, jti, expiresAt));
   }
 
   /** A new API token: {@code pat_<16 hex id>_<43 chars secret>}. */
