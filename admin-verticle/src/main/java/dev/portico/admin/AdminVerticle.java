@@ -69,7 +69,7 @@ public final class AdminVerticle extends VerticleBase {
         .compose(jwtOptions -> {
           Authenticator authenticator = new Authenticator(JWTAuth.create(vertx, jwtOptions.setJWTOptions(
               Authenticator.verifyOptions())), algorithm(jwtOptions), records, options.jwtTtlSeconds());
-          Router router = router(records, bodies, users, authenticator, box, suffixIndex);
+          Router router = router(options, records, bodies, users, authenticator, box, suffixIndex);
           // the idle timeout and (through the launcher's listener guards) a request head deadline
           // keep slow or silent clients from holding connections
           server = vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(IDLE_TIMEOUT_S))
@@ -78,7 +78,8 @@ public final class AdminVerticle extends VerticleBase {
         });
   }
 
-  private Router router(Records records, RequestBodies bodies, Users users, Authenticator authenticator,
+  private Router router(AdminOptions options, Records records, RequestBodies bodies, Users users,
+      Authenticator authenticator,
       SecretBox box, SiteSuffixIndex suffixIndex) {
     Router router = Router.router(vertx);
     router.get("/health/live").handler(context -> json(context, 200, new JsonObject().put("status", "up")));
@@ -93,6 +94,9 @@ public final class AdminVerticle extends VerticleBase {
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     AuthApi auth = new AuthApi(records, bodies, users, authenticator, new LoginThrottle(records));
     auth.mountPublic(router);
+    if (options.oidc() != null) {
+      new OidcLogin(vertx, options.oidc(), records, authenticator).mountPublic(router);
+    }
     router.route("/api/*").handler(context -> authenticator.authenticate(context.request().getHeader(HttpHeaders.AUTHORIZATION))
         .onSuccess(principal -> {
           Api.authenticated(context, principal);

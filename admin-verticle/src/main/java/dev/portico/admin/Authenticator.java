@@ -71,6 +71,21 @@ final class Authenticator {
     return new JsonObject().put("token", token).put("tokenType", "Bearer").put("expiresAt", now + ttlSeconds);
   }
 
+  /**
+   * Signs a token for a sign-in through the admin's OIDC provider: {@code username} is
+   * {@code <IdP subject>@oidc}, and the token carries the IdP's {@code groups}, whose local
+   * namesakes' grants count at each request.
+   */
+  JsonObject issueForIdp(String username, String subject, List<String> groups) {
+    long now = System.currentTimeMillis() / 1000;
+    JsonObject claims = new JsonObject().put("sub", username).put(USER_ID_CLAIM, subject)
+        .put(OidcLogin.IDP_CLAIM, "oidc").put(OidcLogin.GROUPS_CLAIM, new io.vertx.core.json.JsonArray(groups))
+        .put("jti", UUID.randomUUID().toString());
+    String token = jwt.generateToken(claims, new JWTOptions().setAlgorithm(algorithm).setIssuer(ISSUER)
+        .setAudience(List.of(AUDIENCE)).setExpiresInSeconds(ttlSeconds));
+    return new JsonObject().put("token", token).put("tokenType", "Bearer").put("expiresAt", now + ttlSeconds);
+  }
+
   /** Denies the caller's JWT until it would have expired anyway. */
   Future<Void> revoke(Principal principal) {
     if (principal.jti() == null) {
@@ -96,6 +111,9 @@ final class Authenticator {
           return records.getAll(List.of(RedisKeys.revokedJwt(jti), RedisKeys.user(subject))).compose(values -> {
             if (values.get(0) != null) {
               return Future.failedFuture(ApiError.unauthorized("token revoked"));
+            }
+            if (claims.containsKey(OidcLogin.IDP_CLAIM)) {
+              return idpPrincipal(subject, userId, claims.getValue(OidcLogin.GROUPS_CLAIM), jti, exp.longValue());
             }
             return principal(subject, userId, values.get(1), false, jti, exp.longValue());
           });
@@ -135,6 +153,17 @@ final class Authenticator {
     }
     return Permissions.ofUser(records, username)
         .map(permissions -> new Principal(username, userId, true, permissions, readOnly, jti, expiresAt));
+  }
+
+  /** A caller signed in through the OIDC provider: no local user, the grants of its groups. */
+  private Future<Principal> idpPrincipal(String username, String subject, Object groups, String jti, long expiresAt) {
+    if (!username.endsWith(OidcLogin.NAME_SUFFIX) || !(groups instanceof io.vertx.core.json.JsonArray names)) {
+      return Future.failedFuture(ApiError.unauthorized("invalid token: an OIDC sign-in's token names its groups"));
+    }
+    List<String> local = names.stream().filter(String.class::isInstance).map(String.class::cast)
+        .filter(name -> Users.NAME.matcher(name).matches()).limit(Permissions.MAX_GROUPS).toList();
+    return Permissions.ofGroups(records, local)
+        .map(permissions -> new Principal(username, subject, false, permissions, false, jti, expiresAt));
   }
 
   /** A new API token: {@code pat_<16 hex id>_<43 chars secret>}. */

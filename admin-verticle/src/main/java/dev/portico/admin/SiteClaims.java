@@ -115,8 +115,8 @@ final class SiteClaims {
    * name {@code parent} only if the site claims it ({@code includeApex}, checked when it was set).
    */
   static void checkCertificateNames(Principal principal, String name, String site, List<String> names) {
-    if (name.startsWith("*.") && names.contains(name.substring(2)) && !includesApex(site)
-        && !principal.has(Role.MANAGER, name.substring(2))) {
+    if (!principal.hasGlobal(Role.MANAGER) && name.startsWith("*.") && names.contains(name.substring(2))
+        && !includesApex(site)) {
       throw ApiError.forbidden("the certificate names " + name.substring(2) + ", which site " + name
           + " does not claim: set its includeApex first");
     }
