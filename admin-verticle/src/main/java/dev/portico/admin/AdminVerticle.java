@@ -96,6 +96,9 @@ public final class AdminVerticle extends VerticleBase {
     auth.mountPublic(router);
     if (options.oidc() != null) {
       new OidcLogin(vertx, options.oidc(), records, authenticator).mountPublic(router);
+    } else {
+      router.get("/api/v1/auth/oidc/*").handler(context -> context.fail(ApiError.notFound(
+          "no OIDC provider is configured for the admin API (PORTICO_ADMIN_OIDC_ISSUER)")));
     }
     router.route("/api/*").handler(context -> authenticator.authenticate(context.request().getHeader(HttpHeaders.AUTHORIZATION))
         .onSuccess(principal -> {

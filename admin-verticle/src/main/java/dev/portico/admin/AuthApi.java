@@ -106,7 +106,8 @@ final class AuthApi {
         .compose(page -> records.getAll(page.items().stream().map(RedisKeys::apiToken).toList()).map(values -> {
           JsonArray items = new JsonArray();
           values.stream().filter(java.util.Objects::nonNull).map(JsonObject::new)
-              .filter(token -> principal.isGlobalAdmin() || principal.userId().equals(token.getString("userId")))
+              .filter(token -> principal.isGlobalAdmin()
+                  || principal.local() && principal.userId().equals(token.getString("userId")))
               .forEach(token -> items.add(shown(token)));
           return new Reply(200, Api.page(items, page.next()));
         }));
@@ -136,7 +137,7 @@ final class AuthApi {
     String id = context.pathParam("id");
     return records.get(RedisKeys.apiToken(id)).compose(stored -> {
       if (stored == null || !(principal.isGlobalAdmin()
-          || principal.userId().equals(new JsonObject(stored).getString("userId")))) {
+          || principal.local() && principal.userId().equals(new JsonObject(stored).getString("userId")))) {
         return Future.failedFuture(ApiError.notFound("no API token " + id));
       }
       return records.write(new Records.Write(RedisKeys.apiToken(id), stored, null,

@@ -51,7 +51,10 @@ record Permissions(Role global, Map<DomainPattern, Role> domains, List<String> g
     return load(records, RedisKeys.userGrants(username), RedisKeys.userGroups(username), List.of());
   }
 
-  /** The permissions an IdP sign-in carries: the grants of the local groups its groups claim names. */
+  /**
+   * The permissions an IdP sign-in carries: the grants of the local groups its groups claim names
+   * (its own grants and memberships are read from the keys of the empty user name, which no user has).
+   */
   static Future<Permissions> ofGroups(Records records, List<String> groups) {
     return load(records, RedisKeys.userGrants(""), RedisKeys.userGroups(""), groups);
   }

@@ -12,8 +12,9 @@ import java.util.regex.Pattern;
 /**
  * Users as stored under {@link RedisKeys#user}: {@code {"id", "username", "passwordHash", "createdAt"}}
  * (what a user may do are its {@link Grants} and its {@link Groups}' grants). The id is random,
- * given at creation and never changed: tokens name it, so they die with their user and never pass to a later user of the same name. Passwords are checked on
- * one small {@link PasswordPool} and hashed on another.
+ * given at creation and never changed: tokens name it, so they die with their user and never pass
+ * to a later user of the same name. Passwords are checked on one small {@link PasswordPool} and
+ * hashed on another.
  */
 final class Users {
 

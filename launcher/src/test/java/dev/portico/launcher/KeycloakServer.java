@@ -13,15 +13,18 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * A real Keycloak (the server distribution Maven unpacks into {@code target/keycloak}) in dev mode
- * on 127.0.0.1, with the realm {@code portico} imported from {@code keycloak/portico-realm.json}
- * in the test resources. Keycloak needs Java 21 or later: {@code KEYCLOAK_JAVA_HOME}, else the
- * newest JDK under {@code /usr/lib/jvm} that has one.
+ * A real Keycloak (the server distribution Maven unpacks into {@code target/keycloak}) on
+ * 127.0.0.1 over plain HTTP with its file database, with the realm {@code portico} imported from
+ * {@code keycloak/portico-realm.json} in the test resources. The distribution is built
+ * ({@code kc.sh build}, Quarkus' augmentation: the slow part) once per unpacked copy, then every
+ * start is {@code kc.sh start --optimized}. Keycloak needs Java 21 or later:
+ * {@code KEYCLOAK_JAVA_HOME}, else the newest JDK under {@code /usr/lib/jvm} that has one.
  */
 final class KeycloakServer implements AutoCloseable {
 
   static final String REALM = "portico";
-  private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
+  private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(10);
+  private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
 
   private final Process process;
   private final Path log;
@@ -46,15 +49,20 @@ final class KeycloakServer implements AutoCloseable {
     try (var realm = KeycloakServer.class.getResourceAsStream("/keycloak/portico-realm.json")) {
       Files.write(imports.resolve("portico-realm.json"), realm.readAllBytes());
     }
-    int port = Harness.freePort();
     Path log = Files.createTempFile("keycloak", ".log");
-    ProcessBuilder builder = new ProcessBuilder("bash", home.resolve("bin/kc.sh").toString(), "start-dev",
-        "--http-host=127.0.0.1", "--http-port=" + port, "--http-management-port=" + Harness.freePort(),
-        "--import-realm")
-        .redirectErrorStream(true).redirectOutput(log.toFile());
-    builder.environment().put("JAVA_HOME", javaHome().toString());
-    builder.environment().put("JAVA_OPTS_KC_HEAP", "-Xms64m -Xmx512m");
-    KeycloakServer server = new KeycloakServer(builder.start(), log, port);
+    Path built = home.resolve("data/portico-built");
+    if (!Files.exists(built)) {
+      Process build = kc(home, log, "build").start();
+      if (!build.waitFor(BUILD_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS) || build.exitValue() != 0) {
+        build.destroyForcibly();
+        throw new AssertionError("kc.sh build failed: " + tail(log));
+      }
+      Files.createFile(built);
+    }
+    int port = Harness.freePort();
+    KeycloakServer server = new KeycloakServer(kc(home, log, "start", "--optimized", "--http-enabled=true",
+        "--hostname-strict=false", "--http-host=127.0.0.1", "--http-port=" + port,
+        "--http-management-port=" + Harness.freePort(), "--import-realm").start(), log, port);
     try {
       server.awaitDiscovery();
       return server;
@@ -64,13 +72,23 @@ final class KeycloakServer implements AutoCloseable {
     }
   }
 
-  /** Waits (generously: a first start builds Keycloak's optimized image) until the realm answers discovery. */
+  private static ProcessBuilder kc(Path home, Path log, String... arguments) throws IOException {
+    List<String> command = new java.util.ArrayList<>(List.of("bash", home.resolve("bin/kc.sh").toString()));
+    command.addAll(List.of(arguments));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    builder.environment().put("JAVA_HOME", javaHome().toString());
+    builder.environment().put("JAVA_OPTS_KC_HEAP", "-Xms64m -Xmx512m");
+    return builder;
+  }
+
+  /** Waits (generously: the machine may be busy) until the realm answers discovery. */
   private void awaitDiscovery() throws Exception {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new AssertionError("Keycloak exited: " + tail());
+        throw new AssertionError("Keycloak exited: " + tail(log));
       }
       try {
         HttpResponse<Void> answer = http.send(HttpRequest.newBuilder(URI.create(issuer()
@@ -84,10 +102,10 @@ final class KeycloakServer implements AutoCloseable {
       }
       Thread.sleep(500);
     }
-    throw new AssertionError("Keycloak did not answer within " + START_TIMEOUT + ": " + tail());
+    throw new AssertionError("Keycloak did not answer within " + START_TIMEOUT + ": " + tail(log));
   }
 
-  private String tail() throws IOException {
+  private static String tail(Path log) throws IOException {
     List<String> lines = Files.readAllLines(log);
     return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
   }
