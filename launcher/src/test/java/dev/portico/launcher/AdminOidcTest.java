@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -170,10 +171,14 @@ class AdminOidcTest {
     throw new AssertionError("no " + name + " in " + url);
   }
 
-  /** What a browser does here: keeps cookies, follows nothing by itself, fills in Keycloak's login form. */
+  /**
+   * What a browser does here: keeps cookies (and, as browsers do for 127.0.0.1, a secure context,
+   * sends Keycloak's {@code Secure} cookies over plain HTTP), follows nothing by itself, fills in
+   * Keycloak's login form.
+   */
   private static final class Browser {
 
-    private final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager())
+    private final HttpClient http = HttpClient.newBuilder().cookieHandler(new LoopbackIsSecure())
         .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
     String lastCallback;
 
@@ -204,6 +209,25 @@ class AdminOidcTest {
       lastCallback = posted.headers().firstValue("Location").orElseThrow();
       assertNotNull(query(lastCallback, "state"));
       return lastCallback;
+    }
+  }
+
+  /** A cookie jar that stores {@code Secure} cookies from 127.0.0.1 as plain ones, so they go back over HTTP. */
+  private static final class LoopbackIsSecure extends java.net.CookieHandler {
+
+    private final CookieManager jar = new CookieManager();
+
+    @Override
+    public Map<String, List<String>> get(URI uri, Map<String, List<String>> headers) throws java.io.IOException {
+      return jar.get(uri, headers);
+    }
+
+    @Override
+    public void put(URI uri, Map<String, List<String>> headers) throws java.io.IOException {
+      Map<String, List<String>> plain = new HashMap<>();
+      headers.forEach((name, values) -> plain.put(name, name != null && name.equalsIgnoreCase("Set-Cookie")
+          ? values.stream().map(value -> value.replaceAll("(?i);\\s*Secure(?=;|$)", "")).toList() : values));
+      jar.put(uri, plain);
     }
   }
 }

@@ -24,7 +24,7 @@ final class KeycloakServer implements AutoCloseable {
 
   static final String REALM = "portico";
   private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(10);
-  private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+  private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
 
   private final Process process;
   private final Path log;
@@ -59,6 +59,7 @@ final class KeycloakServer implements AutoCloseable {
       }
       Files.createFile(built);
     }
+    deleteTree(home.resolve("data/h2"));                  // a fresh database each start (a killed run may leave half of one)
     int port = Harness.freePort();
     KeycloakServer server = new KeycloakServer(kc(home, log, "start", "--optimized", "--http-enabled=true",
         "--hostname-strict=false", "--http-host=127.0.0.1", "--http-port=" + port,
@@ -108,6 +109,16 @@ final class KeycloakServer implements AutoCloseable {
   private static String tail(Path log) throws IOException {
     List<String> lines = Files.readAllLines(log);
     return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (Files.exists(dir)) {
+      try (Stream<Path> paths = Files.walk(dir)) {
+        for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(path);
+        }
+      }
+    }
   }
 
   /** A JDK of version 21 or later. */
