@@ -11,9 +11,20 @@ import io.vertx.core.json.JsonObject;
  * @param jwtPrivateKey a PEM (PKCS#8) private key for ES256/RS256, or {@code null}
  * @param jwtPublicKey its PEM public key
  * @param secretKey {@code PORTICO_SECRET_KEY}: seals secrets at rest, or {@code null}
+ * @param oidc the OIDC provider admins may sign in through, or {@code null}
  */
 record AdminOptions(String host, int port, String redisUrl, String adminPassword, String jwtSecret,
-    String jwtPrivateKey, String jwtPublicKey, int jwtTtlSeconds, String secretKey) {
+    String jwtPrivateKey, String jwtPublicKey, int jwtTtlSeconds, String secretKey, Oidc oidc) {
+
+  /**
+   * The admin's OIDC provider ({@code PORTICO_ADMIN_OIDC_*}).
+   *
+   * @param issuer the issuer URL (discovered at {@code <issuer>/.well-known/openid-configuration})
+   * @param redirectUri this API's callback as the IdP knows it: {@code <public admin URL>/api/v1/auth/oidc/callback}
+   * @param groupsClaim the ID token claim that lists the user's groups; each names a local group
+   */
+  record Oidc(String issuer, String clientId, String clientSecret, String redirectUri, String groupsClaim) {
+  }
 
   static final int DEFAULT_JWT_TTL_SECONDS = 3600;
 
@@ -27,6 +38,9 @@ record AdminOptions(String host, int port, String redisUrl, String adminPassword
         config.getString("jwtPrivateKey"),
         config.getString("jwtPublicKey"),
         config.getInteger("jwtTtlSeconds", DEFAULT_JWT_TTL_SECONDS),
-        config.getString("secretKey"));
+        config.getString("secretKey"),
+        config.getString("adminOidcIssuer") == null ? null : new Oidc(config.getString("adminOidcIssuer"),
+            config.getString("adminOidcClientId"), config.getString("adminOidcClientSecret"),
+            config.getString("adminOidcRedirectUri"), config.getString("adminOidcGroupsClaim", "groups")));
   }
 }

@@ -74,11 +74,12 @@ public final class AdminVerticle extends VerticleBase {
     return JwtKeys.load(options, records, box)
         .compose(jwtOptions -> bootstrapAdmin(options, records, users).map(jwtOptions))
         .compose(jwtOptions -> UserIdMigration.run(records).map(jwtOptions))
+        .compose(jwtOptions -> PermissionMigration.run(records).map(jwtOptions))
         .compose(jwtOptions -> suffixIndex.rebuildIfIncomplete().map(jwtOptions))
         .compose(jwtOptions -> {
           Authenticator authenticator = new Authenticator(JWTAuth.create(vertx, jwtOptions.setJWTOptions(
               Authenticator.verifyOptions())), algorithm(jwtOptions), records, options.jwtTtlSeconds());
-          Router router = router(records, bodies, users, authenticator, box, suffixIndex);
+          Router router = router(options, records, bodies, users, authenticator, box, suffixIndex);
           // the idle timeout and (through the launcher's listener guards) a request head deadline
           // keep slow or silent clients from holding connections
           server = vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(IDLE_TIMEOUT_S))
@@ -87,7 +88,8 @@ public final class AdminVerticle extends VerticleBase {
         });
   }
 
-  private Router router(Records records, RequestBodies bodies, Users users, Authenticator authenticator,
+  private Router router(AdminOptions options, Records records, RequestBodies bodies, Users users,
+      Authenticator authenticator,
       SecretBox box, SiteSuffixIndex suffixIndex) {
     Router router = Router.router(vertx);
     router.route().handler(new SecurityHeaders());
@@ -104,6 +106,12 @@ public final class AdminVerticle extends VerticleBase {
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     AuthApi auth = new AuthApi(records, bodies, users, authenticator, new LoginThrottle(records));
     auth.mountPublic(router);
+    if (options.oidc() != null) {
+      new OidcLogin(vertx, options.oidc(), records, authenticator).mountPublic(router);
+    } else {
+      router.get("/api/v1/auth/oidc/*").handler(context -> context.fail(ApiError.notFound(
+          "no OIDC provider is configured for the admin API (PORTICO_ADMIN_OIDC_ISSUER)")));
+    }
     router.route("/api/*").handler(context -> authenticator.authenticate(context.request().getHeader(HttpHeaders.AUTHORIZATION))
         .onSuccess(principal -> {
           Api.authenticated(context, principal);
@@ -113,11 +121,12 @@ public final class AdminVerticle extends VerticleBase {
     auth.mount(router);
     DnsProvidersApi dnsProviders = new DnsProvidersApi(records, bodies, box);
     Grants grants = new Grants(records);
-    new SitesApi(vertx, records, bodies, dnsProviders, hashing, new SiteClaims(records, grants, suffixIndex),
+    new SitesApi(vertx, records, bodies, dnsProviders, hashing, new SiteClaims(records, suffixIndex),
         new TenantTargets(TargetAddressRules.forThisNode(config()))).mount(router);
     new ResolveApi(vertx, records).mount(router);
-    new UsersApi(records, bodies, users).mount(router);
-    new GrantsApi(grants, users, bodies).mount(router);
+    new UsersApi(records, bodies, users, grants).mount(router);
+    new GroupsApi(records, bodies, new Groups(records)).mount(router);
+    new GrantsApi(grants, records, bodies).mount(router);
     dnsProviders.mount(router);
     new CertificatesApi(vertx, records, bodies, box).mount(router);
     new AuditApi(records).mount(router);
@@ -178,7 +187,7 @@ public final class AdminVerticle extends VerticleBase {
       }
       boolean generated = options.adminPassword() == null || options.adminPassword().isBlank();
       String password = generated ? PasswordHash.generate() : options.adminPassword();
-      return users.create("portico", "admin", password, Principal.Role.ADMIN)
+      return users.create("portico", "admin", password, true)
           .onSuccess(user -> {
             if (generated) {
               LOG.warn("Created user 'admin' with generated password: {} (shown once; set PORTICO_ADMIN_PASSWORD "

@@ -49,6 +49,10 @@ public final class ApiError extends RuntimeException {
     return new ApiError(429, "too many requests", detail, null, Math.max(1, retryAfterSeconds));
   }
 
+  public static ApiError badGateway(String detail) {
+    return new ApiError(502, "bad gateway", detail, null, 0);
+  }
+
   public static ApiError unavailable(String detail) {
     return new ApiError(503, "unavailable", detail, null, 0);
   }

@@ -29,7 +29,7 @@ final class AuditApi {
   }
 
   private Future<Reply> list(RoutingContext context) {
-    Api.principal(context).requireAdmin();
+    Api.principal(context).requireGlobalAdmin();
     String before = context.queryParams().get("before");
     if (before != null && !STREAM_ID.matcher(before).matches()) {
       throw ApiError.badRequest("before", "before is the id of an audit entry");

@@ -15,7 +15,8 @@ import java.util.List;
 /**
  * Signing in and out, one's own password, and API tokens for scripts: {@code /api/v1/auth/*}
  * and {@code /api/v1/tokens}. An API token is shown once, when created; Redis keeps only its
- * SHA-256. A {@code user} lists and revokes its own tokens, an admin everyone's.
+ * SHA-256. A user lists and revokes its own tokens, a global admin everyone's. A token acts with
+ * its creator's permissions as they are at each request ({@code read}: at most viewer).
  */
 final class AuthApi {
 
@@ -61,9 +62,10 @@ final class AuthApi {
                     : "(not a user name)", address);
                 return Future.failedFuture(ApiError.unauthorized("wrong user name or password"));
               }
-              Principal.Role role = Principal.Role.fromJson(user.getString("role"));
-              return throttle.succeeded(username, address).compose(x -> Reply.ok(authenticator.issue(user)
-                  .put("user", new JsonObject().put("username", username).put("role", role.json()))));
+              return throttle.succeeded(username, address).compose(x -> Permissions.ofUser(records, username))
+                  .compose(permissions -> Reply.ok(authenticator.issue(user).put("user", new JsonObject()
+                      .put("username", username).put("role", permissions.global() == Role.ADMIN ? "admin" : "user")
+                      .put("permissions", permissions.json()))));
             }))
             .recover(e -> e instanceof ApiError error && error.status() == 401 ? Future.failedFuture(e)
                 : throttle.cancelled(username, address).transform(x -> Future.failedFuture(e))));
@@ -76,7 +78,8 @@ final class AuthApi {
   private Future<Reply> me(RoutingContext context) {
     Principal principal = Api.principal(context);
     return Reply.ok(new JsonObject().put("id", principal.userId()).put("username", principal.username())
-        .put("role", principal.role().json())
+        .put("role", principal.legacyRole()).put("permissions", principal.permissions().json())
+        .put("local", principal.local())
         .put("scope", principal.readOnly() ? "read" : "write")
         .put("expiresAt", principal.jti() == null ? null : principal.expiresAtSeconds()));
   }
@@ -103,7 +106,8 @@ final class AuthApi {
         .compose(page -> records.getAll(page.items().stream().map(RedisKeys::apiToken).toList()).map(values -> {
           JsonArray items = new JsonArray();
           values.stream().filter(java.util.Objects::nonNull).map(JsonObject::new)
-              .filter(token -> principal.isAdmin() || principal.userId().equals(token.getString("userId")))
+              .filter(token -> principal.isGlobalAdmin()
+                  || principal.local() && principal.userId().equals(token.getString("userId")))
               .forEach(token -> items.add(shown(token)));
           return new Reply(200, Api.page(items, page.next()));
         }));
@@ -112,6 +116,9 @@ final class AuthApi {
   private Future<Reply> createToken(RoutingContext context) {
     Principal principal = Api.principal(context);
     principal.requireWrite();
+    if (!principal.local()) {
+      throw ApiError.forbidden("API tokens act for a local user; an OIDC sign-in has none to hand on");
+    }
     JsonObject body = bodies.parse(context, "ApiTokenRequest");
     String token = Authenticator.newApiToken();
     String id = Authenticator.apiTokenId(token);
@@ -129,8 +136,8 @@ final class AuthApi {
     principal.requireWrite();
     String id = context.pathParam("id");
     return records.get(RedisKeys.apiToken(id)).compose(stored -> {
-      if (stored == null || !(principal.isAdmin()
-          || principal.userId().equals(new JsonObject(stored).getString("userId")))) {
+      if (stored == null || !(principal.isGlobalAdmin()
+          || principal.local() && principal.userId().equals(new JsonObject(stored).getString("userId")))) {
         return Future.failedFuture(ApiError.notFound("no API token " + id));
       }
       return records.write(new Records.Write(RedisKeys.apiToken(id), stored, null,

@@ -23,8 +23,9 @@ import java.util.UUID;
  * API signed (checked for signature, issuer, audience, expiry, and against the logout denylist)
  * or an API token ({@code pat_<id>_<secret>}, compared by SHA-256 with the stored hash). Both name
  * their user by its immutable id (JWT claim {@value #USER_ID_CLAIM}, token record {@code userId}):
- * the user of that name must still be that user, and its role is read from its record on every
- * request, so deleting a user ends its tokens and a demotion applies at once.
+ * the user of that name must still be that user, and its record is read on every
+ * request, as are its {@link Permissions}, so deleting a user ends its tokens and a revoked grant
+ * applies at once. An API token holds at most its creator's permissions ({@code read}: at most viewer).
  */
 final class Authenticator {
 
@@ -70,6 +71,21 @@ final class Authenticator {
     return new JsonObject().put("token", token).put("tokenType", "Bearer").put("expiresAt", now + ttlSeconds);
   }
 
+  /**
+   * Signs a token for a sign-in through the admin's OIDC provider: {@code username} is
+   * {@code <IdP subject>@oidc}, and the token carries the IdP's {@code groups}, whose local
+   * namesakes' grants count at each request.
+   */
+  JsonObject issueForIdp(String username, String subject, List<String> groups) {
+    long now = System.currentTimeMillis() / 1000;
+    JsonObject claims = new JsonObject().put("sub", username).put(USER_ID_CLAIM, subject)
+        .put(OidcLogin.IDP_CLAIM, "oidc").put(OidcLogin.GROUPS_CLAIM, new io.vertx.core.json.JsonArray(groups))
+        .put("jti", UUID.randomUUID().toString());
+    String token = jwt.generateToken(claims, new JWTOptions().setAlgorithm(algorithm).setIssuer(ISSUER)
+        .setAudience(List.of(AUDIENCE)).setExpiresInSeconds(ttlSeconds));
+    return new JsonObject().put("token", token).put("tokenType", "Bearer").put("expiresAt", now + ttlSeconds);
+  }
+
   /** Denies the caller's JWT until it would have expired anyway. */
   Future<Void> revoke(Principal principal) {
     if (principal.jti() == null) {
@@ -95,6 +111,9 @@ final class Authenticator {
           return records.getAll(List.of(RedisKeys.revokedJwt(jti), RedisKeys.user(subject))).compose(values -> {
             if (values.get(0) != null) {
               return Future.failedFuture(ApiError.unauthorized("token revoked"));
+            }
+            if (claims.containsKey(OidcLogin.IDP_CLAIM)) {
+              return idpPrincipal(subject, userId, claims.getValue(OidcLogin.GROUPS_CLAIM), jti, exp.longValue());
             }
             return principal(subject, userId, values.get(1), false, jti, exp.longValue());
           });
@@ -122,15 +141,29 @@ final class Authenticator {
     });
   }
 
-  /** The caller, if the user {@code username} stored as {@code userJson} is still the one with {@code userId}. */
-  private static Future<Principal> principal(String username, String userId, String userJson, boolean readOnly,
+  /**
+   * The caller, with its permissions as stored now, if the user {@code username} stored as
+   * {@code userJson} is still the one with {@code userId}.
+   */
+  private Future<Principal> principal(String username, String userId, String userJson, boolean readOnly,
       String jti, long expiresAt) {
     JsonObject user = userJson == null ? null : new JsonObject(userJson);
     if (user == null || userId == null || !userId.equals(user.getString("id"))) {
       return Future.failedFuture(ApiError.unauthorized("the user this token was issued to no longer exists"));
     }
-    Principal.Role role = Principal.Role.fromJson(user.getString("role"));
-    return Future.succeededFuture(new Principal(username, userId, role, readOnly, jti, expiresAt));
+    return Permissions.ofUser(records, username)
+        .map(permissions -> new Principal(username, userId, true, permissions, readOnly, jti, expiresAt));
+  }
+
+  /** A caller signed in through the OIDC provider: no local user, the grants of its groups. */
+  private Future<Principal> idpPrincipal(String username, String subject, Object groups, String jti, long expiresAt) {
+    if (!username.endsWith(OidcLogin.NAME_SUFFIX) || !(groups instanceof io.vertx.core.json.JsonArray names)) {
+      return Future.failedFuture(ApiError.unauthorized("invalid token: an OIDC sign-in's token names its groups"));
+    }
+    List<String> local = names.stream().filter(String.class::isInstance).map(String.class::cast)
+        .filter(name -> Users.NAME.matcher(name).matches()).limit(Permissions.MAX_GROUPS).toList();
+    return Permissions.ofGroups(records, local)
+        .map(permissions -> new Principal(username, subject, false, permissions, false, jti, expiresAt));
   }
 
   /** A new API token: {@code pat_<16 hex id>_<43 chars secret>}. */

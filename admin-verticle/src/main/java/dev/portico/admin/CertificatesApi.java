@@ -112,7 +112,7 @@ final class CertificatesApi {
       for (int i = 0; i < names.size(); i++) {
         String stored = values.get(3 * i);
         String site = values.get(3 * i + 2);
-        if (stored == null || !(principal.isAdmin() || owns(principal, site))) {
+        if (stored == null || !principal.mayRead(names.get(i), site)) {
           continue;
         }
         StoredCertificate cert = StoredCertificate.fromJson(new JsonObject(stored));
@@ -194,21 +194,16 @@ final class CertificatesApi {
     });
   }
 
-  /** Admins manage every certificate; a user those of the sites it owns. Gives the site ({@code null} for an admin). */
+  /**
+   * A certificate is managed by whoever may manage the site of its name (a manager or admin of its
+   * domain, or the site's owner). Gives the site ({@code null} when there is none).
+   */
   private Future<String> mayManage(Principal principal, String name) {
-    if (principal.isAdmin()) {
-      return Future.succeededFuture();
-    }
-    return records.get(RedisKeys.site(name)).compose(site -> owns(principal, site) ? Future.succeededFuture(site)
-        : Future.failedFuture(ApiError.notFound("no certificate " + name)));
-  }
-
-  private static boolean owns(Principal principal, String site) {
-    try {
-      return site != null && principal.username().equals(new JsonObject(site).getString("owner"));
-    } catch (RuntimeException invalid) {
-      return false;
-    }
+    return records.get(RedisKeys.site(name)).compose(site -> principal.mayManage(name, site)
+        ? Future.succeededFuture(site)
+        : Future.failedFuture(principal.mayRead(name, site)
+            ? ApiError.forbidden("managing certificate " + name + " needs the manager role at its domain")
+            : ApiError.notFound("no certificate " + name)));
   }
 
   /** What the audit keeps of a certificate: everything but the (sealed) private key. */

@@ -34,7 +34,7 @@ final class ClusterApi {
   }
 
   private Future<Api.Reply> nodes(RoutingContext context) {
-    Api.principal(context).requireAdmin();
+    Api.principal(context).requireGlobalAdmin();
     String replyTo = Addresses.NODE_FIGURES_REPLY_PREFIX + UUID.randomUUID();
     JsonArray nodes = new JsonArray();
     MessageConsumer<Object> answers = vertx.eventBus().consumer(replyTo, message -> {

@@ -43,7 +43,7 @@ final class DnsProvidersApi {
   }
 
   private Future<Reply> list(RoutingContext context) {
-    Api.principal(context).requireAdmin();
+    Api.principal(context).requireGlobalAdmin();
     return all().map(providers -> {
       JsonArray items = new JsonArray();
       providers.forEach(provider -> items.add(shown(provider)));
@@ -52,7 +52,7 @@ final class DnsProvidersApi {
   }
 
   private Future<Reply> read(RoutingContext context) {
-    Api.principal(context).requireAdmin();
+    Api.principal(context).requireGlobalAdmin();
     String id = id(context);
     return records.get(RedisKeys.dnsProvider(id)).compose(stored -> stored == null
         ? Future.failedFuture(ApiError.notFound("no DNS provider " + id))
@@ -61,7 +61,7 @@ final class DnsProvidersApi {
 
   private Future<Reply> write(RoutingContext context) {
     Principal principal = Api.principal(context);
-    principal.requireAdmin();
+    principal.requireGlobalAdmin();
     principal.requireWrite();
     String id = id(context);
     JsonObject body = bodies.parse(context, "DnsProvider");
@@ -117,7 +117,7 @@ final class DnsProvidersApi {
 
   private Future<Reply> delete(RoutingContext context) {
     Principal principal = Api.principal(context);
-    principal.requireAdmin();
+    principal.requireGlobalAdmin();
     principal.requireWrite();
     String id = id(context);
     String key = RedisKeys.dnsProvider(id);

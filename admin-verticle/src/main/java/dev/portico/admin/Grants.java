@@ -10,45 +10,101 @@ import io.vertx.redis.client.Request;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 
 /**
- * Permissions, stored per subject under {@link RedisKeys#userGrants}: a subject (today a user) has
- * a role at a scope (today one domain: the domain and every name under it). This is the first
- * piece of the identity issue's model — groups as subjects, the roles {@code viewer} and
- * {@code admin}, and the global scope add records of the same shape (a hash per subject, a field
- * per scope), nothing here changes. Each change is atomic with its audit entry, and only lands
- * while the user exists, so a grant never outlives its user (deleting a user drops its grants).
+ * Permissions as stored: per subject (a user or a group) a hash under {@link RedisKeys#userGrants}
+ * or {@link RedisKeys#groupGrants}, a field per scope ({@code global} or {@code domain:<domain>})
+ * holding the grant ({@code role}, {@code grantedBy}, {@code grantedAt}). Each change is atomic
+ * with its audit entry, and only lands while the subject exists, so a grant never outlives it
+ * (deleting a user or group drops its grants). {@link Permissions} folds them per caller.
  */
 final class Grants {
 
-  /** Grants one subject may hold: every site write of a user reads them all. */
+  /** Grants one subject may hold: every request of a member reads them all. */
   static final int MAX_PER_SUBJECT = 1000;
 
-  /** The roles a grant gives. */
-  enum Role {
-    /** Create, edit and delete its own sites (and their certificates) within the scope. */
-    MANAGER;
+  /** Who holds a grant. */
+  record Subject(String type, String name) {
 
-    String json() {
-      return name().toLowerCase(Locale.ROOT);
+    static Subject user(String name) {
+      return new Subject("user", name);
     }
 
-    static Role fromJson(String value) {
-      for (Role role : values()) {
-        if (role.json().equals(value)) {
-          return role;
-        }
+    static Subject group(String name) {
+      return new Subject("group", name);
+    }
+
+    String recordKey() {
+      return "user".equals(type) ? RedisKeys.user(name) : RedisKeys.group(name);
+    }
+
+    String grantsKey() {
+      return "user".equals(type) ? RedisKeys.userGrants(name) : RedisKeys.groupGrants(name);
+    }
+
+    @Override
+    public String toString() {
+      return type + " " + name;
+    }
+  }
+
+  /** Where a grant holds: one domain and every name under it, or everything ({@code domain == null}). */
+  record Scope(DomainPattern domain) {
+
+    static final Scope GLOBAL = new Scope(null);
+    private static final String DOMAIN_FIELD = "domain:";
+    private static final String GLOBAL_FIELD = "global";
+
+    /** The scope in a request path: {@code global}, or a domain without wildcards; 400 otherwise. */
+    static Scope fromPath(String value) {
+      if (GLOBAL_FIELD.equals(value)) {
+        return GLOBAL;
       }
-      throw ApiError.badRequest("role", "role is one of: manager");
+      DomainPattern domain;
+      try {
+        domain = DomainPattern.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw ApiError.badRequest("domain", e.getMessage());
+      }
+      if (domain.isWildcard()) {
+        throw ApiError.badRequest("domain", "a grant is for a domain without wildcards: it covers every name under it");
+      }
+      return new Scope(domain);
+    }
+
+    /** The scope of a stored hash field, or {@code null} when it is none (written by someone else). */
+    static Scope parseStored(String field) {
+      if (GLOBAL_FIELD.equals(field)) {
+        return GLOBAL;
+      }
+      try {
+        return field.startsWith(DOMAIN_FIELD) ? new Scope(DomainPattern.parse(field.substring(DOMAIN_FIELD.length())))
+            : null;
+      } catch (IllegalArgumentException invalid) {
+        return null;
+      }
+    }
+
+    String field() {
+      return domain == null ? GLOBAL_FIELD : DOMAIN_FIELD + domain.text();
+    }
+
+    JsonObject json() {
+      return domain == null ? new JsonObject().put("type", "global")
+          : new JsonObject().put("type", "domain").put("domain", domain.text());
+    }
+
+    @Override
+    public String toString() {
+      return domain == null ? "the global scope" : domain.text();
     }
   }
 
   /*
-   * KEYS[1] user, KEYS[2] the user's grants, KEYS[3] audit stream.
+   * KEYS[1] the subject's record, KEYS[2] its grants, KEYS[3] audit stream.
    * ARGV[1] scope field, ARGV[2] grant JSON ('' = revoke), ARGV[3] who, ARGV[4] audit resource,
    * ARGV[5] audit max length, ARGV[6] most grants per subject.
-   * Returns -1 no such user, -2 too many grants, 0 nothing to revoke, 1 created, 2 replaced or revoked.
+   * Returns -1 no such subject, -2 too many grants, 0 nothing to revoke, 1 created, 2 replaced or revoked.
    */
   private static final String CHANGE_SCRIPT = """
       if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
@@ -69,78 +125,66 @@ final class Grants {
       return 1
       """;
 
-  private static final String DOMAIN_SCOPE = "domain:";
-
   private final Records records;
 
   Grants(Records records) {
     this.records = records;
   }
 
-  /** The grants of {@code username} as the API shows them, ordered by scope. */
-  Future<List<JsonObject>> ofUser(String username) {
+  /** The grants of {@code subject} as the API shows them, ordered by scope. */
+  Future<List<JsonObject>> of(Subject subject) {
     // through EVAL, HGETALL answers a flat [field, value, ...] array whichever RESP version the client speaks
     return records.send(Request.cmd(Command.EVAL).arg("return redis.call('HGETALL', KEYS[1])").arg(1)
-        .arg(RedisKeys.userGrants(username))).map(response -> {
+        .arg(subject.grantsKey())).map(response -> {
       List<JsonObject> grants = new ArrayList<>();
       for (int i = 0; response != null && i + 1 < response.size(); i += 2) {
-        grants.add(shown(username, response.get(i).toString(), new JsonObject(response.get(i + 1).toString())));
+        Scope scope = Scope.parseStored(response.get(i).toString());
+        if (scope != null) {
+          grants.add(shown(subject, scope, new JsonObject(response.get(i + 1).toString())));
+        }
       }
       grants.sort(Comparator.comparing(grant -> grant.getJsonObject("scope").encode()));
       return grants;
     });
   }
 
-  /** The grant of {@code username} at {@code domain}, or {@code null}. */
-  Future<JsonObject> find(String username, DomainPattern domain) {
-    return ofUser(username).map(grants -> grants.stream()
-        .filter(grant -> domain.text().equals(grant.getJsonObject("scope").getString("domain")))
-        .findFirst().orElse(null));
+  /** The grant of {@code subject} at {@code scope}, or {@code null}. */
+  Future<JsonObject> find(Subject subject, Scope scope) {
+    return of(subject).map(grants -> grants.stream()
+        .filter(grant -> scope.json().equals(grant.getJsonObject("scope"))).findFirst().orElse(null));
   }
 
-  /** The domains where {@code username} is a {@link Role#MANAGER}. */
-  Future<List<DomainPattern>> managedDomains(String username) {
-    return ofUser(username).map(grants -> grants.stream()
-        .filter(grant -> Role.MANAGER.json().equals(grant.getString("role")))
-        .map(grant -> DomainPattern.parse(grant.getJsonObject("scope").getString("domain")))
-        .toList());
-  }
-
-  /** Gives {@code username} {@code role} at {@code domain}; {@code true} when the grant is new. */
-  Future<Boolean> put(String who, String username, DomainPattern domain, Role role) {
+  /** Gives {@code subject} {@code role} at {@code scope}; {@code true} when the grant is new. */
+  Future<Boolean> put(String who, Subject subject, Scope scope, Role role) {
     JsonObject grant = new JsonObject().put("role", role.json()).put("grantedBy", who)
         .put("grantedAt", System.currentTimeMillis());
-    return change(who, username, domain, grant.encode()).map(result -> result == 1);
+    return change(who, subject, scope, grant.encode()).map(result -> result == 1);
   }
 
-  /** Revokes the grant of {@code username} at {@code domain}; 404 when there is none. */
-  Future<Void> delete(String who, String username, DomainPattern domain) {
-    return change(who, username, domain, "").compose(result -> result == 0
-        ? Future.failedFuture(ApiError.notFound("user " + username + " has no grant for " + domain))
+  /** Revokes the grant of {@code subject} at {@code scope}; 404 when there is none. */
+  Future<Void> delete(String who, Subject subject, Scope scope) {
+    return change(who, subject, scope, "").compose(result -> result == 0
+        ? Future.failedFuture(ApiError.notFound(subject + " has no grant at " + scope))
         : Future.<Void>succeededFuture());
   }
 
-  private Future<Long> change(String who, String username, DomainPattern domain, String grant) {
-    String scope = DOMAIN_SCOPE + domain.text();
-    Request eval = Request.cmd(Command.EVAL).arg(CHANGE_SCRIPT).arg(3).arg(RedisKeys.user(username))
-        .arg(RedisKeys.userGrants(username)).arg(RedisKeys.AUDIT_STREAM)
-        .arg(scope).arg(grant).arg(who).arg("grant:user:" + username + ":" + scope)
+  private Future<Long> change(String who, Subject subject, Scope scope, String grant) {
+    Request eval = Request.cmd(Command.EVAL).arg(CHANGE_SCRIPT).arg(3).arg(subject.recordKey())
+        .arg(subject.grantsKey()).arg(RedisKeys.AUDIT_STREAM)
+        .arg(scope.field()).arg(grant).arg(who).arg("grant:" + subject.type() + ":" + subject.name() + ":" + scope.field())
         .arg(Records.AUDIT_MAX_LENGTH).arg(MAX_PER_SUBJECT);
     return records.send(eval).map(response -> response.toLong()).compose(result -> switch (result.intValue()) {
-      case -1 -> Future.failedFuture(ApiError.notFound("no user " + username));
-      case -2 -> Future.failedFuture(ApiError.conflict("user " + username + " has " + MAX_PER_SUBJECT
+      case -1 -> Future.failedFuture(ApiError.notFound("no " + subject));
+      case -2 -> Future.failedFuture(ApiError.conflict(subject + " has " + MAX_PER_SUBJECT
           + " grants already, the most one subject may hold"));
       default -> Future.succeededFuture(result);
     });
   }
 
   /** A stored grant as the API shows it: who holds it, the role, the scope, who gave it when. */
-  private static JsonObject shown(String username, String scope, JsonObject stored) {
-    JsonObject scopeJson = scope.startsWith(DOMAIN_SCOPE)
-        ? new JsonObject().put("type", "domain").put("domain", scope.substring(DOMAIN_SCOPE.length()))
-        : new JsonObject().put("type", scope);
-    return new JsonObject().put("subject", new JsonObject().put("type", "user").put("name", username))
-        .put("role", stored.getString("role")).put("scope", scopeJson)
+  private static JsonObject shown(Subject subject, Scope scope, JsonObject stored) {
+    return new JsonObject().put("subject", new JsonObject().put("type", subject.type()).put("name", subject.name()))
+        .put("role", stored.getString("role")).put("scope", scope.json())
         .put("grantedBy", stored.getString("grantedBy")).put("grantedAt", stored.getLong("grantedAt"));
   }
 }

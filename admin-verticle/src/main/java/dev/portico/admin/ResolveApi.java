@@ -55,18 +55,18 @@ final class ResolveApi {
 
   private Future<List<String>> visiblePatterns(Principal principal, JsonArray matched) {
     List<String> patterns = matched.stream().map(String.class::cast).toList();
-    if (principal.isAdmin()) {
+    if (principal.hasGlobal(Role.VIEWER)) {
       return Future.succeededFuture(patterns);
     }
     return records.getAll(patterns.stream().map(RedisKeys::site).toList()).map(sites -> {
-      List<String> owned = new ArrayList<>();
+      List<String> visible = new ArrayList<>();
       for (int i = 0; i < patterns.size(); i++) {
         String site = sites.get(i);
-        if (site != null && principal.username().equals(new JsonObject(site).getString("owner"))) {
-          owned.add(patterns.get(i));
+        if (site != null && principal.mayRead(patterns.get(i), site)) {
+          visible.add(patterns.get(i));
         }
       }
-      return owned;
+      return visible;
     });
   }
 

@@ -10,15 +10,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Which host names a non-admin may take with a site write. A site claims its pattern and, for a
- * {@code *.parent} site with {@code includeApex}, the parent too (its certificate names it). A
- * {@code user} may newly claim a name only if it lies inside a domain it manages (a
- * {@link Grants grant}; this rules out {@code **}, {@code *.com} and every other catch-all), and
- * only if no host it matches is matched by a site of another owner (admin-owned sites included):
- * two patterns that share any host are refused whichever would win the host today, so a tenant
- * never takes hosts away, and never will when a more specific site of its own is later deleted.
- * Sites a user already owns stay editable without a grant (owners from before grants existed keep
- * their sites); an edit claims nothing new unless it turns {@code includeApex} on. Admins are not
+ * Which host names a caller without a global manager role may take with a site write. A site
+ * claims its pattern and, for a {@code *.parent} site with {@code includeApex}, the parent too (its
+ * certificate names it). Such a caller may newly claim a name only if it lies inside a domain where
+ * it is manager or admin (a {@link Grants grant}, its own or a group's; this rules out {@code **},
+ * {@code *.com} and every other catch-all), and only if no host it matches is matched by a site it
+ * may not manage (another owner's outside its domains, global admins' included): two patterns that
+ * share any host are refused whichever would win the host today, so a tenant never takes hosts
+ * away, and never will when a more specific site of its own is later deleted. Sites a user owns
+ * stay editable without a grant (owners from before grants existed keep their sites); an edit
+ * claims nothing new unless it turns {@code includeApex} on. Global managers and admins are not
  * restricted.
  */
 final class SiteClaims {
@@ -27,12 +28,10 @@ final class SiteClaims {
   static final int MAX_CANDIDATES = 100_000;
 
   private final Records records;
-  private final Grants grants;
   private final SiteSuffixIndex index;
 
-  SiteClaims(Records records, Grants grants, SiteSuffixIndex index) {
+  SiteClaims(Records records, SiteSuffixIndex index) {
     this.records = records;
-    this.grants = grants;
     this.index = index;
   }
 
@@ -41,7 +40,7 @@ final class SiteClaims {
    * {@code current}, the stored site it owns ({@code null} for a new site); else fails with 403.
    */
   Future<Void> check(Principal principal, String pattern, boolean includeApex, String current) {
-    if (principal.isAdmin()) {
+    if (principal.hasGlobal(Role.MANAGER)) {
       return Future.succeededFuture();
     }
     List<DomainPattern> claims = new ArrayList<>();
@@ -54,12 +53,13 @@ final class SiteClaims {
     if (claims.isEmpty()) {
       return Future.succeededFuture();
     }
-    return grants.managedDomains(principal.username()).compose(domains -> {
+    List<DomainPattern> domains = principal.permissions().domainsWith(Role.MANAGER);
+    return Future.<Void>succeededFuture().compose(none -> {
       for (DomainPattern claim : claims) {
         if (domains.stream().noneMatch(domain -> PatternOverlap.inside(claim, domain))) {
           return Future.failedFuture(ApiError.forbidden("'" + claim + "' is outside the domains you manage ("
               + (domains.isEmpty() ? "none" : String.join(", ", domains.stream().map(DomainPattern::text).toList()))
-              + "); an admin grants one with PUT /api/v1/users/{username}/grants/{domain}"));
+              + "); a global admin grants one with PUT /api/v1/users/{username}/grants/{domain}"));
         }
       }
       return Future.all(claims.stream().map(claim -> notServedByOthers(principal, claim)).toList()).mapEmpty();
@@ -90,7 +90,7 @@ final class SiteClaims {
       return records.getAll(sharing.stream().map(site -> RedisKeys.site(site.text())).toList()).compose(sites -> {
         for (int i = 0; i < sites.size(); i++) {
           String site = sites.get(i);
-          if (site == null || principal.username().equals(SitesApi.ownerOf(site))) {
+          if (site == null || principal.mayManage(sharing.get(i).text(), site)) {
             continue;
           }
           String shared = PatternOverlap.sharedHost(claim, sharing.get(i));
@@ -115,7 +115,8 @@ final class SiteClaims {
    * name {@code parent} only if the site claims it ({@code includeApex}, checked when it was set).
    */
   static void checkCertificateNames(Principal principal, String name, String site, List<String> names) {
-    if (!principal.isAdmin() && name.startsWith("*.") && names.contains(name.substring(2)) && !includesApex(site)) {
+    if (!principal.hasGlobal(Role.MANAGER) && name.startsWith("*.") && names.contains(name.substring(2))
+        && !includesApex(site)) {
       throw ApiError.forbidden("the certificate names " + name.substring(2) + ", which site " + name
           + " does not claim: set its includeApex first");
     }

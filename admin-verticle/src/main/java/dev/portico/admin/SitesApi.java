@@ -64,13 +64,16 @@ final class SitesApi {
 
   private Future<Reply> list(RoutingContext context) {
     Principal principal = Api.principal(context);
-    String index = principal.isAdmin() ? RedisKeys.SITE_INDEX : RedisKeys.sitesByOwner(principal.username());
+    // a global role sees every site, a caller with none only the sites it owns; with domain roles
+    // the whole index is read a page at a time, and a page may hold fewer sites than the limit
+    boolean everySite = principal.hasGlobal(Role.VIEWER) || !principal.permissions().domains().isEmpty();
+    String index = everySite ? RedisKeys.SITE_INDEX : RedisKeys.sitesByOwner(principal.username());
     String prefix = lower(context.queryParams().get("prefix"));
     return records.page(index, prefix, lower(context.queryParams().get("after")), Api.limit(context))
         .compose(page -> records.getAll(page.items().stream().map(RedisKeys::site).toList()).compose(values -> {
           JsonArray items = new JsonArray();
           for (int i = 0; i < values.size(); i++) {
-            if (values.get(i) != null) {
+            if (values.get(i) != null && principal.mayRead(page.items().get(i), values.get(i))) {
               items.add(entry(page.items().get(i), values.get(i)));
             }
           }
@@ -93,23 +96,17 @@ final class SitesApi {
     principal.requireWrite();
     String pattern = pattern(context);
     JsonObject body = bodies.parse(context, "Site");
-    String owner = body.getString("owner");
-    if (!principal.isAdmin()) {
-      if (owner != null && !owner.equals(principal.username())) {
-        throw ApiError.forbidden("a user can only own sites itself");
-      }
-      owner = principal.username();
-    }
-    JsonObject requested = body.copy().put("owner", owner);
-    Future<Void> ownerExists = owner == null ? Future.succeededFuture()
-        : records.get(RedisKeys.user(owner)).compose(user -> user != null ? Future.succeededFuture()
-            : Future.failedFuture(ApiError.badRequest("owner", "no user " + requested.getString("owner"))));
-    return ownerExists.compose(v -> records.get(RedisKeys.site(pattern))).compose(current -> {
+    return records.get(RedisKeys.site(pattern)).compose(current -> {
       String previousOwner = current == null ? null : ownerOf(current);
-      if (current != null && !principal.isAdmin() && !principal.username().equals(previousOwner)) {
-        return Future.failedFuture(ApiError.forbidden("site " + pattern + " belongs to another user"));
+      if (current != null && !principal.mayManage(pattern, current)) {
+        return Future.failedFuture(principal.mayRead(pattern, current)
+            ? ApiError.forbidden("managing site " + pattern + " needs the manager role at its domain")
+            : ApiError.forbidden("site " + pattern + " belongs to another user"));
       }
-      return claims.check(principal, pattern, Boolean.TRUE.equals(requested.getValue("includeApex")), current)
+      JsonObject requested = body.copy().put("owner", owner(principal, pattern, body.getString("owner"), current,
+          previousOwner));
+      return ownerExists(requested.getString("owner")).compose(v -> claims.check(principal, pattern,
+              Boolean.TRUE.equals(requested.getValue("includeApex")), current))
           .compose(v -> hashBasicAuthPasswords(requested, current)).compose(withHashes -> {
         Site site;
         try {
@@ -117,7 +114,7 @@ final class SitesApi {
         } catch (InvalidSiteException e) {
           return Future.failedFuture(ApiError.badRequest(e.field(), e.getMessage()));
         }
-        if (!principal.isAdmin()) {
+        if (!principal.isGlobalAdmin()) {
           tenantTargets.check(site);
         }
         String json = site.toJson().encode();
@@ -136,6 +133,27 @@ final class SitesApi {
             .compose(created -> created ? Reply.created(entry(pattern, json)) : Reply.ok(entry(pattern, json)));
       });
     });
+  }
+
+  /**
+   * The owner a write stores: whoever an admin of the site's domain names; else the site's owner so
+   * far, or for a new site the caller (none for an OIDC sign-in, which has no local user).
+   */
+  private static String owner(Principal principal, String pattern, String asked, String current, String previousOwner) {
+    if (principal.has(Role.ADMIN, pattern)) {
+      return asked;
+    }
+    String kept = current != null ? previousOwner : principal.local() ? principal.username() : null;
+    if (asked != null && !asked.equals(kept)) {
+      throw ApiError.forbidden("only an admin of the site's domain chooses a site's owner");
+    }
+    return kept;
+  }
+
+  private Future<Void> ownerExists(String owner) {
+    return owner == null ? Future.succeededFuture()
+        : records.get(RedisKeys.user(owner)).compose(user -> user != null ? Future.succeededFuture()
+            : Future.failedFuture(ApiError.badRequest("owner", "no user " + owner)));
   }
 
   /** A wildcard certificate is proven with DNS-01: some DNS provider must cover its zone. */
@@ -202,6 +220,9 @@ final class SitesApi {
       if (current == null) {
         return Future.failedFuture(ApiError.notFound("no site " + pattern));
       }
+      if (!principal.mayManage(pattern, current)) {
+        return Future.failedFuture(ApiError.forbidden("deleting site " + pattern + " needs the manager role at its domain"));
+      }
       List<Records.IndexOp> indexes = new ArrayList<>();
       indexes.add(new Records.IndexOp(RedisKeys.SITE_INDEX, pattern, false));
       indexes.add(new Records.IndexOp(RedisKeys.SITE_SUFFIX_INDEX, SiteSuffixIndex.reversed(pattern), false));
@@ -217,8 +238,8 @@ final class SitesApi {
 
   /** The stored site if {@code principal} may see it, else {@code null}. */
   Future<String> visible(Principal principal, String pattern) {
-    return records.get(RedisKeys.site(pattern)).map(stored -> stored == null || principal.isAdmin()
-        || principal.username().equals(ownerOf(stored)) ? stored : null);
+    return records.get(RedisKeys.site(pattern)).map(stored -> stored == null || principal.mayRead(pattern, stored)
+        ? stored : null);
   }
 
   static String ownerOf(String stored) {

@@ -72,7 +72,7 @@ final class UserIdMigration {
   }
 
   /** Applies {@code change} to every record of {@code index}, page by page; a 409 means another node did it. */
-  private static Future<Void> each(Records records, String index, Function<String, String> key,
+  static Future<Void> each(Records records, String index, Function<String, String> key,
       BiFunction<Records, String, Future<Void>> change, String after) {
     return records.page(index, null, after, PAGE).compose(page ->
         records.getAll(page.items().stream().map(key).toList()).compose(values -> {

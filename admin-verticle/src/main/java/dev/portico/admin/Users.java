@@ -10,10 +10,11 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * Users as stored under {@link RedisKeys#user}: {@code {"id", "username", "role", "passwordHash",
- * "createdAt"}}. The id is random, given at creation and never changed: tokens name it, so they
- * die with their user and never pass to a later user of the same name. Passwords are checked on
- * one small {@link PasswordPool} and hashed on another.
+ * Users as stored under {@link RedisKeys#user}: {@code {"id", "username", "passwordHash", "createdAt"}}
+ * (what a user may do are its {@link Grants} and its {@link Groups}' grants). The id is random,
+ * given at creation and never changed: tokens name it, so they die with their user and never pass
+ * to a later user of the same name. Passwords are checked on one small {@link PasswordPool} and
+ * hashed on another.
  */
 final class Users {
 
@@ -56,16 +57,22 @@ final class Users {
     return checks.run(() -> PasswordHash.matches(password, hash));
   }
 
-  /** Creates {@code username}; fails with 409 if it exists. */
-  Future<JsonObject> create(String who, String username, String password, Principal.Role role) {
+  /**
+   * Creates {@code username}; fails with 409 if it exists. An {@code admin} is stored as users were
+   * before the permission model and migrated at once ({@link PermissionMigration}), so the user and
+   * its global admin grant land in one atomic step.
+   */
+  Future<JsonObject> create(String who, String username, String password, boolean admin) {
     return hash(password).compose(hash -> {
-      JsonObject user = new JsonObject().put("id", newId()).put("username", username).put("role", role.json())
+      JsonObject user = new JsonObject().put("id", newId()).put("username", username)
           .put("passwordHash", hash).put("createdAt", System.currentTimeMillis());
-      return records.write(new Records.Write(RedisKeys.user(username), null, user.encode(),
+      JsonObject stored = admin ? user.copy().put("role", "admin") : user;
+      return records.write(new Records.Write(RedisKeys.user(username), null, stored.encode(),
               List.of(new Records.IndexOp(RedisKeys.USER_INDEX, username, true)), null, null,
-              new Records.Audit(who, "user.create", "user:" + username, "", masked(user).encode())))
+              new Records.Audit(who, "user.create", "user:" + username, "", masked(stored).encode())))
           .recover(e -> Future.failedFuture(e instanceof ApiError error && error.status() == 409
               ? ApiError.conflict("user " + username + " exists") : e))
+          .compose(v -> admin ? PermissionMigration.migrate(records, stored.encode()) : Future.succeededFuture())
           .map(user);
     });
   }
@@ -78,13 +85,16 @@ final class Users {
             masked(updated).encode())));
   }
 
-  /** Deletes the user and, in the same step, its grants: a user of the same name made later starts with none. */
+  /**
+   * Deletes the user and, in the same step, its grants and group memberships: a user of the same
+   * name made later starts with none.
+   */
   Future<Void> delete(String who, JsonObject current) {
     String username = current.getString("username");
     return records.write(new Records.Write(RedisKeys.user(username), current.encode(), null,
         List.of(new Records.IndexOp(RedisKeys.USER_INDEX, username, false)), null, null,
         new Records.Audit(who, "user.delete", "user:" + username, masked(current).encode(), ""),
-        List.of(RedisKeys.userGrants(username))));
+        List.of(RedisKeys.userGrants(username), RedisKeys.userGroups(username))));
   }
 
   /** A user id: 122 random bits. */

@@ -12,17 +12,23 @@ import io.vertx.redis.client.Request;
 
 import java.util.Objects;
 
-/** {@code /api/v1/users}: user management, for admins only. */
+/**
+ * {@code /api/v1/users}: local users, for global admins only. The {@code role} of the requests
+ * from before the permission model still works as a shortcut: {@code admin} is a grant of
+ * {@code admin} at the global scope, {@code user} none.
+ */
 final class UsersApi {
 
   private final Records records;
   private final RequestBodies bodies;
   private final Users users;
+  private final Grants grants;
 
-  UsersApi(Records records, RequestBodies bodies, Users users) {
+  UsersApi(Records records, RequestBodies bodies, Users users, Grants grants) {
     this.records = records;
     this.bodies = bodies;
     this.users = users;
+    this.grants = grants;
   }
 
   void mount(Router router) {
@@ -34,7 +40,7 @@ final class UsersApi {
   }
 
   private Future<Reply> list(RoutingContext context) {
-    Api.principal(context).requireAdmin();
+    Api.principal(context).requireGlobalAdmin();
     return records.page(RedisKeys.USER_INDEX, context.queryParams().get("prefix"), context.queryParams().get("after"),
             Api.limit(context))
         .compose(page -> records.getAll(page.items().stream().map(RedisKeys::user).toList()).map(values -> {
@@ -46,46 +52,61 @@ final class UsersApi {
 
   private Future<Reply> create(RoutingContext context) {
     Principal principal = Api.principal(context);
-    principal.requireAdmin();
+    principal.requireGlobalAdmin();
     principal.requireWrite();
     JsonObject body = bodies.parse(context, "NewUser");
     String username = body.getString("username");
     Users.checkName(username);
     Users.checkPassword("password", body.getString("password"));
-    return users.create(principal.username(), username, body.getString("password"),
-            Principal.Role.fromJson(body.getString("role")))
+    return users.create(principal.username(), username, body.getString("password"), "admin".equals(body.getString("role")))
         .compose(user -> Reply.created(Users.masked(user)));
   }
 
   private Future<Reply> read(RoutingContext context) {
-    Api.principal(context).requireAdmin();
+    Api.principal(context).requireGlobalAdmin();
     return existing(context).compose(user -> Reply.ok(Users.masked(user)));
   }
 
   private Future<Reply> update(RoutingContext context) {
     Principal principal = Api.principal(context);
-    principal.requireAdmin();
+    principal.requireGlobalAdmin();
     principal.requireWrite();
     JsonObject body = bodies.parse(context, "UserChange");
     if (body.containsKey("password")) {
       Users.checkPassword("password", body.getString("password"));
     }
     return existing(context).compose(user -> {
-      JsonObject updated = user.copy();
-      if (body.containsKey("role")) {
-        updated.put("role", body.getString("role"));
-      }
       Future<JsonObject> withPassword = body.containsKey("password")
-          ? users.hash(body.getString("password")).map(hash -> updated.put("passwordHash", hash))
-          : Future.succeededFuture(updated);
-      return withPassword.compose(changed -> users.update(principal.username(), "user.update", user, changed)
+          ? users.hash(body.getString("password")).compose(hash -> {
+            JsonObject changed = user.copy().put("passwordHash", hash);
+            return users.update(principal.username(), "user.update", user, changed).map(changed);
+          })
+          : Future.succeededFuture(user);
+      return withPassword.compose(changed -> role(principal, changed.getString("username"), body.getString("role"))
           .map(changed));
     }).compose(user -> Reply.ok(Users.masked(user)));
   }
 
+  /**
+   * The legacy {@code role} of a user change: {@code admin} grants admin at the global scope,
+   * {@code user} revokes the user's global grant (domain grants and groups stay).
+   */
+  private Future<Void> role(Principal principal, String username, String role) {
+    Grants.Subject subject = Grants.Subject.user(username);
+    if (role == null) {
+      return Future.succeededFuture();
+    }
+    if ("admin".equals(role)) {
+      return grants.put(principal.username(), subject, Grants.Scope.GLOBAL, Role.ADMIN).mapEmpty();
+    }
+    return grants.delete(principal.username(), subject, Grants.Scope.GLOBAL)
+        .recover(e -> e instanceof ApiError error && error.status() == 404 ? Future.succeededFuture()
+            : Future.failedFuture(e));
+  }
+
   private Future<Reply> delete(RoutingContext context) {
     Principal principal = Api.principal(context);
-    principal.requireAdmin();
+    principal.requireGlobalAdmin();
     principal.requireWrite();
     if (principal.username().equals(context.pathParam("username"))) {
       throw ApiError.conflict("you cannot delete yourself; sign in as another admin");

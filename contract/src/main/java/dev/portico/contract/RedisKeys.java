@@ -100,10 +100,37 @@ public final class RedisKeys {
 
   /**
    * {@code portico:grants:user:<name>}: a hash of the permissions granted to one user, a field per
-   * scope ({@code domain:<domain>}; later {@code global}) holding the grant's JSON ({@code role},
+   * scope ({@code domain:<domain>} or {@code global}) holding the grant's JSON ({@code role},
    * {@code grantedBy}, {@code grantedAt}). Deleted with the user.
    */
   public static final String USER_GRANTS_PREFIX = "portico:grants:user:";
+
+  /** {@code portico:grants:group:<name>}: the same hash for a group. Deleted with the group. */
+  public static final String GROUP_GRANTS_PREFIX = "portico:grants:group:";
+
+  /** {@code portico:group:<name>}: a group of local users (JSON: name, description, createdAt). */
+  public static final String GROUP_PREFIX = "portico:group:";
+
+  /** Sorted set of every group name. */
+  public static final String GROUP_INDEX = "portico:group-index";
+
+  /**
+   * {@code portico:groups-of-user:<name>}: sorted set of the groups a user is in; what counts for
+   * permissions. Deleted with the user, so a later user of the same name is in no group.
+   */
+  public static final String USER_GROUPS_PREFIX = "portico:groups-of-user:";
+
+  /**
+   * {@code portico:group-members:<name>}: sorted set of a group's member names, for listing; a
+   * name counts only while {@link #USER_GROUPS_PREFIX} of that user names the group.
+   */
+  public static final String GROUP_MEMBERS_PREFIX = "portico:group-members:";
+
+  /**
+   * {@code portico:oidc-login:<state>}: one admin sign-in through OIDC under way (nonce, PKCE
+   * verifier, return path), with a TTL; taken (deleted) by the callback, so a state works once.
+   */
+  public static final String OIDC_LOGIN_PREFIX = "portico:oidc-login:";
 
   /** {@code portico:api-token:<id>}: a named, scoped API token (JSON with the token's SHA-256). */
   public static final String API_TOKEN_PREFIX = "portico:api-token:";
@@ -167,6 +194,26 @@ public final class RedisKeys {
 
   public static String userGrants(String user) {
     return USER_GRANTS_PREFIX + user;
+  }
+
+  public static String groupGrants(String group) {
+    return GROUP_GRANTS_PREFIX + group;
+  }
+
+  public static String group(String name) {
+    return GROUP_PREFIX + name;
+  }
+
+  public static String userGroups(String user) {
+    return USER_GROUPS_PREFIX + user;
+  }
+
+  public static String groupMembers(String group) {
+    return GROUP_MEMBERS_PREFIX + group;
+  }
+
+  public static String oidcLogin(String state) {
+    return OIDC_LOGIN_PREFIX + state;
   }
 
   public static String apiToken(String id) {

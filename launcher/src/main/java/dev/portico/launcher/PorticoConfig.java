@@ -45,7 +45,43 @@ public record PorticoConfig(
     TlsSettings tls,
     boolean tenantDenyPrivate,
     Limits limits,
-    RedisTopology redisTopology) {
+    RedisTopology redisTopology,
+    AdminOidc adminOidc) {
+
+  /**
+   * The OIDC provider admins may sign in through ({@code PORTICO_ADMIN_OIDC_*}), or {@code null}.
+   * The client secret is never printed.
+   */
+  public record AdminOidc(String issuer, String clientId, String clientSecret, String redirectUri, String groupsClaim) {
+
+    static AdminOidc fromEnvironment(Env env) {
+      String issuer = env.get("PORTICO_ADMIN_OIDC_ISSUER");
+      if (issuer == null || issuer.isBlank()) {
+        return null;
+      }
+      for (String name : List.of("PORTICO_ADMIN_OIDC_CLIENT_ID", "PORTICO_ADMIN_OIDC_CLIENT_SECRET",
+          "PORTICO_ADMIN_OIDC_REDIRECT_URI")) {
+        if (env.get(name) == null || env.get(name).isBlank()) {
+          throw new ConfigException(name + " is needed with PORTICO_ADMIN_OIDC_ISSUER");
+        }
+      }
+      for (String name : List.of("PORTICO_ADMIN_OIDC_ISSUER", "PORTICO_ADMIN_OIDC_REDIRECT_URI")) {
+        String url = env.get(name).trim();
+        if (!url.startsWith("https://") && !url.startsWith("http://")) {
+          throw new ConfigException(name + "='" + url + "' must be an http(s):// URL");
+        }
+      }
+      return new AdminOidc(issuer.trim(), env.get("PORTICO_ADMIN_OIDC_CLIENT_ID"),
+          env.get("PORTICO_ADMIN_OIDC_CLIENT_SECRET"), env.get("PORTICO_ADMIN_OIDC_REDIRECT_URI").trim(),
+          env.getOrDefault("PORTICO_ADMIN_OIDC_GROUPS_CLAIM", "groups"));
+    }
+
+    @Override
+    public String toString() {
+      return "AdminOidc[issuer=" + issuer + ", clientId=" + clientId + ", redirectUri=" + redirectUri
+          + ", groupsClaim=" + groupsClaim + ", clientSecret not shown]";
+    }
+  }
 
   /**
    * What one client may make the node hold; see the README's configuration table.
@@ -165,7 +201,9 @@ public record PorticoConfig(
       "PORTICO_CLUSTER_PORT", "PORTICO_CLUSTER_HOST", "PORTICO_CLUSTER_PUBLIC_HOST", "PORTICO_EVENTBUS_PORT",
       "PORTICO_CLUSTER_K8S_SERVICE_DNS", "PORTICO_CLUSTER_K8S_SERVICE_NAME", "PORTICO_CLUSTER_K8S_NAMESPACE",
       "PORTICO_EVENTBUS_TLS", "PORTICO_EVENTBUS_TLS_KEYSTORE", "PORTICO_EVENTBUS_TLS_KEYSTORE_PASSWORD",
-      "PORTICO_EVENTBUS_TLS_TRUSTSTORE", "PORTICO_EVENTBUS_TLS_TRUSTSTORE_PASSWORD");
+      "PORTICO_EVENTBUS_TLS_TRUSTSTORE", "PORTICO_EVENTBUS_TLS_TRUSTSTORE_PASSWORD",
+      "PORTICO_ADMIN_OIDC_ISSUER", "PORTICO_ADMIN_OIDC_CLIENT_ID", "PORTICO_ADMIN_OIDC_CLIENT_SECRET",
+      "PORTICO_ADMIN_OIDC_REDIRECT_URI", "PORTICO_ADMIN_OIDC_GROUPS_CLAIM");
 
   /** The values of the roles in {@code PORTICO_ROLES}. */
   public static List<String> roleNames() {
@@ -215,7 +253,8 @@ public record PorticoConfig(
             fallbackFile(env, "PORTICO_FALLBACK_KEY_FILE", "PORTICO_FALLBACK_CERT_FILE")),
         onOff(env, "PORTICO_TENANT_DENY_PRIVATE", false),
         Limits.fromEnvironment(env),
-        RedisTopology.fromEnvironment(env::get, redisUrl));
+        RedisTopology.fromEnvironment(env::get, redisUrl),
+        AdminOidc.fromEnvironment(env));
   }
 
   /**
@@ -302,7 +341,12 @@ public record PorticoConfig(
         .put("http2MaxConcurrentStreams", (long) limits.http2MaxConcurrentStreams())
         .put("http2MaxResetsPerWindow", limits.http2MaxResetsPerWindow())
         .put("http2ResetWindowSeconds", limits.http2ResetWindowSeconds())
-        .put("redisMaxWaiting", limits.redisMaxWaiting());
+        .put("redisMaxWaiting", limits.redisMaxWaiting())
+        .put("adminOidcIssuer", adminOidc == null ? null : adminOidc.issuer())
+        .put("adminOidcClientId", adminOidc == null ? null : adminOidc.clientId())
+        .put("adminOidcClientSecret", adminOidc == null ? null : adminOidc.clientSecret())
+        .put("adminOidcRedirectUri", adminOidc == null ? null : adminOidc.redirectUri())
+        .put("adminOidcGroupsClaim", adminOidc == null ? null : adminOidc.groupsClaim());
   }
 
   /**

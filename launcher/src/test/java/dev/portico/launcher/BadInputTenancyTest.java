@@ -61,11 +61,12 @@ class BadInputTenancyTest {
   void aUserCannotTakeACatchAllOrANameUnderAnotherOwnersWildcard() {
     assertRefused(api.put("/api/v1/sites/**", mallory, tenantSite()), "outside the domains you manage");
     assertRefused(api.put("/api/v1/sites/api.corp.test", mallory, tenantSite()), "outside the domains you manage");
-    grant("mallory", "corp.test");
+    // a manager of api.corp.test still may not take a host admin's *.corp.test (outside its domain) serves
+    grant("mallory", "api.corp.test");
     assertRefused(api.put("/api/v1/sites/api.corp.test", mallory, tenantSite()),
         "a site of another owner serves (such as api.corp.test)");
     assertRefused(api.put("/api/v1/sites/**", mallory, tenantSite()), "outside the domains you manage");
-    assertRefused(api.put("/api/v1/sites/**.corp.test", mallory, tenantSite()), "another owner");
+    assertRefused(api.put("/api/v1/sites/**.corp.test", mallory, tenantSite()), "outside the domains you manage");
     assertRefused(api.put("/api/v1/sites/*.*.test", mallory, tenantSite()), "outside the domains you manage");
     for (String pattern : List.of("**", "api.corp.test", "**.corp.test")) {
       assertEquals(404, api.get("/api/v1/sites/" + pattern, admin).status(), pattern + " was not written");
@@ -99,13 +100,14 @@ class BadInputTenancyTest {
     assertRefused(api.put("/api/v1/sites/alice.test.evil", alice, tenantSite()), "outside");
     assertRefused(api.put("/api/v1/sites/xalice.test", alice, tenantSite()), "outside");
 
-    // a second user granted the same domain cannot take hosts alice's sites match
+    // a user granted a domain under alice's cannot take hosts alice's sites match, nor edit them
     String carol = newUser("carol");
-    grant("carol", "alice.test");
+    grant("carol", "blog.alice.test");
     assertRefused(api.put("/api/v1/sites/blog.alice.test", carol, tenantSite()), "another owner");
     assertEquals(201, api.put("/api/v1/sites/a.blog.alice.test", carol, tenantSite()).status(),
         "one label deeper than alice's *.alice.test");
     assertEquals(403, api.put("/api/v1/sites/shop.alice.test", carol, tenantSite()).status());
+    assertEquals(404, api.get("/api/v1/sites/shop.alice.test", carol).status());
 
     // an admin is not restricted, and a user keeps editing a site it owns after losing the grant
     assertEquals(201, api.put("/api/v1/sites/**.alice.test", admin, site(adminBackend)).status());
@@ -114,62 +116,52 @@ class BadInputTenancyTest {
     assertEquals(204, api.delete("/api/v1/sites/shop.alice.test", alice).status());
   }
 
+  /** A manager of two domains against admin's wildcards above them, which it may not manage. */
   @Test
   void patternsOverlapByTheirWildcards() {
     String dave = newUser("dave");
-    grant("dave", "ov.test");
-    assertEquals(201, api.put("/api/v1/sites/*.a.ov.test", admin, site(adminBackend)).status());
-    assertEquals(201, api.put("/api/v1/sites/exact.ov.test", admin, site(adminBackend)).status());
-    assertEquals(201, api.put("/api/v1/sites/**.n.ov.test", admin, site(adminBackend)).status());
+    grant("dave", "a.ov.test");
+    grant("dave", "n.ov.test");
+    assertEquals(201, api.put("/api/v1/sites/*.ov.test", admin, site(adminBackend)).status());
+    assertEquals(201, api.put("/api/v1/sites/*.*.ov.test", admin, site(adminBackend)).status());
 
-    assertRefused(api.put("/api/v1/sites/*.ov.test", dave, tenantSite()), "(such as exact.ov.test)");
-    assertRefused(api.put("/api/v1/sites/**.ov.test", dave, tenantSite()), "another owner");
-    assertRefused(api.put("/api/v1/sites/x.a.ov.test", dave, tenantSite()), "(such as x.a.ov.test)");
-    assertRefused(api.put("/api/v1/sites/*.*.ov.test", dave, tenantSite()), "another owner");
-    assertRefused(api.put("/api/v1/sites/api.*.ov.test", dave, tenantSite()), "(such as api.a.ov.test)");
-    assertRefused(api.put("/api/v1/sites/*.n.ov.test", dave, tenantSite()), "another owner");
-    assertRefused(api.put("/api/v1/sites/deep.x.y.n.ov.test", dave, tenantSite()), "another owner");
+    assertRefused(api.put("/api/v1/sites/a.ov.test", dave, tenantSite()), "(such as a.ov.test)");
+    assertRefused(api.put("/api/v1/sites/*.a.ov.test", dave, tenantSite()), "another owner");
+    assertRefused(api.put("/api/v1/sites/**.n.ov.test", dave, tenantSite()), "another owner");
+    assertRefused(api.put("/api/v1/sites/x.n.ov.test", dave, tenantSite()), "(such as x.n.ov.test)");
+    assertRefused(api.put("/api/v1/sites/*.x.ov.test", dave, tenantSite()), "outside the domains you manage");
 
     assertEquals(201, api.put("/api/v1/sites/y.x.a.ov.test", dave, tenantSite()).status(), "'*' is one label");
-    assertEquals(201, api.put("/api/v1/sites/n.ov.test", dave, tenantSite()).status(), "'**' is one or more");
-    assertEquals(201, api.put("/api/v1/sites/ov.test", dave, tenantSite()).status());
-    assertEquals(201, api.put("/api/v1/sites/**.b.ov.test", dave, tenantSite()).status());
-    assertRefused(api.put("/api/v1/sites/api.*.*.ov.test", dave, tenantSite()), "(such as api.x.n.ov.test)");
-    assertEquals(201, api.put("/api/v1/sites/c.b.ov.test", dave, tenantSite()).status(),
-        "under its own **.b.ov.test");
+    assertEquals(201, api.put("/api/v1/sites/*.x.n.ov.test", dave, tenantSite()).status());
+    assertEquals(200, api.put("/api/v1/sites/y.x.a.ov.test", dave, tenantSite()).status(), "dave edits his site");
+    assertEquals(403, api.put("/api/v1/sites/*.ov.test", dave, site(adminBackend)).status(), "not admin's");
   }
 
   @Test
   void certificatesOutsideTheUsersScopeAreRefused() {
     String erin = newUser("erin");
-    grant("erin", "shared.test");
+    grant("erin", "sub.shared.test");
+    assertEquals(201, api.put("/api/v1/sites/*.shared.test", admin, site(adminBackend)).status());
     assertEquals(201, api.put("/api/v1/sites/shared.test", admin, site(adminBackend)).status());
-    JsonObject wildcardWithApex = tenantSite().put("tls", "auto").put("includeApex", true);
-    assertRefused(api.put("/api/v1/sites/*.shared.test", erin, wildcardWithApex),
-        "'shared.test' matches hosts that a site of another owner serves");
-    assertEquals(404, api.get("/api/v1/sites/*.shared.test", admin).status());
-    assertEquals(201, api.put("/api/v1/sites/*.shared.test", erin, tenantSite().put("tls", "manual")).status(),
+    JsonObject wildcardWithApex = tenantSite().put("tls", "manual").put("includeApex", true);
+    assertRefused(api.put("/api/v1/sites/*.sub.shared.test", erin, wildcardWithApex),
+        "'sub.shared.test' matches hosts that a site of another owner serves");
+    assertEquals(404, api.get("/api/v1/sites/*.sub.shared.test", admin).status());
+    assertEquals(201, api.put("/api/v1/sites/*.sub.shared.test", erin, tenantSite().put("tls", "manual")).status(),
         "without the apex, nothing is shared");
-    assertRefused(api.put("/api/v1/sites/*.shared.test", erin, tenantSite().put("tls", "manual")
-        .put("includeApex", true)), "'shared.test' matches hosts");
+    assertRefused(api.put("/api/v1/sites/*.sub.shared.test", erin, tenantSite().put("tls", "manual")
+        .put("includeApex", true)), "'sub.shared.test' matches hosts");
     assertRefused(api.put("/api/v1/sites/api.corp.test", erin, tenantSite().put("tls", "auto")), "outside");
 
-    // an uploaded *.shared.test certificate naming shared.test would be served for admin's shared.test
-    String[] withApex = TestCertificates.pems("*.shared.test", "shared.test");
-    assertRefused(api.put("/api/v1/certificates/*.shared.test", erin, new JsonObject()
-        .put("certificatePem", withApex[0]).put("privateKeyPem", withApex[1])), "names shared.test");
-    assertNull(Harness.await(harness.redisApi.get("portico:cert:*.shared.test")), "nothing stored");
-    String[] own = TestCertificates.pems("*.shared.test");
-    AdminClient.Answer uploaded = api.put("/api/v1/certificates/*.shared.test", erin, new JsonObject()
+    // an uploaded *.sub.shared.test certificate naming sub.shared.test would be served for admin's *.shared.test
+    String[] withApex = TestCertificates.pems("*.sub.shared.test", "sub.shared.test");
+    assertRefused(api.put("/api/v1/certificates/*.sub.shared.test", erin, new JsonObject()
+        .put("certificatePem", withApex[0]).put("privateKeyPem", withApex[1])), "names sub.shared.test");
+    assertNull(Harness.await(harness.redisApi.get("portico:cert:*.sub.shared.test")), "nothing stored");
+    String[] own = TestCertificates.pems("*.sub.shared.test");
+    AdminClient.Answer uploaded = api.put("/api/v1/certificates/*.sub.shared.test", erin, new JsonObject()
         .put("certificatePem", own[0]).put("privateKeyPem", own[1]));
     assertEquals(200, uploaded.status(), uploaded.body());
-
-    // the reverse: a name another owner's *.parent site claims with includeApex is taken too
-    String fay = newUser("fay");
-    grant("fay", "apex.test");
-    assertEquals(201, api.put("/api/v1/sites/*.apex.test", admin, site(adminBackend).put("includeApex", true)).status());
-    assertRefused(api.put("/api/v1/sites/apex.test", fay, tenantSite()), "(such as apex.test)");
-    assertEquals(201, api.put("/api/v1/sites/a.b.apex.test", fay, tenantSite()).status());
 
     for (String name : List.of("shared.test", "api.corp.test", "*.corp.test")) {
       assertEquals(404, api.post("/api/v1/certificates/" + name + "/renew", erin, new JsonObject()).status(), name);
@@ -233,19 +225,19 @@ class BadInputTenancyTest {
   /** Sites indexed before the suffix index existed are found once an admin node starts. */
   @Test
   void sitesFromBeforeTheSuffixIndexAreCheckedAfterAStart() {
-    Harness.await(harness.redisApi.set(List.of("portico:site:old.legacy.test", "{\"targets\":[\"127.0.0.1:9\"]}")));
-    Harness.await(harness.redisApi.zadd(List.of("portico:site-index", "0", "old.legacy.test")));
+    Harness.await(harness.redisApi.set(List.of("portico:site:*.legacy.test", "{\"targets\":[\"127.0.0.1:9\"]}")));
+    Harness.await(harness.redisApi.zadd(List.of("portico:site-index", "0", "*.legacy.test")));
     int port = Harness.freePort();
     String deployment = Harness.await(harness.portico.vertx().deployVerticle(new dev.portico.admin.AdminVerticle(),
         new io.vertx.core.DeploymentOptions().setConfig(harness.portico.config().verticleConfig().put("adminPort", port))));
     try {
       AdminClient restarted = new AdminClient(port);
       newUser("henry");
-      grant("henry", "legacy.test");
+      grant("henry", "x.legacy.test");
       String henry = restarted.login("henry", PASSWORD);
-      assertNotNull(Harness.await(harness.redisApi.zscore("portico:site-index-by-suffix", "test.legacy.old")),
+      assertNotNull(Harness.await(harness.redisApi.zscore("portico:site-index-by-suffix", "test.legacy.*")),
           "indexed by suffix at start");
-      assertRefused(restarted.put("/api/v1/sites/*.legacy.test", henry, tenantSite()), "(such as old.legacy.test)");
+      assertRefused(restarted.put("/api/v1/sites/x.legacy.test", henry, tenantSite()), "(such as x.legacy.test)");
     } finally {
       Harness.await(harness.portico.vertx().undeploy(deployment));
     }
@@ -254,7 +246,7 @@ class BadInputTenancyTest {
   /**
    * What a user's write costs among 90 000 sites: a name reads a few short index ranges; a
    * wildcard over all of them reads and tests each (the worst case, bounded by
-   * {@code SiteClaims.MAX_CANDIDATES}), stopping at the first site of another owner.
+   * {@code SiteClaims.MAX_CANDIDATES}): all are in the user's domain, so it may take their hosts.
    */
   @Test
   void aUserWriteAmongAHundredThousandSites() {
@@ -276,16 +268,15 @@ class BadInputTenancyTest {
     }
     String ivan = newUser("ivan");
     grant("ivan", "big.test");
-    Harness.await(harness.redisApi.set(List.of("portico:site:bulk089999.big.test", "{\"targets\":[\"127.0.0.1:9\"]}")));
 
     long start = System.nanoTime();
     assertEquals(201, api.put("/api/v1/sites/new.big.test", ivan, tenantSite()).status());
     long nameMs = (System.nanoTime() - start) / 1_000_000;
     start = System.nanoTime();
-    assertRefused(api.put("/api/v1/sites/*.big.test", ivan, tenantSite()), "(such as bulk089999.big.test)");
+    assertEquals(201, api.put("/api/v1/sites/*.big.test", ivan, tenantSite()).status());
     long wildcardMs = (System.nanoTime() - start) / 1_000_000;
     System.out.println("A user's site write among " + total + " sites: a name " + nameMs + " ms, a wildcard over all "
-        + "of them (the last one another owner's) " + wildcardMs + " ms");
+        + "of them " + wildcardMs + " ms");
   }
 
   private String newUser(String name) {
