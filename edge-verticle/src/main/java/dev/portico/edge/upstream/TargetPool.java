@@ -1,0 +1,147 @@
+package dev.portico.edge.upstream;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.util.NetUtil;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+
+/**
+ * The connections of one event loop to one target address: idle ones are reused newest first
+ * (the warmest, least likely to have been closed by the backend), at most
+ * {@link UpstreamOptions#maxConnectionsPerTarget} are open at once, and requests beyond that wait
+ * in a bounded queue for the next one freed.
+ */
+final class TargetPool {
+
+  final String address;
+  final int port;
+  /** The next pool of the same address (another port): a short chain, see {@link BackendPools}. */
+  TargetPool next;
+  private final BackendPools owner;
+  private final UpstreamOptions options;
+  private final ArrayDeque<BackendConnection> idle = new ArrayDeque<>();
+  private final ArrayDeque<BackendCall> waiting = new ArrayDeque<>();
+  private int open;
+
+  TargetPool(BackendPools owner, String address, int port) {
+    this.owner = owner;
+    this.options = owner.options();
+    this.address = address;
+    this.port = port;
+  }
+
+  /** Finds a connection for {@code call}; {@code fresh} skips the idle ones (a kept one just failed it). */
+  void acquire(BackendCall call, boolean fresh) {
+    if (!fresh) {
+      BackendConnection connection;
+      while ((connection = idle.pollLast()) != null) {
+        if (connection.isOpen()) {
+          connection.assign(call);
+          return;
+        }
+      }
+    }
+    if (open < options.maxConnectionsPerTarget()) {
+      connect(call);
+    } else if (waiting.size() < options.maxWaitingPerTarget()) {
+      waiting.add(call);
+    } else {
+      call.failed(new PoolBusyException(address + ":" + port));
+    }
+  }
+
+  /** A response ended on a connection that stays open: the next waiting call takes it, or it idles. */
+  void release(BackendConnection connection) {
+    BackendCall call = nextWaiting();
+    if (call != null) {
+      connection.assign(call);
+    } else if (idle.size() >= options.maxIdlePerTarget()) {
+      connection.abort();
+    } else {
+      idle.addLast(connection);
+      connection.idle();
+    }
+  }
+
+  void closed(BackendConnection connection) {
+    open--;
+    idle.remove(connection);
+    BackendCall call = nextWaiting();
+    if (call != null) {
+      connect(call);
+    } else if (open == 0) {
+      owner.remove(this);
+    }
+  }
+
+  int openConnections() {
+    return open;
+  }
+
+  void closeAll() {
+    waiting.clear();
+    for (BackendConnection connection : idle.toArray(new BackendConnection[0])) {
+      connection.abort();
+    }
+  }
+
+  private BackendCall nextWaiting() {
+    BackendCall call;
+    while ((call = waiting.poll()) != null) {
+      if (!call.abandoned()) {
+        return call;
+      }
+    }
+    return null;
+  }
+
+  private void connect(BackendCall call) {
+    open++;
+    InetAddress ip = NetUtil.createInetAddressFromIpAddressString(address);
+    Bootstrap bootstrap = new Bootstrap()
+        .group(owner.eventLoop())
+        .channelFactory(owner.channelFactory())
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, call.request().connectTimeoutMs())
+        .handler(new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel channel) {
+            channel.pipeline().addLast(new HttpClientCodec(new HttpDecoderConfig()
+                .setMaxHeaderSize(options.maxHeaderBytes()), false, true));
+            channel.pipeline().addLast(new BackendConnection(channel, TargetPool.this, owner.context(),
+                options.keepAliveMs()));
+          }
+        });
+    ChannelFuture connected = bootstrap.connect(new InetSocketAddress(ip, port));
+    connected.addListener(f -> {
+      if (call.abandoned()) {
+        connected.channel().close();
+      } else if (f.isSuccess()) {
+        connected.channel().pipeline().get(BackendConnection.class).assign(call);
+      } else {
+        call.failed(f.cause());
+      }
+      if (!f.isSuccess()) {
+        closedBeforeConnect();  // a channel that never connected fires no channelInactive
+      }
+    });
+  }
+
+  private void closedBeforeConnect() {
+    open--;
+    BackendCall next = nextWaiting();
+    if (next != null) {
+      connect(next);
+    } else if (open == 0) {
+      owner.remove(this);
+    }
+  }
+}
