@@ -1,4 +1,4 @@
-package dev.portico.edge.upstream;
+package dev.portico.edge.upstream.pool;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
@@ -20,27 +20,27 @@ import java.util.Map;
  *
  * <p>WebSocket upgrades do not come here: the edge keeps Vert.x's client for those.
  */
-public final class BackendPools {
+public final class ConnectionPools {
 
   private final ContextInternal context;
-  private final UpstreamOptions options;
+  private final PoolLimits options;
   private final ChannelFactory<? extends Channel> channelFactory;
   /** Pools by address; one address with several ports chains them ({@link TargetPool#next}). */
   private final Map<String, TargetPool> pools = new HashMap<>();
   private boolean closed;
 
-  public BackendPools(Vertx vertx, UpstreamOptions options) {
+  public ConnectionPools(Vertx vertx, PoolLimits options) {
     this.context = (ContextInternal) vertx.getOrCreateContext();
     this.options = options;
     this.channelFactory = ((VertxInternal) vertx).transport().channelFactory(false);
   }
 
   /**
-   * Sends {@code request} on a pooled or new connection; {@code ready} gets the call once its
-   * head is on the way (then stream the body into it, if it has one, and wait for its
-   * {@link BackendCall#response}), or the failure to connect.
+   * Finds a pooled or new connection for {@code request}; {@code ready} gets the call once it has
+   * one (then {@link PooledCall#send} it, stream the body into it, if any, and wait for its
+   * {@link PooledCall#response}), or the failure to connect.
    */
-  public BackendCall call(BackendRequest request, Handler<AsyncResult<BackendCall>> ready) {
+  public PooledCall open(RequestHead request, Handler<AsyncResult<PooledCall>> ready) {
     TargetPool pool = pools.get(request.address());
     TargetPool first = pool;
     while (pool != null && pool.port != request.port()) {
@@ -51,7 +51,7 @@ public final class BackendPools {
       pool.next = first;
       pools.put(request.address(), pool);
     }
-    BackendCall call = new BackendCall(request, pool, ready);
+    PooledCall call = new PooledCall(request, pool, ready);
     if (closed) {
       call.failed(new IllegalStateException("the edge is stopping"));
     } else {
@@ -98,7 +98,7 @@ public final class BackendPools {
     }
   }
 
-  UpstreamOptions options() {
+  PoolLimits options() {
     return options;
   }
 

@@ -1,4 +1,4 @@
-package dev.portico.edge.upstream;
+package dev.portico.edge.upstream.pool;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;

@@ -1,4 +1,4 @@
-package dev.portico.edge.upstream;
+package dev.portico.edge.upstream.pool;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -13,9 +13,9 @@ final class Framing {
   static void set(HttpHeaders headers, long bodyLength) {
     headers.remove(HttpHeaderNames.CONTENT_LENGTH);
     headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
-    if (bodyLength == BackendRequest.CHUNKED) {
+    if (bodyLength == PooledCall.CHUNKED) {
       headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-    } else if (bodyLength >= 0) {
+    } else if (bodyLength > 0) {
       headers.set(HttpHeaderNames.CONTENT_LENGTH, bodyLength);
     }
   }

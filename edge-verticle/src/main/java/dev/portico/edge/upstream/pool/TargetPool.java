@@ -1,4 +1,4 @@
-package dev.portico.edge.upstream;
+package dev.portico.edge.upstream.pool;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -16,22 +16,22 @@ import java.util.ArrayDeque;
 /**
  * The connections of one event loop to one target address: idle ones are reused newest first
  * (the warmest, least likely to have been closed by the backend), at most
- * {@link UpstreamOptions#maxConnectionsPerTarget} are open at once, and requests beyond that wait
+ * {@link PoolLimits#maxConnectionsPerTarget} are open at once, and requests beyond that wait
  * in a bounded queue for the next one freed.
  */
 final class TargetPool {
 
   final String address;
   final int port;
-  /** The next pool of the same address (another port): a short chain, see {@link BackendPools}. */
+  /** The next pool of the same address (another port): a short chain, see {@link ConnectionPools}. */
   TargetPool next;
-  private final BackendPools owner;
-  private final UpstreamOptions options;
-  private final ArrayDeque<BackendConnection> idle = new ArrayDeque<>();
-  private final ArrayDeque<BackendCall> waiting = new ArrayDeque<>();
+  private final ConnectionPools owner;
+  private final PoolLimits options;
+  private final ArrayDeque<PooledConnection> idle = new ArrayDeque<>();
+  private final ArrayDeque<PooledCall> waiting = new ArrayDeque<>();
   private int open;
 
-  TargetPool(BackendPools owner, String address, int port) {
+  TargetPool(ConnectionPools owner, String address, int port) {
     this.owner = owner;
     this.options = owner.options();
     this.address = address;
@@ -39,9 +39,9 @@ final class TargetPool {
   }
 
   /** Finds a connection for {@code call}; {@code fresh} skips the idle ones (a kept one just failed it). */
-  void acquire(BackendCall call, boolean fresh) {
+  void acquire(PooledCall call, boolean fresh) {
     if (!fresh) {
-      BackendConnection connection;
+      PooledConnection connection;
       while ((connection = idle.pollLast()) != null) {
         if (connection.isOpen()) {
           connection.assign(call);
@@ -59,8 +59,8 @@ final class TargetPool {
   }
 
   /** A response ended on a connection that stays open: the next waiting call takes it, or it idles. */
-  void release(BackendConnection connection) {
-    BackendCall call = nextWaiting();
+  void release(PooledConnection connection) {
+    PooledCall call = nextWaiting();
     if (call != null) {
       connection.assign(call);
     } else if (idle.size() >= options.maxIdlePerTarget()) {
@@ -71,10 +71,10 @@ final class TargetPool {
     }
   }
 
-  void closed(BackendConnection connection) {
+  void closed(PooledConnection connection) {
     open--;
     idle.remove(connection);
-    BackendCall call = nextWaiting();
+    PooledCall call = nextWaiting();
     if (call != null) {
       connect(call);
     } else if (open == 0) {
@@ -88,13 +88,13 @@ final class TargetPool {
 
   void closeAll() {
     waiting.clear();
-    for (BackendConnection connection : idle.toArray(new BackendConnection[0])) {
+    for (PooledConnection connection : idle.toArray(new PooledConnection[0])) {
       connection.abort();
     }
   }
 
-  private BackendCall nextWaiting() {
-    BackendCall call;
+  private PooledCall nextWaiting() {
+    PooledCall call;
     while ((call = waiting.poll()) != null) {
       if (!call.abandoned()) {
         return call;
@@ -103,7 +103,7 @@ final class TargetPool {
     return null;
   }
 
-  private void connect(BackendCall call) {
+  private void connect(PooledCall call) {
     open++;
     InetAddress ip = NetUtil.createInetAddressFromIpAddressString(address);
     Bootstrap bootstrap = new Bootstrap()
@@ -116,7 +116,7 @@ final class TargetPool {
           protected void initChannel(Channel channel) {
             channel.pipeline().addLast(new HttpClientCodec(new HttpDecoderConfig()
                 .setMaxHeaderSize(options.maxHeaderBytes()), false, true));
-            channel.pipeline().addLast(new BackendConnection(channel, TargetPool.this, owner.context(),
+            channel.pipeline().addLast(new PooledConnection(channel, TargetPool.this, owner.context(),
                 options.keepAliveMs()));
           }
         });
@@ -125,7 +125,7 @@ final class TargetPool {
       if (call.abandoned()) {
         connected.channel().close();
       } else if (f.isSuccess()) {
-        connected.channel().pipeline().get(BackendConnection.class).assign(call);
+        connected.channel().pipeline().get(PooledConnection.class).assign(call);
       } else {
         call.failed(f.cause());
       }
@@ -137,7 +137,7 @@ final class TargetPool {
 
   private void closedBeforeConnect() {
     open--;
-    BackendCall next = nextWaiting();
+    PooledCall next = nextWaiting();
     if (next != null) {
       connect(next);
     } else if (open == 0) {

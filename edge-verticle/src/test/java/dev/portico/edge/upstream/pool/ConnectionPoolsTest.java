@@ -1,4 +1,4 @@
-package dev.portico.edge.upstream;
+package dev.portico.edge.upstream.pool;
 
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -22,10 +22,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Pooling, keep-alive and failures of the edge's own backend connections, against real backends on 127.0.0.1. */
-class BackendPoolsTest {
+class ConnectionPoolsTest {
 
   private static final String OK = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
-  private UpstreamFixture upstream;
+  private PoolFixture upstream;
 
   @AfterEach
   void stop() throws Exception {
@@ -43,13 +43,13 @@ class BackendPoolsTest {
 
   @Test
   void keptConnectionsCarryTheNextRequests() throws Exception {
-    upstream = new UpstreamFixture(UpstreamOptions.DEFAULTS);
+    upstream = new PoolFixture(PoolLimits.DEFAULTS);
     AtomicInteger opened = new AtomicInteger();
     HttpServer server = backend(request -> request.response().end("hello " + request.uri()), opened,
         new AtomicInteger(), new AtomicInteger());
     for (int i = 0; i < 5; i++) {
       String uri = "/" + i;
-      UpstreamFixture.Answer answer = upstream.await(u -> u.exchange(UpstreamFixture.get(server.actualPort(), uri)));
+      PoolFixture.Answer answer = upstream.await(u -> u.exchange(PoolFixture.get(server.actualPort(), uri)));
       assertEquals(200, answer.status());
       assertEquals("hello " + uri, answer.body());
     }
@@ -58,16 +58,16 @@ class BackendPoolsTest {
 
   @Test
   void atMostTheBoundOfConnectionsOpenAndTheRestWait() throws Exception {
-    upstream = new UpstreamFixture(new UpstreamOptions(2, 100, 2, 60_000, 16 * 1024));
+    upstream = new PoolFixture(new PoolLimits(2, 100, 2, 60_000, 16 * 1024));
     AtomicInteger maxOpen = new AtomicInteger();
     HttpServer server = backend(request -> upstream.vertx.setTimer(20, t -> request.response().end("done")),
         new AtomicInteger(), new AtomicInteger(), maxOpen);
-    List<UpstreamFixture.Answer> answers = upstream.await(u -> {
-      List<Future<UpstreamFixture.Answer>> all = new ArrayList<>();
+    List<PoolFixture.Answer> answers = upstream.await(u -> {
+      List<Future<PoolFixture.Answer>> all = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
-        all.add(u.exchange(UpstreamFixture.get(server.actualPort(), "/" + i)));
+        all.add(u.exchange(PoolFixture.get(server.actualPort(), "/" + i)));
       }
-      return Future.all(all).map(f -> f.<UpstreamFixture.Answer>list());
+      return Future.all(all).map(f -> f.<PoolFixture.Answer>list());
     });
     assertEquals(8, answers.size());
     answers.forEach(answer -> assertEquals("done", answer.body()));
@@ -76,14 +76,14 @@ class BackendPoolsTest {
 
   @Test
   void requestsBeyondTheWaitingBoundFailAtOnce() throws Exception {
-    upstream = new UpstreamFixture(new UpstreamOptions(1, 1, 1, 60_000, 16 * 1024));
+    upstream = new PoolFixture(new PoolLimits(1, 1, 1, 60_000, 16 * 1024));
     List<io.vertx.core.http.HttpServerResponse> held = new java.util.concurrent.CopyOnWriteArrayList<>();
     HttpServer server = backend(request -> held.add(request.response()), new AtomicInteger(), new AtomicInteger(),
         new AtomicInteger());
-    List<Future<UpstreamFixture.Answer>> all = upstream.onLoop(() -> {
-      List<Future<UpstreamFixture.Answer>> sent = new ArrayList<>();
+    List<Future<PoolFixture.Answer>> all = upstream.onLoop(() -> {
+      List<Future<PoolFixture.Answer>> sent = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
-        sent.add(upstream.exchange(UpstreamFixture.get(server.actualPort(), "/" + i)));
+        sent.add(upstream.exchange(PoolFixture.get(server.actualPort(), "/" + i)));
       }
       return Future.succeededFuture(sent);
     });
@@ -104,17 +104,17 @@ class BackendPoolsTest {
 
   @Test
   void aKeptConnectionTheBackendClosedIsNotUsedAgain() throws Exception {
-    upstream = new UpstreamFixture(UpstreamOptions.DEFAULTS);
+    upstream = new PoolFixture(PoolLimits.DEFAULTS);
     try (RawBackend backend = new RawBackend(upstream.vertx, "\r\n\r\n", (socket, n) -> socket.end(Buffer.buffer(OK)))) {
       for (int i = 0; i < 3; i++) {
-        assertEquals("ok", upstream.await(u -> u.exchange(UpstreamFixture.get(backend.port(), "/"))).body());
+        assertEquals("ok", upstream.await(u -> u.exchange(PoolFixture.get(backend.port(), "/"))).body());
       }
     }
   }
 
   @Test
   void aGetOnAKeptConnectionClosedUnderItIsSentAgainOnANewOne() throws Exception {
-    upstream = new UpstreamFixture(UpstreamOptions.DEFAULTS);
+    upstream = new PoolFixture(PoolLimits.DEFAULTS);
     // the first request on each connection is answered and the connection kept; the second is dropped
     try (RawBackend backend = new RawBackend(upstream.vertx, "\r\n\r\n", (socket, n) -> {
       if (n == 1) {
@@ -123,35 +123,35 @@ class BackendPoolsTest {
         socket.close();
       }
     })) {
-      assertEquals("ok", upstream.await(u -> u.exchange(UpstreamFixture.get(backend.port(), "/a"))).body());
-      assertEquals("ok", upstream.await(u -> u.exchange(UpstreamFixture.get(backend.port(), "/b"))).body());
+      assertEquals("ok", upstream.await(u -> u.exchange(PoolFixture.get(backend.port(), "/a"))).body());
+      assertEquals("ok", upstream.await(u -> u.exchange(PoolFixture.get(backend.port(), "/b"))).body());
       assertEquals(3, backend.received.size(), "/a, /b dropped, /b again");
       // a request with a body is not repeated: the backend may have acted on it
-      BackendRequest post = new BackendRequest("127.0.0.1", backend.port(), HttpMethod.POST, "/c",
-          UpstreamFixture.headers(), 2, 5_000, 10_000);
+      RequestHead post = new RequestHead("127.0.0.1", backend.port(), HttpMethod.POST, "/c",
+          PoolFixture.headers(), 5_000, 10_000);
       ExecutionException failed = assertThrows(ExecutionException.class,
-          () -> upstream.await(u -> u.send(post, call -> call.write(Buffer.buffer("hi")).compose(v -> call.end()))));
+          () -> upstream.await(u -> u.send(post, 2, call -> call.write(Buffer.buffer("hi")).compose(v -> call.end()))));
       assertInstanceOf(IOException.class, failed.getCause());
     }
   }
 
   @Test
   void aMalformedResponseFailsTheCall() throws Exception {
-    upstream = new UpstreamFixture(UpstreamOptions.DEFAULTS);
+    upstream = new PoolFixture(PoolLimits.DEFAULTS);
     try (RawBackend backend = new RawBackend(upstream.vertx, "\r\n\r\n", (socket, n) -> socket.write(Buffer.buffer(
         "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nokk")))) {
       ExecutionException failed = assertThrows(ExecutionException.class,
-          () -> upstream.await(u -> u.exchange(UpstreamFixture.get(backend.port(), "/"))));
+          () -> upstream.await(u -> u.exchange(PoolFixture.get(backend.port(), "/"))));
       assertInstanceOf(BackendProtocolException.class, failed.getCause());
     }
   }
 
   @Test
   void aSilentBackendTimesOut() throws Exception {
-    upstream = new UpstreamFixture(UpstreamOptions.DEFAULTS);
+    upstream = new PoolFixture(PoolLimits.DEFAULTS);
     try (RawBackend backend = new RawBackend(upstream.vertx, "\r\n\r\n", (socket, n) -> { })) {
-      BackendRequest request = new BackendRequest("127.0.0.1", backend.port(), HttpMethod.GET, "/",
-          UpstreamFixture.headers(), BackendRequest.NO_BODY, 5_000, 300);
+      RequestHead request = new RequestHead("127.0.0.1", backend.port(), HttpMethod.GET, "/",
+          PoolFixture.headers(), 5_000, 300);
       ExecutionException failed = assertThrows(ExecutionException.class,
           () -> upstream.await(u -> u.exchange(request)));
       assertInstanceOf(TimeoutException.class, failed.getCause());
@@ -160,10 +160,10 @@ class BackendPoolsTest {
 
   @Test
   void interimAnswersAreSkipped() throws Exception {
-    upstream = new UpstreamFixture(UpstreamOptions.DEFAULTS);
+    upstream = new PoolFixture(PoolLimits.DEFAULTS);
     try (RawBackend backend = new RawBackend(upstream.vertx, "\r\n\r\n", (socket, n) -> socket.write(Buffer.buffer(
         "HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n" + OK)))) {
-      UpstreamFixture.Answer answer = upstream.await(u -> u.exchange(UpstreamFixture.get(backend.port(), "/")));
+      PoolFixture.Answer answer = upstream.await(u -> u.exchange(PoolFixture.get(backend.port(), "/")));
       assertEquals(200, answer.status());
       assertEquals("ok", answer.body());
       assertFalse(answer.body().contains("103"));

@@ -1,4 +1,4 @@
-package dev.portico.edge.upstream;
+package dev.portico.edge.upstream.pool;
 
 /** Every connection to a target is busy and too many requests wait for one already. */
 public final class PoolBusyException extends Exception {

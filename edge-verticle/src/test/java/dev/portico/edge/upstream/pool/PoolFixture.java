@@ -1,4 +1,4 @@
-package dev.portico.edge.upstream;
+package dev.portico.edge.upstream.pool;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /** Backend pools on one event loop of a real Vert.x, driven from a test thread. */
-final class UpstreamFixture implements AutoCloseable {
+final class PoolFixture implements AutoCloseable {
 
   /** A whole response as the caller saw it. */
   record Answer(int status, String connectionHeader, String body) {
@@ -21,10 +21,10 @@ final class UpstreamFixture implements AutoCloseable {
 
   final Vertx vertx = Vertx.vertx();
   private final Context context = vertx.getOrCreateContext();
-  final BackendPools pools;
+  final ConnectionPools pools;
 
-  UpstreamFixture(UpstreamOptions options) throws Exception {
-    pools = onLoop(() -> Future.succeededFuture(new BackendPools(vertx, options)));
+  PoolFixture(PoolLimits options) throws Exception {
+    pools = onLoop(() -> Future.succeededFuture(new ConnectionPools(vertx, options)));
   }
 
   /** Runs {@code action} on the pools' event loop and waits (generously) for its result. */
@@ -40,8 +40,8 @@ final class UpstreamFixture implements AutoCloseable {
     return result.get(30, TimeUnit.SECONDS);
   }
 
-  static BackendRequest get(int port, String uri) {
-    return new BackendRequest("127.0.0.1", port, HttpMethod.GET, uri, headers(), BackendRequest.NO_BODY, 5_000, 10_000);
+  static RequestHead get(int port, String uri) {
+    return new RequestHead("127.0.0.1", port, HttpMethod.GET, uri, headers(), 5_000, 10_000);
   }
 
   static HeadersMultiMap headers() {
@@ -51,37 +51,38 @@ final class UpstreamFixture implements AutoCloseable {
   }
 
   /** Sends a body-less request and reads the whole response; call on the loop. */
-  Future<Answer> exchange(BackendRequest request) {
-    return send(request, call -> { });
+  Future<Answer> exchange(RequestHead request) {
+    return send(request, PooledCall.NO_BODY, call -> { });
   }
 
-  /** Sends {@code request}, lets {@code body} write to the call, and reads the whole response; call on the loop. */
-  Future<Answer> send(BackendRequest request, java.util.function.Consumer<BackendCall> body) {
+  /** Sends {@code request} framed for {@code length}, lets {@code body} write to the call, and reads the whole response; call on the loop. */
+  Future<Answer> send(RequestHead request, long length, java.util.function.Consumer<PooledCall> body) {
     Promise<Answer> answer = Promise.promise();
-    pools.call(request, ready -> {
+    pools.open(request, ready -> {
       if (ready.failed()) {
         answer.fail(ready.cause());
         return;
       }
-      BackendCall call = ready.result();
+      PooledCall call = ready.result();
       call.response(head -> {
         if (head.failed()) {
           answer.fail(head.cause());
           return;
         }
-        BackendResponse response = head.result();
+        PooledResponse response = head.result();
         Buffer received = Buffer.buffer();
         response.handler(received::appendBuffer);
         response.exceptionHandler(answer::tryFail);
         response.endHandler(v -> answer.tryComplete(new Answer(response.statusCode(),
             response.headers().get("Connection"), received.toString())));
       });
+      call.send(length);
       body.accept(call);
     });
     return answer.future();
   }
 
-  <T> T await(Function<UpstreamFixture, Future<T>> action) throws Exception {
+  <T> T await(Function<PoolFixture, Future<T>> action) throws Exception {
     return onLoop(() -> action.apply(this));
   }
 

@@ -1,4 +1,4 @@
-package dev.portico.edge.upstream;
+package dev.portico.edge.upstream.pool;
 
 /**
  * Limits of the backend connections of one event loop.
@@ -9,9 +9,9 @@ package dev.portico.edge.upstream;
  * @param keepAliveMs             an idle connection unused this long is closed
  * @param maxHeaderBytes          the largest response head accepted from a backend
  */
-public record UpstreamOptions(int maxConnectionsPerTarget, int maxWaitingPerTarget, int maxIdlePerTarget,
+public record PoolLimits(int maxConnectionsPerTarget, int maxWaitingPerTarget, int maxIdlePerTarget,
     long keepAliveMs, int maxHeaderBytes) {
 
   /** What the edge uses: as many connections as the old Vert.x pool, kept up to a minute. */
-  public static final UpstreamOptions DEFAULTS = new UpstreamOptions(256, 4096, 256, 60_000, 16 * 1024);
+  public static final PoolLimits DEFAULTS = new PoolLimits(256, 4096, 256, 60_000, 16 * 1024);
 }

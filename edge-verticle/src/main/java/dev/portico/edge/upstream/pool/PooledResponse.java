@@ -1,4 +1,4 @@
-package dev.portico.edge.upstream;
+package dev.portico.edge.upstream.pool;
 
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
@@ -15,12 +15,12 @@ import java.util.ArrayDeque;
  * the backend's socket; the few chunks already decoded from the last read wait here until
  * {@link #resume}, so what is held per response is bounded by one socket read.
  */
-public final class BackendResponse implements ReadStream<Buffer> {
+public final class PooledResponse implements ReadStream<Buffer> {
 
   private static final Object END = new Object();
 
   private final HttpResponse head;
-  private final BackendConnection connection;
+  private final PooledConnection connection;
   private MultiMap headers;
   private Handler<Buffer> handler;
   private Handler<Void> endHandler;
@@ -29,7 +29,7 @@ public final class BackendResponse implements ReadStream<Buffer> {
   private boolean paused;
   private boolean ended;
 
-  BackendResponse(HttpResponse head, BackendConnection connection) {
+  PooledResponse(HttpResponse head, PooledConnection connection) {
     this.head = head;
     this.connection = connection;
   }

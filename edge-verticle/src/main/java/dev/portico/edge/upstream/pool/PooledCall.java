@@ -1,4 +1,4 @@
-package dev.portico.edge.upstream;
+package dev.portico.edge.upstream.pool;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -14,42 +14,50 @@ import io.vertx.core.streams.WriteStream;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One request to a backend and its response. It is a {@link WriteStream} for the request body
+ * One request to a backend and its response, on a connection {@link ConnectionPools#open} found:
+ * {@link #send} writes the head, framed by the edge. It is a {@link WriteStream} for the request body
  * (back-pressure: {@link #writeQueueFull} while the backend's socket cannot take more), and
- * hands the response head to {@link #response}'s handler as a {@link BackendResponse}, a
+ * hands the response head to {@link #response}'s handler as a {@link PooledResponse}, a
  * {@link io.vertx.core.streams.ReadStream} of the body.
  *
  * <p>A failure before the connection is ready goes to the ready handler of
- * {@link BackendPools#call}; before the response head, to the response handler; after it, to the
+ * {@link ConnectionPools#open}; before the response head, to the response handler; after it, to the
  * response's exception handler. A body-less idempotent request whose kept connection turns out
  * to be closed by the backend before any answer (the backend's keep-alive ran out as the request
  * went out) is sent once more on a new connection, as nginx does.
  */
-public final class BackendCall implements WriteStream<Buffer> {
+public final class PooledCall implements WriteStream<Buffer> {
 
-  private final BackendRequest request;
+  /** {@link #send}'s body length for a request without a body: the head is the whole request. */
+  public static final long NO_BODY = 0;
+  /** {@link #send}'s body length for a body of unknown length: sent with chunked transfer coding. */
+  public static final long CHUNKED = -1;
+
+  private final RequestHead request;
   private final TargetPool pool;
   private final long readTimeoutNanos;
-  private Handler<AsyncResult<BackendCall>> ready;
-  private Handler<AsyncResult<BackendResponse>> responseHandler;
+  private Handler<AsyncResult<PooledCall>> ready;
+  private Handler<AsyncResult<PooledResponse>> responseHandler;
   private Throwable earlyFailure;
   private Handler<Void> drainHandler;
   private Handler<Throwable> exceptionHandler;
-  private BackendConnection connection;
-  private BackendResponse response;
+  private PooledConnection connection;
+  private PooledResponse response;
   private boolean reused;
   private boolean retried;
   private boolean requestEnded;
+  private boolean sent;
+  private long bodyLength;
   private boolean done;
 
-  BackendCall(BackendRequest request, TargetPool pool, Handler<AsyncResult<BackendCall>> ready) {
+  PooledCall(RequestHead request, TargetPool pool, Handler<AsyncResult<PooledCall>> ready) {
     this.request = request;
     this.pool = pool;
     this.ready = ready;
     this.readTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(request.readTimeoutMs());
   }
 
-  BackendRequest request() {
+  RequestHead request() {
     return request;
   }
 
@@ -63,7 +71,7 @@ public final class BackendCall implements WriteStream<Buffer> {
   }
 
   /** Where the response head goes (or the failure that came before it). */
-  public BackendCall response(Handler<AsyncResult<BackendResponse>> handler) {
+  public PooledCall response(Handler<AsyncResult<PooledResponse>> handler) {
     if (earlyFailure != null) {
       handler.handle(Future.failedFuture(earlyFailure));
     } else {
@@ -87,19 +95,40 @@ public final class BackendCall implements WriteStream<Buffer> {
     }
   }
 
-  void started(BackendConnection on, boolean reusedConnection) {
+  /**
+   * Writes the head for a body of {@code length} bytes, {@link #CHUNKED} or {@link #NO_BODY};
+   * then write the body into this call and {@link #end} it.
+   */
+  public void send(long length) {
+    if (sent || done) {
+      return;
+    }
+    sent = true;
+    bodyLength = length;
+    requestEnded = length == NO_BODY;
+    connection.writeHead(request, length);
+  }
+
+  boolean sent() {
+    return sent;
+  }
+
+  void bound(PooledConnection on, boolean reusedConnection) {
     connection = on;
     reused = reusedConnection;
-    requestEnded = !request.hasBody();
+    if (sent) {
+      connection.writeHead(request, bodyLength);  // sent again on a new connection: see failed()
+      return;
+    }
     if (ready != null) {
-      Handler<AsyncResult<BackendCall>> handler = ready;
+      Handler<AsyncResult<PooledCall>> handler = ready;
       ready = null;
       handler.handle(Future.succeededFuture(this));
     }
   }
 
   void head(HttpResponse head) {
-    response = new BackendResponse(head, connection);
+    response = new PooledResponse(head, connection);
     if (responseHandler != null) {
       responseHandler.handle(Future.succeededFuture(response));
     }
@@ -117,7 +146,7 @@ public final class BackendCall implements WriteStream<Buffer> {
 
   /** Whether the connection may carry another request once this response has ended. */
   boolean reusable() {
-    return requestEnded && !done && response != null && response.keepAlive();
+    return sent && requestEnded && !done && response != null && response.keepAlive();
   }
 
   void ended(Void nothing) {
@@ -131,7 +160,7 @@ public final class BackendCall implements WriteStream<Buffer> {
     if (done) {
       return;
     }
-    if (response == null && reused && !retried && !request.hasBody() && isIdempotent(request.method())) {
+    if (response == null && reused && !retried && bodyLength == NO_BODY && isIdempotent(request.method())) {
       retried = true;
       connection = null;
       pool.acquire(this, true);
@@ -139,7 +168,7 @@ public final class BackendCall implements WriteStream<Buffer> {
     }
     done = true;
     if (ready != null) {
-      Handler<AsyncResult<BackendCall>> handler = ready;
+      Handler<AsyncResult<PooledCall>> handler = ready;
       ready = null;
       handler.handle(Future.failedFuture(cause));
     } else if (response == null) {
@@ -164,7 +193,7 @@ public final class BackendCall implements WriteStream<Buffer> {
 
   @Override
   public Future<Void> write(Buffer data) {
-    if (done || connection == null || requestEnded) {
+    if (done || !sent || requestEnded) {
       return Future.succeededFuture();  // the exchange is over: what is left of the body is not wanted
     }
     return connection.writeBody(((BufferInternal) data).getByteBuf(), false);
@@ -172,7 +201,7 @@ public final class BackendCall implements WriteStream<Buffer> {
 
   @Override
   public Future<Void> end() {
-    if (done || connection == null || requestEnded) {
+    if (done || !sent || requestEnded) {
       return Future.succeededFuture();
     }
     requestEnded = true;

@@ -1,4 +1,4 @@
-package dev.portico.edge.upstream;
+package dev.portico.edge.upstream.pool;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -17,11 +17,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FramingTest {
 
   private static final String OK = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
-  private UpstreamFixture upstream;
+  private PoolFixture upstream;
 
   @BeforeEach
   void start() throws Exception {
-    upstream = new UpstreamFixture(UpstreamOptions.DEFAULTS);
+    upstream = new PoolFixture(PoolLimits.DEFAULTS);
   }
 
   @AfterEach
@@ -30,7 +30,7 @@ class FramingTest {
   }
 
   private static HeadersMultiMap clientFraming() {
-    HeadersMultiMap headers = UpstreamFixture.headers();
+    HeadersMultiMap headers = PoolFixture.headers();
     headers.add("Content-Length", "99");
     headers.add("Transfer-Encoding", "gzip, chunked");
     return headers;
@@ -39,9 +39,8 @@ class FramingTest {
   @Test
   void aKnownLengthIsSentAsThatContentLengthOnly() throws Exception {
     try (RawBackend backend = new RawBackend(upstream.vertx, "hello", (socket, n) -> socket.write(Buffer.buffer(OK)))) {
-      BackendRequest post = new BackendRequest("127.0.0.1", backend.port(), HttpMethod.POST, "/p", clientFraming(), 5,
-          5_000, 10_000);
-      upstream.await(u -> u.send(post, call -> call.write(Buffer.buffer("hello")).compose(v -> call.end())));
+      RequestHead post = new RequestHead("127.0.0.1", backend.port(), HttpMethod.POST, "/p", clientFraming(), 5_000, 10_000);
+      upstream.await(u -> u.send(post, 5, call -> call.write(Buffer.buffer("hello")).compose(v -> call.end())));
       String sent = backend.received.get(0).toLowerCase(Locale.ROOT);
       assertTrue(sent.contains("\r\ncontent-length: 5\r\n"), sent);
       assertEquals(sent.indexOf("content-length"), sent.lastIndexOf("content-length"), sent);
@@ -53,9 +52,8 @@ class FramingTest {
   @Test
   void anUnknownLengthIsSentChunked() throws Exception {
     try (RawBackend backend = new RawBackend(upstream.vertx, "0\r\n\r\n", (socket, n) -> socket.write(Buffer.buffer(OK)))) {
-      BackendRequest post = new BackendRequest("127.0.0.1", backend.port(), HttpMethod.POST, "/p", clientFraming(),
-          BackendRequest.CHUNKED, 5_000, 10_000);
-      upstream.await(u -> u.send(post, call -> call.write(Buffer.buffer("hel"))
+      RequestHead post = new RequestHead("127.0.0.1", backend.port(), HttpMethod.POST, "/p", clientFraming(), 5_000, 10_000);
+      upstream.await(u -> u.send(post, PooledCall.CHUNKED, call -> call.write(Buffer.buffer("hel"))
           .compose(v -> call.write(Buffer.buffer("lo"))).compose(v -> call.end())));
       String sent = backend.received.get(0).toLowerCase(Locale.ROOT);
       assertTrue(sent.contains("\r\ntransfer-encoding: chunked\r\n"), sent);
@@ -68,8 +66,7 @@ class FramingTest {
   @Test
   void aRequestWithoutBodyCarriesNoFraming() throws Exception {
     try (RawBackend backend = new RawBackend(upstream.vertx, "\r\n\r\n", (socket, n) -> socket.write(Buffer.buffer(OK)))) {
-      BackendRequest get = new BackendRequest("127.0.0.1", backend.port(), HttpMethod.GET, "/g", clientFraming(),
-          BackendRequest.NO_BODY, 5_000, 10_000);
+      RequestHead get = new RequestHead("127.0.0.1", backend.port(), HttpMethod.GET, "/g", clientFraming(), 5_000, 10_000);
       assertEquals("ok", upstream.await(u -> u.exchange(get)).body());
       String sent = backend.received.get(0).toLowerCase(Locale.ROOT);
       assertTrue(sent.startsWith("get /g http/1.1\r\n"), sent);

@@ -1,4 +1,4 @@
-package dev.portico.edge.upstream;
+package dev.portico.edge.upstream.pool;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -27,7 +27,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * One HTTP/1.1 connection to a backend, a Netty channel on the edge's own event loop: it carries
- * one {@link BackendCall} at a time and goes back to its {@link TargetPool} when a response ends
+ * one {@link PooledCall} at a time and goes back to its {@link TargetPool} when a response ends
  * on a connection both sides keep alive. Every event reaches the call on the edge's context, on
  * the thread that read it: no hand-off, no future per request.
  *
@@ -36,13 +36,13 @@ import java.util.concurrent.TimeoutException;
  * connection after the keep-alive time. The timer is re-armed from the last activity when it
  * fires, so a busy connection schedules about one task per timeout period.
  */
-final class BackendConnection extends ChannelInboundHandlerAdapter {
+final class PooledConnection extends ChannelInboundHandlerAdapter {
 
   private final Channel channel;
   private final TargetPool pool;
   private final ContextInternal context;
   private final long keepAliveNanos;
-  private BackendCall call;
+  private PooledCall call;
   /** An interim (1xx) head was read: the empty end the codec adds to it is not the response's end. */
   private boolean interim;
   /** Whether a call used this connection before (a backend may close a kept connection at any time). */
@@ -51,7 +51,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
   private ScheduledFuture<?> timer;
   private long timerDueNanos;
 
-  BackendConnection(Channel channel, TargetPool pool, ContextInternal context, long keepAliveMs) {
+  PooledConnection(Channel channel, TargetPool pool, ContextInternal context, long keepAliveMs) {
     this.channel = channel;
     this.pool = pool;
     this.context = context;
@@ -62,8 +62,8 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     return channel.isActive();
   }
 
-  /** Starts {@code next} on this connection: its head (and, without a body, the whole request) is written. */
-  void assign(BackendCall next) {
+  /** Binds {@code next} to this connection; its head goes out with {@link #writeHead}. */
+  void assign(PooledCall next) {
     call = next;
     if (!channel.config().isAutoRead()) {
       autoRead(true);  // the last response was paused when it ended
@@ -72,18 +72,18 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     used = true;
     lastActivityNanos = System.nanoTime();
     dueBy(lastActivityNanos + next.readTimeoutNanos());
-    BackendRequest request = next.request();
-    io.netty.handler.codec.http.HttpMethod method = request.method().toNetty();
-    if (request.hasBody()) {
-      HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, method, request.uri(), request.headers());
-      Framing.set(head.headers(), request.bodyLength());
-      channel.writeAndFlush(head, channel.voidPromise());
-    } else {
-      Framing.set(request.headers(), request.bodyLength());
-      channel.writeAndFlush(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, request.uri(), Unpooled.EMPTY_BUFFER,
-          request.headers(), EmptyHttpHeaders.INSTANCE), channel.voidPromise());
-    }
-    next.started(this, reused);
+    next.bound(this, reused);
+  }
+
+  /** Writes the call's head framed for {@code bodyLength}; without a body, that is the whole request. */
+  void writeHead(RequestHead head, long bodyLength) {
+    Framing.set(head.headers(), bodyLength);
+    io.netty.handler.codec.http.HttpMethod method = head.method().toNetty();
+    HttpRequest request = bodyLength == PooledCall.NO_BODY
+        ? new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, head.uri(), Unpooled.EMPTY_BUFFER, head.headers(),
+            EmptyHttpHeaders.INSTANCE)
+        : new DefaultHttpRequest(HttpVersion.HTTP_1_1, method, head.uri(), head.headers());
+    channel.writeAndFlush(request, channel.voidPromise());
   }
 
   /** Writes a piece of the request body; the future completes when the socket took it. */
@@ -114,10 +114,14 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     lastActivityNanos = System.nanoTime();
-    BackendCall current = call;
-    if (current == null) {
+    PooledCall current = call;
+    if (current == null || !current.sent()) {
       ReferenceCountUtil.release(msg);  // bytes nobody asked for: the connection cannot be trusted
-      channel.close();
+      if (current == null) {
+        channel.close();
+      } else {
+        failCall(new BackendProtocolException("the backend spoke before it was asked"));
+      }
       return;
     }
     if (msg instanceof HttpObject object && object.decoderResult().isFailure()) {
@@ -184,7 +188,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
   }
 
   private void failCall(Throwable cause) {
-    BackendCall current = call;
+    PooledCall current = call;
     call = null;
     channel.close();
     if (current != null) {

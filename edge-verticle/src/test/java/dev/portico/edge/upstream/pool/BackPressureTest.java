@@ -1,4 +1,4 @@
-package dev.portico.edge.upstream;
+package dev.portico.edge.upstream.pool;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -21,11 +21,11 @@ class BackPressureTest {
 
   private static final int CHUNK = 64 * 1024;
   private static final long BIG = 64L * 1024 * 1024;
-  private UpstreamFixture upstream;
+  private PoolFixture upstream;
 
   @BeforeEach
   void start() throws Exception {
-    upstream = new UpstreamFixture(UpstreamOptions.DEFAULTS);
+    upstream = new PoolFixture(PoolLimits.DEFAULTS);
   }
 
   @AfterEach
@@ -41,20 +41,20 @@ class BackPressureTest {
       request.response().setChunked(true);
       writeUntilDone(request, sent, backendBlocked);
     }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    CompletableFuture<BackendResponse> paused = new CompletableFuture<>();
+    CompletableFuture<PooledResponse> paused = new CompletableFuture<>();
     AtomicLong received = new AtomicLong();
     CompletableFuture<Long> total = new CompletableFuture<>();
     upstream.onLoop(() -> {
-      upstream.pools.call(UpstreamFixture.get(server.actualPort(), "/big"), ready -> ready.result().response(head -> {
-        BackendResponse response = head.result();
+      upstream.pools.open(PoolFixture.get(server.actualPort(), "/big"), ready -> ready.result().response(head -> {
+        PooledResponse response = head.result();
         response.pause();
         response.handler(chunk -> received.addAndGet(chunk.length()));
         response.endHandler(end -> total.complete(received.get()));
         paused.complete(response);
-      }));
+      }).send(PooledCall.NO_BODY));
       return io.vertx.core.Future.succeededFuture();
     });
-    BackendResponse response = paused.get(10, TimeUnit.SECONDS);
+    PooledResponse response = paused.get(10, TimeUnit.SECONDS);
     for (int i = 0; i < 3000 && !backendBlocked.get(); i++) {
       Thread.sleep(10);
     }
@@ -91,13 +91,13 @@ class BackPressureTest {
       request.endHandler(v -> request.response().end(Long.toString(count.get())));
       held.complete(request);
     }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    BackendRequest post = new BackendRequest("127.0.0.1", server.actualPort(), HttpMethod.POST, "/upload",
-        UpstreamFixture.headers(), BackendRequest.CHUNKED, 5_000, 30_000);
+    RequestHead post = new RequestHead("127.0.0.1", server.actualPort(), HttpMethod.POST, "/upload",
+        PoolFixture.headers(), 5_000, 30_000);
     AtomicLong written = new AtomicLong();
     AtomicBoolean filled = new AtomicBoolean();
-    CompletableFuture<UpstreamFixture.Answer> answer = new CompletableFuture<>();
+    CompletableFuture<PoolFixture.Answer> answer = new CompletableFuture<>();
     upstream.onLoop(() -> {
-      upstream.send(post, call -> {
+      upstream.send(post, PooledCall.CHUNKED, call -> {
         Buffer chunk = Buffer.buffer(new byte[CHUNK]);
         while (!call.writeQueueFull() && written.get() < BIG) {
           call.write(chunk);
