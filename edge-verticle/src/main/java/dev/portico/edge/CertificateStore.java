@@ -1,5 +1,7 @@
 package dev.portico.edge;
 
+import dev.portico.edge.route.Route;
+import dev.portico.edge.route.RouteResolver;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.portico.contract.Addresses;

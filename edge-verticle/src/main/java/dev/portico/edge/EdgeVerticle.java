@@ -5,6 +5,19 @@ import dev.portico.contract.RequestHeads;
 import dev.portico.contract.SecretBox;
 import dev.portico.contract.SiteChange;
 import dev.portico.contract.TargetAddressRules;
+import dev.portico.edge.http.AcmeChallenges;
+import dev.portico.edge.http.EdgeServices;
+import dev.portico.edge.http.RequestHandler;
+import dev.portico.edge.observe.AccessLog;
+import dev.portico.edge.observe.EdgeMetrics;
+import dev.portico.edge.policy.BasicAuthVerifier;
+import dev.portico.edge.policy.JwksFetcher;
+import dev.portico.edge.policy.JwtGuard;
+import dev.portico.edge.policy.PolicyServices;
+import dev.portico.edge.policy.RateLimiter;
+import dev.portico.edge.route.RouteBuilder;
+import dev.portico.edge.route.RouteResolver;
+import dev.portico.edge.upstream.Backends;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
@@ -42,7 +55,7 @@ public final class EdgeVerticle extends VerticleBase {
   private static final int CLIENT_IDLE_TIMEOUT_S = 75;
 
   private Redis redis;
-  private HttpClient backends;
+  private Backends backends;
   private HttpServer server;
   private HttpServer tlsServer;
   private TargetResolver targetResolver;
@@ -58,29 +71,28 @@ public final class EdgeVerticle extends VerticleBase {
     }
     redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(options.redisUrl())
         .setMaxPoolSize(4).setMaxPoolWaiting(options.limits().redisMaxWaiting()));
-    backends = vertx.createHttpClient(
+    HttpClient backendClient = vertx.createHttpClient(
         new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(60).setMaxHeaderSize(16 * 1024),
         new PoolOptions().setHttp1MaxSize(BACKEND_POOL_SIZE));
+    backends = new Backends(backendClient);
     // The node's registry, or a private one when the node runs without metrics.
     MeterRegistry registry = Optional.ofNullable(options.metricsRegistry()).map(BackendRegistries::getNow)
         .orElseGet(SimpleMeterRegistry::new);
     EdgeMetrics metrics = new EdgeMetrics(registry, options.siteLabelLimit());
-    RouteResolver routes = new RouteResolver(vertx, redis, options, metrics);
-    vertx.eventBus().<JsonObject>consumer(Addresses.SITE_CHANGED,
-        message -> routes.invalidate(SiteChange.fromJson(message.body())));
     int colon = options.dnsResolver().lastIndexOf(':');
     String resolverHost = options.dnsResolver().substring(0, colon).replace("[", "").replace("]", "");
     targetResolver = new TargetResolver(vertx, SocketAddress.inetSocketAddress(
         Integer.parseInt(options.dnsResolver().substring(colon + 1)), resolverHost));
     TenantAddresses addresses = new TenantAddresses(targetResolver, TargetAddressRules.forThisNode(config()));
-    JwtGuard jwt = new JwtGuard(vertx, new JwksFetcher(vertx, backends, addresses));
-    EdgeServices services = new EdgeServices(routes, backends, metrics, new AccessLog(vertx),
-        new SiteGate(new BasicAuthVerifier(vertx), jwt, new RateLimiter(redis, registry)), addresses,
-        new TargetBalancer(), options.limits().maxBodyBytes());
-    AcmeChallenges acmeChallenges = new AcmeChallenges(redis);
+    JwtGuard jwt = new JwtGuard(vertx, new JwksFetcher(vertx, backendClient, addresses));
+    PolicyServices policies = new PolicyServices(new BasicAuthVerifier(vertx), jwt, new RateLimiter(redis, registry));
+    RouteResolver routes = new RouteResolver(vertx, redis, options, metrics, new RouteBuilder(policies));
+    vertx.eventBus().<JsonObject>consumer(Addresses.SITE_CHANGED,
+        message -> routes.invalidate(SiteChange.fromJson(message.body())));
+    EdgeServices services = new EdgeServices(routes, backends, addresses, new AcmeChallenges(redis), metrics,
+        new AccessLog(vertx), options.limits().maxBodyBytes());
     server = vertx.createHttpServer(clientFacing(options.limits()))
-        .requestHandler(RequestHeads.reporting(FailSafe.requests(
-            new ReverseProxy(services, acmeChallenges, false, options.httpsPort()))));
+        .requestHandler(RequestHeads.reporting(RequestHandler.forListener(services, false, options.httpsPort())));
     SecretBox secrets = SecretBox.fromSecret(options.tls().secretKey());
     return targetResolver.start()
         .compose(v -> FallbackCertificate.load(vertx, redis, options.tls(), secrets)
@@ -104,8 +116,7 @@ public final class EdgeVerticle extends VerticleBase {
               .setKeyCertOptions(KeyCertOptions.wrap(new SniKeyManager(certificates, options.tls().certCacheSize())));
           TlsEngine.CIPHER_SUITES.forEach(tlsOptions::addEnabledCipherSuite);
           tlsServer = vertx.createHttpServer(tlsOptions)
-              .requestHandler(RequestHeads.reporting(FailSafe.requests(
-                  new ReverseProxy(services, acmeChallenges, true, options.httpsPort()))));
+              .requestHandler(RequestHeads.reporting(RequestHandler.forListener(services, true, options.httpsPort())));
           // join, not all: both listens settle before a failure is reported. With all, a listen
           // still binding when the other failed could bind after the failed deployment was
           // cleaned up, and stay bound (seen in 1 of 150 starts with the HTTP port taken).

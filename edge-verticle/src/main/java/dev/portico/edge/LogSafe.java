@@ -6,10 +6,10 @@ package dev.portico.edge;
  * {@code \n}, {@code \t}, a backslash as {@code \\}, other controls (C0, DEL, C1) as
  * {@code \xNN}; long values are cut. Escaping happens only when the line is written.
  */
-final class LogSafe {
+public final class LogSafe {
 
   /** Longer values are cut: a log line quotes a request, it does not store it. */
-  static final int MAX_LENGTH = 512;
+  public static final int MAX_LENGTH = 512;
 
   private final Object value;
 
@@ -18,7 +18,7 @@ final class LogSafe {
   }
 
   /** {@code value} (any object, null included), escaped when the log line is formatted. */
-  static Object of(Object value) {
+  public static Object of(Object value) {
     return new LogSafe(value);
   }
 
@@ -27,7 +27,7 @@ final class LogSafe {
     return escape(String.valueOf(value));
   }
 
-  static String escape(String text) {
+  public static String escape(String text) {
     int length = Math.min(text.length(), MAX_LENGTH);
     StringBuilder out = null;
     for (int i = 0; i < length; i++) {

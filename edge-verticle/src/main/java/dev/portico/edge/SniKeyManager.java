@@ -24,7 +24,7 @@ import java.time.Duration;
  * alias chosen; aliases stay valid for a while after the store dropped their certificate, so a
  * handshake in progress is never left without its key.
  */
-final class SniKeyManager extends X509ExtendedKeyManager {
+public final class SniKeyManager extends X509ExtendedKeyManager {
 
   /**
    * Session value: the SNI name as OpenSSL read it, for a name the session cannot report (see
@@ -41,7 +41,7 @@ final class SniKeyManager extends X509ExtendedKeyManager {
   }
 
   /** The SNI host name of a handshake, as the client sent it (not canonical), or null. */
-  static String requestedServerName(SSLSession session) {
+  public static String requestedServerName(SSLSession session) {
     if (!(session instanceof ExtendedSSLSession extended)) {
       return null;
     }

@@ -16,10 +16,10 @@ import java.util.Optional;
  * connection is made. What a host written as an address literal comes to (the address, or the
  * refusal) never changes, so it is worked out once per host, port and kind of site, not per request.
  */
-final class TenantAddresses {
+public final class TenantAddresses {
 
   /** A tenant's site named an address its rules refuse; the message names the address class. */
-  static final class Refused extends RuntimeException {
+  public static final class Refused extends RuntimeException {
     Refused(String reason) {
       super(reason, null, false, false);
     }
@@ -37,7 +37,7 @@ final class TenantAddresses {
   private final Cache<Literal, Optional<Future<String>>> literals = Caffeine.newBuilder()
       .maximumSize(MAX_REMEMBERED).executor(Runnable::run).build();
 
-  TenantAddresses(TargetResolver resolver, TargetAddressRules rules) {
+  public TenantAddresses(TargetResolver resolver, TargetAddressRules rules) {
     this.resolver = resolver;
     this.rules = rules;
   }
@@ -47,7 +47,7 @@ final class TenantAddresses {
    * {@link Refused} for a tenant's site ({@code tenant}) aimed where it may not go, or with the
    * resolver's failure.
    */
-  Future<String> address(boolean tenant, String host, int port) {
+  public Future<String> address(boolean tenant, String host, int port) {
     Optional<Future<String>> literal = literals.get(new Literal(tenant, host, port), this::literal);
     if (literal.isPresent()) {
       return literal.get();  // completed and immutable: safe to hand to every caller

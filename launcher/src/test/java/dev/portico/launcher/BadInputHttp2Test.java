@@ -163,7 +163,7 @@ class BadInputHttp2Test {
   /** The refusal is logged once, the request's line breaks escaped: a client cannot forge log lines. */
   @Test
   void logLinesCarryNoRawLineBreaksFromTheRequest() throws IOException {
-    Logger logger = (Logger) LoggerFactory.getLogger("dev.portico.edge.ReverseProxy");
+    Logger logger = (Logger) LoggerFactory.getLogger("dev.portico.edge.http.RequestHandler");
     ListAppender<ILoggingEvent> appender = new ListAppender<>();
     appender.start();
     logger.addAppender(appender);

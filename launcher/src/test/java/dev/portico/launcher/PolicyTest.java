@@ -245,6 +245,21 @@ class PolicyTest {
     assertEquals(200, post.statusCode(), "the dead target rests: even a POST goes to the live one");
   }
 
+  /** Each site balances over its own targets: two sites asked in turn do not split one counter between them. */
+  @Test
+  void eachSiteTakesItsOwnTurnsAmongItsTargets() {
+    site("turns-one.example.net", new JsonObject().put("targets", new JsonArray()
+        .add("127.0.0.1:" + harness.namedBackend("one-a")).add("127.0.0.1:" + harness.namedBackend("one-b"))));
+    site("turns-two.example.net", new JsonObject().put("targets", new JsonArray()
+        .add("127.0.0.1:" + harness.namedBackend("two-a")).add("127.0.0.1:" + harness.namedBackend("two-b"))));
+    Map<String, Integer> counts = new HashMap<>();
+    for (int i = 0; i < 8; i++) {
+      String host = i % 2 == 0 ? "turns-one.example.net" : "turns-two.example.net";
+      counts.merge(new String(get(host, Map.of()).body(), StandardCharsets.UTF_8).split("\n")[0], 1, Integer::sum);
+    }
+    assertEquals(Map.of("one-a", 2, "one-b", 2, "two-a", 2, "two-b", 2), counts);
+  }
+
   @Test
   void jwtsAreRequiredOnChosenPathsAndTheirClaimsPassedOn() throws Exception {
     String secret = "an hs256 secret of at least 32 chars!";

@@ -2,6 +2,7 @@ package dev.portico.launcher;
 
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,6 +34,8 @@ class WebSocketProxyTest {
         .listen(0, "127.0.0.1")).actualPort();
     harness.putSite("ws.example.com", echo);
     harness.putSite("other.example.com", harness.namedBackend("other"));
+    harness.putSite("headers.ws.example.com", "{\"targets\":[\"127.0.0.1:" + echo + "\"],"
+        + "\"responseHeaders\":{\"set\":{\"X-Frame-Options\":\"DENY\"}},\"hsts\":{\"maxAge\":600},\"tls\":\"manual\",\"redirectHttps\":false}");
     client = harness.testVertx.createWebSocketClient();
   }
 
@@ -68,6 +71,25 @@ class WebSocketProxyTest {
     assertEquals("echo: still there", received.poll(5, TimeUnit.SECONDS));
     assertFalse(closed.get());
     Harness.await(socket.close());
+  }
+
+  /** A WebSocket's 101 goes out through the site's response filters like any response: header rules, and HSTS over HTTPS. */
+  @Test
+  void theSwitchingResponseCarriesTheSitesResponseHeaders() throws InterruptedException {
+    WebSocketClient tlsClient = harness.testVertx.createWebSocketClient(
+        new WebSocketClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false));
+    for (boolean https : new boolean[] {false, true}) {
+      WebSocket socket = Harness.await((https ? tlsClient : client).connect(new WebSocketConnectOptions()
+          .setHost("127.0.0.1").setPort(https ? harness.httpsPort() : harness.httpPort()).setSsl(https)
+          .setURI("/socket").addHeader("Host", "headers.ws.example.com")));
+      assertEquals("DENY", socket.headers().get("X-Frame-Options"), "https: " + https);
+      assertEquals(https ? "max-age=600" : null, socket.headers().get("Strict-Transport-Security"), "https: " + https);
+      BlockingQueue<String> received = new ArrayBlockingQueue<>(10);
+      socket.textMessageHandler(received::add);
+      socket.writeTextMessage("through");
+      assertEquals("echo: through", received.poll(5, TimeUnit.SECONDS));
+      Harness.await(socket.close());
+    }
   }
 
   @Test

@@ -1,0 +1,207 @@
+package dev.portico.edge.http;
+
+import dev.portico.contract.Site;
+import dev.portico.contract.Target;
+import dev.portico.edge.LogSafe;
+import dev.portico.edge.TenantAddresses;
+import dev.portico.edge.observe.Exchange;
+import dev.portico.edge.pipeline.ClientRequest;
+import dev.portico.edge.pipeline.FilterContext;
+import dev.portico.edge.route.Route;
+import dev.portico.edge.upstream.BackendCall;
+import dev.portico.edge.upstream.BackendRequest;
+import dev.portico.edge.upstream.BackendResponse;
+import dev.portico.edge.upstream.Backends;
+import dev.portico.edge.upstream.Upstream;
+import dev.portico.edge.upstream.UpstreamSet;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The second half of the request path, for a routed request of a known site: the site's filters
+ * ({@link dev.portico.edge.pipeline.FilterChain}), then an upstream of the site (select, resolve,
+ * connect; on a failed connection, an idempotent request is retried on another target as the
+ * site allows), then the request — forwarded with its body, or as a WebSocket handshake — and the
+ * response through {@link Relay}.
+ */
+final class Forwarding {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Forwarding.class);
+
+  private final Backends backends;
+  private final TenantAddresses addresses;
+
+  Forwarding(EdgeServices services) {
+    this.backends = services.backends();
+    this.addresses = services.addresses();
+  }
+
+  /** One request on its way: what every step after the filters needs. */
+  private record Passage(Exchange exchange, Route route, FilterContext filters, long maxBody) {
+    HttpServerRequest request() {
+      return exchange.request();
+    }
+  }
+
+  /** Runs the site's filters on the request (a site without filters pays for none), then sends it on. */
+  void start(Exchange exchange, Route route, long maxBody) {
+    if (route.filters().isEmpty()) {
+      send(new Passage(exchange, route, null, maxBody), Set.of());
+      return;
+    }
+    HttpServerRequest request = exchange.request();
+    FilterContext context = new FilterContext(new ClientRequest(request.method(), exchange.host(), exchange.path(),
+        request.headers(), request.isSSL(), request.remoteAddress() == null ? null : request.remoteAddress().hostAddress()),
+        route.info());
+    route.filters().admit(context, FailSafe.guard(request, ar -> {
+      if (ar.failed()) {
+        LOG.warn("500 for {}: the site's checks failed: {}", exchange.host(), LogSafe.of(ar.cause()));
+        Replies.error(request, 500, "internal error", "The site's access checks failed");
+      } else if (ar.result() != null) {
+        LOG.debug("{} for {}: answered by the site's filters", ar.result().status(), exchange.host());
+        Relay.answer(exchange, route.filters(), context, ar.result());
+      } else {
+        send(new Passage(exchange, route, context, maxBody), Set.of());
+      }
+    }));
+  }
+
+  /** Sends the request to an upstream not in {@code tried}. */
+  private void send(Passage passage, Set<Upstream> tried) {
+    Exchange exchange = passage.exchange();
+    Upstream upstream = passage.route().upstreams().choose(tried);
+    if (upstream == null) {  // every target was tried (a site may list one target twice)
+      LOG.warn("502 for {} {}{}: every target of the site failed", passage.request().method(), exchange.host(),
+          LogSafe.of(exchange.uri()));
+      Replies.error(passage.request(), 502, "backend unavailable", "The backend could not be reached");
+      return;
+    }
+    Site site = passage.route().site();
+    Target target = upstream.target();
+    addresses.address(site.owner() != null, target.host(), target.port()).onComplete(FailSafe.guard(passage.request(),
+        ar -> {
+          if (ar.succeeded()) {
+            sendTo(passage, tried, upstream, ar.result());
+          } else if (ar.cause() instanceof TenantAddresses.Refused refused) {
+            LOG.warn("502 for {} {}{}: site {} (owner {}) may not reach its target {}: {}", passage.request().method(),
+                exchange.host(), LogSafe.of(passage.request().uri()), passage.route().pattern(), site.owner(), target,
+                refused.getMessage());
+            Replies.error(passage.request(), 502, "backend not allowed", "The site's backend address is not allowed");
+          } else {
+            LOG.warn("502 for {} {}{}: target {} does not resolve: {}", passage.request().method(), exchange.host(),
+                LogSafe.of(passage.request().uri()), target, LogSafe.of(ar.cause().getMessage()));
+            Replies.error(passage.request(), 502, "backend unavailable", "The backend's name does not resolve");
+          }
+        }));
+  }
+
+  private void sendTo(Passage passage, Set<Upstream> tried, Upstream upstream, String address) {
+    Exchange exchange = passage.exchange();
+    HttpServerRequest request = passage.request();
+    Site site = passage.route().site();
+    UpstreamSet upstreams = passage.route().upstreams();
+    boolean upgrade = request.canUpgradeToWebSocket();
+    MultiMap headers = ProxyHeaders.toBackend(request, exchange.authority(), upgrade);
+    if (passage.filters() != null) {
+      passage.route().filters().toBackend(passage.filters(), headers);
+    }
+    BackendRequest head = new BackendRequest(address, upstream.target().port(), request.method(), exchange.uri(), headers,
+        site.connectTimeoutMs(), site.readTimeoutMs());
+    int attempt = exchange.backendRequested(upstream.target());
+    if (upstreams.countsPending()) {
+      upstream.started();
+      exchange.onRecord(upstream::finished);
+    }
+    backends.open(head).onComplete(FailSafe.guard(request, ar -> {
+      if (ar.succeeded()) {
+        if (upgrade) {
+          tunnel(passage, ar.result());
+        } else {
+          forward(passage, ar.result());
+        }
+        return;
+      }
+      upstream.failed();
+      if (attempt < site.policies().retries() && upstreams.hasUntried(tried, upstream) && isIdempotent(request.method())) {
+        if (upstreams.countsPending()) {
+          upstream.finished();  // the retry's own onRecord replaces this upstream's
+        }
+        LOG.info("Retrying {} {}{} elsewhere: backend {} failed: {}", request.method(), exchange.host(),
+            LogSafe.of(request.uri()), upstream, LogSafe.of(ar.cause().getMessage()));
+        Set<Upstream> now = new HashSet<>(tried);
+        now.add(upstream);
+        send(passage, now);
+      } else {
+        Replies.backendFailed(request, exchange.host(), upstream.target(), ar.cause());
+      }
+    }));
+  }
+
+  /** Sends the request with its body, bounded by the site's limit, and relays the response. */
+  private static void forward(Passage passage, BackendCall call) {
+    Exchange exchange = passage.exchange();
+    HttpServerRequest request = passage.request();
+    if (request.response().closed()) {
+      // the client reset its stream (or closed) while the request waited for its checks: an
+      // HTTP/2 request then reads as ended, and must not reach the backend as if complete
+      call.reset();
+      exchange.clientClosed();
+      return;
+    }
+    long bodyLength = RequestHeadValidator.bodyLength(request);
+    BodyLimit body = bodyLength == RequestHeadValidator.NO_BODY ? null
+        : new BodyLimit(request, call, passage.maxBody(), bodyLength);
+    Future<BackendResponse> sent = call.send(body, bodyLength);
+    if (body == null) {
+      RequestReading.resumeIfOpen(request);  // an HTTP/2 request without DATA may have ended already
+    }
+    sent.onComplete(FailSafe.guard(request, ar -> {
+      if (ar.failed()) {
+        if (body == null || !body.exceeded()) {  // else the client has its 413 or reset
+          Replies.backendFailed(request, exchange.host(), exchange.target(), ar.cause());
+        }
+        return;
+      }
+      exchange.backendResponded();
+      Relay.respond(exchange, passage.route().filters(), passage.filters(), call, ar.result());
+    }));
+  }
+
+  /** A WebSocket handshake: forwarded; a 101 splices the connections ({@link Relay#tunnel}), anything else is relayed. */
+  private static void tunnel(Passage passage, BackendCall call) {
+    Exchange exchange = passage.exchange();
+    HttpServerRequest request = passage.request();
+    call.upgrade().onComplete(FailSafe.guard(request, ar -> {
+      if (ar.failed()) {
+        Replies.backendFailed(request, exchange.host(), exchange.target(), ar.cause());
+        return;
+      }
+      exchange.backendResponded();
+      BackendResponse response = ar.result();
+      if (response.status() != 101) {
+        request.resume();
+        Relay.respond(exchange, passage.route().filters(), passage.filters(), call, response);
+      } else if (!"websocket".equalsIgnoreCase(response.headers().get("Upgrade"))) {
+        // a tunnel is spliced only for what was asked: a WebSocket, not whatever the backend names
+        LOG.warn("502 for {}: backend {} answered a WebSocket upgrade with Upgrade: {}", exchange.host(),
+            exchange.target(), LogSafe.of(response.headers().get("Upgrade")));
+        call.reset();
+        Replies.error(request, 502, "bad backend answer", "The backend switched to another protocol than WebSocket");
+      } else {
+        Relay.tunnel(exchange, passage.route().filters(), passage.filters(), response);
+      }
+    }));
+  }
+
+  private static boolean isIdempotent(HttpMethod method) {
+    return method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS
+        || method == HttpMethod.PUT || method == HttpMethod.DELETE || method == HttpMethod.TRACE;
+  }
+}

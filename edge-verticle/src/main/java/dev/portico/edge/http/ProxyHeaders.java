@@ -1,0 +1,182 @@
+package dev.portico.edge.http;
+
+import dev.portico.edge.LogSafe;
+import dev.portico.contract.FieldSyntax;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * The header rules of a gateway (RFC 9110 section 7.6): hop-by-hop fields, and those the
+ * {@code Connection} field names, end at the proxy; the backend is told who asked and how with
+ * {@code X-Forwarded-For}, {@code -Proto} and {@code -Host}, and that the request passed here
+ * with {@code Via}. The edge frames what it forwards itself: a client's Content-Length and
+ * Transfer-Encoding never reach the backend, nor a backend's invalid fields the client.
+ */
+final class ProxyHeaders {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ProxyHeaders.class);
+
+  /**
+   * This process's pseudonym in {@code Via} (RFC 9110 7.6.3): random, so a request that arrives
+   * carrying it has gone round a loop back to this very process (a site whose target leads to the
+   * edge itself), while one that passed through another Portico is not mistaken for one.
+   */
+  static final String VIA_NAME = "portico-" + HexFormat.of().toHexDigits(new SecureRandom().nextInt());
+  private static final String VIA_HTTP_1_0 = "1.0 " + VIA_NAME;
+  private static final String VIA_HTTP_1_1 = "1.1 " + VIA_NAME;
+  private static final String VIA_HTTP_2 = "2 " + VIA_NAME;
+
+  private static final CharSequence VIA = HttpHeaders.createOptimized("Via");
+  private static final CharSequence X_FORWARDED_FOR = HttpHeaders.createOptimized("X-Forwarded-For");
+  private static final CharSequence X_FORWARDED_PROTO = HttpHeaders.createOptimized("X-Forwarded-Proto");
+  private static final CharSequence X_FORWARDED_HOST = HttpHeaders.createOptimized("X-Forwarded-Host");
+  private static final CharSequence HTTP = HttpHeaders.createOptimized("http");
+  private static final CharSequence HTTPS = HttpHeaders.createOptimized("https");
+
+  private ProxyHeaders() {
+  }
+
+  /**
+   * The headers to send to the backend for {@code request}, which asked for {@code authority}
+   * (canonical: see {@link #canonicalAuthority}), and whose head {@link RequestHeadValidator}
+   * accepted: every name and value copied here is a valid field. For a WebSocket upgrade the
+   * {@code Upgrade} and {@code Connection} fields are kept, since they are what is being forwarded.
+   */
+  static MultiMap toBackend(HttpServerRequest request, String authority, boolean upgrade) {
+    MultiMap in = request.headers();
+    MultiMap out = HttpHeaders.headers();
+    String connection = in.get(HttpHeaders.CONNECTION);
+    String forwardedFor = null;
+    for (Map.Entry<String, String> header : in) {
+      String name = header.getKey();
+      if (isHopByHop(name) || isListedIn(connection, name) || isSetByProxy(name)) {
+        if (name.equalsIgnoreCase("x-forwarded-for")) {
+          forwardedFor = forwardedFor == null ? header.getValue() : forwardedFor + ", " + header.getValue();
+        }
+        continue;
+      }
+      out.add(name, header.getValue());
+    }
+    out.set(HttpHeaders.HOST, authority);
+    String client = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+    out.set(X_FORWARDED_FOR, forwardedFor == null ? client : forwardedFor + ", " + client);
+    out.set(X_FORWARDED_PROTO, request.isSSL() ? HTTPS : HTTP);
+    out.set(X_FORWARDED_HOST, authority);
+    out.add(VIA, switch (request.version()) {
+      case HTTP_1_0 -> VIA_HTTP_1_0;
+      case HTTP_2 -> VIA_HTTP_2;
+      default -> VIA_HTTP_1_1;
+    });
+    if (upgrade) {
+      out.set(HttpHeaders.CONNECTION, HttpHeaders.UPGRADE);
+      out.set(HttpHeaders.UPGRADE, HttpHeaders.WEBSOCKET);  // what was checked, whatever else the client listed
+    }
+    return out;
+  }
+
+  /** Whether {@code request} passed through this process before: its {@code Via} names it. */
+  static boolean hasLooped(HttpServerRequest request) {
+    MultiMap headers = request.headers();
+    if (!headers.contains(VIA)) {
+      return false;
+    }
+    for (String via : headers.getAll(VIA)) {
+      if (via.contains(VIA_NAME)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The authority sent on as {@code Host} and {@code X-Forwarded-Host}: the canonical host (lower
+   * case, no trailing dot) with the port the client asked for, if any.
+   */
+  static String canonicalAuthority(String host, String authority) {
+    int colon = authority.indexOf(':', authority.lastIndexOf(']') + 1);
+    return colon < 0 ? host : host + authority.substring(colon);
+  }
+
+  /**
+   * Copies a backend response's end-to-end headers to the client's; {@code upgrade} (a 101)
+   * keeps the hop-by-hop ones, which the switch needs. A field that is not valid HTTP is dropped
+   * (the rest of the response is still good): a backend never frames the client's response.
+   */
+  static void toClient(MultiMap backend, MultiMap client, boolean upgrade) {
+    String connection = backend.get(HttpHeaders.CONNECTION);
+    for (Map.Entry<String, String> header : backend) {
+      String name = header.getKey();
+      if (!FieldSyntax.isToken(name) || !FieldSyntax.isFieldValue(header.getValue())) {
+        LOG.debug("Dropped an invalid field from a backend's response: {}: {}", LogSafe.of(name),
+            LogSafe.of(header.getValue()));
+      } else if (upgrade || (!isHopByHop(name) && !isListedIn(connection, name))) {
+        client.add(name, header.getValue());
+      }
+    }
+  }
+
+  static boolean isHopByHop(String name) {
+    return switch (name.length()) {
+      case 2 -> name.equalsIgnoreCase("te");
+      case 7 -> name.equalsIgnoreCase("upgrade") || name.equalsIgnoreCase("trailer");
+      case 10 -> name.equalsIgnoreCase("connection") || name.equalsIgnoreCase("keep-alive");
+      case 14 -> name.equalsIgnoreCase("http2-settings");
+      case 16 -> name.equalsIgnoreCase("proxy-connection");
+      case 17 -> name.equalsIgnoreCase("transfer-encoding");
+      default -> false;
+    };
+  }
+
+  /**
+   * Fields the proxy writes itself: {@code Host} and {@code X-Forwarded-Host} name what the client
+   * asked for, {@code X-Forwarded-Proto} how, {@code Content-Length} is the edge's framing, and
+   * {@code Expect} was answered here already (100-continue is handled by the server). A client's
+   * {@code Forwarded} and {@code X-Real-IP} are dropped: the edge speaks for the client with
+   * {@code X-Forwarded-*}, and a backend must not mistake a client's claim for the edge's.
+   */
+  private static boolean isSetByProxy(String name) {
+    return switch (name.length()) {
+      case 4 -> name.equalsIgnoreCase("host");
+      case 6 -> name.equalsIgnoreCase("expect");
+      case 9 -> name.equalsIgnoreCase("forwarded") || name.equalsIgnoreCase("x-real-ip");
+      case 14 -> name.equalsIgnoreCase("content-length");
+      case 15 -> name.equalsIgnoreCase("x-forwarded-for");
+      case 16 -> name.equalsIgnoreCase("x-forwarded-host");
+      case 17 -> name.equalsIgnoreCase("x-forwarded-proto");
+      default -> false;
+    };
+  }
+
+  /** Whether {@code connection} (a Connection field value, or null) lists {@code name}. */
+  private static boolean isListedIn(String connection, String name) {
+    if (connection == null) {
+      return false;
+    }
+    int from = 0;
+    int length = connection.length();
+    while (from < length) {
+      int comma = connection.indexOf(',', from);
+      int end = comma < 0 ? length : comma;
+      int start = from;
+      while (start < end && connection.charAt(start) == ' ') {
+        start++;
+      }
+      int stop = end;
+      while (stop > start && connection.charAt(stop - 1) == ' ') {
+        stop--;
+      }
+      if (stop - start == name.length() && connection.regionMatches(true, start, name, 0, name.length())) {
+        return true;
+      }
+      from = end + 1;
+    }
+    return false;
+  }
+}

@@ -1,0 +1,126 @@
+package dev.portico.edge.observe;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The edge's own metrics: requests by site and status class with their duration, backend
+ * response times by site, and which route tier answered. One instance per edge verticle, used on
+ * its event loop only, so meters are cached in plain maps and a request costs map look-ups, not
+ * registry look-ups.
+ *
+ * <p>Cardinality is bounded: sites get their own label only while fewer than
+ * {@code siteLabelLimit} sites have one in the registry (first come, first labelled); the rest
+ * count under {@code site="_other"}, hosts without a site under {@code site="_unknown"}. A flood
+ * of random Host headers therefore adds no series. Labels are kept for the life of the process
+ * (a deleted site's series stay until restart). The labelled sites are one set per registry,
+ * shared by the edge instances that report to it: a new site costs a set look-up, not a walk
+ * over every meter of the registry.
+ */
+public final class EdgeMetrics {
+
+  static final String OTHER_SITES = "_other";
+  static final String NO_SITE = "_unknown";
+  static final String REQUESTS = "portico.requests";
+  static final String BACKEND = "portico.backend.duration";
+  static final String ROUTE_TIER = "portico.route.resolutions";
+  /** Latency buckets (seconds) for both histograms: enough resolution, a bounded series count. */
+  private static final Duration[] BUCKETS = {
+      Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+      Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+      Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10),
+      Duration.ofSeconds(30)};
+  private static final String[] STATUS_CLASSES = {"1xx", "2xx", "3xx", "4xx", "5xx"};
+
+  /** Which tier of the route resolution answered. */
+  public enum Tier { PROCESS, REDIS, LOOKUP, STALE, FAILED }
+
+  /** The sites with a label of their own, per registry (all edge instances of a node share one). */
+  private static final Map<MeterRegistry, Set<String>> LABELLED = Collections.synchronizedMap(new WeakHashMap<>());
+
+  private final MeterRegistry registry;
+  private final int siteLabelLimit;
+  private final Set<String> labelled;
+  private final Map<String, String> siteLabels = new HashMap<>();
+  private final Map<String, Timer[]> requestTimers = new HashMap<>();
+  private final Map<String, Timer> backendTimers = new HashMap<>();
+  private final Counter[] tiers = new Counter[Tier.values().length];
+  private final Timer lookups;
+  private final Counter redisErrors;
+
+  public EdgeMetrics(MeterRegistry registry, int siteLabelLimit) {
+    this.registry = registry;
+    this.siteLabelLimit = siteLabelLimit;
+    this.labelled = LABELLED.computeIfAbsent(registry, r -> ConcurrentHashMap.newKeySet());
+    for (Tier tier : Tier.values()) {
+      tiers[tier.ordinal()] = Counter.builder(ROUTE_TIER).tag("tier", tier.name().toLowerCase(java.util.Locale.ROOT))
+          .description("Route resolutions by the tier that answered").register(registry);
+    }
+    lookups = Timer.builder("portico.lookup.duration").serviceLevelObjectives(BUCKETS)
+        .description("Event-bus lookups asked by the edge, until the answer").register(registry);
+    FunctionCounter.builder("portico.access.dropped", AccessLogWriter.class, c -> AccessLogWriter.droppedLines())
+        .description("Access log lines dropped because the log output fell behind").register(registry);
+    redisErrors = Counter.builder("portico.redis.errors").tag("component", "edge")
+        .description("Failed Redis commands").register(registry);
+  }
+
+  public void lookup(long nanos) {
+    lookups.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  public void redisError() {
+    redisErrors.increment();
+  }
+
+  public void resolved(Tier tier) {
+    tiers[tier.ordinal()].increment();
+  }
+
+  /** The label a site's series carry: its pattern, or {@link #OTHER_SITES} past the limit. */
+  String siteLabel(String pattern) {
+    if (pattern == null) {
+      return NO_SITE;
+    }
+    String label = siteLabels.get(pattern);
+    if (label == null) {
+      label = labelled.contains(pattern) || labelSlotTaken(pattern) ? pattern : OTHER_SITES;
+      siteLabels.put(pattern, label);
+    }
+    return label;
+  }
+
+  /** Takes one of the registry's label slots for {@code pattern}, if one is left. */
+  private boolean labelSlotTaken(String pattern) {
+    synchronized (labelled) {
+      return labelled.size() < siteLabelLimit && labelled.add(pattern);
+    }
+  }
+
+  void request(String siteLabel, int status, long nanos) {
+    Timer[] byClass = requestTimers.computeIfAbsent(siteLabel, site -> new Timer[STATUS_CLASSES.length]);
+    int statusClass = Math.max(0, Math.min(status / 100 - 1, STATUS_CLASSES.length - 1));
+    Timer timer = byClass[statusClass];
+    if (timer == null) {
+      timer = byClass[statusClass] = Timer.builder(REQUESTS).tag("site", siteLabel)
+          .tag("status", STATUS_CLASSES[statusClass]).serviceLevelObjectives(BUCKETS)
+          .description("Requests through the edge, from the first byte to the end of the response").register(registry);
+    }
+    timer.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  void backend(String siteLabel, long nanos) {
+    backendTimers.computeIfAbsent(siteLabel, site -> Timer.builder(BACKEND).tag("site", site)
+            .serviceLevelObjectives(BUCKETS).description("Time to the backend's response head").register(registry))
+        .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+}

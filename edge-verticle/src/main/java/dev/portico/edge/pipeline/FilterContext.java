@@ -1,0 +1,77 @@
+package dev.portico.edge.pipeline;
+
+import io.vertx.core.MultiMap;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One request's passage through its site's {@link FilterChain}: the request, the site, the
+ * client's address (worked out once, when a filter first asks), what filters attach for their
+ * later steps (a verified token's claims), and the response head the response steps edit. Made
+ * only for sites that have filters.
+ */
+public final class FilterContext {
+
+  private final ClientRequest request;
+  private final SiteInfo site;
+  private byte[] clientAddress;
+  private boolean clientAddressKnown;
+  private Map<Object, Object> attachments;
+  private int responseStatus;
+  private MultiMap responseHeaders;
+  /** Bit i: filter i applies to this request. */
+  long applying;
+  /** How many filters the request passed (those whose response steps run). */
+  int passed;
+
+  public FilterContext(ClientRequest request, SiteInfo site) {
+    this.request = request;
+    this.site = site;
+  }
+
+  public ClientRequest request() {
+    return request;
+  }
+
+  public SiteInfo site() {
+    return site;
+  }
+
+  /** The client's normalised address ({@link ClientAddress}), or {@code null} when it cannot be known. */
+  public byte[] clientAddress() {
+    if (!clientAddressKnown) {
+      clientAddress = ClientAddress.of(request.peer(), request.headers(), site.trustedProxies());
+      clientAddressKnown = true;
+    }
+    return clientAddress;
+  }
+
+  /** Keeps {@code value} under {@code key} (by convention the filter itself) for the request's later steps. */
+  public void attach(Object key, Object value) {
+    if (attachments == null) {
+      attachments = new HashMap<>(4);
+    }
+    attachments.put(key, value);
+  }
+
+  /** What was attached under {@code key}, or null. */
+  public Object attached(Object key) {
+    return attachments == null ? null : attachments.get(key);
+  }
+
+  /** Sets the response head the response steps see and edit: the status, and the client response's headers. */
+  public void respond(int status, MultiMap headers) {
+    this.responseStatus = status;
+    this.responseHeaders = headers;
+  }
+
+  public int responseStatus() {
+    return responseStatus;
+  }
+
+  /** The headers the client will receive (the backend's end-to-end fields, or an answer's). */
+  public MultiMap responseHeaders() {
+    return responseHeaders;
+  }
+}

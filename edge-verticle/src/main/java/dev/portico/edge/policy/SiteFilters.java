@@ -1,0 +1,52 @@
+package dev.portico.edge.policy;
+
+import dev.portico.contract.SitePolicies;
+import dev.portico.edge.pipeline.FilterChain;
+import dev.portico.edge.pipeline.SiteFilter;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Compiles a site's policies into its {@link FilterChain}, once, when the site is parsed. The
+ * order is the onion's: the access checks cheapest first (address, password, token, rate limit),
+ * request headers before them so that the token's claim headers win over the site's header rules;
+ * then the response filters, outermost first — so on the way out the site's response header
+ * rules apply to the backend's head, then HSTS, and compression last, on the head as the client
+ * gets it (a {@code Vary} the rules set is extended, not replaced). A refusal by an access check
+ * goes out through none of the response filters.
+ */
+public final class SiteFilters {
+
+  private SiteFilters() {
+  }
+
+  public static FilterChain compile(SitePolicies policies, PolicyServices services) {
+    List<SiteFilter> filters = new ArrayList<>();
+    if (!policies.ipAllow().isEmpty() || !policies.ipDeny().isEmpty()) {
+      filters.add(new IpRulesFilter(policies.ipAllow(), policies.ipDeny()));
+    }
+    if (!policies.requestHeaders().isEmpty()) {
+      filters.add(new RequestHeadersFilter(policies.requestHeaders()));
+    }
+    if (policies.basicAuth() != null) {
+      filters.add(new BasicAuthFilter(services.basicAuth(), policies.basicAuth()));
+    }
+    if (policies.jwt() != null) {
+      filters.add(new JwtFilter(services.jwt(), policies.jwt()));
+    }
+    if (policies.rateLimit() != null) {
+      filters.add(new RateLimitFilter(services.rateLimiter(), policies.rateLimit()));
+    }
+    if (policies.compression()) {
+      filters.add(CompressionFilter.INSTANCE);
+    }
+    if (policies.hsts() != null) {
+      filters.add(new HstsFilter(policies.hsts()));
+    }
+    if (!policies.responseHeaders().isEmpty()) {
+      filters.add(new ResponseHeadersFilter(policies.responseHeaders()));
+    }
+    return filters.isEmpty() ? FilterChain.EMPTY : new FilterChain(filters.toArray(SiteFilter[]::new));
+  }
+}

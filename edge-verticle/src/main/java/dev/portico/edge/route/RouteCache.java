@@ -1,0 +1,87 @@
+package dev.portico.edge.route;
+
+import dev.portico.edge.EdgeOptions;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.portico.contract.DomainPattern;
+import dev.portico.contract.SiteChange;
+
+import java.time.Duration;
+
+/**
+ * The in-process route cache of one edge verticle: host to {@link Route}, bounded (Caffeine's
+ * W-TinyLFU, so a flood of one-off hosts does not push out the busy ones). An entry is fresh for
+ * the hit or miss TTL; after that it is only used when the route cannot be resolved at all
+ * (stale-if-error), until the stale TTL drops it.
+ *
+ * <p>Maintenance runs on the calling thread (the verticle's event loop), not on a shared pool.
+ */
+final class RouteCache {
+
+  private record Entry(Route route, long freshUntilNanos) {
+  }
+
+  private final Cache<String, Entry> entries;
+  private final long hitTtlNanos;
+  private final long missTtlNanos;
+  /** Counts invalidations, so that a resolution that raced one is not cached. */
+  private long generation;
+
+  RouteCache(EdgeOptions options) {
+    this.entries = Caffeine.newBuilder()
+        .maximumSize(options.routeCacheSize())
+        .expireAfterWrite(Duration.ofMillis(options.staleTtlMs()))
+        .executor(Runnable::run)
+        .build();
+    this.hitTtlNanos = Duration.ofMillis(options.hitTtlMs()).toNanos();
+    this.missTtlNanos = Duration.ofMillis(options.missTtlMs()).toNanos();
+  }
+
+  /** The route for {@code host} if it is fresh, else {@code null}. */
+  Route fresh(String host) {
+    Entry entry = entries.getIfPresent(host);
+    return entry != null && entry.freshUntilNanos - System.nanoTime() > 0 ? entry.route : null;
+  }
+
+  /** The route for {@code host}, fresh or not, else {@code null}. */
+  Route stale(String host) {
+    Entry entry = entries.getIfPresent(host);
+    return entry == null ? null : entry.route;
+  }
+
+  long generation() {
+    return generation;
+  }
+
+  /** Caches a route resolved since {@code generation}, unless an invalidation came in between. */
+  void put(String host, Route route, long resolvedSince) {
+    if (resolvedSince == generation) {
+      long ttl = route.isKnown() ? hitTtlNanos : missTtlNanos;
+      entries.put(host, new Entry(route, System.nanoTime() + ttl));
+    }
+  }
+
+  /** Drops every host whose route the change may alter: those the changed pattern matches. */
+  void invalidate(SiteChange change) {
+    generation++;
+    if (change.isAll()) {
+      entries.invalidateAll();
+      return;
+    }
+    DomainPattern pattern;
+    try {
+      pattern = DomainPattern.parse(change.pattern());
+    } catch (IllegalArgumentException e) {
+      return;
+    }
+    if (pattern.isWildcard()) {
+      entries.asMap().keySet().removeIf(pattern::matches);
+    } else {
+      entries.invalidate(pattern.text());
+    }
+  }
+
+  long size() {
+    return entries.estimatedSize();
+  }
+}

@@ -1,0 +1,19 @@
+package dev.portico.edge.upstream;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpMethod;
+
+/**
+ * The head of a request to a backend, as the edge framed it.
+ *
+ * @param address          the address literal to dial (already resolved and checked)
+ * @param port             the target's port
+ * @param method           the request method
+ * @param uri              the normalised request target
+ * @param headers          the fields to send (hop-by-hop fields stripped, the edge's own set)
+ * @param connectTimeoutMs how long connecting may take
+ * @param idleTimeoutMs    how long the backend may stay silent once connected
+ */
+public record BackendRequest(String address, int port, HttpMethod method, String uri, MultiMap headers,
+    long connectTimeoutMs, long idleTimeoutMs) {
+}
