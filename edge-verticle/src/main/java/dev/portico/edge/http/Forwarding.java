@@ -113,7 +113,7 @@ final class Forwarding {
       passage.route().filters().toBackend(passage.filters(), headers);
     }
     BackendRequest head = new BackendRequest(address, upstream.target().port(), request.method(), exchange.uri(), headers,
-        site.connectTimeoutMs(), site.readTimeoutMs());
+        site.connectTimeoutMs(), site.readTimeoutMs(), upgrade);
     int attempt = exchange.backendRequested(upstream.target());
     if (upstreams.countsPending()) {
       upstream.started();

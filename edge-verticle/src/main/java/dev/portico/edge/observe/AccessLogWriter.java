@@ -1,4 +1,4 @@
-package dev.portico.edge;
+package dev.portico.edge.observe;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
