@@ -84,15 +84,22 @@ run_portico() {
     PORTICO_DATA_DIR="$work/data-$engine" PORTICO_EDGE_INSTANCES=1 PORTICO_BIND=127.0.0.1 PORTICO_LOG_LEVEL=WARN \
     java -jar "$here/launcher/target/portico.jar" > "$work/portico-$engine.log" 2>&1 & pids+=($!)
   wait_port "$https_port"
-  while read -r name; do
-    python3 - "$name" "$work/certs/$name.crt" "$work/certs/$name.key" <<'PY' | redis-cli -p "$redis_port" -x SET "portico:cert:$name" > /dev/null
+  # one RESP stream for every certificate and site (a Python start per name took minutes on a busy machine)
+  python3 - "$work" "$backend_port" <<'PY' | redis-cli -p "$redis_port" --pipe > /dev/null
 import json, sys
-name, crt, key = sys.argv[1:4]
-print(json.dumps({"name": name, "names": [name], "certificatePem": open(crt).read(),
-                  "privateKey": "plain:" + open(key).read(), "source": "manual"}), end="")
+work, backend = sys.argv[1], sys.argv[2]
+def command(*args):
+    out = [f"*{len(args)}\r\n"]
+    for a in args:
+        out.append(f"${len(a.encode())}\r\n{a}\r\n")
+    return "".join(out)
+for name in open(f"{work}/names").read().split():
+    cert = {"name": name, "names": [name], "certificatePem": open(f"{work}/certs/{name}.crt").read(),
+            "privateKey": "plain:" + open(f"{work}/certs/{name}.key").read(), "source": "manual"}
+    sys.stdout.write(command("SET", f"portico:cert:{name}", json.dumps(cert)))
+    sys.stdout.write(command("SET", f"portico:site:{name}",
+                             json.dumps({"targets": [f"127.0.0.1:{backend}"], "tls": "manual"})))
 PY
-    printf 'SET portico:site:%s "{\\"targets\\":[\\"127.0.0.1:%s\\"],\\"tls\\":\\"manual\\"}"\n' "$name" "$backend_port"
-  done < "$work/names" | redis-cli -p "$redis_port" > /dev/null
   if [ "$mode" != keepalive ]; then
     python3 "$here/bench/tls_handshakes.py" "$https_port" "$work/names" 5 "$clients" > /dev/null   # warm-up (JIT, cache)
     echo "handshakes portico-$engine $(python3 "$here/bench/tls_handshakes.py" "$https_port" "$work/names" "$seconds" "$clients")"

@@ -114,8 +114,11 @@ final class TargetPool {
         .handler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel channel) {
+            // Fields are not validated here: one invalid field must not cost the whole response.
+            // The edge checks every field it passes on (ProxyHeaders.toClient) and drops the bad
+            // ones; the framing fields are parsed (and refused when they disagree) by the codec.
             channel.pipeline().addLast(new HttpClientCodec(new HttpDecoderConfig()
-                .setMaxHeaderSize(options.maxHeaderBytes()), false, true));
+                .setMaxHeaderSize(options.maxHeaderBytes()).setValidateHeaders(false), false, true));
             channel.pipeline().addLast(new PooledConnection(channel, TargetPool.this, owner.context(),
                 options.keepAliveMs()));
           }
