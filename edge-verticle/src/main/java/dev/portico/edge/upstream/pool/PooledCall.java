@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.streams.WriteStream;
 
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -93,6 +94,7 @@ public final class PooledCall implements WriteStream<Buffer> {
     if (connection != null) {
       connection.abort();
     }
+    deliver(new CancellationException("the request to the backend was reset"));
   }
 
   /**
@@ -160,13 +162,18 @@ public final class PooledCall implements WriteStream<Buffer> {
     if (done) {
       return;
     }
-    if (response == null && reused && !retried && bodyLength == NO_BODY && isIdempotent(request.method())) {
+    if (response == null && sent && reused && !retried && bodyLength == NO_BODY && isIdempotent(request.method())) {
       retried = true;
       connection = null;
       pool.acquire(this, true);
       return;
     }
     done = true;
+    deliver(cause);
+  }
+
+  /** Tells whoever waits for the call (ready, response head, or response body) that it failed. */
+  private void deliver(Throwable cause) {
     if (ready != null) {
       Handler<AsyncResult<PooledCall>> handler = ready;
       ready = null;
