@@ -48,6 +48,8 @@ public final class PooledCall implements WriteStream<Buffer> {
   private boolean retried;
   private boolean requestEnded;
   private boolean sent;
+  /** The head of a request with a body, not yet written: it goes with the body's first piece. */
+  private boolean headPending;
   private long bodyLength;
   private boolean done;
 
@@ -98,8 +100,10 @@ public final class PooledCall implements WriteStream<Buffer> {
   }
 
   /**
-   * Writes the head for a body of {@code length} bytes, {@link #CHUNKED} or {@link #NO_BODY};
-   * then write the body into this call and {@link #end} it.
+   * Sends the head for a body of {@code length} bytes, {@link #CHUNKED} or {@link #NO_BODY};
+   * then write the body into this call and {@link #end} it. A head with a body goes out with the
+   * body's first piece: a body refused at its first piece (longer than announced, over a limit)
+   * never reaches the backend at all.
    */
   public void send(long length) {
     if (sent || done) {
@@ -108,7 +112,10 @@ public final class PooledCall implements WriteStream<Buffer> {
     sent = true;
     bodyLength = length;
     requestEnded = length == NO_BODY;
-    connection.writeHead(request, length);
+    headPending = length != NO_BODY;
+    if (!headPending) {
+      connection.writeHead(request, length);
+    }
   }
 
   boolean sent() {
@@ -203,6 +210,7 @@ public final class PooledCall implements WriteStream<Buffer> {
     if (done || !sent || requestEnded) {
       return Future.succeededFuture();  // the exchange is over: what is left of the body is not wanted
     }
+    writeHeadIfPending();
     return connection.writeBody(((BufferInternal) data).getByteBuf(), false);
   }
 
@@ -212,7 +220,15 @@ public final class PooledCall implements WriteStream<Buffer> {
       return Future.succeededFuture();
     }
     requestEnded = true;
+    writeHeadIfPending();
     return connection.writeBody(Unpooled.EMPTY_BUFFER, true);
+  }
+
+  private void writeHeadIfPending() {
+    if (headPending) {
+      headPending = false;
+      connection.writeHead(request, bodyLength);
+    }
   }
 
   @Override

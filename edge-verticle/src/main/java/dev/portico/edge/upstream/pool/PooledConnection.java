@@ -75,7 +75,10 @@ final class PooledConnection extends ChannelInboundHandlerAdapter {
     next.bound(this, reused);
   }
 
-  /** Writes the call's head framed for {@code bodyLength}; without a body, that is the whole request. */
+  /**
+   * Writes the call's head framed for {@code bodyLength}; without a body, that is the whole
+   * request and goes out at once, else it goes out with the first piece of the body.
+   */
   void writeHead(RequestHead head, long bodyLength) {
     Framing.set(head.headers(), bodyLength);
     io.netty.handler.codec.http.HttpMethod method = head.method().toNetty();
@@ -83,7 +86,11 @@ final class PooledConnection extends ChannelInboundHandlerAdapter {
         ? new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, head.uri(), Unpooled.EMPTY_BUFFER, head.headers(),
             EmptyHttpHeaders.INSTANCE)
         : new DefaultHttpRequest(HttpVersion.HTTP_1_1, method, head.uri(), head.headers());
-    channel.writeAndFlush(request, channel.voidPromise());
+    if (bodyLength == PooledCall.NO_BODY) {
+      channel.writeAndFlush(request, channel.voidPromise());
+    } else {
+      channel.write(request, channel.voidPromise());
+    }
   }
 
   /** Writes a piece of the request body; the future completes when the socket took it. */

@@ -73,4 +73,24 @@ class FramingTest {
       assertFalse(sent.contains("content-length") || sent.contains("transfer-encoding"), sent);
     }
   }
+
+  @Test
+  void aBodyResetBeforeItsFirstPieceLeavesNothingAtTheBackend() throws Exception {
+    try (RawBackend backend = new RawBackend(upstream.vertx, "\r\n\r\n", (socket, n) -> socket.write(Buffer.buffer(OK)))) {
+      RequestHead post = new RequestHead("127.0.0.1", backend.port(), HttpMethod.POST, "/refused", clientFraming(),
+          5_000, 10_000);
+      upstream.onLoop(() -> {
+        io.vertx.core.Promise<Void> reset = io.vertx.core.Promise.promise();
+        upstream.pools.open(post, ready -> {
+          ready.result().send(4);
+          ready.result().reset();  // what the edge does when the body's first piece is over its length
+          reset.complete();
+        });
+        return reset.future();
+      });
+      assertEquals("ok", upstream.await(u -> u.exchange(PoolFixture.get(backend.port(), "/probe"))).body());
+      assertEquals(1, backend.received.size(), backend.received.toString());
+      assertTrue(backend.received.get(0).startsWith("GET /probe "), backend.received.toString());
+    }
+  }
 }
