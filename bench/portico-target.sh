@@ -19,6 +19,9 @@ case "${1:-}" in
     export PORTICO_SECRET_KEY="${PORTICO_SECRET_KEY:-bench-secret-key}"
     export PORTICO_EDGE_INSTANCES="${BENCH_WORKERS:-1}"
     export PORTICO_BIND=127.0.0.1
+    # every bench connection comes from 127.0.0.1: with --connections 1024 the default per-address
+    # limit (512) would close half of them as they are accepted, which measures the limit, not the proxy
+    export PORTICO_MAX_CONNECTIONS_PER_ADDRESS="${PORTICO_MAX_CONNECTIONS_PER_ADDRESS:-4096}"
     # the user's start-up script and its default JVM flags (PORTICO_JAVA_OPTS adds to them)
     exec "$here/bin/portico"
     ;;

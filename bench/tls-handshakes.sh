@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
-# New full TLS handshakes per second for 200 names: Portico (OpenSSL engine, then JDK engine)
-# against nginx serving the same 200 certificates from its configuration, on loopback.
-# Needs nginx, openssl, redis-cli, python3, and the built jar (mvn -q -DskipTests package).
+# TLS on loopback, Portico (OpenSSL engine, then JDK engine) against nginx serving the same 200
+# certificates from its configuration, both with one worker:
+#   handshakes: new full TLS handshakes per second, SNI cycling through the 200 names;
+#   keepalive:  HTTPS/1.1 keep-alive requests per second through each proxy to one backend (its
+#               own nginx process, 100-byte answers), one SNI name per connection: 16 names, 4
+#               connections each (one h2load --h1 per name). Portico runs with its access log at
+#               the default; the nginx under test logs nothing.
+# Needs nginx, openssl, redis-cli, python3, h2load, and the built jar (mvn -q -DskipTests package).
 # Usage: bench/tls-handshakes.sh [seconds per run, default 10] [client processes, default 2]
+#                                [mode: handshakes, keepalive or all (default)]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 seconds="${1:-10}"
 clients="${2:-2}"
+mode="${3:-all}"
+keepalive_names=16
+keepalive_connections=4
 work="$(mktemp -d /tmp/portico-tls-bench.XXXXXX)"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -23,46 +32,100 @@ for i in $(seq 1 200); do
     -addext "subjectAltName=DNS:$name" -keyout "$work/certs/$name.key" -out "$work/certs/$name.crt" 2>/dev/null
 done
 
+# --- the backend of the keep-alive mode: its own nginx process ---
+backend_port="$(free_port)"
+mkdir -p "$work/backend"
+{
+  echo "worker_processes 1; pid $work/backend/nginx.pid; error_log $work/backend/error.log; daemon off;"
+  echo "events { worker_connections 4096; }"
+  echo "http { access_log off; keepalive_requests 10000000;"
+  echo "  server { listen 127.0.0.1:$backend_port; location / { return 200 \"$(printf 'x%.0s' $(seq 100))\"; } } }"
+} > "$work/backend/nginx.conf"
+nginx -c "$work/backend/nginx.conf" -p "$work/backend" & pids+=($!)
+wait_port "$backend_port"
+
 # --- nginx: one server block per name, one worker (Portico runs one edge instance) ---
 nginx_port="$(free_port)"
 {
   echo "worker_processes 1; pid $work/nginx.pid; error_log $work/nginx-error.log; daemon off;"
   echo "events { worker_connections 4096; }"
   echo "http { access_log off; ssl_protocols TLSv1.2 TLSv1.3; ssl_session_cache off; ssl_session_tickets off;"
+  echo "  keepalive_requests 10000000; upstream backend { server 127.0.0.1:$backend_port; keepalive 256; }"
   while read -r name; do
     echo "server { listen 127.0.0.1:$nginx_port ssl; server_name $name;"
-    echo "  ssl_certificate $work/certs/$name.crt; ssl_certificate_key $work/certs/$name.key; return 204; }"
+    echo "  ssl_certificate $work/certs/$name.crt; ssl_certificate_key $work/certs/$name.key;"
+    echo "  location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection \"\"; } }"
   done < "$work/names"
   echo "}"
 } > "$work/nginx.conf"
 nginx -c "$work/nginx.conf" -p "$work" & pids+=($!)
 wait_port "$nginx_port"
 
-# --- Portico: the same certificates in its embedded Redis ---
+# Keep-alive HTTPS on <port> for <seconds>: one h2load per name, summed. Prints: requests failed requests/s.
+keepalive() {
+  local port="$1" duration="$2" loads=() name
+  for name in $(head -n "$keepalive_names" "$work/names"); do
+    h2load --h1 -c "$keepalive_connections" -t 1 -D "$duration" --connect-to="127.0.0.1:$port" \
+      "https://$name:$port/" > "$work/h2load-$name.out" 2>&1 & loads+=($!)
+  done
+  wait "${loads[@]}"
+  cat "$work"/h2load-*.out | awk -v d="$duration" '
+    /^requests:/ { ok += $8; failed += $10 + $12 + $14 }
+    END { printf "%d %d %.0f\n", ok, failed, ok / d }'
+  rm -f "$work"/h2load-*.out
+}
+
+# --- Portico: the same certificates in its embedded Redis, a site per name on the same backend ---
 run_portico() {
   local engine="$1" https_port redis_port
   https_port="$(free_port)"; redis_port="$(free_port)"
   PORTICO_TLS_ENGINE="$engine" PORTICO_HTTPS_PORT="$https_port" PORTICO_HTTP_PORT="$(free_port)" \
-    PORTICO_ADMIN_PORT="$(free_port)" PORTICO_EMBEDDED_REDIS_PORT="$redis_port" PORTICO_DATA_DIR="$work/data-$engine" \
-    PORTICO_EDGE_INSTANCES=1 PORTICO_BIND=127.0.0.1 PORTICO_LOG_LEVEL=WARN \
+    PORTICO_ADMIN_PORT="$(free_port)" PORTICO_OPS_PORT="$(free_port)" PORTICO_EMBEDDED_REDIS_PORT="$redis_port" \
+    PORTICO_DATA_DIR="$work/data-$engine" PORTICO_EDGE_INSTANCES=1 PORTICO_BIND=127.0.0.1 PORTICO_LOG_LEVEL=WARN \
     java -jar "$here/launcher/target/portico.jar" > "$work/portico-$engine.log" 2>&1 & pids+=($!)
   wait_port "$https_port"
-  while read -r name; do
-    python3 - "$name" "$work/certs/$name.crt" "$work/certs/$name.key" <<'PY' | redis-cli -p "$redis_port" -x SET "portico:cert:$name" > /dev/null
+  # one RESP stream for every certificate and site (a Python start per name took minutes on a busy machine)
+  python3 - "$work" "$backend_port" <<'PY' | redis-cli -p "$redis_port" --pipe > /dev/null
 import json, sys
-name, crt, key = sys.argv[1:4]
-print(json.dumps({"name": name, "names": [name], "certificatePem": open(crt).read(),
-                  "privateKey": "plain:" + open(key).read(), "source": "manual"}), end="")
+work, backend = sys.argv[1], sys.argv[2]
+def command(*args):
+    out = [f"*{len(args)}\r\n"]
+    for a in args:
+        out.append(f"${len(a.encode())}\r\n{a}\r\n")
+    return "".join(out)
+for name in open(f"{work}/names").read().split():
+    cert = {"name": name, "names": [name], "certificatePem": open(f"{work}/certs/{name}.crt").read(),
+            "privateKey": "plain:" + open(f"{work}/certs/{name}.key").read(), "source": "manual"}
+    sys.stdout.write(command("SET", f"portico:cert:{name}", json.dumps(cert)))
+    sys.stdout.write(command("SET", f"portico:site:{name}",
+                             json.dumps({"targets": [f"127.0.0.1:{backend}"], "tls": "manual"})))
 PY
-  done < "$work/names"
-  python3 "$here/bench/tls_handshakes.py" "$https_port" "$work/names" 5 "$clients" > /dev/null   # warm-up (JIT, cache)
-  echo "portico-$engine $(python3 "$here/bench/tls_handshakes.py" "$https_port" "$work/names" "$seconds" "$clients")"
+  if [ "$mode" != keepalive ]; then
+    python3 "$here/bench/tls_handshakes.py" "$https_port" "$work/names" 5 "$clients" > /dev/null   # warm-up (JIT, cache)
+    echo "handshakes portico-$engine $(python3 "$here/bench/tls_handshakes.py" "$https_port" "$work/names" "$seconds" "$clients")"
+  fi
+  if [ "$mode" != handshakes ]; then
+    keepalive "$https_port" 10 > /dev/null   # warm-up (JIT, backend connections)
+    echo "keepalive portico-$engine $(keepalive "$https_port" "$seconds")"
+  fi
   kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
 }
 
-echo "run: handshakes errors handshakes/s  ($seconds s each, $clients client processes, TLS 1.3, X25519, ECDSA P-256)"
-python3 "$here/bench/tls_handshakes.py" "$nginx_port" "$work/names" 3 "$clients" > /dev/null
-echo "nginx $(python3 "$here/bench/tls_handshakes.py" "$nginx_port" "$work/names" "$seconds" "$clients")"
+run_nginx() {
+  if [ "$mode" != keepalive ]; then
+    python3 "$here/bench/tls_handshakes.py" "$nginx_port" "$work/names" 3 "$clients" > /dev/null
+    echo "handshakes nginx $(python3 "$here/bench/tls_handshakes.py" "$nginx_port" "$work/names" "$seconds" "$clients")"
+  fi
+  if [ "$mode" != handshakes ]; then
+    keepalive "$nginx_port" 3 > /dev/null
+    echo "keepalive nginx $(keepalive "$nginx_port" "$seconds")"
+  fi
+}
+
+echo "handshakes: handshakes errors handshakes/s ($clients client processes, TLS 1.3, X25519, ECDSA P-256)"
+echo "keepalive:  requests failed requests/s (HTTP/1.1, $keepalive_names names x $keepalive_connections connections)"
+echo "($seconds s each)"
+run_nginx
 run_portico openssl
 run_portico jdk
-echo "nginx $(python3 "$here/bench/tls_handshakes.py" "$nginx_port" "$work/names" "$seconds" "$clients")"
+run_nginx
