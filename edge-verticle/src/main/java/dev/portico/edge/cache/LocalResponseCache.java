@@ -3,9 +3,6 @@ package dev.portico.edge.cache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.shareddata.LocalMap;
-import io.vertx.core.shareddata.Shareable;
 
 import java.util.function.Predicate;
 
@@ -15,12 +12,10 @@ import java.util.function.Predicate;
  * frequency-and-recency policy. An entry heavier than a tenth of the bound is not stored (it
  * would evict a crowd of small ones for a single large one).
  */
-public final class LocalResponseCache implements ResponseCache, Shareable {
+public final class LocalResponseCache implements ResponseCache {
 
   /** The default bound, {@code PORTICO_CACHE_MAX_BYTES}: 256 MiB. */
   public static final long DEFAULT_MAX_BYTES = 256L << 20;
-
-  private static final String NODE_MAP = "portico.responseCache";
 
   private final Cache<String, CachedResponse> entries;
   private final long maxEntryBytes;
@@ -35,14 +30,6 @@ public final class LocalResponseCache implements ResponseCache, Shareable {
         .weigher((String key, CachedResponse response) -> key.length() + response.weight())
         .recordStats()
         .build();
-  }
-
-  /** The store of this node (one per Vert.x instance, shared by its edge verticles), made with {@code maxBytes} by the first to ask. */
-  public static LocalResponseCache ofNode(Vertx vertx, long maxBytes) {
-    LocalMap<String, LocalResponseCache> node = vertx.sharedData().getLocalMap(NODE_MAP);
-    LocalResponseCache made = new LocalResponseCache(maxBytes);
-    LocalResponseCache existing = node.putIfAbsent("store", made);
-    return existing == null ? made : existing;
   }
 
   @Override
