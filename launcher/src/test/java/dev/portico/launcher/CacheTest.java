@@ -164,4 +164,19 @@ class CacheTest {
     }
     assertEquals(1, count("/slow/a"));
   }
+
+  @Test
+  void aStoppedBackendKeepsStaleIfErrorPagesServed() {
+    HttpServer dying = Harness.await(harness.testVertx.createHttpServer().requestHandler(request -> request.response()
+        .putHeader("Cache-Control", "max-age=1, stale-if-error=300").end("kept")).listen(0, "127.0.0.1"));
+    String site = "stale.example.net";
+    harness.putSite(site, "{\"targets\":[\"127.0.0.1:" + dying.actualPort() + "\"],\"cache\":{}}");
+    Harness.waitFor(() -> harness.get(site, "/page").statusCode() == 200, 5_000);
+    Harness.await(dying.close());
+    Harness.waitFor(() -> "STALE".equals(xCache(harness.get(site, "/page"))), 10_000);
+    HttpResponse<String> stale = harness.get(site, "/page");
+    assertEquals(200, stale.statusCode());
+    assertEquals("kept", stale.body());
+    assertEquals(502, harness.get(site, "/never-cached").statusCode());
+  }
 }

@@ -115,8 +115,8 @@ final class CacheFilter implements SiteFilter {
   @Override
   public void onResponse(FilterContext context) {
     Lookup lookup = (Lookup) context.attached(this);
-    if (lookup == null) {
-      return;
+    if (lookup == null || context.responseHeaders().contains(CachedAnswers.X_CACHE)) {
+      return;  // this filter's own answer on a backend failure (STALE): not stored again
     }
     context.responseHeaders().set(CachedAnswers.X_CACHE, lookup.bypass ? "BYPASS" : "MISS");
   }
