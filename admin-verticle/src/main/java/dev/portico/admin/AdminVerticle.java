@@ -109,6 +109,7 @@ public final class AdminVerticle extends VerticleBase {
     new SitesApi(vertx, records, bodies, dnsProviders, hashing, new SiteClaims(records, grants, suffixIndex),
         new TenantTargets(TargetAddressRules.forThisNode(config()))).mount(router);
     new ResolveApi(vertx, records).mount(router);
+    new CachePurgeApi(vertx, records).mount(router);
     new UsersApi(records, bodies, users).mount(router);
     new GrantsApi(grants, users, bodies).mount(router);
     dnsProviders.mount(router);

@@ -90,6 +90,9 @@ public final class EdgeVerticle extends VerticleBase {
     PolicyServices policies = new PolicyServices(new BasicAuthVerifier(vertx), jwt, new RateLimiter(redis, registry),
         CacheNode.of(vertx, config().getLong("cacheMaxBytes", LocalResponseCache.DEFAULT_MAX_BYTES)));
     RouteResolver routes = new RouteResolver(vertx, redis, options, metrics, new RouteBuilder(policies));
+    vertx.eventBus().<JsonObject>consumer(Addresses.CACHE_PURGE,
+        message -> policies.cache().purge(message.body().getString("pattern"), message.body().getString("path"),
+            message.body().getString("prefix")));
     vertx.eventBus().<JsonObject>consumer(Addresses.SITE_CHANGED,
         message -> routes.invalidate(SiteChange.fromJson(message.body())));
     EdgeServices services = new EdgeServices(routes, backends, addresses, new AcmeChallenges(redis), metrics,

@@ -41,6 +41,27 @@ public final class CacheNode implements Shareable {
     return store;
   }
 
+  /**
+   * Forgets the site's entries: all of them, those whose request target is {@code path} (with or
+   * without a query), or those whose target starts with {@code prefix}. Idempotent: each edge
+   * verticle of the node applies a purge it receives.
+   */
+  public void purge(String sitePattern, String path, String prefix) {
+    if (sitePattern == null) {
+      return;
+    }
+    store.removeIf(key -> {
+      if (!CacheKeys.ofSite(key, sitePattern)) {
+        return false;
+      }
+      String target = CacheKeys.pathOf(key);
+      if (path != null) {
+        return target.equals(path) || target.startsWith(path + "?");
+      }
+      return prefix == null || target.startsWith(prefix);
+    });
+  }
+
   /** Whether the caller leads the miss for {@code key} (it must {@link #missEnded} it), rather than another request. */
   public boolean leadMiss(String key) {
     return misses.putIfAbsent(key, new ArrayList<>()) == null;
