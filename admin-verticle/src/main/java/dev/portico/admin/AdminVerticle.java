@@ -124,6 +124,7 @@ public final class AdminVerticle extends VerticleBase {
     new SitesApi(vertx, records, bodies, dnsProviders, hashing, new SiteClaims(records, suffixIndex),
         new TenantTargets(TargetAddressRules.forThisNode(config()))).mount(router);
     new ResolveApi(vertx, records).mount(router);
+    new CachePurgeApi(vertx, records).mount(router);
     new UsersApi(records, bodies, users, grants).mount(router);
     new GroupsApi(records, bodies, new Groups(records)).mount(router);
     new GrantsApi(grants, records, bodies).mount(router);
