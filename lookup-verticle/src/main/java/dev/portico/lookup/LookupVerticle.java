@@ -10,16 +10,15 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.RedisOptions;
-import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.micrometer.backends.BackendRegistries;
 import org.slf4j.Logger;
@@ -46,21 +45,12 @@ import java.util.Set;
 public final class LookupVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(LookupVerticle.class);
-  private static final int SCAN_BATCH = 1000;
+  /** Keys Redis looks at per SCAN page: fewer round trips at a million keys, still a short command. */
+  private static final int SCAN_COUNT = 5000;
   /** Site changes applied per MGET. */
   private static final int CHANGE_BATCH = 1000;
   /** Past this many changes found by one resynchronisation, edges are told to drop everything. */
   private static final int MAX_INDIVIDUAL_CHANGES = 100;
-  /** Caches one route unless its site has its share already; KEYS: route, index; ARGV: pattern, ttl, now, limit, host. */
-  private static final String CACHE_ROUTE = """
-      redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[3])
-      if not redis.call('ZSCORE', KEYS[2], ARGV[5]) and redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[4]) then
-        return 0
-      end
-      redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
-      redis.call('ZADD', KEYS[2], tonumber(ARGV[3]) + tonumber(ARGV[2]), ARGV[5])
-      redis.call('EXPIRE', KEYS[2], ARGV[2])
-      return 1""";
 
   private LookupOptions options;
   private Redis redis;
@@ -69,13 +59,12 @@ public final class LookupVerticle extends VerticleBase {
   private MessageConsumer<String> consumer;
   private MessageConsumer<String> explainConsumer;
 
-  private DomainTree<String> tree = new DomainTree<>();
-  /** Pattern to site JSON: what the tree holds, kept to tell what a resynchronisation changed. */
-  private Map<String, String> sites = new HashMap<>();
-  private final Set<String> wildcards = new HashSet<>();
+  private final SiteState state = new SiteState();
+  private RouteCacheKeeper routes;
   /** Patterns changed while a resynchronisation was reading Redis: applied again after it. */
   private Set<String> changedDuringResync;
-  private Future<Void> resyncing;
+  /** While a resynchronisation runs: its first pass, the wildcards. */
+  private Future<Void> wildcardsLoaded;
   private final Set<String> pendingChanges = new LinkedHashSet<>();
   private boolean applyingChanges;
   private long pollTimer = -1;
@@ -87,6 +76,7 @@ public final class LookupVerticle extends VerticleBase {
         .setMaxPoolSize(8).setMaxPoolWaiting(-1);
     redis = Redis.createClient(vertx, redisOptions);
     api = RedisAPI.api(redis);
+    routes = new RouteCacheKeeper(redis, state, options.routeCachePerSite());
     subscription = new RedisChangeSubscription(vertx, redisOptions, database(options.redisUrl()),
         this::applyChange, this::publishCertChange, v -> catchUp());
     return enableKeyspaceNotifications()
@@ -98,9 +88,10 @@ public final class LookupVerticle extends VerticleBase {
           // The node's registry, or a private one when the node runs without metrics.
           MeterRegistry registry = Optional.ofNullable(config().getString("metricsRegistry"))
               .map(BackendRegistries::getNow).orElseGet(SimpleMeterRegistry::new);
-          Gauge.builder("portico.lookup.sites", this, lookup -> lookup.tree.size())
-              .description("Sites in this lookup verticle's domain tree").register(registry);
-          LOG.info("Lookup ready with {} sites", tree.size());
+          Gauge.builder("portico.lookup.sites", state, SiteState::size)
+              .description("Sites this lookup verticle knows (wildcards in its tree, exact ones by fingerprint)")
+              .register(registry);
+          LOG.info("Lookup ready with {} wildcard sites (exact sites are read from Redis)", state.wildcardCount());
         });
   }
 
@@ -163,41 +154,59 @@ public final class LookupVerticle extends VerticleBase {
         });
   }
 
+  /**
+   * Answers which site serves a host: its exact site if Redis has one, else the wildcard the tree
+   * picks (the site JSON is read from Redis with the exact site, one round trip). Exact sites are
+   * answered from Redis even while they are still being loaded, so the answer never depends on
+   * how far loading got.
+   */
   private void resolve(Message<String> message) {
     String host = HostName.canonical(message.body());
-    DomainTree.Entry<String> entry = host == null ? null : tree.match(host);
-    if (entry == null) {
+    if (host == null) {
       message.reply(null);
       return;
     }
-    message.reply(new RouteMatch(entry.pattern(), entry.value()).toJson());
-    if (!entry.pattern().equals(host)) {
-      cacheRoute(host, entry.pattern());
-    }
+    DomainTree.Entry<Long> wildcard = state.matchWildcard(host);
+    List<String> keys = wildcard == null ? List.of(RedisKeys.site(host))
+        : List.of(RedisKeys.site(host), RedisKeys.site(wildcard.pattern()));
+    api.mget(keys).onComplete(read -> {
+      if (read.failed()) {
+        message.fail(503, "Redis is unreachable: " + read.cause().getMessage());
+        return;
+      }
+      Response exact = read.result().get(0);
+      Response site = wildcard == null ? null : read.result().get(1);
+      if (exact != null) {
+        message.reply(new RouteMatch(host, exact.toString()).toJson());
+      } else if (site != null) {
+        message.reply(new RouteMatch(wildcard.pattern(), site.toString()).toJson());
+        routes.cache(host, wildcard.pattern());
+      } else {
+        // no site, or a wildcard deleted a moment ago whose change is on its way
+        message.reply(null);
+      }
+    });
   }
 
   private void explain(Message<String> message) {
     String host = HostName.canonical(message.body());
-    JsonArray patterns = new JsonArray();
-    if (host != null) {
-      tree.matchAll(host).forEach(entry -> patterns.add(entry.pattern()));
+    if (host == null) {
+      message.reply(new JsonObject().put("host", (String) null).put("patterns", new JsonArray()));
+      return;
     }
-    message.reply(new JsonObject().put("host", host).put("patterns", patterns));
-  }
-
-  /**
-   * Writes {@code host -> pattern} to the Redis route cache and indexes it under the pattern,
-   * unless the pattern already has {@link LookupOptions#routeCachePerSite} unexpired hosts there:
-   * the hosts come from anyone's requests, and the route cache only saves a lookup, so a flood of
-   * random names under a wildcard may not grow Redis past that. One script, so the count holds
-   * with every lookup verticle of a cluster writing.
-   */
-  private void cacheRoute(String host, String pattern) {
-    long now = System.currentTimeMillis() / 1000;
-    redis.send(Request.cmd(Command.EVAL).arg(CACHE_ROUTE).arg(2).arg(RedisKeys.route(host))
-            .arg(RedisKeys.routesBySite(pattern)).arg(pattern).arg(RedisKeys.ROUTE_TTL_SECONDS).arg(now)
-            .arg(options.routeCachePerSite()).arg(host))
-        .onFailure(e -> LOG.debug("Could not cache route {} -> {}: {}", host, pattern, e.getMessage()));
+    List<DomainTree.Entry<Long>> wildcards = state.matchAllWildcards(host);
+    api.exists(List.of(RedisKeys.site(host))).onComplete(exists -> {
+      if (exists.failed()) {
+        message.fail(503, "Redis is unreachable: " + exists.cause().getMessage());
+        return;
+      }
+      JsonArray patterns = new JsonArray();
+      if (exists.result().toInteger() > 0) {
+        patterns.add(host);
+      }
+      wildcards.forEach(entry -> patterns.add(entry.pattern()));
+      message.reply(new JsonObject().put("host", host).put("patterns", patterns));
+    });
   }
 
   /**
@@ -229,143 +238,68 @@ public final class LookupVerticle extends VerticleBase {
     api.mget(batch.stream().map(RedisKeys::site).toList())
         .compose(values -> {
           List<String> changed = new ArrayList<>();
-          List<Future<Void>> drops = new ArrayList<>();
+          List<DomainPattern> added = new ArrayList<>();
           for (int i = 0; i < batch.size(); i++) {
             Response value = values.get(i);
-            Change change = put(batch.get(i), value == null ? null : value.toString());
-            if (change == Change.ADDED_WILDCARD) {
-              drops.add(dropRoutesTakenOverBy(DomainPattern.parse(batch.get(i))));
+            SiteState.Change change = state.put(batch.get(i), value == null ? null : value.toString());
+            if (change == SiteState.Change.ADDED_WILDCARD) {
+              added.add(DomainPattern.parse(batch.get(i)));
             }
-            if (change != Change.NONE) {
+            if (change != SiteState.Change.NONE) {
               changed.add(batch.get(i));
             }
           }
-          return Future.all(drops).map(changed);
+          return routes.dropTakenOver(added).map(changed);
         })
         .onSuccess(this::publish)
         .onFailure(e -> LOG.warn("Could not apply the changes of {} sites (the next resync will): {}", batch.size(),
             e.getMessage()))
+        // from the reply's callback: a fresh stack for each batch, however many are queued
         .onComplete(ar -> applyPendingChanges());
   }
 
-  private enum Change { NONE, CHANGED, ADDED_WILDCARD }
-
-  /** Puts ({@code json} set) or removes one site in the tree. */
-  private Change put(String pattern, String json) {
-    DomainPattern parsed;
-    try {
-      parsed = DomainPattern.parse(pattern);
-    } catch (IllegalArgumentException e) {
-      LOG.warn("Ignoring site key {}: {}", RedisKeys.site(pattern), e.getMessage());
-      return Change.NONE;
-    }
-    if (!parsed.text().equals(pattern)) {
-      LOG.warn("Ignoring site key {}: patterns are stored in canonical form ({})", RedisKeys.site(pattern),
-          parsed.text());
-      return Change.NONE;
-    }
-    if (json == null) {
-      wildcards.remove(pattern);
-      tree.remove(parsed);
-      return sites.remove(pattern) != null ? Change.CHANGED : Change.NONE;
-    }
-    String previous = sites.put(pattern, json);
-    tree.put(parsed, json);
-    if (previous == null && parsed.isWildcard()) {
-      wildcards.add(pattern);
-      return Change.ADDED_WILDCARD;
-    }
-    return json.equals(previous) ? Change.NONE : Change.CHANGED;
-  }
-
   /**
-   * A new wildcard may serve hosts that the Redis route cache sends to another, less specific
-   * wildcard: delete those routes. (A new exact site needs nothing: edges read exact sites first.)
-   */
-  private Future<Void> dropRoutesTakenOverBy(DomainPattern added) {
-    String now = Long.toString(System.currentTimeMillis() / 1000);
-    List<Future<?>> drops = new ArrayList<>();
-    for (String other : wildcards) {
-      if (other.equals(added.text())) {
-        continue;
-      }
-      String index = RedisKeys.routesBySite(other);
-      drops.add(api.zrangebyscore(List.of(index, now, "+inf")).compose(hosts -> {
-        List<Request> deletes = new ArrayList<>();
-        for (Response host : hosts) {
-          String name = host.toString();
-          DomainTree.Entry<String> winner = tree.match(name);
-          if (added.matches(name) && (winner == null || !winner.pattern().equals(other))) {
-            deletes.add(Request.cmd(Command.DEL).arg(RedisKeys.route(name)));
-            deletes.add(Request.cmd(Command.ZREM).arg(index).arg(name));
-          }
-        }
-        return deletes.isEmpty() ? Future.succeededFuture() : redis.batch(deletes);
-      }));
-    }
-    return Future.all(drops).mapEmpty();
-  }
-
-  /**
-   * Reads every site from Redis (SCAN, never KEYS), swaps in the new tree, then applies again the
-   * changes that arrived meanwhile and tells the edges what differs from before.
+   * Reads every site from Redis (SCAN, never KEYS) in two passes: the wildcard sites first (a
+   * SCAN whose MATCH picks them out in Redis, so the few thousand wildcards among a million exact
+   * sites come in a few hundred milliseconds), after which the tree is complete and the returned
+   * future succeeds; then, in the background, the exact sites' fingerprints, which only serve to
+   * tell the edges which exact sites a resynchronisation changed. Changes that arrive meanwhile
+   * are applied again after it. Returns the running resynchronisation's future when one runs.
    */
   private Future<Void> resync() {
-    if (resyncing != null) {
-      return resyncing;
+    if (wildcardsLoaded != null) {
+      return wildcardsLoaded;
     }
     changedDuringResync = new HashSet<>();
-    Map<String, String> loaded = new HashMap<>();
-    resyncing = scan("0", loaded)
-        .compose(v -> swapIn(loaded))
+    Promise<Void> wildcardsIn = Promise.promise();
+    wildcardsLoaded = wildcardsIn.future();
+    Map<String, Long> wildcards = new HashMap<>();
+    Map<String, Long> exact = new HashMap<>();
+    long started = System.nanoTime();
+    SiteScan.read(api, SiteScan.WILDCARD_SITES, SCAN_COUNT, false,
+            (pattern, json) -> wildcards.put(pattern, SiteState.fingerprint(json)))
+        .compose(v -> {
+          List<String> changed = state.replaceWildcards(wildcards);
+          return routes.checkAll().onSuccess(x -> publish(changed));
+        })
+        .onComplete(wildcardsIn)
+        .compose(v -> SiteScan.read(api, SiteScan.ALL_SITES, SCAN_COUNT, true,
+            (pattern, json) -> exact.put(pattern, SiteState.fingerprint(json))))
+        .onSuccess(v -> {
+          publish(state.replaceExact(exact));
+          LOG.info("Read {} exact and {} wildcard sites in {} ms", exact.size(), wildcards.size(),
+              (System.nanoTime() - started) / 1_000_000);
+        })
         .onComplete(ar -> {
           Set<String> pending = changedDuringResync;
           changedDuringResync = null;
-          resyncing = null;
+          wildcardsLoaded = null;
           if (ar.failed()) {
             LOG.warn("Could not read the sites from Redis: {}", ar.cause().getMessage());
           }
           pending.forEach(this::applyChange);
         });
-    return resyncing;
-  }
-
-  private Future<Void> scan(String cursor, Map<String, String> into) {
-    return api.scan(List.of(cursor, "MATCH", RedisKeys.SITE_PREFIX + "*", "COUNT", Integer.toString(SCAN_BATCH)))
-        .compose(page -> {
-          String next = page.get(0).toString();
-          List<String> keys = new ArrayList<>(page.get(1).size());
-          page.get(1).forEach(key -> keys.add(key.toString()));
-          Future<Void> read = keys.isEmpty() ? Future.succeededFuture() : api.mget(keys).map(values -> {
-            for (int i = 0; i < keys.size(); i++) {
-              Response value = values.get(i);
-              if (value != null) {
-                into.put(RedisKeys.patternOfSiteKey(keys.get(i)), value.toString());
-              }
-            }
-            return null;
-          });
-          return read.compose(v -> "0".equals(next) ? Future.succeededFuture() : scan(next, into));
-        });
-  }
-
-  private Future<Void> swapIn(Map<String, String> loaded) {
-    Map<String, String> before = sites;
-    Set<String> wildcardsBefore = new HashSet<>(wildcards);
-    tree = new DomainTree<>();
-    sites = new HashMap<>();
-    wildcards.clear();
-    loaded.forEach(this::put);
-    Set<String> changed = new HashSet<>();
-    sites.forEach((pattern, json) -> {
-      if (!json.equals(before.get(pattern))) {
-        changed.add(pattern);
-      }
-    });
-    before.keySet().stream().filter(pattern -> !sites.containsKey(pattern)).forEach(changed::add);
-    List<Future<Void>> drops = wildcards.stream().filter(pattern -> !wildcardsBefore.contains(pattern))
-        .map(pattern -> dropRoutesTakenOverBy(DomainPattern.parse(pattern))).toList();
-    return Future.all(drops).onSuccess(v -> publish(changed)).mapEmpty();
+    return wildcardsIn.future();
   }
 
   /** Certificates need no state here: the edges read them; tell them which one changed. */
