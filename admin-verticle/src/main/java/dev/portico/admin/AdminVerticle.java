@@ -74,7 +74,9 @@ public final class AdminVerticle extends VerticleBase {
           server = vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(IDLE_TIMEOUT_S))
               .requestHandler(RequestHeads.reporting(router));
           return server.listen(options.port(), options.host());
-        });
+        })
+        // in the background: a million sites written before the indexes take a few seconds
+        .onSuccess(listening -> IndexMigration.runIfNeeded(records));
   }
 
   private Router router(Records records, RequestBodies bodies, Users users, Authenticator authenticator,
