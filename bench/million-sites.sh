@@ -53,23 +53,25 @@ heap_used_mb() {  # after a full GC
 code() { curl -s -o /dev/null -w '%{http_code}' -H "Host: $1" "http://127.0.0.1:$http/"; }
 
 echo "Baseline: the same node on an empty database"
-start_node 1 "$work/empty.log"
+e0=$(now_ms); start_node 1 "$work/empty.log"
+until [ "$(code nobody.none.test)" = 404 ]; do sleep 0.05; done; t_empty=$(( $(now_ms) - e0 ))
 until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$admin/health/live")" = 200 ]; do sleep 0.2; done
 sleep 2; base_heap=$(heap_used_mb "$node_pid"); kill "$node_pid"; wait "$node_pid" 2>/dev/null || true
 
 t0=$(now_ms); start_node 0 "$work/node.log"
-t_route=""; t_ready=""; t_full=""
-while [ -z "$t_full" ]; do
+t_route=""; t_ready=""; t_wild=""
+while [ -z "$t_wild" ] || [ -z "$t_route" ]; do
   [ -z "$t_route" ] && [ "$(code site123456.bench.test)" = 200 ] && t_route=$(( $(now_ms) - t0 ))
-  [ -z "$t_ready" ] && grep -q "Lookup ready" "$work/node.log" && t_ready=$(( $(now_ms) - t0 ))
-  [ -z "$t_full" ] && grep -q "Read .* exact and .* wildcard sites" "$work/node.log" && t_full=$(( $(now_ms) - t0 ))
+  [ -z "$t_wild" ] && [ "$(code "x$(now_ms).w8.bench.test")" = 200 ] && t_wild=$(( $(now_ms) - t0 ))
+  [ -z "$t_ready" ] && grep -qs "Lookup ready" "$work/node.log" && t_ready=$(( $(now_ms) - t0 ))
   kill -0 "$node_pid" 2>/dev/null || { echo "node died:"; tail -20 "$work/node.log"; exit 1; }
   [ $(( $(now_ms) - t0 )) -gt 300000 ] && { echo "not loaded after 300 s"; tail -5 "$work/node.log"; exit 1; }
   sleep 0.05
 done
-echo "Exact host routed after ${t_route:-?} ms; \"Lookup ready\" after $t_ready ms; every site read after $t_full ms"
-grep -o "Read .* ms" "$work/node.log"
-grep -c "StackOverflowError" "$work/node.log" | sed 's/^/StackOverflowError lines: /'
+echo "From the JVM's launch: \"Lookup ready\" after ${t_ready:-?} ms; an exact host routed after $t_route ms, a host under a wildcard after $t_wild ms"
+grep -o "Read .* ms" "$work/node.log" || true
+echo "StackOverflowError lines: $(grep -c "StackOverflowError" "$work/node.log" || true)"
+echo "The same node on the empty database answered its first request after $t_empty ms"
 
 token=$(curl -s -H 'Content-Type: application/json' -d '{"username":"admin","password":"bench-admin-password"}' \
   "http://127.0.0.1:$admin/api/v1/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')

@@ -10,7 +10,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -63,8 +62,7 @@ public final class LookupVerticle extends VerticleBase {
   private RouteCacheKeeper routes;
   /** Patterns changed while a resynchronisation was reading Redis: applied again after it. */
   private Set<String> changedDuringResync;
-  /** While a resynchronisation runs: its first pass, the wildcards. */
-  private Future<Void> wildcardsLoaded;
+  private Future<Void> resyncing;
   private final Set<String> pendingChanges = new LinkedHashSet<>();
   private boolean applyingChanges;
   private long pollTimer = -1;
@@ -88,8 +86,8 @@ public final class LookupVerticle extends VerticleBase {
           // The node's registry, or a private one when the node runs without metrics.
           MeterRegistry registry = Optional.ofNullable(config().getString("metricsRegistry"))
               .map(BackendRegistries::getNow).orElseGet(SimpleMeterRegistry::new);
-          Gauge.builder("portico.lookup.sites", state, SiteState::size)
-              .description("Sites this lookup verticle knows (wildcards in its tree, exact ones by fingerprint)")
+          Gauge.builder("portico.lookup.sites", state, SiteState::wildcardCount)
+              .description("Wildcard sites in this lookup verticle's tree (exact sites are read from Redis)")
               .register(registry);
           LOG.info("Lookup ready with {} wildcard sites (exact sites are read from Redis)", state.wildcardCount());
         });
@@ -148,6 +146,7 @@ public final class LookupVerticle extends VerticleBase {
               + "picked up by polling every {} ms; writes through Portico are still pushed", e.getMessage(),
               options.pollIntervalMs());
           if (pollTimer < 0) {
+            state.trackExactSites();
             pollTimer = vertx.setPeriodic(options.pollIntervalMs(), id -> resync());
           }
           return Future.succeededFuture();
@@ -259,47 +258,52 @@ public final class LookupVerticle extends VerticleBase {
   }
 
   /**
-   * Reads every site from Redis (SCAN, never KEYS) in two passes: the wildcard sites first (a
-   * SCAN whose MATCH picks them out in Redis, so the few thousand wildcards among a million exact
-   * sites come in a few hundred milliseconds), after which the tree is complete and the returned
-   * future succeeds; then, in the background, the exact sites' fingerprints, which only serve to
-   * tell the edges which exact sites a resynchronisation changed. Changes that arrive meanwhile
-   * are applied again after it. Returns the running resynchronisation's future when one runs.
+   * Reads every wildcard site from Redis (a SCAN whose MATCH picks them out in Redis, so the few
+   * thousand wildcards among a million exact sites come in about a second), swaps in the new
+   * tree, checks the route cache against it, and tells the edges what changed: the wildcards
+   * that differ, and every exact site — they may have changed while nobody listened, and they are
+   * not held here — unless polling keeps their fingerprints; then a second pass reads them all
+   * and only those that differ are named. Changes that arrive meanwhile are applied again after
+   * it. Returns the running resynchronisation's future when one runs.
    */
   private Future<Void> resync() {
-    if (wildcardsLoaded != null) {
-      return wildcardsLoaded;
+    if (resyncing != null) {
+      return resyncing;
     }
     changedDuringResync = new HashSet<>();
-    Promise<Void> wildcardsIn = Promise.promise();
-    wildcardsLoaded = wildcardsIn.future();
     Map<String, Long> wildcards = new HashMap<>();
-    Map<String, Long> exact = new HashMap<>();
     long started = System.nanoTime();
-    SiteScan.read(api, SiteScan.WILDCARD_SITES, SCAN_COUNT, false,
+    resyncing = SiteScan.read(api, SiteScan.WILDCARD_SITES, SCAN_COUNT, false,
             (pattern, json) -> wildcards.put(pattern, SiteState.fingerprint(json)))
         .compose(v -> {
           List<String> changed = state.replaceWildcards(wildcards);
-          return routes.checkAll().onSuccess(x -> publish(changed));
+          return routes.checkAll().map(changed);
         })
-        .onComplete(wildcardsIn)
-        .compose(v -> SiteScan.read(api, SiteScan.ALL_SITES, SCAN_COUNT, true,
-            (pattern, json) -> exact.put(pattern, SiteState.fingerprint(json))))
-        .onSuccess(v -> {
-          publish(state.replaceExact(exact));
-          LOG.info("Read {} exact and {} wildcard sites in {} ms", exact.size(), wildcards.size(),
-              (System.nanoTime() - started) / 1_000_000);
+        .compose(changedWildcards -> {
+          LOG.info("Read {} wildcard sites in {} ms", wildcards.size(), (System.nanoTime() - started) / 1_000_000);
+          if (!state.tracksExactSites()) {
+            publish(List.of(), true);
+            return Future.succeededFuture();
+          }
+          Map<String, Long> exact = new HashMap<>();
+          return SiteScan.read(api, SiteScan.ALL_SITES, SCAN_COUNT, true,
+                  (pattern, json) -> exact.put(pattern, SiteState.fingerprint(json)))
+              .onSuccess(x -> {
+                List<String> changed = new ArrayList<>(changedWildcards);
+                changed.addAll(state.replaceExact(exact));
+                publish(changed, false);
+              });
         })
         .onComplete(ar -> {
           Set<String> pending = changedDuringResync;
           changedDuringResync = null;
-          wildcardsLoaded = null;
+          resyncing = null;
           if (ar.failed()) {
             LOG.warn("Could not read the sites from Redis: {}", ar.cause().getMessage());
           }
           pending.forEach(this::applyChange);
         });
-    return wildcardsIn.future();
+    return resyncing;
   }
 
   /** Certificates need no state here: the edges read them; tell them which one changed. */
@@ -307,9 +311,13 @@ public final class LookupVerticle extends VerticleBase {
     vertx.eventBus().publish(Addresses.CERT_CHANGED, new JsonObject().put("name", name));
   }
 
-  /** Tells the edges which sites changed: each one, or past a hundred, that everything may have. */
   private void publish(Collection<String> changed) {
-    if (changed.size() > MAX_INDIVIDUAL_CHANGES) {
+    publish(changed, false);
+  }
+
+  /** Tells the edges which sites changed: each one, or past a hundred (or with {@code all}), that everything may have. */
+  private void publish(Collection<String> changed, boolean all) {
+    if (all || changed.size() > MAX_INDIVIDUAL_CHANGES) {
       vertx.eventBus().publish(Addresses.SITE_CHANGED, SiteChange.ALL.toJson());
     } else {
       changed.forEach(pattern -> vertx.eventBus().publish(Addresses.SITE_CHANGED, new SiteChange(pattern).toJson()));

@@ -12,10 +12,11 @@ import java.util.Map;
 
 /**
  * What a lookup verticle knows of the sites. Wildcard sites sit in the {@link DomainTree}; exact
- * sites are not in it — an exact site serves only its own name, which Redis answers by key — and
- * are kept only as a fingerprint of their JSON, to tell which sites a resynchronisation changed.
- * No site JSON is held: an answer reads it from Redis. So memory grows with the patterns (about a
- * hundred bytes an exact site), not with what the sites say.
+ * sites are not in it — an exact site serves only its own name, which Redis answers by key. Only
+ * when changes must be found by polling (no keyspace notifications) are exact sites kept, as a
+ * fingerprint of their JSON, to tell which ones a poll changed. No site JSON is held: an answer
+ * reads it from Redis. So memory grows with the wildcards, not with the exact sites or what the
+ * sites say.
  */
 final class SiteState {
 
@@ -31,6 +32,8 @@ final class SiteState {
   private DomainTree<Long> tree = new DomainTree<>();
   private Map<String, Wildcard> wildcards = new HashMap<>();
   private Map<String, Long> exact = new HashMap<>();
+  /** Whether exact sites are fingerprinted (polling); otherwise every change to one counts. */
+  private boolean trackingExact;
 
   /** The wildcard entry serving a canonical host, or {@code null}. */
   DomainTree.Entry<Long> matchWildcard(String host) {
@@ -50,8 +53,13 @@ final class SiteState {
     return wildcards.size();
   }
 
-  int size() {
-    return wildcards.size() + exact.size();
+  /** Keeps fingerprints of exact sites from now on: polls need them to tell what changed. */
+  void trackExactSites() {
+    trackingExact = true;
+  }
+
+  boolean tracksExactSites() {
+    return trackingExact;
   }
 
   /** Applies a site's current JSON ({@code null}: deleted); patterns not in canonical form are ignored. */
@@ -62,6 +70,9 @@ final class SiteState {
     }
     Long fingerprint = json == null ? null : fingerprint(json);
     if (!parsed.isWildcard()) {
+      if (!trackingExact) {
+        return Change.CHANGED;
+      }
       Long previous = fingerprint == null ? exact.remove(pattern) : exact.put(pattern, fingerprint);
       return java.util.Objects.equals(previous, fingerprint) ? Change.NONE : Change.CHANGED;
     }
