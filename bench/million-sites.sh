@@ -73,6 +73,7 @@ grep -o "Read .* ms" "$work/node.log" || true
 echo "StackOverflowError lines: $(grep -c "StackOverflowError" "$work/node.log" || true)"
 echo "The same node on the empty database answered its first request after $t_empty ms"
 
+until grep -qs "Portico serving" "$work/node.log"; do sleep 0.5; done
 token=$(curl -s -H 'Content-Type: application/json' -d '{"username":"admin","password":"bench-admin-password"}' \
   "http://127.0.0.1:$admin/api/v1/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 api() { curl -s -H "Authorization: Bearer $token" "http://127.0.0.1:$admin$1"; }

@@ -44,8 +44,11 @@ import java.util.Set;
 public final class LookupVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(LookupVerticle.class);
-  /** Keys Redis looks at per SCAN page: fewer round trips at a million keys, still a short command. */
-  private static final int SCAN_COUNT = 5000;
+  /**
+   * Keys Redis looks at per SCAN page: at a million keys, 50 round trips instead of 1000, each
+   * still a command of a few milliseconds.
+   */
+  private static final int SCAN_COUNT = 20_000;
   /** Site changes applied per MGET. */
   private static final int CHANGE_BATCH = 1000;
   /** Past this many changes found by one resynchronisation, edges are told to drop everything. */

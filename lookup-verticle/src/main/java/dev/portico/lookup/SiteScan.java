@@ -12,11 +12,14 @@ import java.util.function.BiConsumer;
 
 /**
  * Reads the site keys a SCAN {@code MATCH} pattern selects, with their values, a page at a time
- * (SCAN, then MGET of the page). Each page is requested from the reply to the one before, and the
- * end completes a single promise: neither the stack nor a chain of futures grows with the number
+ * (SCAN, then MGET of the page, the next SCAN overlapping the MGET). Each page is requested from
+ * the reply to the one before, and the end completes a single promise: neither the stack nor a chain of futures grows with the number
  * of keys (a recursive {@code compose} over 1,000 pages overflowed the stack when it completed).
  */
 final class SiteScan {
+
+  /** MGETs of pages in flight at once: the next SCAN overlaps them, and memory stays a few pages. */
+  private static final int MAX_READS = 2;
 
   /** Every site key. */
   static final String ALL_SITES = RedisKeys.SITE_PREFIX + "*";
@@ -29,6 +32,11 @@ final class SiteScan {
   private final boolean skipWildcards;
   private final BiConsumer<String, String> onSite;
   private final Promise<Void> done = Promise.promise();
+  /** Reads of values in flight. */
+  private int reads;
+  /** The cursor to continue from once fewer reads are in flight, or {@code null}. */
+  private String cursorAfter;
+  private boolean scanned;
 
   /**
    * @param match         the SCAN MATCH glob ({@link #ALL_SITES} or {@link #WILDCARD_SITES})
@@ -54,7 +62,7 @@ final class SiteScan {
   private void page(String cursor) {
     api.scan(List.of(cursor, "MATCH", match, "COUNT", Integer.toString(count))).onComplete(scanned -> {
       if (scanned.failed()) {
-        done.fail(scanned.cause());
+        done.tryFail(scanned.cause());
         return;
       }
       String next = scanned.result().get(0).toString();
@@ -65,31 +73,51 @@ final class SiteScan {
           keys.add(name);
         }
       }
-      if (keys.isEmpty()) {
-        continueFrom(next);
-        return;
+      if (!keys.isEmpty()) {
+        read(keys);
       }
-      api.mget(keys).onComplete(values -> {
-        if (values.failed()) {
-          done.fail(values.cause());
-          return;
-        }
-        for (int i = 0; i < keys.size(); i++) {
-          Response value = values.result().get(i);
-          if (value != null) {
-            onSite.accept(RedisKeys.patternOfSiteKey(keys.get(i)), value.toString());
-          }
-        }
-        continueFrom(next);
-      });
+      cursorAfter = next;
+      scanMore();
     });
   }
 
-  private void continueFrom(String cursor) {
+  /** The next page is asked for while the values of this one are read, up to {@link #MAX_READS} reads at once. */
+  private void scanMore() {
+    if (cursorAfter == null || reads >= MAX_READS || done.future().isComplete()) {
+      return;
+    }
+    String cursor = cursorAfter;
+    cursorAfter = null;
     if ("0".equals(cursor)) {
-      done.complete();
+      scanned = true;
+      finishIfDone();
     } else {
       page(cursor);
+    }
+  }
+
+  private void read(List<String> keys) {
+    reads++;
+    api.mget(keys).onComplete(values -> {
+      reads--;
+      if (values.failed()) {
+        done.tryFail(values.cause());
+        return;
+      }
+      for (int i = 0; i < keys.size(); i++) {
+        Response value = values.result().get(i);
+        if (value != null) {
+          onSite.accept(RedisKeys.patternOfSiteKey(keys.get(i)), value.toString());
+        }
+      }
+      scanMore();
+      finishIfDone();
+    });
+  }
+
+  private void finishIfDone() {
+    if (scanned && reads == 0) {
+      done.tryComplete();
     }
   }
 }
