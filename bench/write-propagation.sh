@@ -28,7 +28,7 @@ node() {  # name roles cluster-port http-port
   PORTICO_SECRET_KEY=bench-secret-key PORTICO_ADMIN_PASSWORD=bench-admin-password PORTICO_EDGE_INSTANCES=1 \
     java ${PORTICO_JAVA_OPTS:-} -jar "$here/launcher/target/portico.jar" > "$work/$1.log" 2>&1 & pids+=($!)
 }
-wait_log() { until grep -q "Portico serving" "$work/$1.log"; do sleep 0.2; done; }
+wait_log() { until grep -qs "Portico serving" "$work/$1.log"; do sleep 0.2; done; }
 node a lookup,admin "$ca" "$(port)"; wait_log a
 node b edge "$cb" "$http_b"; node c edge "$cc" "$http_c"; wait_log b; wait_log c
 echo "three nodes up (A: lookup + admin, B and C: edges)"

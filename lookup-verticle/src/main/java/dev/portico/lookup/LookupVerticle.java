@@ -220,6 +220,12 @@ public final class LookupVerticle extends VerticleBase {
     if (changedDuringResync != null) {
       changedDuringResync.add(pattern);
     }
+    if (!state.tracksExactSites() && SiteState.isExact(pattern)) {
+      // Nothing here holds an exact site, and Redis has the new value already: the edges can
+      // drop it at once, without a round trip to Redis first.
+      publish(List.of(pattern));
+      return;
+    }
     pendingChanges.add(pattern);
     if (!applyingChanges) {
       applyingChanges = true;

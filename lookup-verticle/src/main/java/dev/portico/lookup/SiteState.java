@@ -62,6 +62,16 @@ final class SiteState {
     return trackingExact;
   }
 
+  /** Whether {@code pattern} is the canonical form of an exact site's name. */
+  static boolean isExact(String pattern) {
+    try {
+      DomainPattern parsed = DomainPattern.parse(pattern);
+      return !parsed.isWildcard() && parsed.text().equals(pattern);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
   /** Applies a site's current JSON ({@code null}: deleted); patterns not in canonical form are ignored. */
   Change put(String pattern, String json) {
     DomainPattern parsed = parse(pattern);
