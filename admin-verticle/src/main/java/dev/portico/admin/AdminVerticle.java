@@ -85,7 +85,9 @@ public final class AdminVerticle extends VerticleBase {
           server = vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(IDLE_TIMEOUT_S))
               .requestHandler(RequestHeads.reporting(router));
           return server.listen(options.port(), options.host());
-        });
+        })
+        // in the background: a million sites written before the indexes take a few seconds
+        .onSuccess(listening -> IndexMigration.runIfNeeded(records));
   }
 
   private Router router(AdminOptions options, Records records, RequestBodies bodies, Users users,
@@ -103,6 +105,7 @@ public final class AdminVerticle extends VerticleBase {
     if (metricsRegistry != null) {
       router.get("/metrics").handler(PrometheusScrapingHandler.create(metricsRegistry));
     }
+    router.post(SiteImportApi.PATH).handler(BodyHandler.create(false).setBodyLimit(SiteImportApi.MAX_BODY_BYTES));
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     AuthApi auth = new AuthApi(records, bodies, users, authenticator, new LoginThrottle(records));
     auth.mountPublic(router);
@@ -121,8 +124,10 @@ public final class AdminVerticle extends VerticleBase {
     auth.mount(router);
     DnsProvidersApi dnsProviders = new DnsProvidersApi(records, bodies, box);
     Grants grants = new Grants(records);
-    new SitesApi(vertx, records, bodies, dnsProviders, hashing, new SiteClaims(records, suffixIndex),
-        new TenantTargets(TargetAddressRules.forThisNode(config()))).mount(router);
+    SitesApi sites = new SitesApi(vertx, records, bodies, dnsProviders, hashing,
+        new SiteClaims(records, suffixIndex), new TenantTargets(TargetAddressRules.forThisNode(config())));
+    sites.mount(router);
+    new SiteImportApi(sites, bodies).mount(router);
     new ResolveApi(vertx, records).mount(router);
     new CachePurgeApi(vertx, records).mount(router);
     new UsersApi(records, bodies, users, grants).mount(router);
@@ -156,7 +161,8 @@ public final class AdminVerticle extends VerticleBase {
     int status = context.statusCode();
     if (status == 413) {
       json(context, 413, new JsonObject().put("error", "payload too large")
-          .put("detail", "request bodies are limited to " + MAX_BODY_BYTES + " bytes"));
+          .put("detail", "request bodies are limited to " + (context.request().path().equals(SiteImportApi.PATH)
+              ? SiteImportApi.MAX_BODY_BYTES : MAX_BODY_BYTES) + " bytes"));
     } else if (status >= 400 && status < 500) {
       json(context, status, new JsonObject().put("error", "invalid request").put("detail", "HTTP " + status));
     } else {

@@ -67,29 +67,20 @@ final class CertificatesApi {
     router.post("/api/v1/certificates/:name/renew").handler(Api.handle(this::renew));
   }
 
-  /** Pages with Redis SCAN: {@code after} is the SCAN cursor of the next page. */
+  /**
+   * Pages over {@link RedisKeys#CERT_INDEX} by name ({@code after}: the last name of the previous
+   * page; {@code prefix} optional), never a SCAN of the keyspace.
+   */
   private Future<Reply> list(RoutingContext context) {
     Principal principal = Api.principal(context);
-    String cursor = context.queryParams().get("after") == null ? "0" : context.queryParams().get("after");
-    if (!cursor.chars().allMatch(Character::isDigit) || cursor.isEmpty()) {
-      throw ApiError.badRequest("after", "after is the number given as next by the previous page");
-    }
-    int limit = Api.limit(context);
-    List<String> names = new ArrayList<>();
-    return scan(cursor, limit, names).compose(next -> details(principal, names, false)
-        .map(items -> new Reply(200, Api.page(items, next))));
+    String prefix = lower(context.queryParams().get("prefix"));
+    return records.page(RedisKeys.CERT_INDEX, prefix, lower(context.queryParams().get("after")), Api.limit(context))
+        .compose(page -> details(principal, page.items(), false).map(items -> new Reply(200, Api.page(items,
+            page.next()))));
   }
 
-  private Future<String> scan(String cursor, int limit, List<String> names) {
-    return records.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(RedisKeys.CERT_PREFIX + "*")
-        .arg("COUNT").arg(1000)).compose(response -> {
-          String next = response.get(0).toString();
-          response.get(1).forEach(key -> names.add(key.toString().substring(RedisKeys.CERT_PREFIX.length())));
-          if ("0".equals(next)) {
-            return Future.succeededFuture(null);
-          }
-          return names.size() >= limit ? Future.succeededFuture(next) : scan(next, limit, names);
-        });
+  private static String lower(String value) {
+    return value == null ? null : value.toLowerCase(java.util.Locale.ROOT);
   }
 
   private Future<Reply> read(RoutingContext context) {
@@ -145,7 +136,8 @@ final class CertificatesApi {
           StoredCertificate stored = new StoredCertificate(name, checked.names(), body.getString("certificatePem"),
               box.seal(body.getString("privateKeyPem"), key), checked.leaf().getNotBefore().getTime(),
               checked.leaf().getNotAfter().getTime(), checked.leaf().getIssuerX500Principal().getName(), "manual");
-          return records.write(new Records.Write(key, current, stored.toJson().encode(), List.of(),
+          return records.write(new Records.Write(key, current, stored.toJson().encode(),
+              List.of(new Records.IndexOp(RedisKeys.CERT_INDEX, name, true)),
               RedisKeys.CERT_CHANGES_CHANNEL, name,
               new Records.Audit(principal.username(), current == null ? "certificate.create" : "certificate.replace",
                   "certificate:" + name, current == null ? "" : shown(current), shown(stored.toJson().encode()))));
@@ -161,7 +153,8 @@ final class CertificatesApi {
     String key = RedisKeys.cert(name);
     return mayManage(principal, name).compose(v -> records.get(key)).compose(current -> current == null
         ? Future.failedFuture(ApiError.notFound("no certificate " + name))
-        : records.write(new Records.Write(key, current, null, List.of(), RedisKeys.CERT_CHANGES_CHANNEL, name,
+        : records.write(new Records.Write(key, current, null, List.of(new Records.IndexOp(RedisKeys.CERT_INDEX, name,
+            false)), RedisKeys.CERT_CHANGES_CHANNEL, name,
             new Records.Audit(principal.username(), "certificate.delete", "certificate:" + name, shown(current), ""))))
         .compose(v -> Reply.noContent());
   }

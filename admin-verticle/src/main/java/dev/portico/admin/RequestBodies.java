@@ -90,6 +90,11 @@ final class RequestBodies {
     } catch (DecodeException e) {
       throw ApiError.badRequest(null, "the body is not valid JSON");
     }
+    return validate(body, schemaName);
+  }
+
+  /** {@code body} if it is valid against the schema {@code schemaName}; else a 400 naming the field. */
+  JsonObject validate(JsonObject body, String schemaName) {
     JsonObject schema = document.getJsonObject("components").getJsonObject("schemas").getJsonObject(schemaName);
     if (Boolean.FALSE.equals(schema.getValue("additionalProperties"))) {
       JsonObject properties = schema.getJsonObject("properties", new JsonObject());

@@ -94,8 +94,15 @@ final class SitesApi {
   private Future<Reply> write(RoutingContext context) {
     Principal principal = Api.principal(context);
     principal.requireWrite();
-    String pattern = pattern(context);
-    JsonObject body = bodies.parse(context, "Site");
+    return put(principal, pattern(context), bodies.parse(context, "Site"));
+  }
+
+  /**
+   * Creates or replaces site {@code pattern} (canonical) with {@code body} (valid against the
+   * {@code Site} schema) for {@code principal}, who may write: every check, the atomic write
+   * with its indexes, change notification and audit entry. Also what each item of an import does.
+   */
+  Future<Reply> put(Principal principal, String pattern, JsonObject body) {
     return records.get(RedisKeys.site(pattern)).compose(current -> {
       String previousOwner = current == null ? null : ownerOf(current);
       if (current != null && !principal.mayManage(pattern, current)) {
@@ -252,8 +259,13 @@ final class SitesApi {
 
   /** The canonical pattern in the path; 400 naming {@code pattern} when it is not one. */
   static String pattern(RoutingContext context) {
+    return canonicalPattern(context.pathParam("pattern"));
+  }
+
+  /** The canonical form of a pattern; 400 naming {@code pattern} when it is not one. */
+  static String canonicalPattern(String raw) {
     try {
-      return DomainPattern.parse(context.pathParam("pattern")).text();
+      return DomainPattern.parse(raw).text();
     } catch (IllegalArgumentException e) {
       throw ApiError.badRequest("pattern", e.getMessage());
     }

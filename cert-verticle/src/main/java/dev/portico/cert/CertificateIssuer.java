@@ -220,6 +220,7 @@ final class CertificateIssuer {
     // another node) sees the new certificate under a state that still says "pending".
     return redis.send(Request.cmd(Command.MSET).arg(key).arg(certificate.toJson().encode())
             .arg(RedisKeys.certState(name)).arg(IssuanceState.issued(startedAt, notAfter, renewAt).toJson().encode()))
+        .compose(v -> redis.send(Request.cmd(Command.ZADD).arg(RedisKeys.CERT_INDEX).arg(0).arg(name)))
         .compose(v -> redis.send(Request.cmd(Command.PUBLISH).arg(RedisKeys.CERT_CHANGES_CHANNEL).arg(name)))
         .map(v -> {
           metrics.expires(name, notAfter);

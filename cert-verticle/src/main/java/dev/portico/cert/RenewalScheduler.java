@@ -104,17 +104,35 @@ final class RenewalScheduler {
     });
   }
 
-  /** Runs {@code check} on the name of each key under {@code prefix}, one at a time. */
+  /**
+   * Runs {@code check} on the name of each key under {@code prefix}, one at a time. Each page is
+   * requested once the one before is checked, and the end completes one promise: a chain of
+   * futures a page long would overflow the stack when it completed, with a million site keys to
+   * SCAN past.
+   */
   private Future<Void> scan(String prefix, Function<String, Future<Void>> check, String cursor) {
-    return redis.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(prefix + "*")
+    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+    scanPage(prefix, check, cursor, done);
+    return done.future();
+  }
+
+  private void scanPage(String prefix, Function<String, Future<Void>> check, String cursor,
+      io.vertx.core.Promise<Void> done) {
+    redis.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(prefix + "*")
         .arg("COUNT").arg(SCAN_BATCH)).compose(page -> {
           List<String> names = new ArrayList<>();
           for (Response key : page.get(1)) {
             names.add(key.toString().substring(prefix.length()));
           }
-          String next = page.get(0).toString();
-          return checkEach(names, 0, check)
-              .compose(v -> leader && !"0".equals(next) ? scan(prefix, check, next) : Future.succeededFuture());
+          return checkEach(names, 0, check).map(page.get(0).toString());
+        }).onComplete(ar -> {
+          if (ar.failed()) {
+            done.fail(ar.cause());
+          } else if (leader && !"0".equals(ar.result())) {
+            scanPage(prefix, check, ar.result(), done);
+          } else {
+            done.complete();
+          }
         });
   }
 

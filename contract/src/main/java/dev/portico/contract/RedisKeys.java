@@ -89,6 +89,20 @@ public final class RedisKeys {
    */
   public static final String SITE_SUFFIX_INDEX = "portico:site-index-by-suffix";
 
+  /**
+   * A sorted set (all scores 0) of every certificate name under {@link #CERT_PREFIX}, written
+   * with the certificate by the admin API and the cert verticles, so certificates are listed by
+   * name without a SCAN of the keyspace.
+   */
+  public static final String CERT_INDEX = "portico:cert-index";
+
+  /**
+   * The version of the indexes built from the keys themselves ({@link #SITE_INDEX},
+   * {@link #SITE_SUFFIX_INDEX}, the owners' indexes, {@link #CERT_INDEX}): set by the first admin
+   * node that finished building them from data written before they existed.
+   */
+  public static final String INDEX_VERSION = "portico:index-version";
+
   /** {@code portico:sites-by-owner:<user>}: the same index, for the sites one user owns. */
   public static final String SITES_BY_OWNER_PREFIX = "portico:sites-by-owner:";
 

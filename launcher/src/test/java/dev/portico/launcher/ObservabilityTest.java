@@ -49,6 +49,9 @@ class ObservabilityTest {
   void countersMoveWithTraffic() {
     harness.putSite("metered.example.net", harness.namedBackend("metered"));
     harness.putSite("down.example.net", Harness.freePort());
+    // the lookup's tree holds the wildcard sites (exact ones are read from Redis)
+    harness.putSite("*.wild.example.net", Harness.freePort());
+    harness.putSite("**.wilder.example.net", Harness.freePort());
     for (int i = 0; i < 5; i++) {
       assertEquals(200, harness.get("metered.example.net", "/").statusCode());
     }

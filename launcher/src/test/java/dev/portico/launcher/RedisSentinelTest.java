@@ -37,6 +37,10 @@ class RedisSentinelTest {
       try (TopologyNode node = new TopologyNode(Map.of("PORTICO_REDIS_SENTINELS", sentinelList,
           "PORTICO_REDIS_SENTINEL_MASTER", RedisServers.MASTER_NAME, "PORTICO_REDIS_READ_URL", local.url(),
           "PORTICO_ROLES", "edge,lookup,admin"))) {
+        // a write is acknowledged by a replica once one is online (one still loading its first copy
+        // cannot acknowledge): on a loaded machine the two may still be loading when the node is up
+        Harness.waitFor(() -> Harness.await(node.redis(master).info(List.of("replication"))).toString()
+            .split("state=online", -1).length - 1 == 2, WITHIN_MS);
         AdminClient admin = node.admin();
         String token = admin.login("admin", TopologyNode.ADMIN_PASSWORD);
         int backend = node.backend("sentinel");

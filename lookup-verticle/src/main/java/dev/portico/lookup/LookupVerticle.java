@@ -16,10 +16,8 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
-import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.micrometer.backends.BackendRegistries;
 import org.slf4j.Logger;
@@ -45,21 +43,15 @@ import java.util.Set;
 public final class LookupVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(LookupVerticle.class);
-  private static final int SCAN_BATCH = 1000;
+  /**
+   * Keys Redis looks at per SCAN page: at a million keys, 50 round trips instead of 1000, each
+   * still a command of a few milliseconds.
+   */
+  private static final int SCAN_COUNT = 20_000;
   /** Site changes applied per MGET. */
   private static final int CHANGE_BATCH = 1000;
   /** Past this many changes found by one resynchronisation, edges are told to drop everything. */
   private static final int MAX_INDIVIDUAL_CHANGES = 100;
-  /** Caches one route unless its site has its share already; KEYS: route, index; ARGV: pattern, ttl, now, limit, host. */
-  private static final String CACHE_ROUTE = """
-      redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[3])
-      if not redis.call('ZSCORE', KEYS[2], ARGV[5]) and redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[4]) then
-        return 0
-      end
-      redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
-      redis.call('ZADD', KEYS[2], tonumber(ARGV[3]) + tonumber(ARGV[2]), ARGV[5])
-      redis.call('EXPIRE', KEYS[2], ARGV[2])
-      return 1""";
 
   private LookupOptions options;
   /** The master: the route cache this verticle writes back. */
@@ -72,10 +64,8 @@ public final class LookupVerticle extends VerticleBase {
   private MessageConsumer<String> consumer;
   private MessageConsumer<String> explainConsumer;
 
-  private DomainTree<String> tree = new DomainTree<>();
-  /** Pattern to site JSON: what the tree holds, kept to tell what a resynchronisation changed. */
-  private Map<String, String> sites = new HashMap<>();
-  private final Set<String> wildcards = new HashSet<>();
+  private final SiteState state = new SiteState();
+  private RouteCacheKeeper routes;
   /** Patterns changed while a resynchronisation was reading Redis: applied again after it. */
   private Set<String> changedDuringResync;
   private Future<Void> resyncing;
@@ -90,17 +80,13 @@ public final class LookupVerticle extends VerticleBase {
     // a replica back in sync after a full copy fired no notifications for what it loaded
     reads = redisSetup.readClient(vertx, 8, -1, v -> catchUp());
     api = RedisAPI.api(reads);
+    // the route cache lives on the master, which writes it
+    routes = new RouteCacheKeeper(redis, state, options.routeCachePerSite());
     sweep = new ManagedRedisSweep(vertx, reads, options.sweepMs(), new ManagedRedisSweep.Sites(
-        pattern -> sites.containsKey(pattern), () -> sites.keySet(), this::applyChange, this::publishCertChange));
+        state::holds, state::patterns, this::applyChange, this::publishCertChange));
     subscription = new RedisChangeSubscription(vertx, redisSetup.subscriptionOptions(), redisSetup.database(),
         new RedisChangeSubscription.Listeners(this::applyChange, this::publishCertChange,
-            notifications -> {
-              if (notifications) {
-                sweep.stop();
-              } else {
-                sweep.start();
-              }
-            }, v -> catchUp()));
+            this::onNotifications, v -> catchUp()));
     return subscription.start()
         .compose(v -> resync())
         .onSuccess(v -> {
@@ -109,9 +95,10 @@ public final class LookupVerticle extends VerticleBase {
           // The node's registry, or a private one when the node runs without metrics.
           MeterRegistry registry = Optional.ofNullable(config().getString("metricsRegistry"))
               .map(BackendRegistries::getNow).orElseGet(SimpleMeterRegistry::new);
-          Gauge.builder("portico.lookup.sites", this, lookup -> lookup.tree.size())
-              .description("Sites in this lookup verticle's domain tree").register(registry);
-          LOG.info("Lookup ready with {} sites", tree.size());
+          Gauge.builder("portico.lookup.sites", state, SiteState::wildcardCount)
+              .description("Wildcard sites in this lookup verticle's tree (exact sites are read from Redis)")
+              .register(registry);
+          LOG.info("Lookup ready with {} wildcard sites (exact sites are read from Redis)", state.wildcardCount());
         });
   }
 
@@ -133,41 +120,78 @@ public final class LookupVerticle extends VerticleBase {
     resync();
   }
 
+  /**
+   * Whether the server subscribed to sends keyspace notifications. Without them the sweep finds
+   * direct writes, and it needs the exact sites' fingerprints to tell which ones changed (else
+   * every exact site it passes would be announced as changed): a resynchronisation reads them.
+   * With them again, the fingerprints are dropped: notifications name every change.
+   */
+  private void onNotifications(boolean notifications) {
+    if (notifications) {
+      sweep.stop();
+      state.stopTrackingExactSites();
+    } else if (!state.tracksExactSites()) {
+      state.trackExactSites();
+      sweep.start();
+      if (consumer != null) {
+        resync();
+      }
+    }
+  }
+
+  /**
+   * Answers which site serves a host: its exact site if Redis has one, else the wildcard the tree
+   * picks (the site JSON is read from Redis with the exact site, one round trip). Exact sites are
+   * answered from Redis even while they are still being loaded, so the answer never depends on
+   * how far loading got.
+   */
   private void resolve(Message<String> message) {
     String host = HostName.canonical(message.body());
-    DomainTree.Entry<String> entry = host == null ? null : tree.match(host);
-    if (entry == null) {
+    if (host == null) {
       message.reply(null);
       return;
     }
-    message.reply(new RouteMatch(entry.pattern(), entry.value()).toJson());
-    if (!entry.pattern().equals(host)) {
-      cacheRoute(host, entry.pattern());
-    }
+    DomainTree.Entry<Long> wildcard = state.matchWildcard(host);
+    List<String> keys = wildcard == null ? List.of(RedisKeys.site(host))
+        : List.of(RedisKeys.site(host), RedisKeys.site(wildcard.pattern()));
+    api.mget(keys).onComplete(read -> {
+      if (read.failed()) {
+        message.fail(503, "Redis is unreachable: " + read.cause().getMessage());
+        return;
+      }
+      Response exact = read.result().get(0);
+      Response site = wildcard == null ? null : read.result().get(1);
+      if (exact != null) {
+        message.reply(new RouteMatch(host, exact.toString()).toJson());
+      } else if (site != null) {
+        message.reply(new RouteMatch(wildcard.pattern(), site.toString()).toJson());
+        routes.cache(host, wildcard.pattern());
+      } else {
+        // no site, or a wildcard deleted a moment ago whose change is on its way
+        message.reply(null);
+      }
+    });
   }
 
   private void explain(Message<String> message) {
     String host = HostName.canonical(message.body());
-    JsonArray patterns = new JsonArray();
-    if (host != null) {
-      tree.matchAll(host).forEach(entry -> patterns.add(entry.pattern()));
+    if (host == null) {
+      message.reply(new JsonObject().put("host", (String) null).put("patterns", new JsonArray()));
+      return;
     }
-    message.reply(new JsonObject().put("host", host).put("patterns", patterns));
-  }
-
-  /**
-   * Writes {@code host -> pattern} to the Redis route cache and indexes it under the pattern,
-   * unless the pattern already has {@link LookupOptions#routeCachePerSite} unexpired hosts there:
-   * the hosts come from anyone's requests, and the route cache only saves a lookup, so a flood of
-   * random names under a wildcard may not grow Redis past that. One script, so the count holds
-   * with every lookup verticle of a cluster writing.
-   */
-  private void cacheRoute(String host, String pattern) {
-    long now = System.currentTimeMillis() / 1000;
-    redis.send(Request.cmd(Command.EVAL).arg(CACHE_ROUTE).arg(2).arg(RedisKeys.route(host))
-            .arg(RedisKeys.routesBySite(pattern)).arg(pattern).arg(RedisKeys.ROUTE_TTL_SECONDS).arg(now)
-            .arg(options.routeCachePerSite()).arg(host))
-        .onFailure(e -> LOG.debug("Could not cache route {} -> {}: {}", host, pattern, e.getMessage()));
+    List<DomainTree.Entry<Long>> wildcards = state.matchAllWildcards(host);
+    api.exists(List.of(RedisKeys.site(host))).onComplete(exists -> {
+      if (exists.failed()) {
+        message.fail(503, "Redis is unreachable: " + exists.cause().getMessage());
+        return;
+      }
+      JsonArray patterns = new JsonArray();
+      if (exists.result().toInteger() > 0) {
+        patterns.add(host);
+      }
+      wildcards.forEach(entry -> patterns.add(entry.pattern()));
+      message.reply(new JsonObject().put("host", host).put("patterns", patterns));
+    });
   }
 
   /**
@@ -178,6 +202,12 @@ public final class LookupVerticle extends VerticleBase {
   private void applyChange(String pattern) {
     if (changedDuringResync != null) {
       changedDuringResync.add(pattern);
+    }
+    if (!state.tracksExactSites() && SiteState.isExact(pattern)) {
+      // Nothing here holds an exact site, and Redis has the new value already: the edges can
+      // drop it at once, without a round trip to Redis first.
+      publish(List.of(pattern));
+      return;
     }
     pendingChanges.add(pattern);
     if (!applyingChanges) {
@@ -199,96 +229,63 @@ public final class LookupVerticle extends VerticleBase {
     api.mget(batch.stream().map(RedisKeys::site).toList())
         .compose(values -> {
           List<String> changed = new ArrayList<>();
-          List<Future<Void>> drops = new ArrayList<>();
+          List<DomainPattern> added = new ArrayList<>();
           for (int i = 0; i < batch.size(); i++) {
             Response value = values.get(i);
-            Change change = put(batch.get(i), value == null ? null : value.toString());
-            if (change == Change.ADDED_WILDCARD) {
-              drops.add(dropRoutesTakenOverBy(DomainPattern.parse(batch.get(i))));
+            SiteState.Change change = state.put(batch.get(i), value == null ? null : value.toString());
+            if (change == SiteState.Change.ADDED_WILDCARD) {
+              added.add(DomainPattern.parse(batch.get(i)));
             }
-            if (change != Change.NONE) {
+            if (change != SiteState.Change.NONE) {
               changed.add(batch.get(i));
             }
           }
-          return Future.all(drops).map(changed);
+          return routes.dropTakenOver(added).map(changed);
         })
         .onSuccess(this::publish)
         .onFailure(e -> LOG.warn("Could not apply the changes of {} sites (the next resync will): {}", batch.size(),
             e.getMessage()))
+        // from the reply's callback: a fresh stack for each batch, however many are queued
         .onComplete(ar -> applyPendingChanges());
   }
 
-  private enum Change { NONE, CHANGED, ADDED_WILDCARD }
-
-  /** Puts ({@code json} set) or removes one site in the tree. */
-  private Change put(String pattern, String json) {
-    DomainPattern parsed;
-    try {
-      parsed = DomainPattern.parse(pattern);
-    } catch (IllegalArgumentException e) {
-      LOG.warn("Ignoring site key {}: {}", RedisKeys.site(pattern), e.getMessage());
-      return Change.NONE;
-    }
-    if (!parsed.text().equals(pattern)) {
-      LOG.warn("Ignoring site key {}: patterns are stored in canonical form ({})", RedisKeys.site(pattern),
-          parsed.text());
-      return Change.NONE;
-    }
-    if (json == null) {
-      wildcards.remove(pattern);
-      tree.remove(parsed);
-      return sites.remove(pattern) != null ? Change.CHANGED : Change.NONE;
-    }
-    String previous = sites.put(pattern, json);
-    tree.put(parsed, json);
-    if (previous == null && parsed.isWildcard()) {
-      wildcards.add(pattern);
-      return Change.ADDED_WILDCARD;
-    }
-    return json.equals(previous) ? Change.NONE : Change.CHANGED;
-  }
-
   /**
-   * A new wildcard may serve hosts that the Redis route cache sends to another, less specific
-   * wildcard: delete those routes. (A new exact site needs nothing: edges read exact sites first.)
-   */
-  private Future<Void> dropRoutesTakenOverBy(DomainPattern added) {
-    String now = Long.toString(System.currentTimeMillis() / 1000);
-    List<Future<?>> drops = new ArrayList<>();
-    for (String other : wildcards) {
-      if (other.equals(added.text())) {
-        continue;
-      }
-      String index = RedisKeys.routesBySite(other);
-      // the route cache lives on the master, which wrote it
-      drops.add(redis.send(Request.cmd(Command.ZRANGEBYSCORE).arg(index).arg(now).arg("+inf")).compose(hosts -> {
-        List<Request> deletes = new ArrayList<>();
-        for (Response host : hosts) {
-          String name = host.toString();
-          DomainTree.Entry<String> winner = tree.match(name);
-          if (added.matches(name) && (winner == null || !winner.pattern().equals(other))) {
-            deletes.add(Request.cmd(Command.DEL).arg(RedisKeys.route(name)));
-            deletes.add(Request.cmd(Command.ZREM).arg(index).arg(name));
-          }
-        }
-        return deletes.isEmpty() ? Future.succeededFuture() : redis.batch(deletes);
-      }));
-    }
-    return Future.all(drops).mapEmpty();
-  }
-
-  /**
-   * Reads every site from Redis (SCAN, never KEYS), swaps in the new tree, then applies again the
-   * changes that arrived meanwhile and tells the edges what differs from before.
+   * Reads every wildcard site from Redis (a SCAN whose MATCH picks them out in Redis, so the few
+   * thousand wildcards among a million exact sites come in about a second), swaps in the new
+   * tree, checks the route cache against it, and tells the edges what changed: the wildcards
+   * that differ, and every exact site — they may have changed while nobody listened, and they are
+   * not held here — unless the managed-Redis sweep needs their fingerprints; then a second pass
+   * reads them all and only those that differ are named. Changes that arrive meanwhile are applied
+   * again after it. Returns the running resynchronisation's future when one runs.
    */
   private Future<Void> resync() {
     if (resyncing != null) {
       return resyncing;
     }
     changedDuringResync = new HashSet<>();
-    Map<String, String> loaded = new HashMap<>();
-    resyncing = scan("0", loaded)
-        .compose(v -> swapIn(loaded))
+    Map<String, Long> wildcards = new HashMap<>();
+    long started = System.nanoTime();
+    resyncing = SiteScan.read(api, SiteScan.WILDCARD_SITES, SCAN_COUNT, false,
+            (pattern, json) -> wildcards.put(pattern, SiteState.fingerprint(json)))
+        .compose(v -> {
+          List<String> changed = state.replaceWildcards(wildcards);
+          return routes.checkAll().map(changed);
+        })
+        .compose(changedWildcards -> {
+          LOG.info("Read {} wildcard sites in {} ms", wildcards.size(), (System.nanoTime() - started) / 1_000_000);
+          if (!state.tracksExactSites()) {
+            publish(List.of(), true);
+            return Future.succeededFuture();
+          }
+          Map<String, Long> exact = new HashMap<>();
+          return SiteScan.read(api, SiteScan.ALL_SITES, SCAN_COUNT, true,
+                  (pattern, json) -> exact.put(pattern, SiteState.fingerprint(json)))
+              .onSuccess(x -> {
+                List<String> changed = new ArrayList<>(changedWildcards);
+                changed.addAll(state.replaceExact(exact));
+                publish(changed, false);
+              });
+        })
         .onComplete(ar -> {
           Set<String> pending = changedDuringResync;
           changedDuringResync = null;
@@ -301,52 +298,18 @@ public final class LookupVerticle extends VerticleBase {
     return resyncing;
   }
 
-  private Future<Void> scan(String cursor, Map<String, String> into) {
-    return api.scan(List.of(cursor, "MATCH", RedisKeys.SITE_PREFIX + "*", "COUNT", Integer.toString(SCAN_BATCH)))
-        .compose(page -> {
-          String next = page.get(0).toString();
-          List<String> keys = new ArrayList<>(page.get(1).size());
-          page.get(1).forEach(key -> keys.add(key.toString()));
-          Future<Void> read = keys.isEmpty() ? Future.succeededFuture() : api.mget(keys).map(values -> {
-            for (int i = 0; i < keys.size(); i++) {
-              Response value = values.get(i);
-              if (value != null) {
-                into.put(RedisKeys.patternOfSiteKey(keys.get(i)), value.toString());
-              }
-            }
-            return null;
-          });
-          return read.compose(v -> "0".equals(next) ? Future.succeededFuture() : scan(next, into));
-        });
-  }
-
-  private Future<Void> swapIn(Map<String, String> loaded) {
-    Map<String, String> before = sites;
-    Set<String> wildcardsBefore = new HashSet<>(wildcards);
-    tree = new DomainTree<>();
-    sites = new HashMap<>();
-    wildcards.clear();
-    loaded.forEach(this::put);
-    Set<String> changed = new HashSet<>();
-    sites.forEach((pattern, json) -> {
-      if (!json.equals(before.get(pattern))) {
-        changed.add(pattern);
-      }
-    });
-    before.keySet().stream().filter(pattern -> !sites.containsKey(pattern)).forEach(changed::add);
-    List<Future<Void>> drops = wildcards.stream().filter(pattern -> !wildcardsBefore.contains(pattern))
-        .map(pattern -> dropRoutesTakenOverBy(DomainPattern.parse(pattern))).toList();
-    return Future.all(drops).onSuccess(v -> publish(changed)).mapEmpty();
-  }
-
   /** Certificates need no state here: the edges read them; tell them which one changed. */
   private void publishCertChange(String name) {
     vertx.eventBus().publish(Addresses.CERT_CHANGED, new JsonObject().put("name", name));
   }
 
-  /** Tells the edges which sites changed: each one, or past a hundred, that everything may have. */
   private void publish(Collection<String> changed) {
-    if (changed.size() > MAX_INDIVIDUAL_CHANGES) {
+    publish(changed, false);
+  }
+
+  /** Tells the edges which sites changed: each one, or past a hundred (or with {@code all}), that everything may have. */
+  private void publish(Collection<String> changed, boolean all) {
+    if (all || changed.size() > MAX_INDIVIDUAL_CHANGES) {
       vertx.eventBus().publish(Addresses.SITE_CHANGED, SiteChange.ALL.toJson());
     } else {
       changed.forEach(pattern -> vertx.eventBus().publish(Addresses.SITE_CHANGED, new SiteChange(pattern).toJson()));

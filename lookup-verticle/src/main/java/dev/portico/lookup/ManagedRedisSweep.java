@@ -12,7 +12,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,9 +23,9 @@ import java.util.function.Supplier;
  * notifications (a managed Redis refusing {@code CONFIG}). Portico's own writes need none of
  * this: they are published. Instead of re-reading every site every few seconds, one sweep walks
  * the keyspace once per period, a page (1000 keys) per tick, paced from {@code DBSIZE} so the load
- * is spread evenly: the SCAN hands site keys the tree does not hold to {@code onSiteChange}, a
- * second cursor hands every pattern the tree holds (the owner's batched read finds it changed or
- * deleted), and certificate values are compared with a fingerprint of what the last sweep read
+ * is spread evenly: the SCAN hands site keys the lookup does not hold to {@code onSiteChange}, a
+ * second cursor hands every pattern it holds (wildcards, and exact sites' fingerprints while the
+ * sweep runs; the owner's batched read finds it changed or deleted), and certificate values are compared with a fingerprint of what the last sweep read
  * ({@code onCertChange} gets the names that differ). A write behind the cursors is found by the
  * next sweep: every direct write is seen within two periods.
  */
@@ -36,8 +35,8 @@ final class ManagedRedisSweep {
   static final int PAGE = 1000;
   private static final long MIN_TICK_MS = 5;
 
-  /** The tree's view the sweep needs. */
-  record Sites(Predicate<String> holds, Supplier<Collection<String>> patterns, Handler<String> onSiteChange,
+  /** The view of the lookup's sites the sweep needs ({@code patterns} returns a copy). */
+  record Sites(Predicate<String> holds, Supplier<List<String>> patterns, Handler<String> onSiteChange,
       Handler<String> onCertChange) {
   }
 
@@ -84,7 +83,7 @@ final class ManagedRedisSweep {
     }
     redis.send(Request.cmd(Command.DBSIZE)).onComplete(size -> {
       long keys = size.succeeded() ? size.result().toLong() : 0;
-      known = new ArrayList<>(sites.patterns().get());
+      known = sites.patterns().get();
       knownOffset = 0;
       cursor = "0";
       long pages = Math.max(1, Math.max(keys, known.size()) / PAGE + 1);

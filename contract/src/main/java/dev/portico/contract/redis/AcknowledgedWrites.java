@@ -18,7 +18,7 @@ import java.util.Set;
  * ({@link NotReplicatedException}): the caller must not report it as safe, since a failover now
  * could lose it. Without online replicas (a standalone server, or replicas still loading their
  * first copy) writes are sent as they are. The master is asked ({@code INFO replication}) at most
- * once a second.
+ * once a second (every 100 ms while it has no replica online).
  */
 public final class AcknowledgedWrites implements Redis {
 
@@ -29,6 +29,7 @@ public final class AcknowledgedWrites implements Redis {
       Command.ZRANGEBYSCORE, Command.ZREVRANGE, Command.XRANGE, Command.XREVRANGE, Command.XLEN, Command.HGET,
       Command.HGETALL, Command.HMGET, Command.SMEMBERS, Command.SISMEMBER, Command.SCARD);
   private static final long REPLICA_COUNT_TTL_MS = 1_000;
+  private static final long NO_REPLICA_TTL_MS = 100;
 
   private final Redis master;
   private final long timeoutMs;
@@ -76,7 +77,11 @@ public final class AcknowledgedWrites implements Redis {
   /** How many replicas the master has, asked again when the last answer is a second old. */
   private synchronized Future<Integer> replicas() {
     long now = System.currentTimeMillis();
-    if (replicas == null || now - replicasAskedAt > REPLICA_COUNT_TTL_MS || replicas.failed()) {
+    // "no replica online" is asked again sooner: a replica finishing its first copy must be
+    // waited for from its first writes on (a start-up write must not hide it for a second)
+    long ttl = replicas != null && replicas.succeeded() && replicas.result() == 0 ? NO_REPLICA_TTL_MS
+        : REPLICA_COUNT_TTL_MS;
+    if (replicas == null || now - replicasAskedAt > ttl || replicas.failed()) {
       replicasAskedAt = now;
       replicas = master.send(Request.cmd(Command.INFO).arg("replication"))
           .map(info -> onlineReplicas(info.toString()));
