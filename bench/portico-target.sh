@@ -27,8 +27,17 @@ case "${1:-}" in
     ;;
   setup)
     backend="$2"; hosts="$3"
+    # BENCH_SITE_ROUTES=1: every site gets 50 routes (48 prefixes, a regex, and "/" taking the bench's
+    # requests), to compare the cost of choosing a route with the plain run (issue 15)
+    site="{\\\"targets\\\":[\\\"$backend\\\"]}"
+    if [ "${BENCH_SITE_ROUTES:-0}" = 1 ]; then
+      routes=""
+      for i in $(seq 1 48); do routes="$routes{\\\"prefix\\\":\\\"/r$i/\\\"},"; done
+      routes="$routes{\\\"regex\\\":\\\"^/v[0-9]+/\\\"},{\\\"prefix\\\":\\\"/\\\",\\\"targets\\\":[\\\"$backend\\\"]}"
+      site="{\\\"targets\\\":[\\\"$backend\\\"],\\\"routes\\\":[$routes]}"
+    fi
     while read -r h; do
-      [ -n "$h" ] && printf 'SET portico:site:%s "{\\"targets\\":[\\"%s\\"]}"\n' "$h" "$backend"
+      [ -n "$h" ] && printf 'SET portico:site:%s "%s"\n' "$h" "$site"
     done < "$hosts" | redis-cli -h "$BENCH_REDIS_HOST" -p "$BENCH_REDIS_PORT" > /dev/null
     echo "registered $(wc -l < "$hosts") sites -> $backend"
     ;;
