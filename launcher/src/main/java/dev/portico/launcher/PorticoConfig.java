@@ -539,7 +539,13 @@ public record PorticoConfig(
   }
 
   private static long longBetween(Env env, String name, long defaultValue, long min, long max) {
-    String text = env.get(name);
+    return longBetween(env::get, name, defaultValue, min, max);
+  }
+
+  /** A whole number in [{@code min}, {@code max}] from {@code env}, or {@code defaultValue} when unset. */
+  static long longBetween(java.util.function.Function<String, String> env, String name, long defaultValue, long min,
+      long max) {
+    String text = env.apply(name);
     long value;
     try {
       value = text == null ? defaultValue : Long.parseLong(text.trim());

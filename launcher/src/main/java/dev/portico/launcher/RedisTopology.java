@@ -48,8 +48,8 @@ public record RedisTopology(List<String> sentinels, String masterName, String re
       }
     }
     return new RedisTopology(sentinels, masterName, readUrl,
-        number(env, "PORTICO_REDIS_WAIT_TIMEOUT_MS", RedisSetup.DEFAULT_WAIT_TIMEOUT_MS, 10, 60_000),
-        (int) number(env, "PORTICO_REDIS_SWEEP_S", 60, 1, 86_400));
+        PorticoConfig.longBetween(env, "PORTICO_REDIS_WAIT_TIMEOUT_MS", RedisSetup.DEFAULT_WAIT_TIMEOUT_MS, 10, 60_000),
+        (int) PorticoConfig.longBetween(env, "PORTICO_REDIS_SWEEP_S", 60, 1, 86_400));
   }
 
   /** What the verticles get: {@code masterUrl} is the standalone or embedded server's URL, or null. */
@@ -87,19 +87,4 @@ public record RedisTopology(List<String> sentinels, String masterName, String re
     }
     return "redis://" + value;
   }
-
-  private static long number(Function<String, String> env, String name, long defaultValue, long min, long max) {
-    String text = env.apply(name);
-    long value;
-    try {
-      value = text == null ? defaultValue : Long.parseLong(text.trim());
-    } catch (NumberFormatException e) {
-      throw new ConfigException(name + "='" + text + "' is not a number");
-    }
-    if (value < min || value > max) {
-      throw new ConfigException(name + "=" + value + " must be between " + min + " and " + max);
-    }
-    return value;
-  }
-
 }
