@@ -23,6 +23,8 @@ import dev.portico.edge.tls.SiteLookup;
 import dev.portico.edge.tls.TlsEngine;
 import dev.portico.edge.upstream.Backends;
 import dev.portico.contract.redis.RedisSetup;
+import dev.portico.edge.upstream.pool.ConnectionPools;
+import dev.portico.edge.upstream.pool.PoolLimits;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
@@ -53,7 +55,7 @@ import java.util.Optional;
 public final class EdgeVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(EdgeVerticle.class);
-  /** Backend connections kept per target and event loop; nginx's keepalive 256 equivalent. */
+  /** Connections of Vert.x's client per target and event loop (WebSocket handshakes, JWKS fetches). */
   private static final int BACKEND_POOL_SIZE = 256;
   private static final int CLIENT_IDLE_TIMEOUT_S = 75;
 
@@ -82,7 +84,8 @@ public final class EdgeVerticle extends VerticleBase {
     HttpClient backendClient = vertx.createHttpClient(
         new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(60).setMaxHeaderSize(16 * 1024),
         new PoolOptions().setHttp1MaxSize(BACKEND_POOL_SIZE));
-    backends = new Backends(backendClient);
+    // requests go on the edge's own connections; Vert.x's client carries WebSocket handshakes and JWKS fetches
+    backends = new Backends(new ConnectionPools(vertx, PoolLimits.DEFAULTS), backendClient);
     // The node's registry, or a private one when the node runs without metrics.
     MeterRegistry registry = Optional.ofNullable(options.metricsRegistry()).map(BackendRegistries::getNow)
         .orElseGet(SimpleMeterRegistry::new);

@@ -3,7 +3,6 @@ package dev.portico.launcher;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -19,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * Sets up logging from the configuration, on top of {@code logback.xml}: the log format (text or
  * JSON lines) and the access log — one JSON line per request on the {@code portico.access}
  * logger — to stdout or to {@code access.log} under the data directory (rolled daily and at
- * 100 MB, 14 days kept), always through an asynchronous appender so event loops never wait on
- * output; when its queue is full, access lines are dropped rather than slowing traffic.
+ * 100 MB, 14 days kept). The edge hands access lines in batches to its own writer thread
+ * (bounded; when the output falls behind, lines are dropped and counted rather than slowing
+ * traffic), which calls this appender: event loops never wait on output.
  */
 final class Logging {
 
@@ -56,19 +56,11 @@ final class Logging {
     OutputStreamAppender<ILoggingEvent> output = config.accessLog() == PorticoConfig.AccessLog.FILE
         ? file(context, config.dataDir().resolve("access.log").toString()) : new ConsoleAppender<>();
     output.setContext(context);
-    output.setName(ACCESS_APPENDER + "-output");
+    output.setName(ACCESS_APPENDER);
     output.setEncoder(messageOnly(context));
     output.start();
-    AsyncAppender async = new AsyncAppender();
-    async.setContext(context);
-    async.setName(ACCESS_APPENDER);
-    async.setQueueSize(8192);
-    async.setDiscardingThreshold(0);
-    async.setNeverBlock(true);
-    async.addAppender(output);
-    async.start();
     access.setLevel(Level.INFO);
-    access.addAppender(async);
+    access.addAppender(output);
   }
 
   private static RollingFileAppender<ILoggingEvent> file(LoggerContext context, String path) {

@@ -135,7 +135,7 @@ final class Forwarding {
     }
     BackendRequest head = new BackendRequest(address, upstream.target().port(), request.method(),
         PathRouting.backendUri(passage.route(), exchange.path()), headers,
-        site.connectTimeoutMs(), site.readTimeoutMs());
+        site.connectTimeoutMs(), site.readTimeoutMs(), upgrade);
     int attempt = exchange.backendRequested(upstream.target());
     if (upstreams.countsPending()) {
       upstream.started();

@@ -1,12 +1,17 @@
 package dev.portico.edge.observe;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The edge's own metrics: requests by site and status class with their duration, backend
@@ -18,7 +23,9 @@ import java.util.Map;
  * {@code siteLabelLimit} sites have one in the registry (first come, first labelled); the rest
  * count under {@code site="_other"}, hosts without a site under {@code site="_unknown"}. A flood
  * of random Host headers therefore adds no series. Labels are kept for the life of the process
- * (a deleted site's series stay until restart).
+ * (a deleted site's series stay until restart). The labelled sites are one set per registry,
+ * shared by the edge instances that report to it: a new site costs a set look-up, not a walk
+ * over every meter of the registry.
  */
 public final class EdgeMetrics {
 
@@ -38,8 +45,12 @@ public final class EdgeMetrics {
   /** Which tier of the route resolution answered. */
   public enum Tier { PROCESS, REDIS, LOOKUP, STALE, FAILED }
 
+  /** The sites with a label of their own, per registry (all edge instances of a node share one). */
+  private static final Map<MeterRegistry, Set<String>> LABELLED = Collections.synchronizedMap(new WeakHashMap<>());
+
   private final MeterRegistry registry;
   private final int siteLabelLimit;
+  private final Set<String> labelled;
   private final Map<String, String> siteLabels = new HashMap<>();
   private final Map<String, Timer[]> requestTimers = new HashMap<>();
   private final Map<String, Timer> backendTimers = new HashMap<>();
@@ -50,12 +61,15 @@ public final class EdgeMetrics {
   public EdgeMetrics(MeterRegistry registry, int siteLabelLimit) {
     this.registry = registry;
     this.siteLabelLimit = siteLabelLimit;
+    this.labelled = LABELLED.computeIfAbsent(registry, r -> ConcurrentHashMap.newKeySet());
     for (Tier tier : Tier.values()) {
       tiers[tier.ordinal()] = Counter.builder(ROUTE_TIER).tag("tier", tier.name().toLowerCase(java.util.Locale.ROOT))
           .description("Route resolutions by the tier that answered").register(registry);
     }
     lookups = Timer.builder("portico.lookup.duration").serviceLevelObjectives(BUCKETS)
         .description("Event-bus lookups asked by the edge, until the answer").register(registry);
+    FunctionCounter.builder("portico.access.dropped", AccessLogWriter.class, c -> AccessLogWriter.droppedLines())
+        .description("Access log lines dropped because the log output fell behind").register(registry);
     redisErrors = Counter.builder("portico.redis.errors").tag("component", "edge")
         .description("Failed Redis commands").register(registry);
   }
@@ -79,13 +93,17 @@ public final class EdgeMetrics {
     }
     String label = siteLabels.get(pattern);
     if (label == null) {
-      boolean labelled = registry.find(REQUESTS).tag("site", pattern).timer() != null
-          || registry.find(REQUESTS).timers().stream().map(t -> t.getId().getTag("site")).distinct().count()
-          < siteLabelLimit;
-      label = labelled ? pattern : OTHER_SITES;
+      label = labelled.contains(pattern) || labelSlotTaken(pattern) ? pattern : OTHER_SITES;
       siteLabels.put(pattern, label);
     }
     return label;
+  }
+
+  /** Takes one of the registry's label slots for {@code pattern}, if one is left. */
+  private boolean labelSlotTaken(String pattern) {
+    synchronized (labelled) {
+      return labelled.size() < siteLabelLimit && labelled.add(pattern);
+    }
   }
 
   void request(String siteLabel, int status, long nanos) {

@@ -135,7 +135,7 @@ public final class Exchange {
       metrics.backend(label, backendNanos);
     }
     if (accessLog.enabled()) {
-      accessLog.log(request, requestId, host, site, status, nanos, target == null ? null : target.toString(),
+      accessLog.log(request, requestId, host, site, status, nanos, target,
           backendNanos);
     }
   }

@@ -13,7 +13,8 @@ import io.vertx.core.http.HttpMethod;
  * @param headers          the fields to send (hop-by-hop fields stripped, the edge's own set)
  * @param connectTimeoutMs how long connecting may take
  * @param idleTimeoutMs    how long the backend may stay silent once connected
+ * @param upgrade          whether this is a WebSocket handshake (sent by {@link BackendCall#upgrade})
  */
 public record BackendRequest(String address, int port, HttpMethod method, String uri, MultiMap headers,
-    long connectTimeoutMs, long idleTimeoutMs) {
+    long connectTimeoutMs, long idleTimeoutMs, boolean upgrade) {
 }

@@ -1,0 +1,260 @@
+package dev.portico.edge.upstream.pool;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.HttpResponse;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.streams.WriteStream;
+
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One request to a backend and its response, on a connection {@link ConnectionPools#open} found:
+ * {@link #send} writes the head, framed by the edge. It is a {@link WriteStream} for the request body
+ * (back-pressure: {@link #writeQueueFull} while the backend's socket cannot take more), and
+ * hands the response head to {@link #response}'s handler as a {@link PooledResponse}, a
+ * {@link io.vertx.core.streams.ReadStream} of the body.
+ *
+ * <p>A failure before the connection is ready goes to the ready handler of
+ * {@link ConnectionPools#open}; before the response head, to the response handler; after it, to the
+ * response's exception handler. A body-less idempotent request whose kept connection turns out
+ * to be closed by the backend before any answer (the backend's keep-alive ran out as the request
+ * went out) is sent once more on a new connection, as nginx does.
+ */
+public final class PooledCall implements WriteStream<Buffer> {
+
+  /** {@link #send}'s body length for a request without a body: the head is the whole request. */
+  public static final long NO_BODY = 0;
+  /** {@link #send}'s body length for a body of unknown length: sent with chunked transfer coding. */
+  public static final long CHUNKED = -1;
+
+  private final RequestHead request;
+  private final TargetPool pool;
+  private final long readTimeoutNanos;
+  private Handler<AsyncResult<PooledCall>> ready;
+  private Handler<AsyncResult<PooledResponse>> responseHandler;
+  private Throwable earlyFailure;
+  private Handler<Void> drainHandler;
+  private Handler<Throwable> exceptionHandler;
+  private PooledConnection connection;
+  private PooledResponse response;
+  private boolean reused;
+  private boolean retried;
+  private boolean requestEnded;
+  private boolean sent;
+  /** The head of a request with a body, not yet written: it goes with the body's first piece. */
+  private boolean headPending;
+  private long bodyLength;
+  private boolean done;
+
+  PooledCall(RequestHead request, TargetPool pool, Handler<AsyncResult<PooledCall>> ready) {
+    this.request = request;
+    this.pool = pool;
+    this.ready = ready;
+    this.readTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(request.readTimeoutMs());
+  }
+
+  RequestHead request() {
+    return request;
+  }
+
+  long readTimeoutNanos() {
+    return readTimeoutNanos;
+  }
+
+  /** Whether the call ended before a connection took it (the pool then skips it). */
+  boolean abandoned() {
+    return done && connection == null;
+  }
+
+  /** Where the response head goes (or the failure that came before it). */
+  public PooledCall response(Handler<AsyncResult<PooledResponse>> handler) {
+    if (earlyFailure != null) {
+      handler.handle(Future.failedFuture(earlyFailure));
+    } else {
+      responseHandler = handler;
+    }
+    return this;
+  }
+
+  /**
+   * Gives up on the call: a request in flight is cut off with its connection (the backend never
+   * sees it complete); one still waiting for a connection is dropped. Nothing after the response
+   * ended: its connection may carry another request by then.
+   */
+  public void reset() {
+    if (done) {
+      return;
+    }
+    done = true;
+    if (connection != null) {
+      connection.abort();
+    }
+    deliver(new CancellationException("the request to the backend was reset"));
+  }
+
+  /**
+   * Sends the head for a body of {@code length} bytes, {@link #CHUNKED} or {@link #NO_BODY};
+   * then write the body into this call and {@link #end} it. A head with a body goes out with the
+   * body's first piece: a body refused at its first piece (longer than announced, over a limit)
+   * never reaches the backend at all.
+   */
+  public void send(long length) {
+    if (sent || done) {
+      return;
+    }
+    sent = true;
+    bodyLength = length;
+    requestEnded = length == NO_BODY;
+    headPending = length != NO_BODY;
+    if (!headPending) {
+      connection.writeHead(request, length);
+    }
+  }
+
+  boolean sent() {
+    return sent;
+  }
+
+  void bound(PooledConnection on, boolean reusedConnection) {
+    connection = on;
+    reused = reusedConnection;
+    if (sent) {
+      connection.writeHead(request, bodyLength);  // sent again on a new connection: see failed()
+      return;
+    }
+    if (ready != null) {
+      Handler<AsyncResult<PooledCall>> handler = ready;
+      ready = null;
+      handler.handle(Future.succeededFuture(this));
+    }
+  }
+
+  void head(HttpResponse head) {
+    response = new PooledResponse(head, connection);
+    if (responseHandler != null) {
+      responseHandler.handle(Future.succeededFuture(response));
+    }
+  }
+
+  void content(ByteBuf content) {
+    if (response == null || done) {
+      content.release();
+    } else if (content.isReadable()) {
+      response.chunk(BufferInternal.safeBuffer(content));
+    } else {
+      content.release();
+    }
+  }
+
+  /** Whether the connection may carry another request once this response has ended. */
+  boolean reusable() {
+    return sent && requestEnded && !done && response != null && response.keepAlive();
+  }
+
+  void ended(Void nothing) {
+    done = true;
+    if (response != null) {
+      response.end();
+    }
+  }
+
+  void failed(Throwable cause) {
+    if (done) {
+      return;
+    }
+    if (response == null && sent && reused && !retried && bodyLength == NO_BODY && isIdempotent(request.method())) {
+      retried = true;
+      connection = null;
+      pool.acquire(this, true);
+      return;
+    }
+    done = true;
+    deliver(cause);
+  }
+
+  /** Tells whoever waits for the call (ready, response head, or response body) that it failed. */
+  private void deliver(Throwable cause) {
+    if (ready != null) {
+      Handler<AsyncResult<PooledCall>> handler = ready;
+      ready = null;
+      handler.handle(Future.failedFuture(cause));
+    } else if (response == null) {
+      if (responseHandler != null) {
+        responseHandler.handle(Future.failedFuture(cause));
+      } else {
+        earlyFailure = cause;
+      }
+    } else {
+      response.fail(cause);
+    }
+    if (exceptionHandler != null) {
+      exceptionHandler.handle(cause);
+    }
+  }
+
+  void drained(Void nothing) {
+    if (drainHandler != null) {
+      drainHandler.handle(null);
+    }
+  }
+
+  @Override
+  public Future<Void> write(Buffer data) {
+    if (done || !sent || requestEnded) {
+      return Future.succeededFuture();  // the exchange is over: what is left of the body is not wanted
+    }
+    writeHeadIfPending();
+    return connection.writeBody(((BufferInternal) data).getByteBuf(), false);
+  }
+
+  @Override
+  public Future<Void> end() {
+    if (done || !sent || requestEnded) {
+      return Future.succeededFuture();
+    }
+    requestEnded = true;
+    writeHeadIfPending();
+    return connection.writeBody(Unpooled.EMPTY_BUFFER, true);
+  }
+
+  private void writeHeadIfPending() {
+    if (headPending) {
+      headPending = false;
+      connection.writeHead(request, bodyLength);
+    }
+  }
+
+  @Override
+  public WriteStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
+    exceptionHandler = handler;
+    return this;
+  }
+
+  @Override
+  public WriteStream<Buffer> setWriteQueueMaxSize(int maxSize) {
+    return this;  // the socket's own water marks decide
+  }
+
+  @Override
+  public boolean writeQueueFull() {
+    return !done && connection != null && !connection.writable();
+  }
+
+  @Override
+  public WriteStream<Buffer> drainHandler(Handler<Void> handler) {
+    drainHandler = handler;
+    return this;
+  }
+
+  private static boolean isIdempotent(HttpMethod method) {
+    return method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS
+        || method == HttpMethod.PUT || method == HttpMethod.DELETE || method == HttpMethod.TRACE;
+  }
+}

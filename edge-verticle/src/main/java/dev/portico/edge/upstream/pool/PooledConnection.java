@@ -1,0 +1,239 @@
+package dev.portico.edge.upstream.pool;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.vertx.core.Future;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.PromiseInternal;
+
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One HTTP/1.1 connection to a backend, a Netty channel on the edge's own event loop: it carries
+ * one {@link PooledCall} at a time and goes back to its {@link TargetPool} when a response ends
+ * on a connection both sides keep alive. Every event reaches the call on the edge's context, on
+ * the thread that read it: no hand-off, no future per request.
+ *
+ * <p>One timer per connection, not per request, watches it: while a call is in flight it fails
+ * the call after the backend stayed silent for the call's read timeout; while idle it closes the
+ * connection after the keep-alive time. The timer is re-armed from the last activity when it
+ * fires, so a busy connection schedules about one task per timeout period.
+ */
+final class PooledConnection extends ChannelInboundHandlerAdapter {
+
+  private final Channel channel;
+  private final TargetPool pool;
+  private final ContextInternal context;
+  private final long keepAliveNanos;
+  private PooledCall call;
+  /** An interim (1xx) head was read: the empty end the codec adds to it is not the response's end. */
+  private boolean interim;
+  /** Whether a call used this connection before (a backend may close a kept connection at any time). */
+  private boolean used;
+  private long lastActivityNanos = System.nanoTime();
+  private ScheduledFuture<?> timer;
+  private long timerDueNanos;
+
+  PooledConnection(Channel channel, TargetPool pool, ContextInternal context, long keepAliveMs) {
+    this.channel = channel;
+    this.pool = pool;
+    this.context = context;
+    this.keepAliveNanos = TimeUnit.MILLISECONDS.toNanos(keepAliveMs);
+  }
+
+  boolean isOpen() {
+    return channel.isActive();
+  }
+
+  /** Binds {@code next} to this connection; its head goes out with {@link #writeHead}. */
+  void assign(PooledCall next) {
+    call = next;
+    if (!channel.config().isAutoRead()) {
+      autoRead(true);  // the last response was paused when it ended
+    }
+    boolean reused = used;
+    used = true;
+    lastActivityNanos = System.nanoTime();
+    dueBy(lastActivityNanos + next.readTimeoutNanos());
+    next.bound(this, reused);
+  }
+
+  /**
+   * Writes the call's head framed for {@code bodyLength}; without a body, that is the whole
+   * request and goes out at once, else it goes out with the first piece of the body.
+   */
+  void writeHead(RequestHead head, long bodyLength) {
+    Framing.set(head.headers(), bodyLength);
+    io.netty.handler.codec.http.HttpMethod method = head.method().toNetty();
+    HttpRequest request = bodyLength == PooledCall.NO_BODY
+        ? new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, head.uri(), Unpooled.EMPTY_BUFFER, head.headers(),
+            EmptyHttpHeaders.INSTANCE)
+        : new DefaultHttpRequest(HttpVersion.HTTP_1_1, method, head.uri(), head.headers());
+    if (bodyLength == PooledCall.NO_BODY) {
+      channel.writeAndFlush(request, channel.voidPromise());
+    } else {
+      channel.write(request, channel.voidPromise());
+    }
+  }
+
+  /** Writes a piece of the request body; the future completes when the socket took it. */
+  Future<Void> writeBody(ByteBuf chunk, boolean last) {
+    PromiseInternal<Void> written = context.promise();
+    HttpContent content = last ? new io.netty.handler.codec.http.DefaultLastHttpContent(chunk)
+        : new DefaultHttpContent(chunk);
+    channel.writeAndFlush(content).addListener(written);
+    return written.future();
+  }
+
+  boolean writable() {
+    return channel.isWritable();
+  }
+
+  void autoRead(boolean on) {
+    channel.config().setAutoRead(on);
+    if (on) {
+      channel.read();
+    }
+  }
+
+  /** Drops the connection: the backend sees the request cut off (never a complete one). */
+  void abort() {
+    channel.close();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    lastActivityNanos = System.nanoTime();
+    PooledCall current = call;
+    if (current == null || !current.sent()) {
+      ReferenceCountUtil.release(msg);  // bytes nobody asked for: the connection cannot be trusted
+      if (current == null) {
+        channel.close();
+      } else {
+        failCall(new BackendProtocolException("the backend spoke before it was asked"));
+      }
+      return;
+    }
+    if (msg instanceof HttpObject object && object.decoderResult().isFailure()) {
+      ReferenceCountUtil.release(msg);
+      failCall(new BackendProtocolException("malformed response: " + object.decoderResult().cause().getMessage()));
+      return;
+    }
+    if (msg instanceof HttpResponse response) {
+      int status = response.status().code();
+      if (status < 200) {
+        // 101 was not asked for (upgrades do not come here); other interim answers (103) are dropped
+        ReferenceCountUtil.release(msg);
+        if (status == 101) {
+          failCall(new BackendProtocolException("101 Switching Protocols to a request that asked for no upgrade"));
+        } else {
+          interim = true;
+        }
+        return;
+      }
+      context.dispatch(response, current::head);
+    }
+    if (interim && msg instanceof LastHttpContent) {
+      interim = false;
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (msg instanceof HttpContent content && call == current) {
+      context.dispatch(content.content(), current::content);
+      if (msg instanceof LastHttpContent) {
+        call = null;
+        boolean keep = current.reusable();
+        context.dispatch(null, current::ended);
+        if (keep && channel.isActive()) {
+          lastActivityNanos = System.nanoTime();
+          pool.release(this);
+        } else {
+          channel.close();
+        }
+      }
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (call != null && channel.isWritable()) {
+      context.dispatch(null, call::drained);
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
+    }
+    failCall(new IOException("the backend closed the connection"));
+    pool.closed(this);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    failCall(cause);
+  }
+
+  private void failCall(Throwable cause) {
+    PooledCall current = call;
+    call = null;
+    channel.close();
+    if (current != null) {
+      context.dispatch(cause, current::failed);
+    }
+  }
+
+  /** Makes sure the timer fires no later than {@code dueNanos}. */
+  private void dueBy(long dueNanos) {
+    if (timer != null && timerDueNanos - dueNanos <= 0) {
+      return;
+    }
+    if (timer != null) {
+      timer.cancel(false);
+    }
+    timerDueNanos = dueNanos;
+    timer = channel.eventLoop().schedule(this::timerFired, Math.max(0, dueNanos - System.nanoTime()),
+        TimeUnit.NANOSECONDS);
+  }
+
+  private void timerFired() {
+    timer = null;
+    if (!channel.isActive()) {
+      return;
+    }
+    long idleFor = call == null ? keepAliveNanos : call.readTimeoutNanos();
+    long due = lastActivityNanos + idleFor;
+    if (due - System.nanoTime() > 0) {
+      dueBy(due);
+    } else if (call != null) {
+      failCall(new TimeoutException("the backend sent nothing for " + TimeUnit.NANOSECONDS.toMillis(idleFor) + " ms"));
+    } else {
+      channel.close();
+    }
+  }
+
+  /** Called by the pool when the connection goes idle: the keep-alive time runs from now. */
+  void idle() {
+    dueBy(lastActivityNanos + keepAliveNanos);
+  }
+}

@@ -1,0 +1,150 @@
+package dev.portico.edge.upstream.pool;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.util.NetUtil;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+
+/**
+ * The connections of one event loop to one target address: idle ones are reused newest first
+ * (the warmest, least likely to have been closed by the backend), at most
+ * {@link PoolLimits#maxConnectionsPerTarget} are open at once, and requests beyond that wait
+ * in a bounded queue for the next one freed.
+ */
+final class TargetPool {
+
+  final String address;
+  final int port;
+  /** The next pool of the same address (another port): a short chain, see {@link ConnectionPools}. */
+  TargetPool next;
+  private final ConnectionPools owner;
+  private final PoolLimits options;
+  private final ArrayDeque<PooledConnection> idle = new ArrayDeque<>();
+  private final ArrayDeque<PooledCall> waiting = new ArrayDeque<>();
+  private int open;
+
+  TargetPool(ConnectionPools owner, String address, int port) {
+    this.owner = owner;
+    this.options = owner.options();
+    this.address = address;
+    this.port = port;
+  }
+
+  /** Finds a connection for {@code call}; {@code fresh} skips the idle ones (a kept one just failed it). */
+  void acquire(PooledCall call, boolean fresh) {
+    if (!fresh) {
+      PooledConnection connection;
+      while ((connection = idle.pollLast()) != null) {
+        if (connection.isOpen()) {
+          connection.assign(call);
+          return;
+        }
+      }
+    }
+    if (open < options.maxConnectionsPerTarget()) {
+      connect(call);
+    } else if (waiting.size() < options.maxWaitingPerTarget()) {
+      waiting.add(call);
+    } else {
+      call.failed(new PoolBusyException(address + ":" + port));
+    }
+  }
+
+  /** A response ended on a connection that stays open: the next waiting call takes it, or it idles. */
+  void release(PooledConnection connection) {
+    PooledCall call = nextWaiting();
+    if (call != null) {
+      connection.assign(call);
+    } else if (idle.size() >= options.maxIdlePerTarget()) {
+      connection.abort();
+    } else {
+      idle.addLast(connection);
+      connection.idle();
+    }
+  }
+
+  void closed(PooledConnection connection) {
+    open--;
+    idle.remove(connection);
+    PooledCall call = nextWaiting();
+    if (call != null) {
+      connect(call);
+    } else if (open == 0) {
+      owner.remove(this);
+    }
+  }
+
+  int openConnections() {
+    return open;
+  }
+
+  void closeAll() {
+    waiting.clear();
+    for (PooledConnection connection : idle.toArray(new PooledConnection[0])) {
+      connection.abort();
+    }
+  }
+
+  private PooledCall nextWaiting() {
+    PooledCall call;
+    while ((call = waiting.poll()) != null) {
+      if (!call.abandoned()) {
+        return call;
+      }
+    }
+    return null;
+  }
+
+  private void connect(PooledCall call) {
+    open++;
+    InetAddress ip = NetUtil.createInetAddressFromIpAddressString(address);
+    Bootstrap bootstrap = new Bootstrap()
+        .group(owner.eventLoop())
+        .channelFactory(owner.channelFactory())
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, call.request().connectTimeoutMs())
+        .handler(new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel channel) {
+            // Fields are not validated here: one invalid field must not cost the whole response.
+            // The edge checks every field it passes on (ProxyHeaders.toClient) and drops the bad
+            // ones; the framing fields are parsed (and refused when they disagree) by the codec.
+            channel.pipeline().addLast(new HttpClientCodec(new HttpDecoderConfig()
+                .setMaxHeaderSize(options.maxHeaderBytes()).setValidateHeaders(false), false, true));
+            channel.pipeline().addLast(new PooledConnection(channel, TargetPool.this, owner.context(),
+                options.keepAliveMs()));
+          }
+        });
+    ChannelFuture connected = bootstrap.connect(new InetSocketAddress(ip, port));
+    connected.addListener(f -> {
+      if (call.abandoned()) {
+        connected.channel().close();
+      } else if (f.isSuccess()) {
+        connected.channel().pipeline().get(PooledConnection.class).assign(call);
+      } else {
+        call.failed(f.cause());
+      }
+      if (!f.isSuccess()) {
+        closedBeforeConnect();  // a channel that never connected fires no channelInactive
+      }
+    });
+  }
+
+  private void closedBeforeConnect() {
+    open--;
+    PooledCall next = nextWaiting();
+    if (next != null) {
+      connect(next);
+    } else if (open == 0) {
+      owner.remove(this);
+    }
+  }
+}
