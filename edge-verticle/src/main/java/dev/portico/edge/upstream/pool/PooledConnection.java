@@ -18,6 +18,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.PromiseInternal;
 
@@ -60,6 +61,11 @@ final class PooledConnection extends ChannelInboundHandlerAdapter {
 
   boolean isOpen() {
     return channel.isActive();
+  }
+
+  /** Whether the response being read answers a HEAD (then it has no body, whatever its fields say). */
+  boolean answersHead() {
+    return call != null && call.request().method() == HttpMethod.HEAD;
   }
 
   /** Binds {@code next} to this connection; its head goes out with {@link #writeHead}. */

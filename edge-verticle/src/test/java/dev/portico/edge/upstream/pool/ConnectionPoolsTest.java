@@ -169,4 +169,20 @@ class ConnectionPoolsTest {
       assertFalse(answer.body().contains("103"));
     }
   }
+
+  @Test
+  void aHeadAnsweredAfterAnInterimAnswerEndsAtItsHead() throws Exception {
+    upstream = new PoolFixture(PoolLimits.DEFAULTS);
+    try (RawBackend backend = new RawBackend(upstream.vertx, "\r\n\r\n", (socket, n) -> socket.write(Buffer.buffer(n == 1
+        ? "HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n"
+        : OK)))) {
+      RequestHead head = new RequestHead("127.0.0.1", backend.port(), HttpMethod.HEAD, "/", PoolFixture.headers(),
+          5_000, 3_000);
+      PoolFixture.Answer answer = upstream.await(u -> u.exchange(head));
+      assertEquals(200, answer.status());
+      assertEquals("", answer.body());
+      assertEquals("ok", upstream.await(u -> u.exchange(PoolFixture.get(backend.port(), "/"))).body(),
+          "the next request on that connection reads its own answer");
+    }
+  }
 }

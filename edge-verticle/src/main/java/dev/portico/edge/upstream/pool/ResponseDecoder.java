@@ -1,0 +1,27 @@
+package dev.portico.edge.upstream.pool;
+
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpResponseDecoder;
+
+/**
+ * Reads a backend's responses on one {@link PooledConnection}, knowing which request each one
+ * answers from the connection's current call. (Netty's {@code HttpClientCodec} pairs them through
+ * a queue of methods that an interim 1xx answer consumes too: the final answer to a HEAD after a
+ * 103 was then read as having a body.)
+ */
+final class ResponseDecoder extends HttpResponseDecoder {
+
+  private final PooledConnection connection;
+
+  ResponseDecoder(HttpDecoderConfig config, PooledConnection connection) {
+    super(config);
+    this.connection = connection;
+  }
+
+  @Override
+  protected boolean isContentAlwaysEmpty(HttpMessage message) {
+    // no answer to a HEAD has a body, whatever its framing fields say (RFC 9112 6.3)
+    return connection.answersHead() || super.isContentAlwaysEmpty(message);
+  }
+}
