@@ -48,6 +48,12 @@ final class PooledConnection extends ChannelInboundHandlerAdapter {
   private boolean interim;
   /** Whether a call used this connection before (a backend may close a kept connection at any time). */
   private boolean used;
+  /**
+   * A response ended in the current read on a connection both sides keep: it goes back to the
+   * pool when the read is over, so bytes the backend sent beyond that response find no call (and
+   * close the connection) instead of being read as the answer to the next one.
+   */
+  private boolean releasing;
   private long lastActivityNanos = System.nanoTime();
   private ScheduledFuture<?> timer;
   private long timerDueNanos;
@@ -130,6 +136,7 @@ final class PooledConnection extends ChannelInboundHandlerAdapter {
     PooledCall current = call;
     if (current == null || !current.sent()) {
       ReferenceCountUtil.release(msg);  // bytes nobody asked for: the connection cannot be trusted
+      releasing = false;
       if (current == null) {
         channel.close();
       } else {
@@ -169,12 +176,26 @@ final class PooledConnection extends ChannelInboundHandlerAdapter {
         context.dispatch(null, current::ended);
         if (keep && channel.isActive()) {
           lastActivityNanos = System.nanoTime();
-          pool.release(this);
+          releasing = true;
         } else {
           channel.close();
         }
       }
     }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (releasing) {
+      releasing = false;
+      // the start of a response nobody asked for may wait in the decoder: not a clean end either
+      if (channel.isActive() && !ctx.pipeline().get(ResponseDecoder.class).holdsBytes()) {
+        pool.release(this);
+      } else {
+        channel.close();
+      }
+    }
+    ctx.fireChannelReadComplete();
   }
 
   @Override

@@ -24,4 +24,9 @@ final class ResponseDecoder extends HttpResponseDecoder {
     // no answer to a HEAD has a body, whatever its framing fields say (RFC 9112 6.3)
     return connection.answersHead() || super.isContentAlwaysEmpty(message);
   }
+
+  /** Whether bytes past the last whole message wait here (a response's start, say). */
+  boolean holdsBytes() {
+    return actualReadableBytes() > 0;
+  }
 }
