@@ -33,7 +33,9 @@ import java.util.concurrent.TimeoutException;
  * the thread that read it: no hand-off, no future per request.
  *
  * <p>One timer per connection, not per request, watches it: while a call is in flight it fails
- * the call after the backend stayed silent for the call's read timeout; while idle it closes the
+ * the call after the backend stayed silent for the call's read timeout (the socket taking a piece
+ * of the request body counts as activity; the clock stands while the edge has paused reading the
+ * response for a slow client); while idle it closes the
  * connection after the keep-alive time. The timer is re-armed from the last activity when it
  * fires, so a busy connection schedules about one task per timeout period.
  */
@@ -110,7 +112,7 @@ final class PooledConnection extends ChannelInboundHandlerAdapter {
     PromiseInternal<Void> written = context.promise();
     HttpContent content = last ? new io.netty.handler.codec.http.DefaultLastHttpContent(chunk)
         : new DefaultHttpContent(chunk);
-    channel.writeAndFlush(content).addListener(written);
+    channel.writeAndFlush(content).addListener(f -> lastActivityNanos = System.nanoTime()).addListener(written);
     return written.future();
   }
 
@@ -121,6 +123,7 @@ final class PooledConnection extends ChannelInboundHandlerAdapter {
   void autoRead(boolean on) {
     channel.config().setAutoRead(on);
     if (on) {
+      lastActivityNanos = System.nanoTime();  // the clock stood while the edge did not read
       channel.read();
     }
   }
@@ -249,7 +252,8 @@ final class PooledConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     long idleFor = call == null ? keepAliveNanos : call.readTimeoutNanos();
-    long due = lastActivityNanos + idleFor;
+    // while the edge does not read (its client is slow), the backend's silence is not the backend's
+    long due = (call != null && !channel.config().isAutoRead() ? System.nanoTime() : lastActivityNanos) + idleFor;
     if (due - System.nanoTime() > 0) {
       dueBy(due);
     } else if (call != null) {
