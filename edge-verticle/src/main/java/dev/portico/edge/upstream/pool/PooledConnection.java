@@ -50,6 +50,8 @@ final class PooledConnection extends ChannelInboundHandlerAdapter {
   private boolean interim;
   /** Whether a call used this connection before (a backend may close a kept connection at any time). */
   private boolean used;
+  /** Whether the backend sent any byte since the current call took the connection. */
+  private boolean spoke;
   /**
    * A response ended in the current read on a connection both sides keep: it goes back to the
    * pool when the read is over, so bytes the backend sent beyond that response find no call (and
@@ -84,6 +86,7 @@ final class PooledConnection extends ChannelInboundHandlerAdapter {
     }
     boolean reused = used;
     used = true;
+    spoke = false;
     lastActivityNanos = System.nanoTime();
     dueBy(lastActivityNanos + next.readTimeoutNanos());
     next.bound(this, reused);
@@ -133,9 +136,14 @@ final class PooledConnection extends ChannelInboundHandlerAdapter {
     channel.close();
   }
 
+  /** The decoder got bytes (maybe not yet a whole message). */
+  void spoke() {
+    lastActivityNanos = System.nanoTime();
+    spoke = true;
+  }
+
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    lastActivityNanos = System.nanoTime();
     PooledCall current = call;
     if (current == null || !current.sent()) {
       ReferenceCountUtil.release(msg);  // bytes nobody asked for: the connection cannot be trusted
@@ -215,21 +223,26 @@ final class PooledConnection extends ChannelInboundHandlerAdapter {
       timer.cancel(false);
       timer = null;
     }
-    failCall(new IOException("the backend closed the connection"));
+    failCall(new IOException("the backend closed the connection"), !spoke);
     pool.closed(this);
   }
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    failCall(cause);
+    failCall(cause, cause instanceof IOException && !spoke);  // a reset is a close too
   }
 
   private void failCall(Throwable cause) {
+    failCall(cause, false);
+  }
+
+  /** {@code unanswered}: the connection broke before the backend sent a byte for the call. */
+  private void failCall(Throwable cause, boolean unanswered) {
     PooledCall current = call;
     call = null;
     channel.close();
     if (current != null) {
-      context.dispatch(cause, current::failed);
+      context.dispatch(cause, unanswered ? current::closedUnanswered : current::failed);
     }
   }
 

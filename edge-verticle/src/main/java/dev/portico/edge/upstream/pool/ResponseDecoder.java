@@ -1,5 +1,6 @@
 package dev.portico.edge.upstream.pool;
 
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpResponseDecoder;
@@ -17,6 +18,12 @@ final class ResponseDecoder extends HttpResponseDecoder {
   ResponseDecoder(HttpDecoderConfig config, PooledConnection connection) {
     super(config);
     this.connection = connection;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    connection.spoke();
+    super.channelRead(ctx, msg);
   }
 
   @Override

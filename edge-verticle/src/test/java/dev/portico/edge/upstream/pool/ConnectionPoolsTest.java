@@ -136,6 +136,42 @@ class ConnectionPoolsTest {
   }
 
   @Test
+  void aRequestTimedOutOnAKeptConnectionIsNotSentAgain() throws Exception {
+    upstream = new PoolFixture(PoolLimits.DEFAULTS);
+    // the first request on each connection is answered; the second is read and never answered
+    try (RawBackend backend = new RawBackend(upstream.vertx, "\r\n\r\n", (socket, n) -> {
+      if (n == 1) {
+        socket.write(Buffer.buffer(OK));
+      }
+    })) {
+      assertEquals("ok", upstream.await(u -> u.exchange(PoolFixture.get(backend.port(), "/a"))).body());
+      RequestHead delete = new RequestHead("127.0.0.1", backend.port(), HttpMethod.DELETE, "/b",
+          PoolFixture.headers(), 5_000, 300);
+      ExecutionException failed = assertThrows(ExecutionException.class,
+          () -> upstream.await(u -> u.exchange(delete)));
+      assertInstanceOf(TimeoutException.class, failed.getCause());
+      assertEquals(2, backend.received.size(), "the DELETE reached the backend once: " + backend.received);
+    }
+  }
+
+  @Test
+  void aRequestOnAKeptConnectionClosedAfterPartOfAnAnswerIsNotSentAgain() throws Exception {
+    upstream = new PoolFixture(PoolLimits.DEFAULTS);
+    try (RawBackend backend = new RawBackend(upstream.vertx, "\r\n\r\n", (socket, n) -> {
+      if (n == 1) {
+        socket.write(Buffer.buffer(OK));
+      } else {
+        socket.end(Buffer.buffer("HTTP/1.1 200 O"));  // the backend began to answer: it acted on the request
+      }
+    })) {
+      assertEquals("ok", upstream.await(u -> u.exchange(PoolFixture.get(backend.port(), "/a"))).body());
+      assertThrows(ExecutionException.class,
+          () -> upstream.await(u -> u.exchange(PoolFixture.get(backend.port(), "/b"))));
+      assertEquals(2, backend.received.size(), "the GET reached the backend once: " + backend.received);
+    }
+  }
+
+  @Test
   void aMalformedResponseFailsTheCall() throws Exception {
     upstream = new PoolFixture(PoolLimits.DEFAULTS);
     try (RawBackend backend = new RawBackend(upstream.vertx, "\r\n\r\n", (socket, n) -> socket.write(Buffer.buffer(
