@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpResponseDecoder;
+import io.netty.handler.codec.http.HttpUtil;
 
 /**
  * Reads a backend's responses on one {@link PooledConnection}, knowing which request each one
@@ -30,6 +31,12 @@ final class ResponseDecoder extends HttpResponseDecoder {
   protected boolean isContentAlwaysEmpty(HttpMessage message) {
     // no answer to a HEAD has a body, whatever its framing fields say (RFC 9112 6.3)
     return connection.answersHead() || super.isContentAlwaysEmpty(message);
+  }
+
+  @Override
+  protected void handleTransferEncodingChunkedWithContentLength(HttpMessage message) {
+    super.handleTransferEncodingChunkedWithContentLength(message);  // read chunked, Content-Length dropped
+    HttpUtil.setKeepAlive(message, false);  // but the framing is in doubt: close after it (RFC 9112 6.3)
   }
 
   /** Whether bytes past the last whole message wait here (a response's start, say). */

@@ -55,4 +55,17 @@ class ReuseTest {
     assertEquals("hello", answers.get(0).body());
     assertEquals("second", answers.get(1).body(), "the second request got the backend's answer to it");
   }
+
+  @Test
+  void aResponseFramedByTransferEncodingAndContentLengthClosesItsConnection() throws Exception {
+    upstream = new PoolFixture(PoolLimits.DEFAULTS);
+    // RFC 9112 6.3: the framing is in doubt, the connection must not carry another request
+    try (RawBackend backend = new RawBackend(upstream.vertx, "\r\n\r\n", (socket, n) -> socket.write(Buffer.buffer(
+        n == 1 ? "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 100\r\n\r\n2\r\nok\r\n0\r\n\r\n"
+            : "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nreused")))) {
+      assertEquals("ok", upstream.await(u -> u.exchange(PoolFixture.get(backend.port(), "/first"))).body());
+      assertEquals("ok", upstream.await(u -> u.exchange(PoolFixture.get(backend.port(), "/second"))).body(),
+          "the second request went on a new connection");
+    }
+  }
 }
