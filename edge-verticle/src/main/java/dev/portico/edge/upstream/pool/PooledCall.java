@@ -96,6 +96,8 @@ public final class PooledCall implements WriteStream<Buffer> {
     done = true;
     if (connection != null) {
       connection.abort();
+    } else {
+      pool.leave(this);  // its place in the queue goes to the next request
     }
     deliver(new CancellationException("the request to the backend was reset"));
   }

@@ -71,6 +71,11 @@ final class TargetPool {
     }
   }
 
+  /** {@code call} no longer wants a connection (a linear scan: the queue is bounded). */
+  void leave(PooledCall call) {
+    waiting.remove(call);
+  }
+
   void closed(PooledConnection connection) {
     open--;
     idle.remove(connection);
@@ -93,14 +98,9 @@ final class TargetPool {
     }
   }
 
+  /** The oldest waiting call (a call that gives up leaves the queue at once: {@link #leave}). */
   private PooledCall nextWaiting() {
-    PooledCall call;
-    while ((call = waiting.poll()) != null) {
-      if (!call.abandoned()) {
-        return call;
-      }
-    }
-    return null;
+    return waiting.poll();
   }
 
   private void connect(PooledCall call) {

@@ -103,6 +103,29 @@ class ConnectionPoolsTest {
   }
 
   @Test
+  void aRequestResetWhileWaitingLeavesItsPlaceInTheQueue() throws Exception {
+    upstream = new PoolFixture(new PoolLimits(1, 1, 1, 60_000, 16 * 1024));
+    List<io.vertx.core.http.HttpServerRequest> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+    HttpServer server = backend(held::add, new AtomicInteger(), new AtomicInteger(), new AtomicInteger());
+    Future<PoolFixture.Answer> third = upstream.onLoop(() -> {
+      upstream.exchange(PoolFixture.get(server.actualPort(), "/1"));  // takes the only connection
+      upstream.pools.open(PoolFixture.get(server.actualPort(), "/2"), ready -> { }).reset();  // its client left
+      return Future.succeededFuture(upstream.exchange(PoolFixture.get(server.actualPort(), "/3")));
+    });
+    while (held.isEmpty()) {
+      Thread.sleep(10);
+    }
+    assertFalse(upstream.onLoop(() -> Future.succeededFuture(third.failed())), "/3 was refused: " + third.cause());
+    held.get(0).response().end("first");
+    for (int i = 0; i < 3000 && held.size() < 2; i++) {
+      Thread.sleep(10);
+    }
+    assertEquals("/3", held.get(1).uri());
+    held.get(1).response().end("third");
+    assertEquals("third", upstream.onLoop(() -> third).body());
+  }
+
+  @Test
   void aKeptConnectionTheBackendClosedIsNotUsedAgain() throws Exception {
     upstream = new PoolFixture(PoolLimits.DEFAULTS);
     try (RawBackend backend = new RawBackend(upstream.vertx, "\r\n\r\n", (socket, n) -> socket.end(Buffer.buffer(OK)))) {
