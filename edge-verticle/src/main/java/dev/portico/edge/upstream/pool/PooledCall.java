@@ -24,8 +24,9 @@ import java.util.concurrent.TimeUnit;
  * <p>A failure before the connection is ready goes to the ready handler of
  * {@link ConnectionPools#open}; before the response head, to the response handler; after it, to the
  * response's exception handler. A body-less idempotent request whose kept connection turns out
- * to be closed by the backend before any answer (the backend's keep-alive ran out as the request
- * went out) is sent once more on a new connection, as nginx does.
+ * to be closed by the backend before any byte of an answer (the backend's keep-alive ran out as
+ * the request went out) is sent once more on a new connection, as nginx does; see
+ * {@link #closedUnanswered}.
  */
 public final class PooledCall implements WriteStream<Buffer> {
 
@@ -95,6 +96,8 @@ public final class PooledCall implements WriteStream<Buffer> {
     done = true;
     if (connection != null) {
       connection.abort();
+    } else {
+      pool.leave(this);  // its place in the queue goes to the next request
     }
     deliver(new CancellationException("the request to the backend was reset"));
   }
@@ -165,14 +168,24 @@ public final class PooledCall implements WriteStream<Buffer> {
     }
   }
 
-  void failed(Throwable cause) {
-    if (done) {
-      return;
-    }
-    if (response == null && sent && reused && !retried && bodyLength == NO_BODY && isIdempotent(request.method())) {
+  /**
+   * The connection broke before the backend sent a byte for this call: on a kept connection that
+   * is the backend's keep-alive running out as the request went out, so a body-less idempotent
+   * request is sent once more on a new connection. Any other failure (a timeout, a malformed or
+   * partial answer) may follow a request the backend acted on: never repeated.
+   */
+  void closedUnanswered(Throwable cause) {
+    if (!done && sent && reused && !retried && bodyLength == NO_BODY && isIdempotent(request.method())) {
       retried = true;
       connection = null;
       pool.acquire(this, true);
+    } else {
+      failed(cause);
+    }
+  }
+
+  void failed(Throwable cause) {
+    if (done) {
       return;
     }
     done = true;

@@ -18,6 +18,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.PromiseInternal;
 
@@ -32,7 +33,9 @@ import java.util.concurrent.TimeoutException;
  * the thread that read it: no hand-off, no future per request.
  *
  * <p>One timer per connection, not per request, watches it: while a call is in flight it fails
- * the call after the backend stayed silent for the call's read timeout; while idle it closes the
+ * the call after the backend stayed silent for the call's read timeout (the socket taking a piece
+ * of the request body counts as activity; the clock stands while the edge has paused reading the
+ * response for a slow client); while idle it closes the
  * connection after the keep-alive time. The timer is re-armed from the last activity when it
  * fires, so a busy connection schedules about one task per timeout period.
  */
@@ -47,6 +50,14 @@ final class PooledConnection extends ChannelInboundHandlerAdapter {
   private boolean interim;
   /** Whether a call used this connection before (a backend may close a kept connection at any time). */
   private boolean used;
+  /** Whether the backend sent any byte since the current call took the connection. */
+  private boolean spoke;
+  /**
+   * A response ended in the current read on a connection both sides keep: it goes back to the
+   * pool when the read is over, so bytes the backend sent beyond that response find no call (and
+   * close the connection) instead of being read as the answer to the next one.
+   */
+  private boolean releasing;
   private long lastActivityNanos = System.nanoTime();
   private ScheduledFuture<?> timer;
   private long timerDueNanos;
@@ -62,6 +73,11 @@ final class PooledConnection extends ChannelInboundHandlerAdapter {
     return channel.isActive();
   }
 
+  /** Whether the response being read answers a HEAD (then it has no body, whatever its fields say). */
+  boolean answersHead() {
+    return call != null && call.request().method() == HttpMethod.HEAD;
+  }
+
   /** Binds {@code next} to this connection; its head goes out with {@link #writeHead}. */
   void assign(PooledCall next) {
     call = next;
@@ -70,6 +86,7 @@ final class PooledConnection extends ChannelInboundHandlerAdapter {
     }
     boolean reused = used;
     used = true;
+    spoke = false;
     lastActivityNanos = System.nanoTime();
     dueBy(lastActivityNanos + next.readTimeoutNanos());
     next.bound(this, reused);
@@ -98,7 +115,7 @@ final class PooledConnection extends ChannelInboundHandlerAdapter {
     PromiseInternal<Void> written = context.promise();
     HttpContent content = last ? new io.netty.handler.codec.http.DefaultLastHttpContent(chunk)
         : new DefaultHttpContent(chunk);
-    channel.writeAndFlush(content).addListener(written);
+    channel.writeAndFlush(content).addListener(f -> lastActivityNanos = System.nanoTime()).addListener(written);
     return written.future();
   }
 
@@ -109,6 +126,7 @@ final class PooledConnection extends ChannelInboundHandlerAdapter {
   void autoRead(boolean on) {
     channel.config().setAutoRead(on);
     if (on) {
+      lastActivityNanos = System.nanoTime();  // the clock stood while the edge did not read
       channel.read();
     }
   }
@@ -118,12 +136,18 @@ final class PooledConnection extends ChannelInboundHandlerAdapter {
     channel.close();
   }
 
+  /** The decoder got bytes (maybe not yet a whole message). */
+  void spoke() {
+    lastActivityNanos = System.nanoTime();
+    spoke = true;
+  }
+
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    lastActivityNanos = System.nanoTime();
     PooledCall current = call;
     if (current == null || !current.sent()) {
       ReferenceCountUtil.release(msg);  // bytes nobody asked for: the connection cannot be trusted
+      releasing = false;
       if (current == null) {
         channel.close();
       } else {
@@ -163,12 +187,26 @@ final class PooledConnection extends ChannelInboundHandlerAdapter {
         context.dispatch(null, current::ended);
         if (keep && channel.isActive()) {
           lastActivityNanos = System.nanoTime();
-          pool.release(this);
+          releasing = true;
         } else {
           channel.close();
         }
       }
     }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (releasing) {
+      releasing = false;
+      // the start of a response nobody asked for may wait in the decoder: not a clean end either
+      if (channel.isActive() && !ctx.pipeline().get(ResponseDecoder.class).holdsBytes()) {
+        pool.release(this);
+      } else {
+        channel.close();
+      }
+    }
+    ctx.fireChannelReadComplete();
   }
 
   @Override
@@ -185,21 +223,26 @@ final class PooledConnection extends ChannelInboundHandlerAdapter {
       timer.cancel(false);
       timer = null;
     }
-    failCall(new IOException("the backend closed the connection"));
+    failCall(new IOException("the backend closed the connection"), !spoke);
     pool.closed(this);
   }
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    failCall(cause);
+    failCall(cause, cause instanceof IOException && !spoke);  // a reset is a close too
   }
 
   private void failCall(Throwable cause) {
+    failCall(cause, false);
+  }
+
+  /** {@code unanswered}: the connection broke before the backend sent a byte for the call. */
+  private void failCall(Throwable cause, boolean unanswered) {
     PooledCall current = call;
     call = null;
     channel.close();
     if (current != null) {
-      context.dispatch(cause, current::failed);
+      context.dispatch(cause, unanswered ? current::closedUnanswered : current::failed);
     }
   }
 
@@ -222,7 +265,8 @@ final class PooledConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     long idleFor = call == null ? keepAliveNanos : call.readTimeoutNanos();
-    long due = lastActivityNanos + idleFor;
+    // while the edge does not read (its client is slow), the backend's silence is not the backend's
+    long due = (call != null && !channel.config().isAutoRead() ? System.nanoTime() : lastActivityNanos) + idleFor;
     if (due - System.nanoTime() > 0) {
       dueBy(due);
     } else if (call != null) {

@@ -5,8 +5,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.util.NetUtil;
 
 import java.net.InetAddress;
@@ -71,6 +71,11 @@ final class TargetPool {
     }
   }
 
+  /** {@code call} no longer wants a connection (a linear scan: the queue is bounded). */
+  void leave(PooledCall call) {
+    waiting.remove(call);
+  }
+
   void closed(PooledConnection connection) {
     open--;
     idle.remove(connection);
@@ -93,14 +98,9 @@ final class TargetPool {
     }
   }
 
+  /** The oldest waiting call (a call that gives up leaves the queue at once: {@link #leave}). */
   private PooledCall nextWaiting() {
-    PooledCall call;
-    while ((call = waiting.poll()) != null) {
-      if (!call.abandoned()) {
-        return call;
-      }
-    }
-    return null;
+    return waiting.poll();
   }
 
   private void connect(PooledCall call) {
@@ -117,10 +117,10 @@ final class TargetPool {
             // Fields are not validated here: one invalid field must not cost the whole response.
             // The edge checks every field it passes on (ProxyHeaders.toClient) and drops the bad
             // ones; the framing fields are parsed (and refused when they disagree) by the codec.
-            channel.pipeline().addLast(new HttpClientCodec(new HttpDecoderConfig()
-                .setMaxHeaderSize(options.maxHeaderBytes()).setValidateHeaders(false), false, true));
-            channel.pipeline().addLast(new PooledConnection(channel, TargetPool.this, owner.context(),
-                options.keepAliveMs()));
+            PooledConnection connection = new PooledConnection(channel, TargetPool.this, owner.context(),
+                options.keepAliveMs());
+            channel.pipeline().addLast(new HttpRequestEncoder(), new ResponseDecoder(new HttpDecoderConfig()
+                .setMaxHeaderSize(options.maxHeaderBytes()).setValidateHeaders(false), connection), connection);
           }
         });
     ChannelFuture connected = bootstrap.connect(new InetSocketAddress(ip, port));

@@ -103,6 +103,29 @@ class ConnectionPoolsTest {
   }
 
   @Test
+  void aRequestResetWhileWaitingLeavesItsPlaceInTheQueue() throws Exception {
+    upstream = new PoolFixture(new PoolLimits(1, 1, 1, 60_000, 16 * 1024));
+    List<io.vertx.core.http.HttpServerRequest> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+    HttpServer server = backend(held::add, new AtomicInteger(), new AtomicInteger(), new AtomicInteger());
+    Future<PoolFixture.Answer> third = upstream.onLoop(() -> {
+      upstream.exchange(PoolFixture.get(server.actualPort(), "/1"));  // takes the only connection
+      upstream.pools.open(PoolFixture.get(server.actualPort(), "/2"), ready -> { }).reset();  // its client left
+      return Future.succeededFuture(upstream.exchange(PoolFixture.get(server.actualPort(), "/3")));
+    });
+    while (held.isEmpty()) {
+      Thread.sleep(10);
+    }
+    assertFalse(upstream.onLoop(() -> Future.succeededFuture(third.failed())), "/3 was refused: " + third.cause());
+    held.get(0).response().end("first");
+    for (int i = 0; i < 3000 && held.size() < 2; i++) {
+      Thread.sleep(10);
+    }
+    assertEquals("/3", held.get(1).uri());
+    held.get(1).response().end("third");
+    assertEquals("third", upstream.onLoop(() -> third).body());
+  }
+
+  @Test
   void aKeptConnectionTheBackendClosedIsNotUsedAgain() throws Exception {
     upstream = new PoolFixture(PoolLimits.DEFAULTS);
     try (RawBackend backend = new RawBackend(upstream.vertx, "\r\n\r\n", (socket, n) -> socket.end(Buffer.buffer(OK)))) {
@@ -132,6 +155,42 @@ class ConnectionPoolsTest {
       ExecutionException failed = assertThrows(ExecutionException.class,
           () -> upstream.await(u -> u.send(post, 2, call -> call.write(Buffer.buffer("hi")).compose(v -> call.end()))));
       assertInstanceOf(IOException.class, failed.getCause());
+    }
+  }
+
+  @Test
+  void aRequestTimedOutOnAKeptConnectionIsNotSentAgain() throws Exception {
+    upstream = new PoolFixture(PoolLimits.DEFAULTS);
+    // the first request on each connection is answered; the second is read and never answered
+    try (RawBackend backend = new RawBackend(upstream.vertx, "\r\n\r\n", (socket, n) -> {
+      if (n == 1) {
+        socket.write(Buffer.buffer(OK));
+      }
+    })) {
+      assertEquals("ok", upstream.await(u -> u.exchange(PoolFixture.get(backend.port(), "/a"))).body());
+      RequestHead delete = new RequestHead("127.0.0.1", backend.port(), HttpMethod.DELETE, "/b",
+          PoolFixture.headers(), 5_000, 300);
+      ExecutionException failed = assertThrows(ExecutionException.class,
+          () -> upstream.await(u -> u.exchange(delete)));
+      assertInstanceOf(TimeoutException.class, failed.getCause());
+      assertEquals(2, backend.received.size(), "the DELETE reached the backend once: " + backend.received);
+    }
+  }
+
+  @Test
+  void aRequestOnAKeptConnectionClosedAfterPartOfAnAnswerIsNotSentAgain() throws Exception {
+    upstream = new PoolFixture(PoolLimits.DEFAULTS);
+    try (RawBackend backend = new RawBackend(upstream.vertx, "\r\n\r\n", (socket, n) -> {
+      if (n == 1) {
+        socket.write(Buffer.buffer(OK));
+      } else {
+        socket.end(Buffer.buffer("HTTP/1.1 200 O"));  // the backend began to answer: it acted on the request
+      }
+    })) {
+      assertEquals("ok", upstream.await(u -> u.exchange(PoolFixture.get(backend.port(), "/a"))).body());
+      assertThrows(ExecutionException.class,
+          () -> upstream.await(u -> u.exchange(PoolFixture.get(backend.port(), "/b"))));
+      assertEquals(2, backend.received.size(), "the GET reached the backend once: " + backend.received);
     }
   }
 
@@ -167,6 +226,22 @@ class ConnectionPoolsTest {
       assertEquals(200, answer.status());
       assertEquals("ok", answer.body());
       assertFalse(answer.body().contains("103"));
+    }
+  }
+
+  @Test
+  void aHeadAnsweredAfterAnInterimAnswerEndsAtItsHead() throws Exception {
+    upstream = new PoolFixture(PoolLimits.DEFAULTS);
+    try (RawBackend backend = new RawBackend(upstream.vertx, "\r\n\r\n", (socket, n) -> socket.write(Buffer.buffer(n == 1
+        ? "HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n"
+        : OK)))) {
+      RequestHead head = new RequestHead("127.0.0.1", backend.port(), HttpMethod.HEAD, "/", PoolFixture.headers(),
+          5_000, 3_000);
+      PoolFixture.Answer answer = upstream.await(u -> u.exchange(head));
+      assertEquals(200, answer.status());
+      assertEquals("", answer.body());
+      assertEquals("ok", upstream.await(u -> u.exchange(PoolFixture.get(backend.port(), "/"))).body(),
+          "the next request on that connection reads its own answer");
     }
   }
 }

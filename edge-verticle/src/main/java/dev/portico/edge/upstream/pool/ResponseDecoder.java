@@ -1,0 +1,46 @@
+package dev.portico.edge.upstream.pool;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpResponseDecoder;
+import io.netty.handler.codec.http.HttpUtil;
+
+/**
+ * Reads a backend's responses on one {@link PooledConnection}, knowing which request each one
+ * answers from the connection's current call. (Netty's {@code HttpClientCodec} pairs them through
+ * a queue of methods that an interim 1xx answer consumes too: the final answer to a HEAD after a
+ * 103 was then read as having a body.)
+ */
+final class ResponseDecoder extends HttpResponseDecoder {
+
+  private final PooledConnection connection;
+
+  ResponseDecoder(HttpDecoderConfig config, PooledConnection connection) {
+    super(config);
+    this.connection = connection;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    connection.spoke();
+    super.channelRead(ctx, msg);
+  }
+
+  @Override
+  protected boolean isContentAlwaysEmpty(HttpMessage message) {
+    // no answer to a HEAD has a body, whatever its framing fields say (RFC 9112 6.3)
+    return connection.answersHead() || super.isContentAlwaysEmpty(message);
+  }
+
+  @Override
+  protected void handleTransferEncodingChunkedWithContentLength(HttpMessage message) {
+    super.handleTransferEncodingChunkedWithContentLength(message);  // read chunked, Content-Length dropped
+    HttpUtil.setKeepAlive(message, false);  // but the framing is in doubt: close after it (RFC 9112 6.3)
+  }
+
+  /** Whether bytes past the last whole message wait here (a response's start, say). */
+  boolean holdsBytes() {
+    return actualReadableBytes() > 0;
+  }
+}
