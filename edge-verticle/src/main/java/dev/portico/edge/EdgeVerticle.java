@@ -62,6 +62,7 @@ public final class EdgeVerticle extends VerticleBase {
   /** The master: rate-limit counters, ACME tokens, the fallback certificate's first store. */
   private Redis redis;
   private Backends backends;
+  private AccessLog accessLog;
   /** The node-local replica when configured (else the master): sites, routes, certificates. */
   private Redis reads;
   private HttpServer server;
@@ -100,8 +101,9 @@ public final class EdgeVerticle extends VerticleBase {
     RouteResolver routes = new RouteResolver(vertx, reads, options, metrics, new RouteBuilder(policies));
     vertx.eventBus().<JsonObject>consumer(Addresses.SITE_CHANGED,
         message -> routes.invalidate(SiteChange.fromJson(message.body())));
+    accessLog = new AccessLog(vertx);
     EdgeServices services = new EdgeServices(routes, backends, addresses, new AcmeChallenges(redis), metrics,
-        new AccessLog(vertx), options.limits().maxBodyBytes());
+        accessLog, options.limits().maxBodyBytes());
     server = vertx.createHttpServer(clientFacing(options.limits()))
         .requestHandler(RequestHeads.reporting(RequestHandler.forListener(services, false, options.httpsPort())));
     SecretBox secrets = SecretBox.fromSecret(options.tls().secretKey());
@@ -170,6 +172,7 @@ public final class EdgeVerticle extends VerticleBase {
   public Future<?> stop() {
     return Future.join(List.of(server.close(), tlsServer == null ? Future.succeededFuture() : tlsServer.close(),
         backends.close(), redis.close(), reads.close(), targetResolver.close(),
-        certificates == null ? Future.succeededFuture() : certificates.close()));
+        certificates == null ? Future.succeededFuture() : certificates.close()))
+        .eventually(() -> accessLog == null ? Future.succeededFuture() : accessLog.close());
   }
 }

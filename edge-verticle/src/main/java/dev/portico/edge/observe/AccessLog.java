@@ -1,6 +1,7 @@
 package dev.portico.edge.observe;
 
 import dev.portico.contract.Target;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import org.slf4j.Logger;
@@ -85,6 +86,15 @@ public final class AccessLog {
     long micros = nanos / 1_000;
     long fraction = micros % 1_000;
     line.append(micros / 1_000).append('.').append(fraction < 100 ? (fraction < 10 ? "00" : "0") : "").append(fraction);
+  }
+
+  /** Hands the last lines to the writer thread and waits (off the event loop, at most a second) for them to be written. */
+  public Future<Void> close() {
+    flush();
+    return vertx.executeBlocking(() -> {
+      AccessLogWriter.awaitWritten(1_000);
+      return null;
+    });
   }
 
   /** Hands the pending lines to the writer thread. */
