@@ -4,7 +4,7 @@
 # host rotation (1 thread, 64 connections). After a warm-up it prints the edge process's CPU µs per
 # request and the bytes its threads allocated per request (JFR's per-thread allocation counters),
 # and keeps a JFR recording (CPU samples, allocation samples) of the measured run:
-#   bench/profile-request.sh [jar] [seconds] [warm-up seconds]
+#   bench/profile-request.sh [jar] [seconds] [warm-up seconds]   (PROFILE_CONNECTIONS=64: wrk connections)
 # Summarise the recording with bench/profile-summary.py <workdir>/run.jfr.
 # Needs nginx, redis-server, redis-cli, wrk, jcmd, jfr, python3. Ports 28730-28760.
 set -euo pipefail
@@ -40,14 +40,14 @@ for _ in $(seq 1 240); do
   sleep 0.5
 done
 url="http://127.0.0.1:$((base + 10))/"
-wrk -t1 -c64 -d"${warmup}s" -s /work/shared/bench/wrk/rotate_hosts.lua "$url" -- "$work/hosts.txt" > "$work/warmup.txt"
+wrk -t1 -c"${PROFILE_CONNECTIONS:-64}" -d"${warmup}s" -s /work/shared/bench/wrk/rotate_hosts.lua "$url" -- "$work/hosts.txt" > "$work/warmup.txt"
 
 cpu() { awk '{print $14 + $15}' "/proc/$edge/stat"; }
 # the event-loop threads' own CPU (no JIT compiler, GC or JFR threads)
 loops() { grep -l '^vert.x-eventloo' /proc/$edge/task/*/comm | sed 's#/comm#/stat#' | xargs cat | awk '{s += $14 + $15} END {print s}'; }
 jcmd "$edge" JFR.start name=run settings=profile filename="$work/run.jfr" > /dev/null
 before=$(cpu); loops_before=$(loops)
-wrk -t1 -c64 -d"${seconds}s" -s /work/shared/bench/wrk/rotate_hosts.lua "$url" -- "$work/hosts.txt" > "$work/wrk.txt"
+wrk -t1 -c"${PROFILE_CONNECTIONS:-64}" -d"${seconds}s" -s /work/shared/bench/wrk/rotate_hosts.lua "$url" -- "$work/hosts.txt" > "$work/wrk.txt"
 after=$(cpu); loops_after=$(loops)
 jcmd "$edge" JFR.stop name=run > /dev/null
 requests=$(awk '/requests in/ {print $1}' "$work/wrk.txt")
@@ -62,10 +62,13 @@ per_thread = {}
 for e in json.loads(out)["recording"]["events"]:
     v = e["values"]
     per_thread.setdefault(v["thread"]["javaName"] if v["thread"] else "?", []).append(v["allocated"])
-allocated = sum(max(a) - min(a) for a in per_thread.values())
+def allocated(prefix=""):
+    return sum(max(a) - min(a) for name, a in per_thread.items() if name.startswith(prefix))
 cpu_us = (after - before) / ticks * 1e6
-print("requests %d in %s s, %.1f us CPU/request (event loops %.1f), %.0f B allocated/request" % (
-    requests, seconds, cpu_us / requests, loops_us / requests, allocated / requests))
+print("requests %d in %s s, %.1f us CPU/request (event loops %.1f), %.0f B allocated/request "
+      "(event loops %.0f, access log writer %.0f)" % (
+    requests, seconds, cpu_us / requests, loops_us / requests, allocated() / requests,
+    allocated("vert.x-eventloop") / requests, allocated("portico-access-log") / requests))
 EOF
 grep -E "Requests/sec|Non-2xx|Socket errors" "$work/wrk.txt" || true
 echo "work dir: $work"
