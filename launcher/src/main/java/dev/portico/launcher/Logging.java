@@ -78,7 +78,7 @@ final class Logging {
   }
 
   private static Encoder<ILoggingEvent> messageOnly(LoggerContext context) {
-    MessageLineEncoder encoder = new MessageLineEncoder();
+    RawMessageEncoder encoder = new RawMessageEncoder();
     encoder.setContext(context);
     encoder.start();
     return encoder;

@@ -18,6 +18,7 @@ final class AccessLogWriter {
 
   static final int MAX_BATCHES = 64;
   private static final Logger LOG = LoggerFactory.getLogger("portico.access");
+  private static final Logger PROBLEMS = LoggerFactory.getLogger(AccessLogWriter.class);
   private static final BlockingQueue<String> QUEUE = new ArrayBlockingQueue<>(MAX_BATCHES);
   private static final AtomicLong DROPPED = new AtomicLong();
   private static Thread writer;
@@ -25,7 +26,7 @@ final class AccessLogWriter {
   private AccessLogWriter() {
   }
 
-  /** Queues a batch of {@code lines} lines (without the last line break); drops it when the queue is full. */
+  /** Queues a batch of {@code lines} lines, each ending with a line break; drops it when the queue is full. */
   static void offer(String batch, int lines) {
     startOnce();
     if (!QUEUE.offer(batch)) {
@@ -53,7 +54,7 @@ final class AccessLogWriter {
       } catch (InterruptedException e) {
         return;
       } catch (RuntimeException e) {
-        LOG.warn("an access log batch could not be written: {}", e.toString());
+        PROBLEMS.warn("an access log batch could not be written: {}", e.toString());
       }
     }
   }
