@@ -3,7 +3,7 @@ package dev.portico.edge.http;
 import dev.portico.contract.Site;
 import dev.portico.contract.Target;
 import dev.portico.edge.LogSafe;
-import dev.portico.edge.TenantAddresses;
+import dev.portico.edge.upstream.TenantAddresses;
 import dev.portico.edge.observe.Exchange;
 import dev.portico.edge.pipeline.ClientRequest;
 import dev.portico.edge.pipeline.FilterContext;

@@ -100,7 +100,7 @@ public final class AccessLog {
   /** Hands the pending lines to the writer thread. */
   void flush() {
     if (pending.length() > 0) {
-      AccessLogWriter.offer(pending.substring(0, pending.length() - 1), pendingLines);  // the appender adds the last line break
+      AccessLogWriter.offer(pending.toString(), pendingLines);  // every line with its line break: the appender adds none
       pending.setLength(0);
       pendingLines = 0;
     }

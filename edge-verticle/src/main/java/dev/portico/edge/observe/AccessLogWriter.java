@@ -27,7 +27,7 @@ final class AccessLogWriter {
   private AccessLogWriter() {
   }
 
-  /** Queues a batch of {@code lines} lines (without the last line break); drops it when the queue is full. */
+  /** Queues a batch of {@code lines} lines, each ending with a line break; drops it when the queue is full. */
   static void offer(String batch, int lines) {
     startOnce();
     if (!QUEUE.offer(batch)) {
