@@ -22,6 +22,9 @@ import dev.portico.edge.tls.CertificateStore;
 import dev.portico.edge.tls.SiteLookup;
 import dev.portico.edge.tls.TlsEngine;
 import dev.portico.edge.upstream.Backends;
+import dev.portico.edge.upstream.StickyKey;
+import dev.portico.edge.upstream.UpstreamServices;
+import dev.portico.edge.upstream.health.HealthRegistry;
 import dev.portico.contract.redis.RedisSetup;
 import dev.portico.edge.upstream.pool.ConnectionPools;
 import dev.portico.edge.upstream.pool.PoolLimits;
@@ -37,7 +40,6 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SSLEngineOptions;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.redis.client.Redis;
 import io.vertx.micrometer.backends.BackendRegistries;
 import org.slf4j.Logger;
@@ -90,21 +92,19 @@ public final class EdgeVerticle extends VerticleBase {
     MeterRegistry registry = Optional.ofNullable(options.metricsRegistry()).map(BackendRegistries::getNow)
         .orElseGet(SimpleMeterRegistry::new);
     EdgeMetrics metrics = new EdgeMetrics(registry, options.siteLabelLimit());
-    int colon = options.dnsResolver().lastIndexOf(':');
-    String resolverHost = options.dnsResolver().substring(0, colon).replace("[", "").replace("]", "");
-    targetResolver = new TargetResolver(vertx, SocketAddress.inetSocketAddress(
-        Integer.parseInt(options.dnsResolver().substring(colon + 1)), resolverHost));
+    targetResolver = TargetResolver.of(vertx, options.dnsResolver());
     TenantAddresses addresses = new TenantAddresses(targetResolver, TargetAddressRules.forThisNode(config()));
     JwtGuard jwt = new JwtGuard(vertx, new JwksFetcher(vertx, backendClient, addresses));
     PolicyServices policies = new PolicyServices(new BasicAuthVerifier(vertx), jwt, new RateLimiter(redis, registry));
-    RouteResolver routes = new RouteResolver(vertx, reads, options, metrics, new RouteBuilder(policies));
+    SecretBox secrets = SecretBox.fromSecret(options.tls().secretKey());
+    UpstreamServices upstreams = new UpstreamServices(HealthRegistry.of(vertx), StickyKey.of(vertx, secrets));
+    RouteResolver routes = new RouteResolver(vertx, reads, options, metrics, new RouteBuilder(policies, upstreams));
     vertx.eventBus().<JsonObject>consumer(Addresses.SITE_CHANGED,
         message -> routes.invalidate(SiteChange.fromJson(message.body())));
     EdgeServices services = new EdgeServices(routes, backends, addresses, new AcmeChallenges(redis), metrics,
         new AccessLog(vertx), options.limits().maxBodyBytes());
     server = vertx.createHttpServer(clientFacing(options.limits()))
         .requestHandler(RequestHeads.reporting(RequestHandler.forListener(services, false, options.httpsPort())));
-    SecretBox secrets = SecretBox.fromSecret(options.tls().secretKey());
     return targetResolver.start()
         .compose(v -> CertificateStore.load(vertx, redis, reads, sitesFor(routes), secrets, options)
             .recover(e -> Future.failedFuture("no fallback certificate: " + e.getMessage())))

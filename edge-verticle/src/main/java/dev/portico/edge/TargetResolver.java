@@ -43,6 +43,14 @@ final class TargetResolver {
   private final Map<String, Cached> cache = new HashMap<>();
   private final Map<String, Future<String>> inFlight = new HashMap<>();
 
+  /** A resolver asking {@code dnsResolver} ({@code host:port}, {@code [v6]:port}). */
+  static TargetResolver of(Vertx vertx, String dnsResolver) {
+    int colon = dnsResolver.lastIndexOf(':');
+    String host = dnsResolver.substring(0, colon).replace("[", "").replace("]", "");
+    return new TargetResolver(vertx, SocketAddress.inetSocketAddress(Integer.parseInt(dnsResolver.substring(colon + 1)),
+        host));
+  }
+
   TargetResolver(Vertx vertx, SocketAddress server) {
     this.vertx = vertx;
     this.server = server;
