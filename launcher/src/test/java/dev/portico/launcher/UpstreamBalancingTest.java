@@ -151,4 +151,16 @@ class UpstreamBalancingTest {
     }
     assertEquals(Map.of("failing", 5, "fine", 5), after, "closed again: round robin as before");
   }
+
+  @Test
+  void aSpentRetryBudgetAnswers502InsteadOfRetrying() {
+    SwitchableBackend good = new SwitchableBackend(harness, "good");
+    String targets = "[\"127.0.0.1:" + Harness.freePort() + "\", \"" + good.target() + "\"]";  // the first refuses
+    harness.putSite("budgeted.upstream.test", "{\"targets\": " + targets + ", \"retries\": 1}");
+    harness.putSite("spent.upstream.test", "{\"targets\": " + targets + ", \"retries\": 1,"
+        + " \"retryBudget\": {\"percent\": 0, \"minRetries\": 0}}");
+    // each site's first request goes to its first target, which refuses the connection
+    assertEquals(200, get("budgeted.upstream.test", null).statusCode(), "retried on the other target");
+    assertEquals(502, get("spent.upstream.test", null).statusCode(), "no retry left in the budget");
+  }
 }

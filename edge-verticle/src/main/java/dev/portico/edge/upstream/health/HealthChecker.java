@@ -2,6 +2,7 @@ package dev.portico.edge.upstream.health;
 
 import dev.portico.contract.Target;
 import dev.portico.contract.UpstreamOptions.HealthCheck;
+import dev.portico.edge.LogSafe;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -100,7 +101,7 @@ public final class HealthChecker {
           health.record(ar.result().passed(), ar.result().result(), key.check());
           if (wasUp != health.up()) {
             LOG.warn("Health check of site {}: target {} is {} ({})", key.pattern(), target,
-                health.up() ? "up again" : "down", ar.result().result());
+                health.up() ? "up again" : "down", LogSafe.of(ar.result().result()));
           }
         });
   }

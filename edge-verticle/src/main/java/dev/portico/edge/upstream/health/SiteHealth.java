@@ -32,8 +32,8 @@ public final class SiteHealth {
   private final Set<Object> holders = new HashSet<>();
   private long unheldSinceNanos = System.nanoTime();
   private boolean retired;
-  /** When the checker next checks it; the checker's alone. */
-  long nextCheckNanos;
+  /** When the checker next checks it (at once, to begin with); the checker's alone. */
+  long nextCheckNanos = System.nanoTime();
 
   SiteHealth(Key key) {
     this.key = key;
