@@ -63,8 +63,9 @@ class UpstreamHealthTest {
     SwitchableBackend a = new SwitchableBackend(harness, "a");
     SwitchableBackend b = new SwitchableBackend(harness, "b");
     JsonObject site = new JsonObject().put("targets", new JsonArray().add(a.target()).add(b.target()))
-        .put("healthCheck", new JsonObject().put("path", "/health").put("intervalMs", INTERVAL_MS).put("timeoutMs", INTERVAL_MS)
-            .put("healthyThreshold", 1).put("unhealthyThreshold", 2));  // two: one slow check on a loaded machine marks nothing
+        .put("healthCheck", new JsonObject().put("path", "/health").put("intervalMs", INTERVAL_MS)
+            .put("timeoutMs", INTERVAL_MS).put("healthyThreshold", 1)
+            .put("unhealthyThreshold", 2));  // two: one slow check on a loaded machine marks nothing
     assertEquals(201, api.put("/api/v1/sites/" + SITE, admin, site).status());
 
     AtomicBoolean marked = new AtomicBoolean();
