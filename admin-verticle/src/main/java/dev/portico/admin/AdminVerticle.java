@@ -136,6 +136,7 @@ public final class AdminVerticle extends VerticleBase {
     new CertificatesApi(vertx, records, bodies, box).mount(router);
     new AuditApi(records).mount(router);
     new ClusterApi(vertx).mount(router);
+    new SiteHealthApi(vertx, sites).mount(router);
     router.route().failureHandler(this::failure);
     router.errorHandler(404, context -> json(context, 404, ApiError.notFound("no such resource: "
         + context.request().method() + " " + context.request().path()).body()));

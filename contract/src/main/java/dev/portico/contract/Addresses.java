@@ -55,6 +55,16 @@ public final class Addresses {
   /** Where the answers to one {@link #NODE_FIGURES} ask go, followed by an id of the asker's. */
   public static final String NODE_FIGURES_REPLY_PREFIX = "portico.node.figures.reply.";
 
+  /**
+   * Published by the admin API to gather a site's active health checks: the body is
+   * {@code {"pattern": "...", "replyTo": "portico.upstream.health.reply.<id>"}}; every edge node
+   * that checks the site sends its targets' states there once (under the reply prefix only).
+   */
+  public static final String UPSTREAM_HEALTH = "portico.upstream.health";
+
+  /** Where the answers to one {@link #UPSTREAM_HEALTH} ask go, followed by an id of the asker's. */
+  public static final String UPSTREAM_HEALTH_REPLY_PREFIX = "portico.upstream.health.reply.";
+
   private Addresses() {
   }
 }

@@ -57,6 +57,26 @@ public final class SecretBox {
     return key != null;
   }
 
+  /**
+   * A 32-byte key for one {@code purpose} (e.g. {@code "sticky-cookie"}), derived from the
+   * configured secret as HKDF-Expand's first block (HMAC-SHA256 over the purpose and 0x01), so
+   * each use has its own key and none reveals the secret; the same on every node with the same
+   * secret. {@code null} without a configured secret.
+   */
+  public byte[] derive(String purpose) {
+    if (key == null) {
+      return null;
+    }
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+      mac.update(("portico:" + purpose).getBytes(StandardCharsets.UTF_8));
+      return mac.doFinal(new byte[] {1});
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HMAC-SHA256 is not available", e);
+    }
+  }
+
   /** Whether {@code stored} is a value sealed with a key (not one kept in clear). */
   public static boolean isSealed(String stored) {
     return stored != null && stored.startsWith(SEALED);

@@ -25,10 +25,12 @@ import java.util.Set;
  * node's {@code PORTICO_MAX_BODY_BYTES}); a larger one is refused with 413.
  * {@code routes}: per-path backends and policies ({@link SiteRoutes}); without any, the site's own
  * fields serve every path.
+ * {@code weights}, {@code healthCheck}, {@code circuitBreaker}, {@code retryBudget}, {@code sticky}:
+ * how the site's targets are weighed, checked and kept ({@link UpstreamOptions}).
  */
 public record Site(List<Target> targets, int connectTimeoutMs, int readTimeoutMs, TlsMode tls,
     boolean redirectHttps, boolean includeApex, String owner, Long maxBodyBytes, SitePolicies policies,
-    SiteRoutes routes) {
+    SiteRoutes routes, UpstreamOptions upstream) {
 
   /** Every field a site may have ({@link SitePolicies#FIELDS} among them): the admin API refuses any other. */
   public static final Set<String> FIELDS = fields();
@@ -38,6 +40,7 @@ public record Site(List<Target> targets, int connectTimeoutMs, int readTimeoutMs
         Set.of("targets", "connectTimeoutMs", "readTimeoutMs", "tls", "redirectHttps", "includeApex", "owner",
             "maxBodyBytes", "routes"));
     fields.addAll(SitePolicies.FIELDS);
+    fields.addAll(UpstreamOptions.FIELDS);
     return Set.copyOf(fields);
   }
 
@@ -103,14 +106,15 @@ public record Site(List<Target> targets, int connectTimeoutMs, int readTimeoutMs
         (String) owner,
         maxBodyBytes(json),
         SitePolicies.fromJson(json),
-        SiteRoutes.NONE);
+        SiteRoutes.NONE,
+        UpstreamOptions.fromJson(json, targets.size()));
     return site.withRoutes(RouteParser.parse(json, site));
   }
 
   /** This site with {@code routes} (the site's other fields are what its routes inherit). */
   Site withRoutes(SiteRoutes routes) {
     return new Site(targets, connectTimeoutMs, readTimeoutMs, tls, redirectHttps, includeApex, owner, maxBodyBytes,
-        policies, routes);
+        policies, routes, upstream);
   }
 
   /** A site's (or a route's) {@code targets}: 1 to {@link SiteLimits#MAX_TARGETS} {@code host:port}. */
@@ -190,6 +194,7 @@ public record Site(List<Target> targets, int connectTimeoutMs, int readTimeoutMs
       json.put("maxBodyBytes", maxBodyBytes);
     }
     policies.toJson(json);
+    upstream.toJson(json);
     if (!routes.isEmpty()) {
       json.put("routes", routes.toJson());
     }

@@ -24,6 +24,9 @@ import dev.portico.edge.tls.TlsEngine;
 import dev.portico.edge.upstream.Backends;
 import dev.portico.edge.upstream.TargetResolver;
 import dev.portico.edge.upstream.TenantAddresses;
+import dev.portico.edge.upstream.StickyKey;
+import dev.portico.edge.upstream.UpstreamServices;
+import dev.portico.edge.upstream.health.HealthRegistry;
 import dev.portico.contract.redis.RedisSetup;
 import dev.portico.edge.upstream.pool.ConnectionPools;
 import dev.portico.edge.upstream.pool.PoolLimits;
@@ -44,7 +47,6 @@ import io.vertx.micrometer.backends.BackendRegistries;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Optional;
 
@@ -93,14 +95,13 @@ public final class EdgeVerticle extends VerticleBase {
     MeterRegistry registry = Optional.ofNullable(options.metricsRegistry()).map(BackendRegistries::getNow)
         .orElseGet(SimpleMeterRegistry::new);
     EdgeMetrics metrics = new EdgeMetrics(registry, options.siteLabelLimit());
-    int colon = options.dnsResolver().lastIndexOf(':');
-    String resolverHost = options.dnsResolver().substring(0, colon).replace("[", "").replace("]", "");
-    targetResolver = new TargetResolver(vertx, new InetSocketAddress(resolverHost,
-        Integer.parseInt(options.dnsResolver().substring(colon + 1))));
+    targetResolver = TargetResolver.of(vertx, options.dnsResolver());
     TenantAddresses addresses = new TenantAddresses(targetResolver, TargetAddressRules.forThisNode(config()));
     JwtGuard jwt = new JwtGuard(vertx, new JwksFetcher(vertx, backendClient, addresses));
     PolicyServices policies = new PolicyServices(new BasicAuthVerifier(vertx), jwt, new RateLimiter(redis, registry));
-    RouteResolver routes = new RouteResolver(vertx, reads, options, metrics, new RouteBuilder(policies));
+    SecretBox secrets = SecretBox.fromSecret(options.tls().secretKey());
+    UpstreamServices upstreams = new UpstreamServices(HealthRegistry.of(vertx), StickyKey.of(vertx, secrets));
+    RouteResolver routes = new RouteResolver(vertx, reads, options, metrics, new RouteBuilder(policies, upstreams));
     vertx.eventBus().<JsonObject>consumer(Addresses.SITE_CHANGED,
         message -> routes.invalidate(SiteChange.fromJson(message.body())));
     accessLog = new AccessLog(vertx);
@@ -108,7 +109,6 @@ public final class EdgeVerticle extends VerticleBase {
         accessLog, options.limits().maxBodyBytes());
     server = vertx.createHttpServer(clientFacing(options.limits()))
         .requestHandler(RequestHeads.reporting(RequestHandler.forListener(services, false, options.httpsPort())));
-    SecretBox secrets = SecretBox.fromSecret(options.tls().secretKey());
     return CertificateStore.load(vertx, redis, reads, sitesFor(routes), secrets, options)
         .recover(e -> Future.failedFuture("no fallback certificate: " + e.getMessage()))
         .compose(store -> {

@@ -86,6 +86,10 @@ public final class Portico implements AutoCloseable {
           DeploymentOptions options = new DeploymentOptions().setConfig(verticleConfig.copy())
               .setInstances(instances(config, role));
           await(vertx.deployVerticle(role.verticle(), options), "start the " + role.configName() + " role");
+          if (role == Role.EDGE) {  // the node's one health checker, shared by its edge verticles
+            await(vertx.deployVerticle(new dev.portico.edge.HealthCheckVerticle(),
+                new DeploymentOptions().setConfig(verticleConfig.copy())), "start the health checks");
+          }
         }
       }
       ops.rolesDeployed();

@@ -13,6 +13,7 @@ import dev.portico.edge.upstream.BackendCall;
 import dev.portico.edge.upstream.BackendRequest;
 import dev.portico.edge.upstream.BackendResponse;
 import dev.portico.edge.upstream.Backends;
+import dev.portico.edge.upstream.StickyCookie;
 import dev.portico.edge.upstream.Upstream;
 import dev.portico.edge.upstream.UpstreamSet;
 import io.vertx.core.Future;
@@ -96,19 +97,25 @@ final class Forwarding {
   /** Sends the request to an upstream not in {@code tried}. */
   private void send(Passage passage, Set<Upstream> tried) {
     Exchange exchange = passage.exchange();
-    Upstream upstream = passage.route().upstreams().choose(tried);
-    if (upstream == null) {  // every target was tried (a site may list one target twice)
+    UpstreamSet upstreams = passage.route().upstreams();
+    Upstream upstream = tried.isEmpty() && upstreams.stickyCookie() != null
+        ? upstreams.stuck(stickyId(passage.request(), upstreams)) : null;
+    if (upstream == null) {
+      upstream = upstreams.choose(tried);
+    }
+    if (upstream == null) {  // every target was tried (a site may list one target twice), or its circuit is open
       LOG.warn("502 for {} {}{}: every target of the site failed", passage.request().method(), exchange.host(),
           LogSafe.of(exchange.uri()));
       Replies.error(passage.request(), 502, "backend unavailable", "The backend could not be reached");
       return;
     }
     Site site = passage.route().site();
+    Upstream chosen = upstream;
     Target target = upstream.target();
     addresses.address(site.owner() != null, target.host(), target.port()).onComplete(FailSafe.guard(passage.request(),
         ar -> {
           if (ar.succeeded()) {
-            sendTo(passage, tried, upstream, ar.result());
+            sendTo(passage, tried, chosen, ar.result());
           } else if (ar.cause() instanceof TenantAddresses.Refused refused) {
             LOG.warn("502 for {} {}{}: site {} (owner {}) may not reach its target {}: {}", passage.request().method(),
                 exchange.host(), LogSafe.of(passage.request().uri()), passage.route().pattern(), site.owner(), target,
@@ -153,9 +160,9 @@ final class Forwarding {
     opening.ready().onComplete(FailSafe.guard(request, ar -> {
       if (ar.succeeded()) {
         if (upgrade) {
-          tunnel(passage, ar.result());
+          tunnel(passage, ar.result(), upstream);
         } else {
-          forward(passage, ar.result());
+          forward(passage, ar.result(), upstream);
         }
         return;
       }
@@ -166,7 +173,8 @@ final class Forwarding {
       if (!busy) {
         upstream.failed();
       }
-      if (attempt < site.policies().retries() && upstreams.hasUntried(tried, upstream) && isIdempotent(request.method())) {
+      if (attempt < site.policies().retries() && upstreams.hasUntried(tried, upstream) && isIdempotent(request.method())
+          && upstreams.mayRetry()) {
         if (upstreams.countsPending()) {
           upstream.finished();  // the retry's own onRecord replaces this upstream's
         }
@@ -186,7 +194,7 @@ final class Forwarding {
   }
 
   /** Sends the request with its body, bounded by the site's limit, and relays the response. */
-  private static void forward(Passage passage, BackendCall call) {
+  private static void forward(Passage passage, BackendCall call, Upstream upstream) {
     Exchange exchange = passage.exchange();
     HttpServerRequest request = passage.request();
     if (request.response().closed()) {
@@ -206,26 +214,30 @@ final class Forwarding {
     sent.onComplete(FailSafe.guard(request, ar -> {
       if (ar.failed()) {
         if (body == null || !body.exceeded()) {  // else the client has its 413 or reset
+          upstream.brokeOff();
           Replies.backendFailed(request, exchange.host(), exchange.target(), ar.cause());
         }
         return;
       }
       exchange.backendResponded();
+      answered(passage, upstream, ar.result());
       Relay.respond(exchange, passage.route().filters(), passage.filters(), call, ar.result());
     }));
   }
 
   /** A WebSocket handshake: forwarded; a 101 splices the connections ({@link Relay#tunnel}), anything else is relayed. */
-  private static void tunnel(Passage passage, BackendCall call) {
+  private static void tunnel(Passage passage, BackendCall call, Upstream upstream) {
     Exchange exchange = passage.exchange();
     HttpServerRequest request = passage.request();
     call.upgrade().onComplete(FailSafe.guard(request, ar -> {
       if (ar.failed()) {
+        upstream.brokeOff();
         Replies.backendFailed(request, exchange.host(), exchange.target(), ar.cause());
         return;
       }
       exchange.backendResponded();
       BackendResponse response = ar.result();
+      answered(passage, upstream, response);
       if (response.status() != 101) {
         request.resume();
         Relay.respond(exchange, passage.route().filters(), passage.filters(), call, response);
@@ -239,6 +251,28 @@ final class Forwarding {
         Relay.tunnel(exchange, passage.route().filters(), passage.filters(), response);
       }
     }));
+  }
+
+  /**
+   * The backend answered: a 5xx counts against its circuit, anything else closes it; a sticky
+   * site's client whose cookie did not name this upstream is given one that does.
+   */
+  private static void answered(Passage passage, Upstream upstream, BackendResponse response) {
+    if (response.status() >= 500) {
+      upstream.brokeOff();
+    } else {
+      upstream.answered();
+    }
+    UpstreamSet upstreams = passage.route().upstreams();
+    if (upstreams.stickyCookie() != null && !upstream.stickyId().equals(stickyId(passage.request(), upstreams))) {
+      response.headers().add("Set-Cookie",
+          StickyCookie.set(upstreams.stickyCookie(), upstream.stickyId(), passage.request().isSSL()));
+    }
+  }
+
+  /** The target id in a sticky site's cookie, as the client sent it (unchecked). */
+  private static String stickyId(HttpServerRequest request, UpstreamSet upstreams) {
+    return StickyCookie.read(request.headers().getAll("Cookie"), upstreams.stickyCookie());
   }
 
   private static boolean isIdempotent(HttpMethod method) {

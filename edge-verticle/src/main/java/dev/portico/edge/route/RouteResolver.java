@@ -156,5 +156,6 @@ public final class RouteResolver {
 
   public void invalidate(SiteChange change) {
     cache.invalidate(change);
+    builder.forget(change);
   }
 }

@@ -43,6 +43,13 @@ public final class TargetResolver {
   private final DnsNameResolver resolver;
 
   /** A resolver for the calling verticle's event loop, asking {@code server} only. */
+  /** A resolver asking {@code dnsResolver} ({@code host:port}, {@code [v6]:port}). */
+  public static TargetResolver of(Vertx vertx, String dnsResolver) {
+    int colon = dnsResolver.lastIndexOf(':');
+    String host = dnsResolver.substring(0, colon).replace("[", "").replace("]", "");
+    return new TargetResolver(vertx, new InetSocketAddress(host, Integer.parseInt(dnsResolver.substring(colon + 1))));
+  }
+
   public TargetResolver(Vertx vertx, InetSocketAddress server) {
     this.context = (ContextInternal) vertx.getOrCreateContext();
     VertxInternal internal = (VertxInternal) vertx;
