@@ -5,6 +5,7 @@ import dev.portico.contract.Target;
 import dev.portico.edge.LogSafe;
 import dev.portico.edge.TenantAddresses;
 import dev.portico.edge.observe.Exchange;
+import dev.portico.edge.pipeline.Answer;
 import dev.portico.edge.pipeline.ClientRequest;
 import dev.portico.edge.pipeline.FilterContext;
 import dev.portico.edge.pipeline.Step;
@@ -100,7 +101,9 @@ final class Forwarding {
     if (upstream == null) {  // every target was tried (a site may list one target twice)
       LOG.warn("502 for {} {}{}: every target of the site failed", passage.request().method(), exchange.host(),
           LogSafe.of(exchange.uri()));
-      Replies.error(passage.request(), 502, "backend unavailable", "The backend could not be reached");
+      if (!answeredByFilters(passage)) {
+        Replies.error(passage.request(), 502, "backend unavailable", "The backend could not be reached");
+      }
       return;
     }
     Site site = passage.route().site();
@@ -160,7 +163,7 @@ final class Forwarding {
         Set<Upstream> now = new HashSet<>(tried);
         now.add(upstream);
         send(passage, now);
-      } else {
+      } else if (!answeredByFilters(passage)) {
         Replies.backendFailed(request, exchange.host(), upstream.target(), ar.cause());
       }
     }));
@@ -186,7 +189,7 @@ final class Forwarding {
     }
     sent.onComplete(FailSafe.guard(request, ar -> {
       if (ar.failed()) {
-        if (body == null || !body.exceeded()) {  // else the client has its 413 or reset
+        if ((body == null || !body.exceeded()) && !answeredByFilters(passage)) {  // else the client has its 413 or reset
           Replies.backendFailed(request, exchange.host(), exchange.target(), ar.cause());
         }
         return;
@@ -220,6 +223,19 @@ final class Forwarding {
         Relay.tunnel(exchange, passage.route().filters(), passage.filters(), response);
       }
     }));
+  }
+
+  /** The backend failed: whether a filter answered instead (a cache's stale copy), before anything was written. */
+  private static boolean answeredByFilters(Passage passage) {
+    if (passage.filters() == null || passage.request().response().headWritten()) {
+      return false;
+    }
+    Answer answer = passage.route().filters().onBackendFailure(passage.filters());
+    if (answer == null) {
+      return false;
+    }
+    Relay.answer(passage.exchange(), passage.route().filters(), passage.filters(), answer);
+    return true;
   }
 
   private static boolean isIdempotent(HttpMethod method) {

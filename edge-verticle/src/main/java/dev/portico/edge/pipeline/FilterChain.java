@@ -103,4 +103,16 @@ public final class FilterChain {
     }
     return transform;
   }
+
+  /** Tells the filters passed that the backend failed; the answer of the innermost that has one, or null. */
+  public Answer onBackendFailure(FilterContext context) {
+    Answer answer = null;
+    for (int i = context.passed - 1; i >= 0; i--) {
+      if ((context.applying & (1L << i)) != 0) {
+        Answer given = filters[i].onBackendFailure(context);
+        answer = answer == null ? given : answer;
+      }
+    }
+    return answer;
+  }
 }

@@ -49,4 +49,13 @@ public interface SiteFilter {
   default BodyTransform onResponseBody(FilterContext context) {
     return null;
   }
+
+  /**
+   * The backend could not give a response (unreachable, timed out, refused): an {@link Answer}
+   * instead of the edge's 502/504 (a cache's stale copy, {@code stale-if-error}), or null. Every
+   * filter passed is told, innermost first; the first answer wins.
+   */
+  default Answer onBackendFailure(FilterContext context) {
+    return null;
+  }
 }

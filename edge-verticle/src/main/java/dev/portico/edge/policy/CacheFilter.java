@@ -1,0 +1,172 @@
+package dev.portico.edge.policy;
+
+import dev.portico.contract.CacheSettings;
+import dev.portico.edge.cache.CacheKeys;
+import dev.portico.edge.cache.CacheNode;
+import dev.portico.edge.cache.CacheRules;
+import dev.portico.edge.cache.CachedResponse;
+import dev.portico.edge.cache.Freshness;
+import dev.portico.edge.observe.Exchange;
+import dev.portico.edge.pipeline.Answer;
+import dev.portico.edge.pipeline.BodyTransform;
+import dev.portico.edge.pipeline.ClientRequest;
+import dev.portico.edge.pipeline.FilterContext;
+import dev.portico.edge.pipeline.SiteFilter;
+import dev.portico.edge.pipeline.Step;
+import dev.portico.edge.policy.ResponseCompression.Encoding;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+
+/**
+ * A site's {@code cache}: the innermost filter, so it stores the backend's response as sent and
+ * its answers go out through the site's other response filters (header rules, HSTS,
+ * compression). A fresh entry answers ({@code X-Cache: HIT}, or 304 to a matching
+ * {@code If-None-Match}); a miss goes to the backend and is stored while it streams to the
+ * client ({@code MISS}); concurrent misses for one key wait for the first ({@link CacheNode});
+ * a stale entry answers when the backend fails and {@code stale-if-error} allows
+ * ({@code STALE}); what may not use the cache is marked {@code BYPASS}.
+ */
+final class CacheFilter implements SiteFilter {
+
+  /** Longest a request waits for another's miss before going to the backend itself (and taking the miss over). */
+  static final long MAX_WAIT_MS = 30_000;
+
+  private final CacheNode node;
+  private final CacheRules rules;
+
+  /** What one request found; attached under the filter. */
+  private static final class Lookup {
+    String key;
+    CachedResponse stale;
+    boolean leads;
+    boolean bypass;
+    long requestTime;
+  }
+
+  CacheFilter(CacheNode node, CacheSettings settings, boolean guarded) {
+    this.node = node;
+    this.rules = new CacheRules(settings.defaultTtlSeconds(), settings.maxObjectBytes(), guarded, settings.shared());
+  }
+
+  @Override
+  public Step onRequest(FilterContext context) {
+    Lookup lookup = new Lookup();
+    context.attach(this, lookup);
+    ClientRequest request = context.request();
+    if (Freshness.bypassReason(request.method(), request.headers(), rules) != null) {
+      lookup.bypass = true;
+      return Step.PASS;
+    }
+    Encoding encoding = ResponseCompression.negotiate(request.headers().get(HttpHeaders.ACCEPT_ENCODING));
+    lookup.key = CacheKeys.key(context.site().pattern(), request.host(), request.path().target(),
+        encoding == null ? "identity" : encoding.token);
+    return look(context, lookup, true);
+  }
+
+  /** Answers from the store, or leads the miss, or waits for the miss under way (once). */
+  private Step look(FilterContext context, Lookup lookup, boolean mayWait) {
+    ClientRequest request = context.request();
+    long now = System.currentTimeMillis();
+    CachedResponse entry = node.store().get(lookup.key).result();  // the local store answers at once
+    if (entry != null && usable(entry, request.headers())) {
+      if (Freshness.state(entry, now, rules.defaultTtlSeconds()) != Freshness.State.STALE) {
+        return Step.answer(CachedAnswers.of(entry, request.method(), request.headers(), "HIT", now));
+      }
+      lookup.stale = entry;
+    }
+    if (node.leadMiss(lookup.key)) {
+      lookup.leads = true;
+      lookup.requestTime = now;
+      return Step.PASS;
+    }
+    Future<Void> ended = mayWait ? node.awaitMiss(lookup.key) : null;
+    if (ended == null) {
+      lookup.requestTime = now;
+      return Step.PASS;
+    }
+    Promise<Step> decided = Promise.promise();
+    Vertx vertx = Vertx.currentContext() == null ? null : Vertx.currentContext().owner();
+    long timer = vertx == null ? -1 : vertx.setTimer(MAX_WAIT_MS, id -> {
+      node.missEnded(lookup.key);  // the leader is stuck (its client went away unseen): let go
+      decided.tryComplete(Step.PASS);
+    });
+    ended.onComplete(ar -> {
+      if (vertx != null) {
+        vertx.cancelTimer(timer);
+      }
+      Step step = look(context, lookup, false);
+      decided.tryComplete(step.later() == null ? step : Step.PASS);
+    });
+    return Step.later(decided.future());
+  }
+
+  /** Whether the entry is the variant the request asks for, and may go to it (§3.5 for {@code Authorization}). */
+  private static boolean usable(CachedResponse entry, MultiMap requestHeaders) {
+    if (requestHeaders.contains(HttpHeaders.AUTHORIZATION) && !Freshness.servesAuthorized(entry)) {
+      return false;
+    }
+    return entry.variant().equals(CacheKeys.selectedFields(entry.headers(), requestHeaders));
+  }
+
+  @Override
+  public void onResponse(FilterContext context) {
+    Lookup lookup = (Lookup) context.attached(this);
+    if (lookup == null || context.responseHeaders().contains(CachedAnswers.X_CACHE)) {
+      return;  // this filter's own answer on a backend failure (STALE): not stored again
+    }
+    context.responseHeaders().set(CachedAnswers.X_CACHE, lookup.bypass ? "BYPASS" : "MISS");
+  }
+
+  @Override
+  public BodyTransform onResponseBody(FilterContext context) {
+    Lookup lookup = (Lookup) context.attached(this);
+    if (lookup == null || lookup.bypass || !"MISS".equals(context.responseHeaders().get(CachedAnswers.X_CACHE))) {
+      return null;
+    }
+    long responseTime = System.currentTimeMillis();
+    MultiMap headers = storedHeaders(context.responseHeaders());
+    ClientRequest request = context.request();
+    String variant = CacheKeys.selectedFields(headers, request.headers());
+    if (request.method() != HttpMethod.GET || variant == null
+        || Freshness.notStorableReason(request.headers(), context.responseStatus(), headers, rules) != null) {
+      endMiss(lookup);
+      return null;
+    }
+    return new CacheRecorder(rules.maxObjectBytes(), body -> node.store().put(lookup.key,
+        new CachedResponse(context.responseStatus(), headers, body, variant, lookup.requestTime, responseTime)),
+        () -> endMiss(lookup));
+  }
+
+  @Override
+  public Answer onBackendFailure(FilterContext context) {
+    Lookup lookup = (Lookup) context.attached(this);
+    if (lookup == null || lookup.bypass) {
+      return null;
+    }
+    endMiss(lookup);
+    long now = System.currentTimeMillis();
+    if (lookup.stale != null && Freshness.servesOnError(lookup.stale, now, rules.defaultTtlSeconds())) {
+      return CachedAnswers.of(lookup.stale, context.request().method(), context.request().headers(), "STALE", now);
+    }
+    return null;
+  }
+
+  private void endMiss(Lookup lookup) {
+    if (lookup.leads) {
+      lookup.leads = false;
+      node.missEnded(lookup.key);
+    }
+  }
+
+  /** The backend's end-to-end fields, without what the edge adds per exchange. */
+  private static MultiMap storedHeaders(MultiMap responseHeaders) {
+    MultiMap headers = HttpHeaders.headers().addAll(responseHeaders);
+    headers.remove(Exchange.REQUEST_ID);
+    headers.remove(CachedAnswers.X_CACHE);
+    return headers;
+  }
+}
