@@ -37,6 +37,8 @@ final class CacheFilter implements SiteFilter {
 
   private final CacheNode node;
   private final CacheRules rules;
+  /** Whose policies this filter caches for (a site's, or a route's): part of every key. */
+  private final String scope;
 
   /** What one request found; attached under the filter. */
   private static final class Lookup {
@@ -47,8 +49,9 @@ final class CacheFilter implements SiteFilter {
     long requestTime;
   }
 
-  CacheFilter(CacheNode node, CacheSettings settings, boolean guarded) {
+  CacheFilter(CacheNode node, CacheSettings settings, boolean guarded, String scope) {
     this.node = node;
+    this.scope = scope;
     this.rules = new CacheRules(settings.defaultTtlSeconds(), settings.maxObjectBytes(), guarded, settings.shared());
   }
 
@@ -62,7 +65,7 @@ final class CacheFilter implements SiteFilter {
       return Step.PASS;
     }
     Encoding encoding = ResponseCompression.negotiate(request.headers().get(HttpHeaders.ACCEPT_ENCODING));
-    lookup.key = CacheKeys.key(context.site().pattern(), request.host(), request.path().target(),
+    lookup.key = CacheKeys.key(context.site().pattern(), scope, request.host(), request.path().target(),
         encoding == null ? "identity" : encoding.token);
     return look(context, lookup, true);
   }

@@ -46,7 +46,7 @@ public final class RouteBuilder {
       return Route.invalid(match.pattern(), e.getMessage());
     }
     SitePolicies policies = site.policies();
-    return new Route(match.pattern(), site, null, SiteFilters.compile(policies, services),
+    return new Route(match.pattern(), site, null, SiteFilters.compile(policies, services, SiteFilters.SITE_SCOPE),
         UpstreamSet.of(site.targets(), policies.loadBalancing()),
         new SiteInfo(match.pattern(), site.owner() != null, policies.trustedProxies()));
   }

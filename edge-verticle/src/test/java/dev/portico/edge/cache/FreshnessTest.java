@@ -127,7 +127,7 @@ class FreshnessTest {
 
   @Test
   void varyIsKeyedByEncodingAndComparedOnOtherFields() {
-    assertFalse(CacheKeys.key("s", "h", "/a", "gzip").equals(CacheKeys.key("s", "h", "/a", "identity")));
+    assertFalse(CacheKeys.key("s", "site", "h", "/a", "gzip").equals(CacheKeys.key("s", "site", "h", "/a", "identity")));
     MultiMap response = headers("Vary", "Accept-Encoding, Accept-Language");
     String english = CacheKeys.selectedFields(response, headers("Accept-Language", "en", "Accept-Encoding", "gzip"));
     String german = CacheKeys.selectedFields(response, headers("Accept-Language", "de"));

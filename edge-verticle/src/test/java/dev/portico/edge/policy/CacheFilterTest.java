@@ -1,0 +1,58 @@
+package dev.portico.edge.policy;
+
+import dev.portico.contract.CacheSettings;
+import dev.portico.edge.cache.CacheNode;
+import dev.portico.edge.cache.LocalResponseCache;
+import dev.portico.edge.pipeline.BodyTransform;
+import dev.portico.edge.pipeline.FilterContext;
+import dev.portico.edge.pipeline.Step;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+/** The cache filter's steps on one node's store, driven as the edge drives them (no network: the relay is tested end to end). */
+class CacheFilterTest {
+
+  private static final CacheSettings SETTINGS = new CacheSettings(60, 1 << 20, true);
+
+  private final CacheNode node = new CacheNode(new LocalResponseCache(1 << 24));
+
+  private CacheFilter filter(String scope) {
+    return new CacheFilter(node, SETTINGS, false, scope);
+  }
+
+  /** Runs a miss through {@code filter}: the backend answers 200, {@code max-age=300}, with {@code body}. */
+  private static void miss(CacheFilter filter, String path, String body) {
+    FilterContext context = Requests.get(path).context();
+    assertSame(Step.PASS, filter.onRequest(context));
+    context.respond(200, HttpHeaders.headers().add("Cache-Control", "max-age=300"));
+    filter.onResponse(context);
+    BodyTransform recorder = filter.onResponseBody(context);
+    assertNotNull(recorder, "a storable miss is recorded");
+    recorder.apply(Buffer.buffer(body));
+    recorder.finish();
+  }
+
+  private static String xCache(CacheFilter filter, String path) {
+    Step step = filter.onRequest(Requests.get(path).context());
+    if (step.answer() == null) {
+      return "to the backend";
+    }
+    MultiMap headers = step.answer().headers();
+    return headers.get(CachedAnswers.X_CACHE);
+  }
+
+  @Test
+  void aRouteNeverGetsAnotherRoutesEntry() {
+    CacheFilter guardedRoute = filter("admin-route");
+    CacheFilter site = filter(SiteFilters.SITE_SCOPE);
+    miss(guardedRoute, "/report", "for the admins");
+    assertEquals("HIT", xCache(guardedRoute, "/report"));
+    assertEquals("to the backend", xCache(site, "/report"), "the site's scope has its own entries");
+  }
+}
