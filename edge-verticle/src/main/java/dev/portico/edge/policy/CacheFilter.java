@@ -107,9 +107,12 @@ final class CacheFilter implements SiteFilter {
     return Step.later(decided.future());
   }
 
-  /** Whether the entry is the variant the request asks for, and may go to it (§3.5 for {@code Authorization}). */
+  /** Whether the entry is the variant the request asks for, and may go to it (§3.5 for {@code Authorization}; {@code Cookie}). */
   private static boolean usable(CachedResponse entry, MultiMap requestHeaders) {
     if (requestHeaders.contains(HttpHeaders.AUTHORIZATION) && !Freshness.servesAuthorized(entry)) {
+      return false;
+    }
+    if (requestHeaders.contains(HttpHeaders.COOKIE) && !Freshness.servesWithCookie(entry)) {
       return false;
     }
     return entry.variant().equals(CacheKeys.selectedFields(entry.headers(), requestHeaders));

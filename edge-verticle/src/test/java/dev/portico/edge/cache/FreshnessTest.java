@@ -72,6 +72,18 @@ class FreshnessTest {
   }
 
   @Test
+  void aResponseToARequestWithCookiesIsStoredAndServedOnlyWhenItSaysItIsShared() {
+    MultiMap loggedIn = headers("Cookie", "session=alice");
+    assertEquals("cookie", Freshness.notStorableReason(loggedIn, 200, headers("Cache-Control", "max-age=60"), OPEN));
+    assertEquals("cookie", Freshness.notStorableReason(loggedIn, 200, headers("ETag", "\"a\""), DEFAULT_60),
+        "the site's default lifetime never makes a logged-in page shared");
+    assertNull(Freshness.notStorableReason(loggedIn, 200, headers("Cache-Control", "public, max-age=60"), OPEN));
+    assertNull(Freshness.notStorableReason(loggedIn, 200, headers("Cache-Control", "s-maxage=60"), OPEN));
+    assertFalse(Freshness.servesWithCookie(stored(200, "Cache-Control", "max-age=60")));
+    assertTrue(Freshness.servesWithCookie(stored(200, "Cache-Control", "public, max-age=60")));
+  }
+
+  @Test
   void aResponseToAnAuthorizedRequestIsStoredOnlyWhenItSaysItIsShared() {
     MultiMap authorized = headers("Authorization", "Bearer x");
     assertEquals("authorization",

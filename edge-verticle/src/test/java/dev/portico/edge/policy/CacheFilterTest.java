@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 /** The cache filter's steps on one node's store, driven as the edge drives them (no network: the relay is tested end to end). */
@@ -39,7 +40,11 @@ class CacheFilterTest {
   }
 
   private static String xCache(CacheFilter filter, String path) {
-    Step step = filter.onRequest(Requests.get(path).context());
+    return xCache(filter, Requests.get(path));
+  }
+
+  private static String xCache(CacheFilter filter, Requests request) {
+    Step step = filter.onRequest(request.context());
     if (step.answer() == null) {
       return "to the backend";
     }
@@ -54,5 +59,21 @@ class CacheFilterTest {
     miss(guardedRoute, "/report", "for the admins");
     assertEquals("HIT", xCache(guardedRoute, "/report"));
     assertEquals("to the backend", xCache(site, "/report"), "the site's scope has its own entries");
+  }
+
+  @Test
+  void aLoggedInUserNeitherFillsNorReadsTheSharedCache() {
+    CacheFilter site = filter(SiteFilters.SITE_SCOPE);
+    FilterContext alice = Requests.get("/account").header("Cookie", "session=alice").context();
+    assertSame(Step.PASS, site.onRequest(alice));
+    alice.respond(200, HttpHeaders.headers().add("Cache-Control", "max-age=300"));
+    site.onResponse(alice);
+    assertNull(site.onResponseBody(alice), "alice's page is relayed, not stored");
+    assertEquals("to the backend", xCache(site, "/account"), "an anonymous visitor never gets alice's page");
+
+    miss(site, "/home", "welcome, visitor");
+    assertEquals("HIT", xCache(site, "/home"));
+    assertEquals("to the backend", xCache(site, Requests.get("/home").header("Cookie", "session=bob")),
+        "bob, logged in, gets his own page, not the visitors' one");
   }
 }
