@@ -86,6 +86,11 @@ public final class CacheNode implements Shareable {
     return waiting[0] ? ended.future() : null;
   }
 
+  /** How many misses are under way (led and not yet ended). */
+  public int missesUnderWay() {
+    return misses.size();
+  }
+
   /** The miss for {@code key} ended (stored or not): its waiters look again. */
   public void missEnded(String key) {
     List<Runnable> waiters = misses.remove(key);

@@ -32,13 +32,16 @@ public final class Freshness {
   }
 
   /**
-   * Why the cache is not consulted for this request, or null when it is: only GET and HEAD; on a
-   * guarded site only when marked shared (one user's page must never reach another); not when
-   * the client says {@code no-store}.
+   * Why the cache is not consulted for this request, or null when it is: only GET and HEAD, not a
+   * protocol upgrade; on a guarded site only when marked shared (one user's page must never reach
+   * another); not when the client says {@code no-store}.
    */
   public static String bypassReason(HttpMethod method, MultiMap requestHeaders, CacheRules rules) {
     if (method != HttpMethod.GET && method != HttpMethod.HEAD) {
       return "method";
+    }
+    if (requestHeaders.contains(HttpHeaders.UPGRADE)) {
+      return "upgrade";  // a WebSocket handshake: its 101 is a tunnel, nothing to store
     }
     if (rules.guarded() && !rules.shared()) {
       return "guarded site";

@@ -84,6 +84,7 @@ final class CacheFilter implements SiteFilter {
     if (node.leadMiss(lookup.key)) {
       lookup.leads = true;
       lookup.requestTime = now;
+      context.whenDone(() -> endMiss(lookup));  // however the exchange ends: no body, an edge error, a reset
       return Step.PASS;
     }
     Future<Void> ended = mayWait ? node.awaitMiss(lookup.key) : null;

@@ -49,6 +49,7 @@ class FreshnessTest {
     assertNull(Freshness.bypassReason(HttpMethod.HEAD, headers(), OPEN));
     assertEquals("method", Freshness.bypassReason(HttpMethod.POST, headers(), OPEN));
     assertEquals("request no-store", Freshness.bypassReason(HttpMethod.GET, headers("Cache-Control", "no-store"), OPEN));
+    assertEquals("upgrade", Freshness.bypassReason(HttpMethod.GET, headers("Upgrade", "websocket"), OPEN));
   }
 
   @Test

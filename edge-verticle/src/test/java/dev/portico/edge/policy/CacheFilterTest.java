@@ -76,4 +76,15 @@ class CacheFilterTest {
     assertEquals("to the backend", xCache(site, Requests.get("/home").header("Cookie", "session=bob")),
         "bob, logged in, gets his own page, not the visitors' one");
   }
+
+  @Test
+  void aMissIsLetGoWhenItsExchangeEndsWithoutABody() {
+    CacheFilter site = filter(SiteFilters.SITE_SCOPE);
+    FilterContext first = Requests.get("/gone").context();
+    assertSame(Step.PASS, site.onRequest(first));
+    assertEquals(1, node.missesUnderWay());
+    first.done();  // an edge error, a reset client: no response body step ran
+    assertEquals(0, node.missesUnderWay());
+    assertSame(Step.PASS, site.onRequest(Requests.get("/gone").context()), "the next request leads, it does not wait");
+  }
 }
