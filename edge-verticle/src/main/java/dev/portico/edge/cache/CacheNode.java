@@ -10,6 +10,7 @@ import io.vertx.core.shareddata.Shareable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The response cache of one edge node, shared by its edge verticles (each on its own event
@@ -24,9 +25,13 @@ public final class CacheNode implements Shareable {
 
   private final LocalResponseCache store;
   private final ConcurrentHashMap<String, List<Runnable>> misses = new ConcurrentHashMap<>();
+  /** Bytes of the copies kept while misses stream, and their bound: a quarter of the store's. */
+  private final AtomicLong copying = new AtomicLong();
+  private final long maxCopying;
 
   public CacheNode(LocalResponseCache store) {
     this.store = store;
+    this.maxCopying = store.maxBytes() / 4;
   }
 
   /** This node's cache (one per Vert.x instance), made with a store of {@code maxBytes} by the first verticle to ask. */
@@ -84,6 +89,30 @@ public final class CacheNode implements Shareable {
       return waiters;
     });
     return waiting[0] ? ended.future() : null;
+  }
+
+  /**
+   * Takes {@code bytes} of the node's budget for copies of misses in flight: false when it would
+   * go over, and the copy must be dropped (the response is relayed, not stored). Without it,
+   * a few concurrent large misses would hold their copies all at once, whatever the store keeps.
+   */
+  public boolean reserveCopy(long bytes) {
+    long now = copying.addAndGet(bytes);
+    if (now > maxCopying) {
+      copying.addAndGet(-bytes);
+      return false;
+    }
+    return true;
+  }
+
+  /** Gives back {@code bytes} taken with {@link #reserveCopy}. */
+  public void releaseCopy(long bytes) {
+    copying.addAndGet(-bytes);
+  }
+
+  /** Bytes the copies of misses in flight hold now. */
+  public long copyingBytes() {
+    return copying.get();
   }
 
   /** How many misses are under way (led and not yet ended). */

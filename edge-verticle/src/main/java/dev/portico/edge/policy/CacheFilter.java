@@ -143,7 +143,12 @@ final class CacheFilter implements SiteFilter {
       endMiss(lookup);
       return null;
     }
-    return new CacheRecorder(rules.maxObjectBytes(), body -> node.store().put(lookup.key,
+    long maxBytes = Math.min(rules.maxObjectBytes(), node.store().maxEntryBytes());  // the store drops heavier ones
+    if (contentLength(headers) > maxBytes) {
+      endMiss(lookup);  // relayed without a copy that would only be dropped
+      return null;
+    }
+    return new CacheRecorder(node, maxBytes, body -> node.store().put(lookup.key,
         new CachedResponse(context.responseStatus(), headers, body, variant, lookup.requestTime, responseTime)),
         () -> endMiss(lookup));
   }
@@ -167,6 +172,15 @@ final class CacheFilter implements SiteFilter {
       lookup.leads = false;
       node.missEnded(lookup.key);
     }
+  }
+
+  /** The response's {@code Content-Length} (one decimal number, as the edge validated it), or -1. */
+  private static long contentLength(MultiMap headers) {
+    String value = headers.get(HttpHeaders.CONTENT_LENGTH);
+    if (value == null || value.isEmpty() || value.length() > 18 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return -1;
+    }
+    return Long.parseLong(value);
   }
 
   /** The backend's end-to-end fields, without what the edge adds per exchange. */

@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The cache filter's steps on one node's store, driven as the edge drives them (no network: the relay is tested end to end). */
 class CacheFilterTest {
@@ -29,14 +30,20 @@ class CacheFilterTest {
 
   /** Runs a miss through {@code filter}: the backend answers 200, {@code max-age=300}, with {@code body}. */
   private static void miss(CacheFilter filter, String path, String body) {
+    BodyTransform recorder = missStarted(filter, path);
+    recorder.apply(Buffer.buffer(body));
+    recorder.finish();
+  }
+
+  /** A miss whose 200 head went through {@code filter}: its body is to come. */
+  private static BodyTransform missStarted(CacheFilter filter, String path) {
     FilterContext context = Requests.get(path).context();
     assertSame(Step.PASS, filter.onRequest(context));
     context.respond(200, HttpHeaders.headers().add("Cache-Control", "max-age=300"));
     filter.onResponse(context);
     BodyTransform recorder = filter.onResponseBody(context);
     assertNotNull(recorder, "a storable miss is recorded");
-    recorder.apply(Buffer.buffer(body));
-    recorder.finish();
+    return recorder;
   }
 
   private static String xCache(CacheFilter filter, String path) {
@@ -86,5 +93,38 @@ class CacheFilterTest {
     first.done();  // an edge error, a reset client: no response body step ran
     assertEquals(0, node.missesUnderWay());
     assertSame(Step.PASS, site.onRequest(Requests.get("/gone").context()), "the next request leads, it does not wait");
+  }
+
+  @Test
+  void copiesOfMissesInFlightStayWithinTheNodesBudget() {
+    CacheNode small = new CacheNode(new LocalResponseCache(1 << 20));  // entries up to ~100 KiB, copies up to 256 KiB
+    CacheFilter site = new CacheFilter(small, SETTINGS, false, SiteFilters.SITE_SCOPE);
+    String body = "x".repeat(90_000);
+    BodyTransform a = missStarted(site, "/a");
+    BodyTransform b = missStarted(site, "/b");
+    BodyTransform c = missStarted(site, "/c");
+    for (BodyTransform miss : new BodyTransform[] {a, b, c}) {
+      assertEquals(body.length(), miss.apply(Buffer.buffer(body)).length(), "relayed whole, copied or not");
+      assertTrue(small.copyingBytes() <= (1 << 20) / 4, "copies in flight: " + small.copyingBytes());
+    }
+    a.finish();
+    b.finish();
+    c.finish();
+    assertEquals(0, small.copyingBytes());
+    assertEquals("HIT", xCache(site, "/a"));
+    assertEquals("HIT", xCache(site, "/b"));
+    assertEquals("to the backend", xCache(site, "/c"), "the third copy was over the node's budget: not kept");
+  }
+
+  @Test
+  void aBodyDeclaredLargerThanTheStoresLargestEntryIsNotCopied() {
+    CacheNode small = new CacheNode(new LocalResponseCache(1 << 20));
+    CacheFilter site = new CacheFilter(small, SETTINGS, false, SiteFilters.SITE_SCOPE);  // maxObjectBytes 1 MiB
+    FilterContext context = Requests.get("/video").context();
+    assertSame(Step.PASS, site.onRequest(context));
+    context.respond(200, HttpHeaders.headers().add("Cache-Control", "max-age=300").add("Content-Length", "200000"));
+    site.onResponse(context);
+    assertNull(site.onResponseBody(context), "the store keeps at most a tenth of 1 MiB: nothing to copy");
+    assertEquals(0, small.missesUnderWay());
   }
 }
