@@ -16,8 +16,6 @@ import dev.portico.edge.pipeline.Step;
 import dev.portico.edge.policy.ResponseCompression.Encoding;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 
@@ -32,9 +30,6 @@ import io.vertx.core.http.HttpMethod;
  */
 final class CacheFilter implements SiteFilter {
 
-  /** Longest a request waits for another's miss before going to the backend itself (and taking the miss over). */
-  static final long MAX_WAIT_MS = 30_000;
-
   private final CacheNode node;
   private final CacheRules rules;
   /** Whose policies this filter caches for (a site's, or a route's): part of every key. */
@@ -44,7 +39,8 @@ final class CacheFilter implements SiteFilter {
   private static final class Lookup {
     String key;
     CachedResponse stale;
-    boolean leads;
+    /** The miss this request leads, or null. */
+    CacheNode.Miss led;
     boolean bypass;
     long requestTime;
   }
@@ -81,31 +77,25 @@ final class CacheFilter implements SiteFilter {
       }
       lookup.stale = entry;
     }
-    if (node.leadMiss(lookup.key)) {
-      lookup.leads = true;
+    lookup.led = node.leadMiss(lookup.key);
+    if (lookup.led != null) {
       lookup.requestTime = now;
       context.whenDone(() -> endMiss(lookup));  // however the exchange ends: no body, an edge error, a reset
       return Step.PASS;
     }
-    Future<Void> ended = mayWait ? node.awaitMiss(lookup.key) : null;
+    Future<Boolean> ended = mayWait ? node.awaitMiss(lookup.key) : null;
     if (ended == null) {
       lookup.requestTime = now;
       return Step.PASS;
     }
-    Promise<Step> decided = Promise.promise();
-    Vertx vertx = Vertx.currentContext() == null ? null : Vertx.currentContext().owner();
-    long timer = vertx == null ? -1 : vertx.setTimer(MAX_WAIT_MS, id -> {
-      node.missEnded(lookup.key);  // the leader is stuck (its client went away unseen): let go
-      decided.tryComplete(Step.PASS);
-    });
-    ended.onComplete(ar -> {
-      if (vertx != null) {
-        vertx.cancelTimer(timer);
+    return Step.later(ended.map(missEnded -> {
+      if (!missEnded) {  // waited long enough: to the backend, leaving the miss to its leader
+        lookup.requestTime = System.currentTimeMillis();
+        return Step.PASS;
       }
       Step step = look(context, lookup, false);
-      decided.tryComplete(step.later() == null ? step : Step.PASS);
-    });
-    return Step.later(decided.future());
+      return step.later() == null ? step : Step.PASS;
+    }));
   }
 
   /** Whether the entry is the variant the request asks for, and may go to it (§3.5 for {@code Authorization}; {@code Cookie}). */
@@ -168,9 +158,9 @@ final class CacheFilter implements SiteFilter {
   }
 
   private void endMiss(Lookup lookup) {
-    if (lookup.leads) {
-      lookup.leads = false;
-      node.missEnded(lookup.key);
+    if (lookup.led != null) {
+      node.missEnded(lookup.key, lookup.led);
+      lookup.led = null;
     }
   }
 

@@ -7,9 +7,13 @@ import dev.portico.edge.pipeline.BodyTransform;
 import dev.portico.edge.pipeline.FilterContext;
 import dev.portico.edge.pipeline.Step;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -22,7 +26,7 @@ class CacheFilterTest {
 
   private static final CacheSettings SETTINGS = new CacheSettings(60, 1 << 20, true);
 
-  private final CacheNode node = new CacheNode(new LocalResponseCache(1 << 24));
+  private final CacheNode node = new CacheNode(new LocalResponseCache(1 << 24), CacheNode.MAX_WAIT_MS);
 
   private CacheFilter filter(String scope) {
     return new CacheFilter(node, SETTINGS, false, scope);
@@ -97,7 +101,7 @@ class CacheFilterTest {
 
   @Test
   void copiesOfMissesInFlightStayWithinTheNodesBudget() {
-    CacheNode small = new CacheNode(new LocalResponseCache(1 << 20));  // entries up to ~100 KiB, copies up to 256 KiB
+    CacheNode small = new CacheNode(new LocalResponseCache(1 << 20), CacheNode.MAX_WAIT_MS);  // entries up to ~100 KiB, copies up to 256 KiB
     CacheFilter site = new CacheFilter(small, SETTINGS, false, SiteFilters.SITE_SCOPE);
     String body = "x".repeat(90_000);
     BodyTransform a = missStarted(site, "/a");
@@ -118,7 +122,7 @@ class CacheFilterTest {
 
   @Test
   void aBodyDeclaredLargerThanTheStoresLargestEntryIsNotCopied() {
-    CacheNode small = new CacheNode(new LocalResponseCache(1 << 20));
+    CacheNode small = new CacheNode(new LocalResponseCache(1 << 20), CacheNode.MAX_WAIT_MS);
     CacheFilter site = new CacheFilter(small, SETTINGS, false, SiteFilters.SITE_SCOPE);  // maxObjectBytes 1 MiB
     FilterContext context = Requests.get("/video").context();
     assertSame(Step.PASS, site.onRequest(context));
@@ -126,5 +130,26 @@ class CacheFilterTest {
     site.onResponse(context);
     assertNull(site.onResponseBody(context), "the store keeps at most a tenth of 1 MiB: nothing to copy");
     assertEquals(0, small.missesUnderWay());
+  }
+
+  @Test
+  void aWaiterThatGivesUpLeavesTheLeadersMissAlone() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      CacheNode impatient = new CacheNode(new LocalResponseCache(1 << 20), 100);
+      CacheFilter site = new CacheFilter(impatient, SETTINGS, false, SiteFilters.SITE_SCOPE);
+      BodyTransform slowLeader = missStarted(site, "/slow");
+      Promise<Step> waited = Promise.promise();
+      vertx.runOnContext(v -> site.onRequest(Requests.get("/slow").context()).later().onComplete(waited));
+      assertSame(Step.PASS, waited.future().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS),
+          "after its wait the request goes to the backend itself");
+      assertEquals(1, impatient.missesUnderWay(), "the leader's miss is still its own: no other request can lead it");
+      slowLeader.apply(Buffer.buffer("late"));
+      slowLeader.finish();
+      assertEquals(0, impatient.missesUnderWay());
+      assertEquals("HIT", xCache(site, "/slow"));
+    } finally {
+      vertx.close();
+    }
   }
 }
