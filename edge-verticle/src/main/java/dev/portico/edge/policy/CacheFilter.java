@@ -38,6 +38,8 @@ final class CacheFilter implements SiteFilter {
   /** What one request found; attached under the filter. */
   private static final class Lookup {
     String key;
+    /** The content coding in the key, the only one the backend is offered. */
+    String encoding;
     CachedResponse stale;
     /** The miss this request leads, or null. */
     CacheNode.Miss led;
@@ -61,8 +63,9 @@ final class CacheFilter implements SiteFilter {
       return Step.PASS;
     }
     Encoding encoding = ResponseCompression.negotiate(request.headers().get(HttpHeaders.ACCEPT_ENCODING));
+    lookup.encoding = encoding == null ? "identity" : encoding.token;
     lookup.key = CacheKeys.key(context.site().pattern(), scope, request.host(), request.path().target(),
-        encoding == null ? "identity" : encoding.token);
+        lookup.encoding);
     return look(context, lookup, true);
   }
 
@@ -109,6 +112,18 @@ final class CacheFilter implements SiteFilter {
     return entry.variant().equals(CacheKeys.selectedFields(entry.headers(), requestHeaders));
   }
 
+  /**
+   * The backend is offered only the coding in the key (or none), so what it answers belongs
+   * under that key: a {@code gzip} body never lands where {@code br} clients look.
+   */
+  @Override
+  public void onBackendRequest(FilterContext context, MultiMap headers) {
+    Lookup lookup = (Lookup) context.attached(this);
+    if (lookup != null && !lookup.bypass) {
+      headers.set(HttpHeaders.ACCEPT_ENCODING, lookup.encoding);
+    }
+  }
+
   @Override
   public void onResponse(FilterContext context) {
     Lookup lookup = (Lookup) context.attached(this);
@@ -128,7 +143,7 @@ final class CacheFilter implements SiteFilter {
     MultiMap headers = storedHeaders(context.responseHeaders());
     ClientRequest request = context.request();
     String variant = CacheKeys.selectedFields(headers, request.headers());
-    if (request.method() != HttpMethod.GET || variant == null
+    if (request.method() != HttpMethod.GET || variant == null || !inKeysCoding(headers, lookup.encoding)
         || Freshness.notStorableReason(request.headers(), context.responseStatus(), headers, rules) != null) {
       endMiss(lookup);
       return null;
@@ -162,6 +177,12 @@ final class CacheFilter implements SiteFilter {
       node.missEnded(lookup.key, lookup.led);
       lookup.led = null;
     }
+  }
+
+  /** Whether the body is in {@code encoding} (the key's) or in none: a backend that ignored the offer is not stored. */
+  private static boolean inKeysCoding(MultiMap headers, String encoding) {
+    String coding = headers.get(HttpHeaders.CONTENT_ENCODING);
+    return coding == null || coding.equalsIgnoreCase(encoding) || coding.equalsIgnoreCase("identity");
   }
 
   /** The response's {@code Content-Length} (one decimal number, as the edge validated it), or -1. */

@@ -152,4 +152,19 @@ class CacheFilterTest {
       vertx.close();
     }
   }
+
+  @Test
+  void theBackendIsOfferedOnlyTheCodingInTheKey() {
+    CacheFilter site = filter(SiteFilters.SITE_SCOPE);
+    FilterContext both = Requests.get("/styles.css").header("Accept-Encoding", "gzip, br").context();
+    assertSame(Step.PASS, site.onRequest(both));
+    MultiMap toBackend = HttpHeaders.headers().add("Accept-Encoding", "gzip, br");
+    site.onBackendRequest(both, toBackend);
+    assertEquals("br", toBackend.get("Accept-Encoding"), "the key says br: the backend may answer br or plain");
+
+    both.respond(200, HttpHeaders.headers().add("Cache-Control", "max-age=300").add("Content-Encoding", "gzip"));
+    site.onResponse(both);
+    assertNull(site.onResponseBody(both), "a backend that answers gzip anyway is relayed, not stored under br");
+    assertEquals("to the backend", xCache(site, Requests.get("/styles.css").header("Accept-Encoding", "br")));
+  }
 }
