@@ -102,7 +102,7 @@ public record PorticoConfig(
 
     /** 100 MiB: uploads of photos, videos in parts, backups in parts pass; one request cannot stream without end. */
     static final long DEFAULT_MAX_BODY_BYTES = 100L << 20;
-    /** 32 MiB: a quarter of bin/portico's 128 MB heap, leaving the rest to routes, connections and buffers. */
+    /** 32 MiB: a quarter of the 128 MiB heap a small node runs with (copies of misses in flight take up to 8 MiB more). */
     static final long DEFAULT_CACHE_MAX_BYTES = 32L << 20;
 
     static Limits fromEnvironment(Env env) {

@@ -7,8 +7,10 @@ import java.util.Locale;
 import java.util.TreeMap;
 
 /**
- * Keys of the store. A key is the site's pattern, the host, the request target and the content
- * encoding the edge negotiated for the client (identity, gzip, br): compressed and plain variants
+ * Keys of the store. A key is the site's pattern, the scope of the filters that cache (the site's
+ * own, {@code "site"}; a per-path route's id: a page behind
+ * one route's password must never answer a request another route admits), the host, the request
+ * target and the content encoding the edge negotiated for the client (identity, gzip, br): compressed and plain variants
  * are different entries, whatever the clients spelled in {@code Accept-Encoding}. HEAD shares
  * GET's entry. Other fields a response names in {@code Vary} are compared on use
  * ({@link #selectedFields}): one variant per key, replaced when another is stored.
@@ -22,8 +24,8 @@ public final class CacheKeys {
   private CacheKeys() {
   }
 
-  public static String key(String sitePattern, String host, String pathAndQuery, String encoding) {
-    return sitePattern + SEPARATOR + host + SEPARATOR + encoding + SEPARATOR + pathAndQuery;
+  public static String key(String sitePattern, String scope, String host, String pathAndQuery, String encoding) {
+    return sitePattern + SEPARATOR + scope + SEPARATOR + host + SEPARATOR + encoding + SEPARATOR + pathAndQuery;
   }
 
   /** Whether {@code key} belongs to the site (a purge of everything). */
@@ -33,9 +35,11 @@ public final class CacheKeys {
 
   /** The request target of {@code key}. */
   public static String pathOf(String key) {
-    int first = key.indexOf(SEPARATOR);
-    int second = key.indexOf(SEPARATOR, first + 1);
-    return key.substring(key.indexOf(SEPARATOR, second + 1) + 1);
+    int at = -1;
+    for (int field = 0; field < 4; field++) {  // pattern, scope, host, encoding: none holds the separator
+      at = key.indexOf(SEPARATOR, at + 1);
+    }
+    return key.substring(at + 1);
   }
 
   /**

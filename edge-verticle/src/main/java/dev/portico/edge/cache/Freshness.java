@@ -32,13 +32,16 @@ public final class Freshness {
   }
 
   /**
-   * Why the cache is not consulted for this request, or null when it is: only GET and HEAD; on a
-   * guarded site only when marked shared (one user's page must never reach another); not when
-   * the client says {@code no-store}.
+   * Why the cache is not consulted for this request, or null when it is: only GET and HEAD, not a
+   * protocol upgrade; on a guarded site only when marked shared (one user's page must never reach
+   * another); not when the client says {@code no-store}.
    */
   public static String bypassReason(HttpMethod method, MultiMap requestHeaders, CacheRules rules) {
     if (method != HttpMethod.GET && method != HttpMethod.HEAD) {
       return "method";
+    }
+    if (requestHeaders.contains(HttpHeaders.UPGRADE)) {
+      return "upgrade";  // a WebSocket handshake: its 101 is a tunnel, nothing to store
     }
     if (rules.guarded() && !rules.shared()) {
       return "guarded site";
@@ -52,7 +55,9 @@ public final class Freshness {
   /**
    * Why this response must not be stored, or null when it may be (§3): no {@code no-store} or
    * {@code private}, no {@code Set-Cookie}, no {@code Vary: *}, a status the cache understands,
-   * for a request with {@code Authorization} only when the response allows it (§3.5), and some
+   * for a request with {@code Authorization} only when the response allows it (§3.5), for one
+   * with {@code Cookie} (a session, most likely) only when it says {@code public} or
+   * {@code s-maxage} (backends rarely mark per-user pages {@code private}), and some
    * way to use it later: a lifetime, or a validator to revalidate with.
    */
   public static String notStorableReason(MultiMap requestHeaders, int status, MultiMap responseHeaders,
@@ -73,9 +78,11 @@ public final class Freshness {
     if (!HEURISTIC.contains(status)) {
       return "status";
     }
-    if (requestHeaders.contains(HttpHeaders.AUTHORIZATION) && !cc.isPublic() && cc.sMaxAge() < 0
-        && !cc.mustRevalidate()) {
+    if (requestHeaders.contains(HttpHeaders.AUTHORIZATION) && !sharedExplicitly(cc) && !cc.mustRevalidate()) {
       return "authorization";
+    }
+    if (requestHeaders.contains(HttpHeaders.COOKIE) && !sharedExplicitly(cc)) {
+      return "cookie";  // a logged-in user's page: shared only when the backend says so, never by the default lifetime
     }
     boolean explicit = cc.maxAge() >= 0 || cc.sMaxAge() >= 0 || responseHeaders.contains(HttpHeaders.EXPIRES);
     boolean validator = responseHeaders.contains(HttpHeaders.ETAG) || responseHeaders.contains(HttpHeaders.LAST_MODIFIED);
@@ -88,7 +95,20 @@ public final class Freshness {
   /** Whether {@code entry} may answer a request with {@code Authorization} (§3.5: it was stored as shareable). */
   public static boolean servesAuthorized(CachedResponse entry) {
     CacheControl cc = CacheControl.parse(entry.headers().getAll(HttpHeaders.CACHE_CONTROL));
-    return cc.isPublic() || cc.sMaxAge() >= 0 || cc.mustRevalidate();
+    return sharedExplicitly(cc) || cc.mustRevalidate();
+  }
+
+  /**
+   * Whether {@code entry} may answer a request with {@code Cookie}: only one its backend declared
+   * shared, since a logged-in user must not get the page stored for an anonymous one.
+   */
+  public static boolean servesWithCookie(CachedResponse entry) {
+    return sharedExplicitly(CacheControl.parse(entry.headers().getAll(HttpHeaders.CACHE_CONTROL)));
+  }
+
+  /** {@code public} or {@code s-maxage}: the backend's statement that the response is the same for everyone. */
+  private static boolean sharedExplicitly(CacheControl cc) {
+    return cc.isPublic() || cc.sMaxAge() >= 0;
   }
 
   /** The freshness lifetime in ms (§4.2.1): s-maxage, max-age, Expires − Date, else the default for heuristic statuses. */

@@ -14,16 +14,18 @@ import java.util.function.Predicate;
  */
 public final class LocalResponseCache implements ResponseCache {
 
-  /** The default bound, {@code PORTICO_CACHE_MAX_BYTES}: 256 MiB. */
+  /** The default bound, {@code PORTICO_CACHE_MAX_BYTES}: 32 MiB, a quarter of the 128 MiB heap a small node runs with. */
   public static final long DEFAULT_MAX_BYTES = 32L << 20;
 
   private final Cache<String, CachedResponse> entries;
+  private final long maxBytes;
   private final long maxEntryBytes;
 
   public LocalResponseCache(long maxBytes) {
     if (maxBytes < 0) {
       throw new IllegalArgumentException("maxBytes must not be negative");
     }
+    this.maxBytes = maxBytes;
     this.maxEntryBytes = maxBytes / 10;
     this.entries = Caffeine.newBuilder()
         .maximumWeight(maxBytes)
@@ -54,6 +56,16 @@ public final class LocalResponseCache implements ResponseCache {
   /** Forgets every entry whose key {@code purged} accepts (a purge: a site, a path, a prefix). */
   public void removeIf(Predicate<String> purged) {
     entries.asMap().keySet().removeIf(purged);
+  }
+
+  /** The bound on the bytes held. */
+  public long maxBytes() {
+    return maxBytes;
+  }
+
+  /** The heaviest entry stored (key, header fields and body): heavier ones are dropped by {@link #put}. */
+  public long maxEntryBytes() {
+    return maxEntryBytes;
   }
 
   /** Bytes held now (after pending evictions ran). */

@@ -66,6 +66,7 @@ final class Forwarding {
     FilterContext context = new FilterContext(new ClientRequest(request.method(), exchange.host(), exchange.path(),
         request.headers(), request.isSSL(), request.remoteAddress() == null ? null : request.remoteAddress().hostAddress()),
         route.info());
+    exchange.whenOver(context::done);
     Step admitted = route.filters().admit(context);
     if (admitted.later() == null) {
       admitted(new Passage(exchange, route, context, maxBody), admitted);

@@ -34,6 +34,7 @@ public final class Exchange {
   private long backendStartNanos;
   private long backendNanos = -1;
   private Runnable onRecord;
+  private Runnable whenOver;
   private boolean recorded;
 
   private Exchange(HttpServerRequest request, EdgeMetrics metrics, AccessLog accessLog, String requestId) {
@@ -114,6 +115,19 @@ public final class Exchange {
     this.onRecord = action;
   }
 
+  /**
+   * Also runs {@code action} once the exchange is over, however it ends (each call adds one,
+   * unlike {@link #onRecord}): what a request holds beyond its response, such as the lead of a
+   * cache miss that others wait on, is let go here.
+   */
+  public void whenOver(Runnable action) {
+    Runnable before = whenOver;
+    whenOver = before == null ? action : () -> {
+      before.run();
+      action.run();
+    };
+  }
+
   /** The client went away before the response ended. */
   public void clientClosed() {
     record(CLIENT_CLOSED);
@@ -127,6 +141,9 @@ public final class Exchange {
     recorded = true;
     if (onRecord != null) {
       onRecord.run();
+    }
+    if (whenOver != null) {
+      whenOver.run();
     }
     long nanos = System.nanoTime() - startNanos;
     String label = metrics.siteLabel(site);

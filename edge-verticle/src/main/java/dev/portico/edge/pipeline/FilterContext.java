@@ -20,6 +20,7 @@ public final class FilterContext {
   private Map<Object, Object> attachments;
   private int responseStatus;
   private MultiMap responseHeaders;
+  private Runnable whenDone;
   /** Bit i: filter i applies to this request. */
   long applying;
   /** How many filters the request passed (those whose response steps run). */
@@ -64,6 +65,27 @@ public final class FilterContext {
   public void respond(int status, MultiMap headers) {
     this.responseStatus = status;
     this.responseHeaders = headers;
+  }
+
+  /**
+   * Runs {@code action} when the request is over, in every outcome: relayed, answered by the edge
+   * (an error, a refusal, a 413), turned into a tunnel, or abandoned by its client. Each call adds one.
+   */
+  public void whenDone(Runnable action) {
+    Runnable before = whenDone;
+    whenDone = before == null ? action : () -> {
+      before.run();
+      action.run();
+    };
+  }
+
+  /** The request is over: runs what {@link #whenDone} was given, once. */
+  public void done() {
+    Runnable actions = whenDone;
+    whenDone = null;
+    if (actions != null) {
+      actions.run();
+    }
   }
 
   public int responseStatus() {

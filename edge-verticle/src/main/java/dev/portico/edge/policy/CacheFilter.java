@@ -16,8 +16,6 @@ import dev.portico.edge.pipeline.Step;
 import dev.portico.edge.policy.ResponseCompression.Encoding;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 
@@ -32,23 +30,26 @@ import io.vertx.core.http.HttpMethod;
  */
 final class CacheFilter implements SiteFilter {
 
-  /** Longest a request waits for another's miss before going to the backend itself (and taking the miss over). */
-  static final long MAX_WAIT_MS = 30_000;
-
   private final CacheNode node;
   private final CacheRules rules;
+  /** Whose policies this filter caches for (a site's, or a route's): part of every key. */
+  private final String scope;
 
   /** What one request found; attached under the filter. */
   private static final class Lookup {
     String key;
+    /** The content coding in the key, the only one the backend is offered. */
+    String encoding;
     CachedResponse stale;
-    boolean leads;
+    /** The miss this request leads, or null. */
+    CacheNode.Miss led;
     boolean bypass;
     long requestTime;
   }
 
-  CacheFilter(CacheNode node, CacheSettings settings, boolean guarded) {
+  CacheFilter(CacheNode node, CacheSettings settings, boolean guarded, String scope) {
     this.node = node;
+    this.scope = scope;
     this.rules = new CacheRules(settings.defaultTtlSeconds(), settings.maxObjectBytes(), guarded, settings.shared());
   }
 
@@ -62,8 +63,9 @@ final class CacheFilter implements SiteFilter {
       return Step.PASS;
     }
     Encoding encoding = ResponseCompression.negotiate(request.headers().get(HttpHeaders.ACCEPT_ENCODING));
-    lookup.key = CacheKeys.key(context.site().pattern(), request.host(), request.path().target(),
-        encoding == null ? "identity" : encoding.token);
+    lookup.encoding = encoding == null ? "identity" : encoding.token;
+    lookup.key = CacheKeys.key(context.site().pattern(), scope, request.host(), request.path().target(),
+        lookup.encoding);
     return look(context, lookup, true);
   }
 
@@ -78,38 +80,48 @@ final class CacheFilter implements SiteFilter {
       }
       lookup.stale = entry;
     }
-    if (node.leadMiss(lookup.key)) {
-      lookup.leads = true;
+    lookup.led = node.leadMiss(lookup.key);
+    if (lookup.led != null) {
       lookup.requestTime = now;
+      context.whenDone(() -> endMiss(lookup));  // however the exchange ends: no body, an edge error, a reset
       return Step.PASS;
     }
-    Future<Void> ended = mayWait ? node.awaitMiss(lookup.key) : null;
+    Future<Boolean> ended = mayWait ? node.awaitMiss(lookup.key) : null;
     if (ended == null) {
       lookup.requestTime = now;
       return Step.PASS;
     }
-    Promise<Step> decided = Promise.promise();
-    Vertx vertx = Vertx.currentContext() == null ? null : Vertx.currentContext().owner();
-    long timer = vertx == null ? -1 : vertx.setTimer(MAX_WAIT_MS, id -> {
-      node.missEnded(lookup.key);  // the leader is stuck (its client went away unseen): let go
-      decided.tryComplete(Step.PASS);
-    });
-    ended.onComplete(ar -> {
-      if (vertx != null) {
-        vertx.cancelTimer(timer);
+    return Step.later(ended.map(missEnded -> {
+      if (!missEnded) {  // waited long enough: to the backend, leaving the miss to its leader
+        lookup.requestTime = System.currentTimeMillis();
+        return Step.PASS;
       }
       Step step = look(context, lookup, false);
-      decided.tryComplete(step.later() == null ? step : Step.PASS);
-    });
-    return Step.later(decided.future());
+      return step.later() == null ? step : Step.PASS;
+    }));
   }
 
-  /** Whether the entry is the variant the request asks for, and may go to it (§3.5 for {@code Authorization}). */
+  /** Whether the entry is the variant the request asks for, and may go to it (§3.5 for {@code Authorization}; {@code Cookie}). */
   private static boolean usable(CachedResponse entry, MultiMap requestHeaders) {
     if (requestHeaders.contains(HttpHeaders.AUTHORIZATION) && !Freshness.servesAuthorized(entry)) {
       return false;
     }
+    if (requestHeaders.contains(HttpHeaders.COOKIE) && !Freshness.servesWithCookie(entry)) {
+      return false;
+    }
     return entry.variant().equals(CacheKeys.selectedFields(entry.headers(), requestHeaders));
+  }
+
+  /**
+   * The backend is offered only the coding in the key (or none), so what it answers belongs
+   * under that key: a {@code gzip} body never lands where {@code br} clients look.
+   */
+  @Override
+  public void onBackendRequest(FilterContext context, MultiMap headers) {
+    Lookup lookup = (Lookup) context.attached(this);
+    if (lookup != null && !lookup.bypass) {
+      headers.set(HttpHeaders.ACCEPT_ENCODING, lookup.encoding);
+    }
   }
 
   @Override
@@ -131,12 +143,17 @@ final class CacheFilter implements SiteFilter {
     MultiMap headers = storedHeaders(context.responseHeaders());
     ClientRequest request = context.request();
     String variant = CacheKeys.selectedFields(headers, request.headers());
-    if (request.method() != HttpMethod.GET || variant == null
+    if (request.method() != HttpMethod.GET || variant == null || !inKeysCoding(headers, lookup.encoding)
         || Freshness.notStorableReason(request.headers(), context.responseStatus(), headers, rules) != null) {
       endMiss(lookup);
       return null;
     }
-    return new CacheRecorder(rules.maxObjectBytes(), body -> node.store().put(lookup.key,
+    long maxBytes = Math.min(rules.maxObjectBytes(), node.store().maxEntryBytes());  // the store drops heavier ones
+    if (contentLength(headers) > maxBytes) {
+      endMiss(lookup);  // relayed without a copy that would only be dropped
+      return null;
+    }
+    return new CacheRecorder(node, maxBytes, body -> node.store().put(lookup.key,
         new CachedResponse(context.responseStatus(), headers, body, variant, lookup.requestTime, responseTime)),
         () -> endMiss(lookup));
   }
@@ -156,10 +173,25 @@ final class CacheFilter implements SiteFilter {
   }
 
   private void endMiss(Lookup lookup) {
-    if (lookup.leads) {
-      lookup.leads = false;
-      node.missEnded(lookup.key);
+    if (lookup.led != null) {
+      node.missEnded(lookup.key, lookup.led);
+      lookup.led = null;
     }
+  }
+
+  /** Whether the body is in {@code encoding} (the key's) or in none: a backend that ignored the offer is not stored. */
+  private static boolean inKeysCoding(MultiMap headers, String encoding) {
+    String coding = headers.get(HttpHeaders.CONTENT_ENCODING);
+    return coding == null || coding.equalsIgnoreCase(encoding) || coding.equalsIgnoreCase("identity");
+  }
+
+  /** The response's {@code Content-Length} (one decimal number, as the edge validated it), or -1. */
+  private static long contentLength(MultiMap headers) {
+    String value = headers.get(HttpHeaders.CONTENT_LENGTH);
+    if (value == null || value.isEmpty() || value.length() > 18 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return -1;
+    }
+    return Long.parseLong(value);
   }
 
   /** The backend's end-to-end fields, without what the edge adds per exchange. */

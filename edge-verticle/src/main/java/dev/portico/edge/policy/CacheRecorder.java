@@ -1,24 +1,33 @@
 package dev.portico.edge.policy;
 
+import dev.portico.edge.cache.CacheNode;
 import dev.portico.edge.pipeline.BodyTransform;
 import io.vertx.core.buffer.Buffer;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Relays a backend's body unchanged while keeping a copy, up to a bound: at the end the copy
- * goes to {@code stored}; past the bound the copy is dropped and the response is relayed only.
- * Either way {@code ended} runs once (the collapsed misses waiting on it look again).
+ * Relays a backend's body unchanged while keeping a copy, up to a bound and within the node's
+ * budget for copies in flight ({@link CacheNode#reserveCopy}): at the end the copy goes to
+ * {@code stored}; past either the copy is dropped and the response is relayed only. Either way
+ * {@code ended} runs once (the collapsed misses waiting on it look again) and the budget taken
+ * is given back. The copy is kept as the chunks received and joined once at the end, so it holds
+ * what the budget counts (a buffer grown by appending holds up to twice that).
  */
 final class CacheRecorder implements BodyTransform {
 
+  private final CacheNode node;
   private final long maxBytes;
   private final Consumer<Buffer> stored;
   private final Runnable ended;
-  private Buffer copy = Buffer.buffer();
+  private List<Buffer> copy = new ArrayList<>();
+  private long copied;
   private boolean done;
 
-  CacheRecorder(long maxBytes, Consumer<Buffer> stored, Runnable ended) {
+  CacheRecorder(CacheNode node, long maxBytes, Consumer<Buffer> stored, Runnable ended) {
+    this.node = node;
     this.maxBytes = maxBytes;
     this.stored = stored;
     this.ended = ended;
@@ -27,11 +36,12 @@ final class CacheRecorder implements BodyTransform {
   @Override
   public Buffer apply(Buffer chunk) {
     if (copy != null) {
-      if (copy.length() + (long) chunk.length() > maxBytes) {
-        copy = null;  // too large to keep: relayed, not stored
+      if (copied + chunk.length() > maxBytes || !node.reserveCopy(chunk.length())) {
+        copy = null;  // too large to keep, or too much kept node-wide: relayed, not stored
         end();
       } else {
-        copy.appendBuffer(chunk);
+        copied += chunk.length();
+        copy.add(chunk);
       }
     }
     return chunk;
@@ -40,8 +50,10 @@ final class CacheRecorder implements BodyTransform {
   @Override
   public Buffer finish() {
     if (copy != null) {
-      stored.accept(copy);
+      Buffer body = Buffer.buffer((int) copied);
+      copy.forEach(body::appendBuffer);
       copy = null;
+      stored.accept(body);
     }
     end();
     return Buffer.buffer();
@@ -54,6 +66,8 @@ final class CacheRecorder implements BodyTransform {
   }
 
   private void end() {
+    node.releaseCopy(copied);
+    copied = 0;
     if (!done) {
       done = true;
       ended.run();

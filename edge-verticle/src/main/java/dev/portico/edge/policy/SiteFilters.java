@@ -20,10 +20,14 @@ import java.util.List;
  */
 public final class SiteFilters {
 
+  /** The scope of a site's own policies; a per-path route passes its id, so that its cache entries stay its own. */
+  public static final String SITE_SCOPE = "site";
+
   private SiteFilters() {
   }
 
-  public static FilterChain compile(SitePolicies policies, PolicyServices services) {
+  /** The chain of {@code policies}, which apply to the requests of {@code scope} (a site, or a route of it). */
+  public static FilterChain compile(SitePolicies policies, PolicyServices services, String scope) {
     List<SiteFilter> filters = new ArrayList<>();
     if (!policies.ipAllow().isEmpty() || !policies.ipDeny().isEmpty()) {
       filters.add(new IpRulesFilter(policies.ipAllow(), policies.ipDeny()));
@@ -50,7 +54,8 @@ public final class SiteFilters {
       filters.add(new ResponseHeadersFilter(policies.responseHeaders()));
     }
     if (policies.cache() != null && services.cache() != null) {
-      filters.add(new CacheFilter(services.cache(), policies.cache(), policies.basicAuth() != null || policies.jwt() != null));
+      filters.add(new CacheFilter(services.cache(), policies.cache(),
+          policies.basicAuth() != null || policies.jwt() != null, scope));
     }
     return filters.isEmpty() ? FilterChain.EMPTY : new FilterChain(filters.toArray(SiteFilter[]::new));
   }

@@ -49,6 +49,7 @@ class FreshnessTest {
     assertNull(Freshness.bypassReason(HttpMethod.HEAD, headers(), OPEN));
     assertEquals("method", Freshness.bypassReason(HttpMethod.POST, headers(), OPEN));
     assertEquals("request no-store", Freshness.bypassReason(HttpMethod.GET, headers("Cache-Control", "no-store"), OPEN));
+    assertEquals("upgrade", Freshness.bypassReason(HttpMethod.GET, headers("Upgrade", "websocket"), OPEN));
   }
 
   @Test
@@ -69,6 +70,18 @@ class FreshnessTest {
     assertNull(notStorable("ETag", "\"v1\""), "a validator makes it storable for revalidation");
     assertNull(Freshness.notStorableReason(headers(), 200, headers(), DEFAULT_60), "the site's default TTL");
     assertEquals("status", Freshness.notStorableReason(headers(), 500, headers("Cache-Control", "max-age=60"), OPEN));
+  }
+
+  @Test
+  void aResponseToARequestWithCookiesIsStoredAndServedOnlyWhenItSaysItIsShared() {
+    MultiMap loggedIn = headers("Cookie", "session=alice");
+    assertEquals("cookie", Freshness.notStorableReason(loggedIn, 200, headers("Cache-Control", "max-age=60"), OPEN));
+    assertEquals("cookie", Freshness.notStorableReason(loggedIn, 200, headers("ETag", "\"a\""), DEFAULT_60),
+        "the site's default lifetime never makes a logged-in page shared");
+    assertNull(Freshness.notStorableReason(loggedIn, 200, headers("Cache-Control", "public, max-age=60"), OPEN));
+    assertNull(Freshness.notStorableReason(loggedIn, 200, headers("Cache-Control", "s-maxage=60"), OPEN));
+    assertFalse(Freshness.servesWithCookie(stored(200, "Cache-Control", "max-age=60")));
+    assertTrue(Freshness.servesWithCookie(stored(200, "Cache-Control", "public, max-age=60")));
   }
 
   @Test
@@ -127,7 +140,7 @@ class FreshnessTest {
 
   @Test
   void varyIsKeyedByEncodingAndComparedOnOtherFields() {
-    assertFalse(CacheKeys.key("s", "h", "/a", "gzip").equals(CacheKeys.key("s", "h", "/a", "identity")));
+    assertFalse(CacheKeys.key("s", "site", "h", "/a", "gzip").equals(CacheKeys.key("s", "site", "h", "/a", "identity")));
     MultiMap response = headers("Vary", "Accept-Encoding, Accept-Language");
     String english = CacheKeys.selectedFields(response, headers("Accept-Language", "en", "Accept-Encoding", "gzip"));
     String german = CacheKeys.selectedFields(response, headers("Accept-Language", "de"));

@@ -44,9 +44,9 @@ class LocalResponseCacheTest extends ResponseCacheContract {
   @Test
   void removeIfPurgesBySiteAndPrefix() throws Exception {
     LocalResponseCache cache = new LocalResponseCache(1 << 20);
-    String a = CacheKeys.key("a.test", "a.test", "/docs/x", "identity");
-    String b = CacheKeys.key("a.test", "a.test", "/img/y", "gzip");
-    String other = CacheKeys.key("b.test", "b.test", "/docs/x", "identity");
+    String a = CacheKeys.key("a.test", "site", "a.test", "/docs/x", "identity");
+    String b = CacheKeys.key("a.test", "site", "a.test", "/img/y", "gzip");
+    String other = CacheKeys.key("b.test", "site", "b.test", "/docs/x", "identity");
     for (String key : new String[] {a, b, other}) {
       await(cache.put(key, sized(10)));
     }
