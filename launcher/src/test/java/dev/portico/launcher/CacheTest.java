@@ -179,4 +179,40 @@ class CacheTest {
     assertEquals("kept", stale.body());
     assertEquals(502, harness.get(site, "/never-cached").statusCode());
   }
+
+  /**
+   * Two routes of one site take the same path, told apart by a header, each to its own backend:
+   * each keeps its own entries (the route's id is in the key), a route's own {@code cache}
+   * settings apply to it, and {@code "cache": null} switches caching off for a route.
+   */
+  @Test
+  void routesOfOneSiteNeverShareEntries() {
+    Map<String, AtomicInteger> served = new ConcurrentHashMap<>();
+    int beta = harness.backend(request -> request.response()  // no freshness: cached by the route's default TTL only
+        .end("beta " + served.computeIfAbsent("beta", k -> new AtomicInteger()).incrementAndGet()));
+    int main = harness.backend(request -> request.response().putHeader("Cache-Control", "max-age=300")
+        .end("main " + served.computeIfAbsent("main", k -> new AtomicInteger()).incrementAndGet()));
+    String site = "routes.example.net";
+    harness.putSite(site, ("{'targets': ['127.0.0.1:" + main + "'], 'cache': {'defaultTtlSeconds': 0},"
+        + " 'routes': [{'prefix': '/p/', 'header': {'name': 'X-Beta', 'value': '1'}, 'targets': ['127.0.0.1:" + beta
+        + "'], 'cache': {'defaultTtlSeconds': 300}}, {'prefix': '/p/', 'targets': ['127.0.0.1:" + main + "']},"
+        + " {'prefix': '/live/', 'cache': null}]}").replace('\'', '"'));
+    Harness.waitFor(() -> harness.get(site, "/p/warm").statusCode() == 200, 5_000);
+    HttpResponse<String> plain = harness.get(site, "/p/page");
+    assertEquals("HIT", xCache(harness.get(site, "/p/page")));
+    HttpResponse<String> betaFirst = harness.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+        + harness.httpPort() + "/p/page")).header("Host", site).header("X-Beta", "1").build());
+    HttpResponse<String> betaAgain = harness.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+        + harness.httpPort() + "/p/page")).header("Host", site).header("X-Beta", "1").build());
+    assertEquals("main 2", plain.body());
+    assertEquals("beta 1", betaFirst.body(), "the other route's entry for the same path is not served");
+    assertEquals("MISS", xCache(betaFirst));
+    assertEquals("beta 1", betaAgain.body(), "the route's own defaultTtlSeconds stored it");
+    assertEquals("HIT", xCache(betaAgain));
+    assertEquals("main 2", harness.get(site, "/p/page").body());
+    harness.get(site, "/live/page");
+    HttpResponse<String> live = harness.get(site, "/live/page");
+    assertEquals("main 4", live.body(), "a route with cache null reaches the backend every time");
+    assertEquals(null, xCache(live));
+  }
 }
