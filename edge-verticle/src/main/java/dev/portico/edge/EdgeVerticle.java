@@ -100,6 +100,7 @@ public final class EdgeVerticle extends VerticleBase {
     JwtGuard jwt = new JwtGuard(vertx, new JwksFetcher(vertx, backendClient, addresses));
     PolicyServices policies = new PolicyServices(new BasicAuthVerifier(vertx), jwt, new RateLimiter(redis, registry),
         CacheNode.of(vertx, config().getLong("cacheMaxBytes", LocalResponseCache.DEFAULT_MAX_BYTES)));
+    metrics.cacheStore(policies.cache().store());
     RouteResolver routes = new RouteResolver(vertx, reads, options, metrics, new RouteBuilder(policies));
     vertx.eventBus().<JsonObject>consumer(Addresses.CACHE_PURGE,
         message -> policies.cache().purge(message.body().getString("pattern"), message.body().getString("path"),

@@ -22,7 +22,7 @@ public record CacheControl(boolean noStore, boolean noCache, boolean isPrivate, 
 
   /** 2^31 seconds, the cap RFC 9111 §1.2.2 sets for delta-seconds. */
   static final long MAX_SECONDS = 2147483648L;
-  /** Most directives read from one message: a crafted field with thousands is not walked to the end. */
+  /** Most directives read from one message: a crafted field with thousands is not walked to the end, and counts as no-store. */
   static final int MAX_DIRECTIVES = 64;
 
   public static final CacheControl NONE = new CacheControl(false, false, false, false, false, false, -1, -1, -1, -1);
@@ -42,6 +42,7 @@ public record CacheControl(boolean noStore, boolean noCache, boolean isPrivate, 
     for (String value : fieldValues) {
       for (String directive : value.split(",", MAX_DIRECTIVES + 1)) {
         if (++seen > MAX_DIRECTIVES) {
+          noStore = true;  // a private or no-store may hide past what is read: such a message is not stored
           break;
         }
         int equals = directive.indexOf('=');

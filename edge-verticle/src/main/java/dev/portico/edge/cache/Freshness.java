@@ -187,7 +187,7 @@ public final class Freshness {
   }
 
   /** An IMF-fixdate (the form RFC 9110 senders must use) as epoch ms, or -1. */
-  static long httpDate(String value) {
+  public static long httpDate(String value) {
     if (value.length() > 64) {
       return -1;
     }

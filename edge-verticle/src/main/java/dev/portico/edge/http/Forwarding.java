@@ -66,7 +66,10 @@ final class Forwarding {
     FilterContext context = new FilterContext(new ClientRequest(request.method(), exchange.host(), exchange.path(),
         request.headers(), request.isSSL(), request.remoteAddress() == null ? null : request.remoteAddress().hostAddress()),
         route.info());
-    exchange.whenOver(context::done);
+    exchange.whenOver(() -> {
+      context.done();
+      exchange.cacheResult(context.cacheResult());
+    });
     Step admitted = route.filters().admit(context);
     if (admitted.later() == null) {
       admitted(new Passage(exchange, route, context, maxBody), admitted);

@@ -36,6 +36,7 @@ public final class Exchange {
   private Runnable onRecord;
   private Runnable whenOver;
   private boolean recorded;
+  private String cacheResult;
 
   private Exchange(HttpServerRequest request, EdgeMetrics metrics, AccessLog accessLog, String requestId) {
     this.request = request;
@@ -128,6 +129,11 @@ public final class Exchange {
     };
   }
 
+  /** What the site's response cache did for the request ({@code HIT}, {@code MISS}, ...), counted when it is recorded. */
+  public void cacheResult(String result) {
+    cacheResult = result;
+  }
+
   /** The client went away before the response ended. */
   public void clientClosed() {
     record(CLIENT_CLOSED);
@@ -150,6 +156,9 @@ public final class Exchange {
     metrics.request(label, status, nanos);
     if (backendNanos >= 0) {
       metrics.backend(label, backendNanos);
+    }
+    if (cacheResult != null) {
+      metrics.cache(label, cacheResult, request.response().bytesWritten());
     }
     if (accessLog.enabled()) {
       accessLog.log(request, requestId, host, site, status, nanos, target,

@@ -21,6 +21,7 @@ public final class FilterContext {
   private int responseStatus;
   private MultiMap responseHeaders;
   private Runnable whenDone;
+  private String cacheResult;
   /** Bit i: filter i applies to this request. */
   long applying;
   /** How many filters the request passed (those whose response steps run). */
@@ -86,6 +87,15 @@ public final class FilterContext {
     if (actions != null) {
       actions.run();
     }
+  }
+
+  /** What the response cache did for the request ({@code HIT}, {@code MISS}, ...: its {@code X-Cache}), or null. */
+  public String cacheResult() {
+    return cacheResult;
+  }
+
+  public void cacheResult(String result) {
+    this.cacheResult = result;
   }
 
   public int responseStatus() {

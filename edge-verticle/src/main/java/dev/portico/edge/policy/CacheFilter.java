@@ -6,6 +6,7 @@ import dev.portico.edge.cache.CacheNode;
 import dev.portico.edge.cache.CacheRules;
 import dev.portico.edge.cache.CachedResponse;
 import dev.portico.edge.cache.Freshness;
+import dev.portico.edge.cache.Revalidation;
 import dev.portico.edge.observe.Exchange;
 import dev.portico.edge.pipeline.Answer;
 import dev.portico.edge.pipeline.BodyTransform;
@@ -23,10 +24,12 @@ import io.vertx.core.http.HttpMethod;
  * A site's {@code cache}: the innermost filter, so it stores the backend's response as sent and
  * its answers go out through the site's other response filters (header rules, HSTS,
  * compression). A fresh entry answers ({@code X-Cache: HIT}, or 304 to a matching
- * {@code If-None-Match}); a miss goes to the backend and is stored while it streams to the
+ * conditional request); a miss goes to the backend and is stored while it streams to the
  * client ({@code MISS}); concurrent misses for one key wait for the first ({@link CacheNode});
- * a stale entry answers when the backend fails and {@code stale-if-error} allows
- * ({@code STALE}); what may not use the cache is marked {@code BYPASS}.
+ * a stale entry is revalidated by one request ({@code REVALIDATED} on a 304) while, within
+ * {@code stale-while-revalidate}, the others get it at once; it also answers when the backend
+ * fails and {@code stale-if-error} allows ({@code STALE}); what may not use the cache is marked
+ * {@code BYPASS}.
  */
 final class CacheFilter implements SiteFilter {
 
@@ -43,8 +46,19 @@ final class CacheFilter implements SiteFilter {
     CachedResponse stale;
     /** The miss this request leads, or null. */
     CacheNode.Miss led;
+    /** The backend request carries the stale entry's validators: its 304 refreshes that entry. */
+    boolean revalidating;
     boolean bypass;
     long requestTime;
+    /** The {@code X-Cache} of this filter's own answer (HIT, STALE, REVALIDATED), or null when the backend's goes out. */
+    String answered;
+
+    /** Notes the filter's own answer (its response steps do not run for it: the chain's onion). */
+    Answer answer(FilterContext context, Answer answer) {
+      answered = answer.headers().get(CachedAnswers.X_CACHE);
+      context.cacheResult(answered);
+      return answer;
+    }
   }
 
   CacheFilter(CacheNode node, CacheSettings settings, boolean guarded, String scope) {
@@ -74,13 +88,21 @@ final class CacheFilter implements SiteFilter {
     ClientRequest request = context.request();
     long now = System.currentTimeMillis();
     CachedResponse entry = node.store().get(lookup.key).result();  // the local store answers at once
+    boolean mayServeStale = false;
     if (entry != null && usable(entry, request.headers())) {
-      if (Freshness.state(entry, now, rules.defaultTtlSeconds()) != Freshness.State.STALE) {
-        return Step.answer(CachedAnswers.of(entry, request.method(), request.headers(), "HIT", now));
+      Freshness.State state = Freshness.state(entry, now, rules.defaultTtlSeconds());
+      if (state == Freshness.State.FRESH) {
+        return Step.answer(lookup.answer(context,
+            CachedAnswers.of(entry, request.method(), request.headers(), "HIT", now)));
       }
       lookup.stale = entry;
+      mayServeStale = state == Freshness.State.STALE_WHILE_REVALIDATE;
     }
     lookup.led = node.leadMiss(lookup.key);
+    if (lookup.led == null && mayServeStale) {  // stale-while-revalidate: another request is refreshing it
+      return Step.answer(lookup.answer(context,
+          CachedAnswers.of(entry, request.method(), request.headers(), "STALE", now)));
+    }
     if (lookup.led != null) {
       lookup.requestTime = now;
       context.whenDone(() -> endMiss(lookup));  // however the exchange ends: no body, an edge error, a reset
@@ -121,22 +143,52 @@ final class CacheFilter implements SiteFilter {
     Lookup lookup = (Lookup) context.attached(this);
     if (lookup != null && !lookup.bypass) {
       headers.set(HttpHeaders.ACCEPT_ENCODING, lookup.encoding);
+      if (lookup.stale != null && Revalidation.hasValidator(lookup.stale)) {
+        Revalidation.ask(lookup.stale, headers);
+        lookup.revalidating = true;
+      }
     }
+  }
+
+  /** The backend's 304 to a revalidation: the entry, refreshed and stored again, answers ({@code REVALIDATED}). */
+  @Override
+  public Answer onBackendResponse(FilterContext context) {
+    Lookup lookup = (Lookup) context.attached(this);
+    if (lookup == null || !lookup.revalidating || context.responseStatus() != 304
+        || !Revalidation.confirms(lookup.stale, context.responseHeaders())) {
+      return null;
+    }
+    long now = System.currentTimeMillis();
+    ClientRequest request = context.request();
+    CachedResponse refreshed = Revalidation.refresh(lookup.stale, storedHeaders(context.responseHeaders()),
+        lookup.requestTime, now);
+    if (Freshness.notStorableReason(request.headers(), refreshed.status(), refreshed.headers(), rules) == null
+        && refreshed.variant().equals(CacheKeys.selectedFields(refreshed.headers(), request.headers()))) {
+      node.store().put(lookup.key, refreshed);
+    } else {
+      node.store().remove(lookup.key);  // the 304 took back what allowed storing it
+    }
+    endMiss(lookup);
+    return lookup.answer(context,
+        CachedAnswers.of(refreshed, request.method(), request.headers(), "REVALIDATED", now));
   }
 
   @Override
   public void onResponse(FilterContext context) {
     Lookup lookup = (Lookup) context.attached(this);
-    if (lookup == null || context.responseHeaders().contains(CachedAnswers.X_CACHE)) {
-      return;  // this filter's own answer on a backend failure (STALE): not stored again
+    if (lookup == null) {
+      return;
     }
-    context.responseHeaders().set(CachedAnswers.X_CACHE, lookup.bypass ? "BYPASS" : "MISS");
+    // the filter's own answer keeps its mark (and is not stored again); a backend's X-Cache is replaced
+    String result = lookup.answered != null ? lookup.answered : lookup.bypass ? "BYPASS" : "MISS";
+    context.responseHeaders().set(CachedAnswers.X_CACHE, result);
+    context.cacheResult(result);
   }
 
   @Override
   public BodyTransform onResponseBody(FilterContext context) {
     Lookup lookup = (Lookup) context.attached(this);
-    if (lookup == null || lookup.bypass || !"MISS".equals(context.responseHeaders().get(CachedAnswers.X_CACHE))) {
+    if (lookup == null || lookup.bypass || lookup.answered != null) {
       return null;
     }
     long responseTime = System.currentTimeMillis();
@@ -167,7 +219,8 @@ final class CacheFilter implements SiteFilter {
     endMiss(lookup);
     long now = System.currentTimeMillis();
     if (lookup.stale != null && Freshness.servesOnError(lookup.stale, now, rules.defaultTtlSeconds())) {
-      return CachedAnswers.of(lookup.stale, context.request().method(), context.request().headers(), "STALE", now);
+      return lookup.answer(context,
+          CachedAnswers.of(lookup.stale, context.request().method(), context.request().headers(), "STALE", now));
     }
     return null;
   }

@@ -26,7 +26,7 @@ final class CachedAnswers {
   static Answer of(CachedResponse entry, HttpMethod method, MultiMap requestHeaders, String xCache, long now) {
     long ageSeconds = Freshness.ageMs(entry, now) / 1000;
     Answer answer;
-    if (notModified(entry.headers().get(HttpHeaders.ETAG), requestHeaders.getAll(HttpHeaders.IF_NONE_MATCH))) {
+    if (notModified(entry, requestHeaders)) {
       answer = new Answer(304, null);
       for (CharSequence name : NOT_MODIFIED_FIELDS) {
         entry.headers().getAll(name).forEach(value -> answer.header(name, value));
@@ -40,6 +40,25 @@ final class CachedAnswers {
     answer.headers().set(HttpHeaders.AGE, Long.toString(ageSeconds));
     answer.headers().set(X_CACHE, xCache);
     return answer;
+  }
+
+  /**
+   * Whether the client's condition holds for the entry (RFC 9110 §13.2.2): {@code If-None-Match}
+   * when it has one, else {@code If-Modified-Since} against the entry's {@code Last-Modified}.
+   */
+  private static boolean notModified(CachedResponse entry, MultiMap requestHeaders) {
+    List<String> ifNoneMatch = requestHeaders.getAll(HttpHeaders.IF_NONE_MATCH);
+    if (!ifNoneMatch.isEmpty()) {
+      return notModified(entry.headers().get(HttpHeaders.ETAG), ifNoneMatch);
+    }
+    String since = requestHeaders.get(HttpHeaders.IF_MODIFIED_SINCE);
+    String lastModified = entry.headers().get(HttpHeaders.LAST_MODIFIED);
+    if (since == null || lastModified == null) {
+      return false;
+    }
+    long sinceMs = Freshness.httpDate(since);
+    long modifiedMs = Freshness.httpDate(lastModified);
+    return sinceMs >= 0 && modifiedMs >= 0 && modifiedMs <= sinceMs;
   }
 
   /** Whether {@code If-None-Match} names the entity tag (weak comparison, RFC 9110 §13.1.2), or is {@code *}. */
