@@ -87,11 +87,22 @@ export async function siteFormPage(view, {arg}) {
     }
   });
 
+  // the site's cached responses, on every edge (the API checks the manager role)
+  const purge = h('button', {type: 'button', class: 'ghost', id: 'purge-cache', hidden: !arg}, 'Purge cache');
+  purge.addEventListener('click', async () => {
+    try {
+      await api.call('POST', `/sites/${api.seg(arg)}/cache/purge`, {});
+      toast(`Purged the cached responses of ${arg} on every edge`);
+    } catch (e) {
+      general.textContent = e.message;
+    }
+  });
+
   fill(view, heading(arg ? `Site ${arg}` : 'New site', h('a', {href: '#/sites', class: 'button ghost'}, 'Back to sites')),
     h('form', {class: 'card', id: 'site-form', onsubmit: save, novalidate: true},
       h('div', {class: 'field', 'data-field': 'pattern'}, field('Name pattern', pattern,
         'an exact name, *.example.com (one label) or **.example.com (any depth)'), patternError),
       h('div', {class: 'tabs', role: 'tablist'}, formTab, rawTab), formBox, rawBox, general,
-      h('div', {class: 'actions'}, h('button', {type: 'submit', id: 'save-site'}, 'Save'), remove)));
+      h('div', {class: 'actions'}, h('button', {type: 'submit', id: 'save-site'}, 'Save'), purge, remove)));
   (arg ? formBox.querySelector('input, select, textarea') : pattern).focus();
 }

@@ -129,6 +129,7 @@ public final class AdminVerticle extends VerticleBase {
     sites.mount(router);
     new SiteImportApi(sites, bodies).mount(router);
     new ResolveApi(vertx, records).mount(router);
+    new CachePurgeApi(vertx, records).mount(router);
     new UsersApi(records, bodies, users, grants).mount(router);
     new GroupsApi(records, bodies, new Groups(records)).mount(router);
     new GrantsApi(grants, records, bodies).mount(router);

@@ -28,6 +28,12 @@ public final class Addresses {
   public static final String SITE_CHANGED = "portico.site.changed";
 
   /**
+   * Published by the admin API to purge a site's cached responses on every edge: the body is
+   * {@code {"pattern", "path"?, "prefix"?}} (neither: the whole site).
+   */
+  public static final String CACHE_PURGE = "portico.cache.purge";
+
+  /**
    * Point-to-point request, answered by a cert verticle: the body is {@code {"name": "..."}} (an
    * exact name or {@code *.parent}), the reply {@code {"name", "status": "issued"|"failed",
    * "error"?}} once the certificate is stored, or a failure when issuance is not possible.

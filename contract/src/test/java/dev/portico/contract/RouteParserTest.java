@@ -46,6 +46,16 @@ class RouteParserTest {
   }
 
   @Test
+  void aRouteMayCacheOnItsOwnOrSwitchTheSitesCacheOff() {
+    Site site = Site.fromJson(("{'targets': ['a:1'], 'cache': {'defaultTtlSeconds': 5}, 'routes': ["
+        + "{'prefix': '/static/', 'cache': {'defaultTtlSeconds': 600}}, {'prefix': '/live/', 'cache': null},"
+        + " {'prefix': '/other/'}]}").replace('\'', '"'));
+    assertEquals(600, site.routes().get(0).site().policies().cache().defaultTtlSeconds());
+    assertNull(site.routes().get(1).site().policies().cache());
+    assertEquals(site.policies().cache(), site.routes().get(2).site().policies().cache(), "inherited");
+  }
+
+  @Test
   void aSiteRoundTripsWithItsRoutesAsWritten() {
     Site site = site("[{'prefix': '/api/', 'stripPrefix': true, 'methods': ['GET'], 'header': {'name': 'X-Beta', 'value': '1'},"
         + " 'rateLimit': {'requests': 60, 'perSeconds': 60}}, {'exact': '/healthz', 'respond': {'status': 200, 'body': 'ok',"
@@ -94,6 +104,9 @@ class RouteParserTest {
       "[{'prefix': '/a', 'rateLimit': {'requests': 0, 'perSeconds': 1}}] | routes[0].rateLimit.requests",
       "[{'prefix': '/a', 'jwt': {'keys': []}}]                          | routes[0].jwt",
       "[{'prefix': '/a', 'ipAllow': ['nope']}]                          | routes[0].ipAllow",
+      "[{'prefix': '/a', 'cache': {'maxObjectBytes': -1}}]              | routes[0].cache.maxObjectBytes",
+      "[{'prefix': '/a', 'cache': {'ttl': 5}}]                          | routes[0].cache",
+      "[{'prefix': '/a', 'cache': true}]                                | routes[0].cache",
       "[{'prefix': '/a', 'targets': []}]                                | routes[0].targets",
       "[{'prefix': '/a', 'readTimeoutMs': 0}]                           | routes[0].readTimeoutMs",
       "[{'exact': '/a', 'stripPrefix': true}]                           | routes[0].stripPrefix",

@@ -13,6 +13,8 @@ import dev.portico.edge.observe.EdgeMetrics;
 import dev.portico.edge.policy.BasicAuthVerifier;
 import dev.portico.edge.policy.JwksFetcher;
 import dev.portico.edge.policy.JwtGuard;
+import dev.portico.edge.cache.CacheNode;
+import dev.portico.edge.cache.LocalResponseCache;
 import dev.portico.edge.policy.PolicyServices;
 import dev.portico.edge.policy.RateLimiter;
 import dev.portico.edge.route.Route;
@@ -98,10 +100,15 @@ public final class EdgeVerticle extends VerticleBase {
     targetResolver = TargetResolver.of(vertx, options.dnsResolver());
     TenantAddresses addresses = new TenantAddresses(targetResolver, TargetAddressRules.forThisNode(config()));
     JwtGuard jwt = new JwtGuard(vertx, new JwksFetcher(vertx, backendClient, addresses));
-    PolicyServices policies = new PolicyServices(new BasicAuthVerifier(vertx), jwt, new RateLimiter(redis, registry));
+    PolicyServices policies = new PolicyServices(new BasicAuthVerifier(vertx), jwt, new RateLimiter(redis, registry),
+        CacheNode.of(vertx, config().getLong("cacheMaxBytes", LocalResponseCache.DEFAULT_MAX_BYTES)));
+    metrics.cacheStore(policies.cache().store());
     SecretBox secrets = SecretBox.fromSecret(options.tls().secretKey());
     UpstreamServices upstreams = new UpstreamServices(HealthRegistry.of(vertx), StickyKey.of(vertx, secrets));
     RouteResolver routes = new RouteResolver(vertx, reads, options, metrics, new RouteBuilder(policies, upstreams));
+    vertx.eventBus().<JsonObject>consumer(Addresses.CACHE_PURGE,
+        message -> policies.cache().purge(message.body().getString("pattern"), message.body().getString("path"),
+            message.body().getString("prefix")));
     vertx.eventBus().<JsonObject>consumer(Addresses.SITE_CHANGED,
         message -> routes.invalidate(SiteChange.fromJson(message.body())));
     accessLog = new AccessLog(vertx);

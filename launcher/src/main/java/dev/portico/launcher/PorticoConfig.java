@@ -94,12 +94,16 @@ public record PorticoConfig(
    * @param http2MaxResetsPerWindow   RST_STREAM frames a client may send per window before GOAWAY
    * @param http2ResetWindowSeconds   that window
    * @param redisMaxWaiting           Redis commands an edge instance queues for a connection
+   * @param cacheMaxBytes             bytes the node's response cache holds, all sites together
    */
   public record Limits(int requestHeadTimeoutMs, int maxConnectionsPerAddress, long maxBodyBytes,
-      int http2MaxConcurrentStreams, int http2MaxResetsPerWindow, int http2ResetWindowSeconds, int redisMaxWaiting) {
+      int http2MaxConcurrentStreams, int http2MaxResetsPerWindow, int http2ResetWindowSeconds, int redisMaxWaiting,
+      long cacheMaxBytes) {
 
     /** 100 MiB: uploads of photos, videos in parts, backups in parts pass; one request cannot stream without end. */
     static final long DEFAULT_MAX_BODY_BYTES = 100L << 20;
+    /** 32 MiB: a quarter of the 128 MiB heap a small node runs with (copies of misses in flight take up to 8 MiB more). */
+    static final long DEFAULT_CACHE_MAX_BYTES = 32L << 20;
 
     static Limits fromEnvironment(Env env) {
       long maxBody = longBetween(env, "PORTICO_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, 0, 1L << 40);
@@ -110,7 +114,8 @@ public record PorticoConfig(
           integerBetween(env, "PORTICO_HTTP2_MAX_CONCURRENT_STREAMS", 100, 1, 10_000),
           integerBetween(env, "PORTICO_HTTP2_MAX_RESETS", 200, 1, 1_000_000),
           integerBetween(env, "PORTICO_HTTP2_RESET_WINDOW_S", 30, 1, 3600),
-          integerBetween(env, "PORTICO_REDIS_MAX_WAITING", 1024, 1, 1_000_000));
+          integerBetween(env, "PORTICO_REDIS_MAX_WAITING", 1024, 1, 1_000_000),
+          longBetween(env, "PORTICO_CACHE_MAX_BYTES", DEFAULT_CACHE_MAX_BYTES, 0, 1L << 40));
     }
   }
 
@@ -193,7 +198,7 @@ public record PorticoConfig(
       "PORTICO_REQUEST_HEAD_TIMEOUT_MS", "PORTICO_MAX_CONNECTIONS_PER_ADDRESS", "PORTICO_MAX_BODY_BYTES",
       "PORTICO_HTTP2_MAX_CONCURRENT_STREAMS", "PORTICO_HTTP2_MAX_RESETS", "PORTICO_HTTP2_RESET_WINDOW_S",
       "PORTICO_REDIS_MAX_WAITING", "PORTICO_REDIS_SENTINELS", "PORTICO_REDIS_SENTINEL_MASTER", "PORTICO_REDIS_READ_URL",
-      "PORTICO_REDIS_WAIT_TIMEOUT_MS", "PORTICO_REDIS_SWEEP_S",
+      "PORTICO_REDIS_WAIT_TIMEOUT_MS", "PORTICO_REDIS_SWEEP_S", "PORTICO_CACHE_MAX_BYTES",
       "PORTICO_ACME_DIRECTORY", "PORTICO_ACME_EMAIL", "PORTICO_ACME_CA_BUNDLE", "PORTICO_ACME_ISSUE_TIMEOUT_MS",
       "PORTICO_ACME_RENEWAL_CHECK_MS", "PORTICO_ACME_RENEW_BEFORE_DAYS", "PORTICO_ACME_BACKOFF_BASE_MS",
       "PORTICO_DNS01_SERVERS", "PORTICO_DNS01_PROPAGATION_TIMEOUT_MS", "PORTICO_DNS01_SEQUENCE_INTERVAL_MS",
@@ -342,6 +347,7 @@ public record PorticoConfig(
         .put("http2MaxResetsPerWindow", limits.http2MaxResetsPerWindow())
         .put("http2ResetWindowSeconds", limits.http2ResetWindowSeconds())
         .put("redisMaxWaiting", limits.redisMaxWaiting())
+        .put("cacheMaxBytes", limits.cacheMaxBytes())
         .put("adminOidcIssuer", adminOidc == null ? null : adminOidc.issuer())
         .put("adminOidcClientId", adminOidc == null ? null : adminOidc.clientId())
         .put("adminOidcClientSecret", adminOidc == null ? null : adminOidc.clientSecret())

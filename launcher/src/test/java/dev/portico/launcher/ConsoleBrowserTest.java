@@ -90,12 +90,17 @@ class ConsoleBrowserTest {
     browser.click("details[data-field='rateLimit'] > summary");
     browser.type("#f-rateLimit\\.requests", "1000");
     browser.type("#f-rateLimit\\.perSeconds", "60");
+    browser.click("details[data-field='cache'] > summary");
+    browser.type("#f-cache\\.defaultTtlSeconds", "0");  // the echo page states no freshness: not stored
     browser.click("#save-site");
     browser.withText("#view h1", "Site shop.test");
 
     Harness.waitFor(() -> harness.get("shop.test", "/").body().contains("x-from-console: first"), 30_000);
     JsonObject stored = api.get("/api/v1/sites/shop.test", token()).json().getJsonObject("site");
     assertEquals(1000, stored.getJsonObject("rateLimit").getInteger("requests"));
+    assertEquals(0, stored.getJsonObject("cache").getInteger("defaultTtlSeconds"), "the cache settings are in the form");
+    browser.click("#purge-cache");
+    browser.withText("#toast", "Purged the cached responses of shop.test");
   }
 
   @Test

@@ -57,7 +57,25 @@ class ObservabilityTest {
     }
     assertEquals(502, harness.get("down.example.net", "/").statusCode());
     assertEquals(404, harness.get("nobody.example.net", "/").statusCode());
+    // a cached site, whose backend sends its own X-Cache: counted by what the edge's cache did, not by that
+    int cached = harness.backend(request -> request.response().putHeader("Cache-Control", "max-age=300")
+        .putHeader("X-Cache", "crafted").end("cached page"));
+    harness.putSite("cached.example.net", "{\"targets\":[\"127.0.0.1:" + cached + "\"],\"cache\":{}}");
+    for (int i = 0; i < 3; i++) {
+      harness.get("cached.example.net", "/page");
+    }
+    harness.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + harness.httpPort() + "/page"))
+        .header("Host", "cached.example.net").POST(HttpRequest.BodyPublishers.ofString("x")).build());
     String metrics = scrape();
+    String cachedSite = "site=\"cached.example.net\"";
+    assertEquals(2, value(metrics, "portico_cache_responses_total", "result=\"hit\"," + cachedSite));
+    assertEquals(1, value(metrics, "portico_cache_responses_total", "result=\"miss\"," + cachedSite));
+    assertEquals(1, value(metrics, "portico_cache_responses_total", "result=\"bypass\"," + cachedSite));
+    assertEquals(2 * "cached page".length(), value(metrics, "portico_cache_response_bytes_total",
+        "result=\"hit\"," + cachedSite));
+    assertTrue(value(metrics, "portico_cache_stored_bytes", "") > "cached page".length());
+    assertEquals(0, value(metrics, "portico_cache_evictions_total", ""));
+    assertTrue(!metrics.contains("crafted"), "a backend's X-Cache makes no series");
     assertEquals(5, value(metrics, "portico_requests_seconds_count", "site=\"metered.example.net\",status=\"2xx\""));
     assertEquals(1, value(metrics, "portico_requests_seconds_count", "site=\"down.example.net\",status=\"5xx\""));
     assertTrue(value(metrics, "portico_requests_seconds_count", "site=\"_unknown\",status=\"4xx\"") >= 1);

@@ -178,6 +178,8 @@ class PermissionTableTest {
       rows.add(new Row("POST /certificates/" + site + "/renew", c -> api.post("/api/v1/certificates/" + site
           + "/renew", c.token(), new JsonObject()).status(),
           c -> c.has("manager", inA) ? 503 : c.refused(inA)));
+      rows.add(new Row("POST /sites/" + site + "/cache/purge", c -> api.post("/api/v1/sites/" + site + "/cache/purge",
+          c.token(), new JsonObject()).status(), c -> c.has("manager", inA) ? 202 : c.refused(inA)));
     }
     rows.add(new Row("DELETE /sites/del-" + n + ".a.test", c -> api.delete("/api/v1/sites/del-" + n + ".a.test",
         c.token()).status(), c -> c.has("manager", true) ? 204 : c.refused(true)));

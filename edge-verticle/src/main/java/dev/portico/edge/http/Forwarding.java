@@ -5,6 +5,7 @@ import dev.portico.contract.Target;
 import dev.portico.edge.LogSafe;
 import dev.portico.edge.upstream.TenantAddresses;
 import dev.portico.edge.observe.Exchange;
+import dev.portico.edge.pipeline.Answer;
 import dev.portico.edge.pipeline.ClientRequest;
 import dev.portico.edge.pipeline.FilterContext;
 import dev.portico.edge.pipeline.Step;
@@ -66,6 +67,10 @@ final class Forwarding {
     FilterContext context = new FilterContext(new ClientRequest(request.method(), exchange.host(), exchange.path(),
         request.headers(), request.isSSL(), request.remoteAddress() == null ? null : request.remoteAddress().hostAddress()),
         route.info());
+    exchange.whenOver(() -> {
+      context.done();
+      exchange.cacheResult(context.cacheResult());
+    });
     Step admitted = route.filters().admit(context);
     if (admitted.later() == null) {
       admitted(new Passage(exchange, route, context, maxBody), admitted);
@@ -106,7 +111,9 @@ final class Forwarding {
     if (upstream == null) {  // every target was tried (a site may list one target twice), or its circuit is open
       LOG.warn("502 for {} {}{}: every target of the site failed", passage.request().method(), exchange.host(),
           LogSafe.of(exchange.uri()));
-      Replies.error(passage.request(), 502, "backend unavailable", "The backend could not be reached");
+      if (!answeredByFilters(passage)) {
+        Replies.error(passage.request(), 502, "backend unavailable", "The backend could not be reached");
+      }
       return;
     }
     Site site = passage.route().site();
@@ -183,12 +190,14 @@ final class Forwarding {
         Set<Upstream> now = new HashSet<>(tried);
         now.add(upstream);
         send(passage, now);
-      } else if (busy) {
-        LOG.warn("503 for {} {}{}: backend {} busy: {}", request.method(), exchange.host(), LogSafe.of(request.uri()),
-            upstream, LogSafe.of(ar.cause().getMessage()));
-        Replies.error(request, 503, "backend busy", "The backend has no free connection");
-      } else {
-        Replies.backendFailed(request, exchange.host(), upstream.target(), ar.cause());
+      } else if (!answeredByFilters(passage)) {  // else a cache's stale entry (stale-if-error) answered
+        if (busy) {
+          LOG.warn("503 for {} {}{}: backend {} busy: {}", request.method(), exchange.host(),
+              LogSafe.of(request.uri()), upstream, LogSafe.of(ar.cause().getMessage()));
+          Replies.error(request, 503, "backend busy", "The backend has no free connection");
+        } else {
+          Replies.backendFailed(request, exchange.host(), upstream.target(), ar.cause());
+        }
       }
     }));
   }
@@ -215,7 +224,9 @@ final class Forwarding {
       if (ar.failed()) {
         if (body == null || !body.exceeded()) {  // else the client has its 413 or reset
           upstream.brokeOff();
-          Replies.backendFailed(request, exchange.host(), exchange.target(), ar.cause());
+          if (!answeredByFilters(passage)) {  // else a cache's stale entry (stale-if-error) answered
+            Replies.backendFailed(request, exchange.host(), exchange.target(), ar.cause());
+          }
         }
         return;
       }
@@ -273,6 +284,19 @@ final class Forwarding {
   /** The target id in a sticky site's cookie, as the client sent it (unchecked). */
   private static String stickyId(HttpServerRequest request, UpstreamSet upstreams) {
     return StickyCookie.read(request.headers().getAll("Cookie"), upstreams.stickyCookie());
+  }
+
+  /** The backend failed: whether a filter answered instead (a cache's stale copy), before anything was written. */
+  private static boolean answeredByFilters(Passage passage) {
+    if (passage.filters() == null || passage.request().response().headWritten()) {
+      return false;
+    }
+    Answer answer = passage.route().filters().onBackendFailure(passage.filters());
+    if (answer == null) {
+      return false;
+    }
+    Relay.answer(passage.exchange(), passage.route().filters(), passage.filters(), answer);
+    return true;
   }
 
   private static boolean isIdempotent(HttpMethod method) {

@@ -49,6 +49,13 @@ final class Relay {
     BodyTransform transform = null;
     if (context != null) {
       context.respond(status, headers);
+      Answer instead = filters.onBackendResponse(context);
+      if (instead != null) {  // a 304 that confirmed a cached entry: the entry goes out, the (empty) body is dropped
+        backend.body().handler(chunk -> { }).endHandler(v -> { }).resume();
+        headers.clear().set(Exchange.REQUEST_ID, exchange.requestId());
+        answer(exchange, filters, context, instead);
+        return;
+      }
       transform = filters.onResponse(context, true);
     }
     stream(exchange, call, backend.body(), response, transform);

@@ -1,7 +1,9 @@
 package dev.portico.edge.observe;
 
+import dev.portico.edge.cache.LocalResponseCache;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -34,6 +36,8 @@ public final class EdgeMetrics {
   static final String REQUESTS = "portico.requests";
   static final String BACKEND = "portico.backend.duration";
   static final String ROUTE_TIER = "portico.route.resolutions";
+  static final String CACHE_RESPONSES = "portico.cache.responses";
+  static final String CACHE_BYTES = "portico.cache.response.bytes";
   /** Latency buckets (seconds) for both histograms: enough resolution, a bounded series count. */
   private static final Duration[] BUCKETS = {
       Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
@@ -54,6 +58,8 @@ public final class EdgeMetrics {
   private final Map<String, String> siteLabels = new HashMap<>();
   private final Map<String, Timer[]> requestTimers = new HashMap<>();
   private final Map<String, Timer> backendTimers = new HashMap<>();
+  /** Per site label and cache result ({@code HIT}, {@code MISS}, ...: the cache filter's own, a fixed set): count and body bytes. */
+  private final Map<String, Counter[]> cacheCounters = new HashMap<>();
   private final Counter[] tiers = new Counter[Tier.values().length];
   private final Timer lookups;
   private final Counter redisErrors;
@@ -72,6 +78,14 @@ public final class EdgeMetrics {
         .description("Access log lines dropped because the log output fell behind").register(registry);
     redisErrors = Counter.builder("portico.redis.errors").tag("component", "edge")
         .description("Failed Redis commands").register(registry);
+  }
+
+  /** The node's response-cache store: bytes held, entries evicted for size (node-wide series, registered once). */
+  public void cacheStore(LocalResponseCache store) {
+    Gauge.builder("portico.cache.stored.bytes", store, LocalResponseCache::weightedBytes).baseUnit("bytes")
+        .description("Bytes the node's response cache holds, for all sites").register(registry);
+    FunctionCounter.builder("portico.cache.evictions", store, LocalResponseCache::evictions)
+        .description("Entries the node's response cache evicted for size").register(registry);
   }
 
   public void lookup(long nanos) {
@@ -116,6 +130,16 @@ public final class EdgeMetrics {
           .description("Requests through the edge, from the first byte to the end of the response").register(registry);
     }
     timer.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  void cache(String siteLabel, String result, long bodyBytes) {
+    Counter[] counters = cacheCounters.computeIfAbsent(siteLabel + '\n' + result, k -> new Counter[] {
+        Counter.builder(CACHE_RESPONSES).tag("site", siteLabel).tag("result", result.toLowerCase(java.util.Locale.ROOT))
+            .description("Responses of cached sites by what the cache did").register(registry),
+        Counter.builder(CACHE_BYTES).tag("site", siteLabel).tag("result", result.toLowerCase(java.util.Locale.ROOT))
+            .baseUnit("bytes").description("Body bytes of those responses").register(registry)});
+    counters[0].increment();
+    counters[1].increment(bodyBytes);
   }
 
   void backend(String siteLabel, long nanos) {

@@ -34,7 +34,9 @@ public final class Exchange {
   private long backendStartNanos;
   private long backendNanos = -1;
   private Runnable onRecord;
+  private Runnable whenOver;
   private boolean recorded;
+  private String cacheResult;
 
   private Exchange(HttpServerRequest request, EdgeMetrics metrics, AccessLog accessLog, String requestId) {
     this.request = request;
@@ -114,6 +116,24 @@ public final class Exchange {
     this.onRecord = action;
   }
 
+  /**
+   * Also runs {@code action} once the exchange is over, however it ends (each call adds one,
+   * unlike {@link #onRecord}): what a request holds beyond its response, such as the lead of a
+   * cache miss that others wait on, is let go here.
+   */
+  public void whenOver(Runnable action) {
+    Runnable before = whenOver;
+    whenOver = before == null ? action : () -> {
+      before.run();
+      action.run();
+    };
+  }
+
+  /** What the site's response cache did for the request ({@code HIT}, {@code MISS}, ...), counted when it is recorded. */
+  public void cacheResult(String result) {
+    cacheResult = result;
+  }
+
   /** The client went away before the response ended. */
   public void clientClosed() {
     record(CLIENT_CLOSED);
@@ -128,11 +148,17 @@ public final class Exchange {
     if (onRecord != null) {
       onRecord.run();
     }
+    if (whenOver != null) {
+      whenOver.run();
+    }
     long nanos = System.nanoTime() - startNanos;
     String label = metrics.siteLabel(site);
     metrics.request(label, status, nanos);
     if (backendNanos >= 0) {
       metrics.backend(label, backendNanos);
+    }
+    if (cacheResult != null) {
+      metrics.cache(label, cacheResult, request.response().bytesWritten());
     }
     if (accessLog.enabled()) {
       accessLog.log(request, requestId, host, site, status, nanos, target,

@@ -3,6 +3,8 @@ package dev.portico.edge.pipeline;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 
+import java.util.function.BiFunction;
+
 /**
  * A site's filters in order, and the walk over them (see {@link SiteFilter}): request steps
  * front to back until one answers; backend-header steps front to back; response steps back to
@@ -102,5 +104,27 @@ public final class FilterChain {
       }
     }
     return transform;
+  }
+
+  /** Tells the filters passed that the backend failed; the answer of the innermost that has one, or null. */
+  public Answer onBackendFailure(FilterContext context) {
+    return firstAnswer(context, SiteFilter::onBackendFailure);
+  }
+
+  /** Shows the filters passed the backend's response head; the answer to send instead, or null to relay it. */
+  public Answer onBackendResponse(FilterContext context) {
+    return firstAnswer(context, SiteFilter::onBackendResponse);
+  }
+
+  /** Asks every filter passed, innermost first (each is told); the first answer, or null. */
+  private Answer firstAnswer(FilterContext context, BiFunction<SiteFilter, FilterContext, Answer> step) {
+    Answer answer = null;
+    for (int i = context.passed - 1; i >= 0; i--) {
+      if ((context.applying & (1L << i)) != 0) {
+        Answer given = step.apply(filters[i], context);
+        answer = answer == null ? given : answer;
+      }
+    }
+    return answer;
   }
 }

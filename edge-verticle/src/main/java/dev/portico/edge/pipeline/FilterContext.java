@@ -20,6 +20,8 @@ public final class FilterContext {
   private Map<Object, Object> attachments;
   private int responseStatus;
   private MultiMap responseHeaders;
+  private Runnable whenDone;
+  private String cacheResult;
   /** Bit i: filter i applies to this request. */
   long applying;
   /** How many filters the request passed (those whose response steps run). */
@@ -64,6 +66,36 @@ public final class FilterContext {
   public void respond(int status, MultiMap headers) {
     this.responseStatus = status;
     this.responseHeaders = headers;
+  }
+
+  /**
+   * Runs {@code action} when the request is over, in every outcome: relayed, answered by the edge
+   * (an error, a refusal, a 413), turned into a tunnel, or abandoned by its client. Each call adds one.
+   */
+  public void whenDone(Runnable action) {
+    Runnable before = whenDone;
+    whenDone = before == null ? action : () -> {
+      before.run();
+      action.run();
+    };
+  }
+
+  /** The request is over: runs what {@link #whenDone} was given, once. */
+  public void done() {
+    Runnable actions = whenDone;
+    whenDone = null;
+    if (actions != null) {
+      actions.run();
+    }
+  }
+
+  /** What the response cache did for the request ({@code HIT}, {@code MISS}, ...: its {@code X-Cache}), or null. */
+  public String cacheResult() {
+    return cacheResult;
+  }
+
+  public void cacheResult(String result) {
+    this.cacheResult = result;
   }
 
   public int responseStatus() {

@@ -49,4 +49,23 @@ public interface SiteFilter {
   default BodyTransform onResponseBody(FilterContext context) {
     return null;
   }
+
+  /**
+   * The backend's response head, set on the context, before the response steps: an
+   * {@link Answer} to send instead (a cache's entry that the backend's 304 confirmed), or null to
+   * relay the response. Every filter passed is asked, innermost first; the first answer wins and
+   * the backend's body is dropped.
+   */
+  default Answer onBackendResponse(FilterContext context) {
+    return null;
+  }
+
+  /**
+   * The backend could not give a response (unreachable, timed out, refused): an {@link Answer}
+   * instead of the edge's 502/504 (a cache's stale copy, {@code stale-if-error}), or null. Every
+   * filter passed is told, innermost first; the first answer wins.
+   */
+  default Answer onBackendFailure(FilterContext context) {
+    return null;
+  }
 }

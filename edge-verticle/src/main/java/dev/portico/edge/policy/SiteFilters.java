@@ -13,15 +13,21 @@ import java.util.List;
  * request headers before them so that the token's claim headers win over the site's header rules;
  * then the response filters, outermost first — so on the way out the site's response header
  * rules apply to the backend's head, then HSTS, and compression last, on the head as the client
- * gets it (a {@code Vary} the rules set is extended, not replaced). A refusal by an access check
- * goes out through none of the response filters.
+ * gets it (a {@code Vary} the rules set is extended, not replaced). The response cache is
+ * innermost: it runs after every access check, stores what the backend sent, and its answers
+ * get the same response filters as the backend's. A refusal by an access check goes out through
+ * none of the response filters.
  */
 public final class SiteFilters {
+
+  /** The scope of a site's own policies; a per-path route passes its id, so that its cache entries stay its own. */
+  public static final String SITE_SCOPE = "site";
 
   private SiteFilters() {
   }
 
-  public static FilterChain compile(SitePolicies policies, PolicyServices services) {
+  /** The chain of {@code policies}, which apply to the requests of {@code scope} (a site, or a route of it). */
+  public static FilterChain compile(SitePolicies policies, PolicyServices services, String scope) {
     List<SiteFilter> filters = new ArrayList<>();
     if (!policies.ipAllow().isEmpty() || !policies.ipDeny().isEmpty()) {
       filters.add(new IpRulesFilter(policies.ipAllow(), policies.ipDeny()));
@@ -46,6 +52,10 @@ public final class SiteFilters {
     }
     if (!policies.responseHeaders().isEmpty()) {
       filters.add(new ResponseHeadersFilter(policies.responseHeaders()));
+    }
+    if (policies.cache() != null && services.cache() != null) {
+      filters.add(new CacheFilter(services.cache(), policies.cache(),
+          policies.basicAuth() != null || policies.jwt() != null, scope));
     }
     return filters.isEmpty() ? FilterChain.EMPTY : new FilterChain(filters.toArray(SiteFilter[]::new));
   }

@@ -114,7 +114,8 @@ public final class RouteBuilder {
 
   private Route build(String pattern, Site site, UpstreamSet upstreams, PathRoute path, Route[] paths) {
     SitePolicies policies = site.policies();
-    return new Route(pattern, site, null, SiteFilters.compile(policies, services), upstreams,
+    return new Route(pattern, site, null, SiteFilters.compile(policies, services,
+        path == null ? SiteFilters.SITE_SCOPE : path.id()), upstreams,
         new SiteInfo(pattern, site.owner() != null, policies.trustedProxies(), path == null ? null : path.id()),
         path, paths);
   }

@@ -1,0 +1,81 @@
+package dev.portico.edge.cache;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.vertx.core.Future;
+
+import java.util.function.Predicate;
+
+/**
+ * The in-process store of one edge node, shared by its event loops: a Caffeine cache bounded by
+ * the bytes its entries weigh ({@link CachedResponse#weight}), evicting by Caffeine's
+ * frequency-and-recency policy. An entry heavier than a tenth of the bound is not stored (it
+ * would evict a crowd of small ones for a single large one).
+ */
+public final class LocalResponseCache implements ResponseCache {
+
+  /** The default bound, {@code PORTICO_CACHE_MAX_BYTES}: 32 MiB, a quarter of the 128 MiB heap a small node runs with. */
+  public static final long DEFAULT_MAX_BYTES = 32L << 20;
+
+  private final Cache<String, CachedResponse> entries;
+  private final long maxBytes;
+  private final long maxEntryBytes;
+
+  public LocalResponseCache(long maxBytes) {
+    if (maxBytes < 0) {
+      throw new IllegalArgumentException("maxBytes must not be negative");
+    }
+    this.maxBytes = maxBytes;
+    this.maxEntryBytes = maxBytes / 10;
+    this.entries = Caffeine.newBuilder()
+        .maximumWeight(maxBytes)
+        .weigher((String key, CachedResponse response) -> key.length() + response.weight())
+        .recordStats()
+        .build();
+  }
+
+  @Override
+  public Future<CachedResponse> get(String key) {
+    return Future.succeededFuture(entries.getIfPresent(key));
+  }
+
+  @Override
+  public Future<Void> put(String key, CachedResponse response) {
+    if (key.length() + (long) response.weight() <= maxEntryBytes) {
+      entries.put(key, response);
+    }
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Void> remove(String key) {
+    entries.invalidate(key);
+    return Future.succeededFuture();
+  }
+
+  /** Forgets every entry whose key {@code purged} accepts (a purge: a site, a path, a prefix). */
+  public void removeIf(Predicate<String> purged) {
+    entries.asMap().keySet().removeIf(purged);
+  }
+
+  /** The bound on the bytes held. */
+  public long maxBytes() {
+    return maxBytes;
+  }
+
+  /** The heaviest entry stored (key, header fields and body): heavier ones are dropped by {@link #put}. */
+  public long maxEntryBytes() {
+    return maxEntryBytes;
+  }
+
+  /** Bytes held now (after pending evictions ran). */
+  public long weightedBytes() {
+    entries.cleanUp();
+    return entries.policy().eviction().map(eviction -> eviction.weightedSize().orElse(0L)).orElse(0L);
+  }
+
+  /** Entries evicted for size so far. */
+  public long evictions() {
+    return entries.stats().evictionCount();
+  }
+}

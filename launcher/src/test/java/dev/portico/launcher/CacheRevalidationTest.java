@@ -1,0 +1,154 @@
+package dev.portico.launcher;
+
+import io.vertx.core.http.HttpServerRequest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * 304s both ways through a real edge: a stale entry is revalidated with the backend's validators
+ * and a 304 refreshes it (the backend sends the body once); a client's own {@code If-None-Match}
+ * or {@code If-Modified-Since} is answered 304 from the entry.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CacheRevalidationTest {
+
+  private static final String SITE = "revalidate.example.net";
+  private static final String LAST_MODIFIED = "Tue, 03 Nov 2026 10:00:00 GMT";
+
+  private Harness harness;
+  /** Per path, what each request to the backend carried as {@code If-None-Match} ("-" for none). */
+  private final Map<String, List<String>> conditions = new ConcurrentHashMap<>();
+  /** Completed by a test to let the held revalidation of {@code /swr} answer. */
+  private final CompletableFuture<Void> released = new CompletableFuture<>();
+
+  @BeforeAll
+  void start() throws Exception {
+    harness = new Harness();
+    int backend = harness.backend(this::answer);
+    harness.putSite(SITE, "{\"targets\":[\"127.0.0.1:" + backend + "\"],\"cache\":{\"defaultTtlSeconds\":0}}");
+    Harness.waitFor(() -> get("/warm-up").statusCode() == 200, 5_000);
+  }
+
+  @AfterAll
+  void stop() {
+    harness.close();
+  }
+
+  /** A page that stays "v1": fresh for 1 s, 304 (then fresh for 300 s) to a request that names its tag. */
+  private void answer(HttpServerRequest request) {
+    String condition = request.getHeader("If-None-Match");
+    conditions.computeIfAbsent(request.path(), p -> new CopyOnWriteArrayList<>()).add(condition == null ? "-" : condition);
+    var response = request.response().putHeader("ETag", "\"v1\"").putHeader("Last-Modified", LAST_MODIFIED);
+    if (request.path().startsWith("/swr") && condition != null) {  // the revalidation waits for the test's word
+      released.thenRun(() -> response.setStatusCode(304).putHeader("Cache-Control", "max-age=300").end());
+    } else if (request.path().startsWith("/swr")) {
+      response.putHeader("Cache-Control", "max-age=1, stale-while-revalidate=300").end("the page, version 1");
+    } else if ("\"v1\"".equals(condition)) {
+      response.setStatusCode(304).putHeader("Cache-Control", "max-age=300").end();
+    } else {
+      response.putHeader("Cache-Control", "max-age=1").end("the page, version 1");
+    }
+  }
+
+  private HttpResponse<String> get(String path, String... headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + harness.httpPort() + path))
+        .header("Host", SITE).timeout(Duration.ofSeconds(20));
+    for (int i = 0; i < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return harness.send(request.build());
+  }
+
+  private static String xCache(HttpResponse<?> response) {
+    return response.headers().firstValue("X-Cache").orElse("");
+  }
+
+  @Test
+  void aStaleEntryIsRevalidatedAndA304RefreshesIt() {
+    assertEquals("MISS", xCache(get("/page")));
+    Harness.waitFor(() -> !xCache(get("/page")).equals("HIT"), 10_000);  // the first request after its second
+    HttpResponse<String> again = get("/page");
+    assertEquals("HIT", xCache(again), "the 304's max-age=300 refreshed the entry");
+    assertEquals("the page, version 1", again.body());
+    assertEquals(List.of("-", "\"v1\""), conditions.get("/page"), "the backend sent the body once, then a 304");
+  }
+
+  @Test
+  void theRevalidatingRequestGetsTheWholeEntryWhenItsOwnTagDiffers() {
+    get("/own");
+    AtomicReference<HttpResponse<String>> revalidated = new AtomicReference<>();
+    Harness.waitFor(() -> {
+      revalidated.set(get("/own", "If-None-Match", "\"v0\""));
+      return !xCache(revalidated.get()).equals("HIT");
+    }, 10_000);
+    assertEquals("REVALIDATED", xCache(revalidated.get()));
+    assertEquals(200, revalidated.get().statusCode());
+    assertEquals("the page, version 1", revalidated.get().body());
+    assertEquals(List.of("-", "\"v1\""), conditions.get("/own"), "the entry's tag replaced the client's");
+  }
+
+  @Test
+  void aClientsConditionalMissIsForwardedAndIts304NotStored() {
+    HttpResponse<String> forwarded = get("/forwarded", "If-None-Match", "\"v1\"");
+    assertEquals(304, forwarded.statusCode());
+    HttpResponse<String> plain = get("/forwarded");
+    assertEquals(200, plain.statusCode());
+    assertEquals("the page, version 1", plain.body());
+    assertEquals(List.of("\"v1\"", "-"), conditions.get("/forwarded"));
+  }
+
+  @Test
+  void aClientsOwnConditionalRequestsAreAnswered304FromTheEntry() {
+    get("/conditional");
+    HttpResponse<String> byTag = get("/conditional", "If-None-Match", "\"v1\"");
+    HttpResponse<String> byDate = get("/conditional", "If-Modified-Since", LAST_MODIFIED);
+    HttpResponse<String> older = get("/conditional", "If-Modified-Since", "Mon, 02 Nov 2026 10:00:00 GMT");
+    assertEquals(304, byTag.statusCode());
+    assertEquals(304, byDate.statusCode());
+    assertEquals("HIT", xCache(byDate));
+    assertEquals(200, older.statusCode(), "modified since then: the whole entry");
+    assertEquals(List.of("-"), conditions.get("/conditional"));
+  }
+
+  /**
+   * Within {@code stale-while-revalidate} one request revalidates while every other gets the
+   * stale entry at once: the backend holds its 304 until a second request has been answered.
+   */
+  @Test
+  void withinStaleWhileRevalidateOthersGetTheStaleEntryWhileOneRevalidates() throws Exception {
+    assertEquals("MISS", xCache(get("/swr")));
+    AtomicReference<CompletableFuture<HttpResponse<String>>> leader = new AtomicReference<>();
+    Harness.waitFor(() -> {
+      if (leader.get() == null || leader.get().isDone()) {  // fresh: a HIT; go on until one goes to the backend
+        leader.set(harness.http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + harness.httpPort()
+            + "/swr")).header("Host", SITE).timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString()));
+      }
+      return conditions.get("/swr").size() == 2;
+    }, 10_000);
+    HttpResponse<String> meanwhile = get("/swr");
+    assertEquals("STALE", xCache(meanwhile), "answered while the revalidation is held");
+    assertEquals("the page, version 1", meanwhile.body());
+    released.complete(null);
+    HttpResponse<String> revalidated = leader.get().get(20, TimeUnit.SECONDS);
+    assertEquals("REVALIDATED", xCache(revalidated));
+    assertEquals("the page, version 1", revalidated.body());
+    assertEquals("HIT", xCache(get("/swr")));
+    assertEquals(List.of("-", "\"v1\""), conditions.get("/swr"));
+  }
+}
