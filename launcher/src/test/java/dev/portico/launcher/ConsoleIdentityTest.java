@@ -185,7 +185,7 @@ class ConsoleIdentityTest {
     assertNull(browser.script("return sessionStorage.getItem('portico.token')"));
 
     browser.open(console + "#/oidc/made-up-code");
-    browser.withText("#signin-note", "Single sign-on failed");
+    browser.withText("#signin-note", "unknown, expired or already used sign-in code");
     assertNull(browser.script("return sessionStorage.getItem('portico.token')"));
   }
 
