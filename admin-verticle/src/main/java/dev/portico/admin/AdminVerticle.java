@@ -113,7 +113,7 @@ public final class AdminVerticle extends VerticleBase {
     if (oidc != null) {
       oidc.mountPublic(router);
     } else {
-      router.get("/api/v1/auth/oidc/*").handler(context -> context.fail(ApiError.notFound(
+      router.route("/api/v1/auth/oidc/*").handler(context -> context.fail(ApiError.notFound(
           "no OIDC provider is configured for the admin API (PORTICO_ADMIN_OIDC_ISSUER)")));
     }
     router.route("/api/*").handler(context -> authenticator.authenticate(context.request().getHeader(HttpHeaders.AUTHORIZATION))

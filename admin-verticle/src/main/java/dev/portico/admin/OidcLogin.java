@@ -143,7 +143,7 @@ final class OidcLogin {
                   .onSuccess(code -> redirect(context, "/#/oidc/" + code)).onFailure(context::fail);
             } else {
               String detail = done.cause() instanceof ApiError error ? error.getMessage() : "the sign-in failed";
-              LOG.warn("Console sign-in through OIDC failed: {}", printable(detail));
+              LOG.warn("Console sign-in through OIDC failed: {}", printable(done.cause().getMessage()));
               redirect(context, "/#/oidc-failed/" + URLEncoder.encode(printable(detail), StandardCharsets.UTF_8)
                   .replace("+", "%20"));
             }
