@@ -27,9 +27,40 @@ export async function signIn(username, password) {
   return answer;
 }
 
-export async function signOut() {
+/**
+ * Finishes a sign-in through the admin's OIDC provider: trades the one-time code the callback put
+ * in the URL fragment for the token. The browser's sign-in cookie goes along (credentials
+ * 'same-origin'): a code from a sign-in in another browser is refused.
+ */
+export async function signInWithCode(code) {
+  const response = await fetch('/api/v1/auth/oidc/handoff', {
+    method: 'POST', headers: {Accept: 'application/json', 'Content-Type': 'application/json'},
+    body: JSON.stringify({code}), credentials: 'same-origin', cache: 'no-store', redirect: 'error',
+  });
+  const answer = await response.json().catch(() => null);
+  if (!response.ok) throw new ApiFailure(response.status, answer);
+  sessionStorage.setItem(TOKEN, answer.token);
+  return answer;
+}
+
+/** Whether admins may sign in through an OIDC provider: its issuer, or null. */
+export async function oidcProvider() {
   try {
+    return (await call('GET', '/auth/oidc/provider', undefined, false)).issuer;
+  } catch (notConfigured) {
+    return null;
+  }
+}
+
+/**
+ * Ends the session; an OIDC sign-in's answers where the browser ends the provider's session
+ * too (null when the provider offers no end-session endpoint).
+ */
+export async function signOut(oidc) {
+  try {
+    if (oidc) return (await call('POST', '/auth/oidc/logout')).endSessionUrl;
     await call('POST', '/auth/logout');
+    return null;
   } finally {
     sessionStorage.removeItem(TOKEN);
   }

@@ -9,10 +9,12 @@ import {dnsPage} from './dns.js';
 import {usersPage} from './users.js';
 import {auditPage} from './audit.js';
 import {livePage} from './live.js';
+import {groupsPage} from './groups.js';
+import {permissionsPage} from './permissions.js';
 
 const PAGES = {
   sites: sitesPage, site: siteFormPage, resolve: resolvePage, certificates: certificatesPage,
-  dns: dnsPage, users: usersPage, audit: auditPage, live: livePage,
+  dns: dnsPage, users: usersPage, audit: auditPage, live: livePage, groups: groupsPage, permissions: permissionsPage,
 };
 const session = {me: null};
 let leave = null;
@@ -37,8 +39,35 @@ function showSignIn(note) {
   $('#signin-form [name=username]').focus();
 }
 
+/**
+ * The way back from the admin's OIDC provider: #/oidc/<one-time code> or #/oidc-failed/<reason>.
+ * The fragment is removed from the address (and this history entry) before anything else.
+ */
+async function finishOidcSignIn() {
+  const [, kind, value] = location.hash.match(/^#\/(oidc|oidc-failed)\/(.*)$/) || [];
+  if (!kind) return;
+  history.replaceState(null, '', `${location.pathname}#/sites`);
+  if (kind === 'oidc-failed') {
+    showSignIn(`Single sign-on failed: ${decodeURIComponent(value)}`);
+    return;
+  }
+  try {
+    await api.signInWithCode(value);
+  } catch (e) {
+    showSignIn(`Single sign-on failed: ${e.message}`);
+  }
+}
+
+async function showOidcButton() {
+  const issuer = await api.oidcProvider();
+  if (!issuer) return;
+  $('#oidc-issuer').textContent = issuer;
+  $('#oidc-button').addEventListener('click', () => location.assign('/api/v1/auth/oidc/login?console=1'));
+  $('#oidc-signin').hidden = false;
+}
+
 async function route() {
-  if (!api.token()) return showSignIn();
+  if (!api.token()) return showSignIn($('#signin-note').textContent);
   if (!session.me) {
     try {
       session.me = await api.call('GET', '/auth/me');
@@ -94,12 +123,17 @@ function start() {
     }
   });
   $('#signout').addEventListener('click', async () => {
-    await api.signOut().catch(() => {});
-    showSignIn('You are signed out.');
+    const endSession = await api.signOut(session.me && session.me.local === false).catch(() => null);
+    if (endSession) {
+      location.assign(endSession);
+    } else {
+      showSignIn('You are signed out.');
+    }
   });
   api.whenSessionEnds((detail) => showSignIn(`Your session ended${detail ? `: ${detail}` : ''}. Sign in again.`));
-  addEventListener('hashchange', route);
-  route();
+  addEventListener('hashchange', () => finishOidcSignIn().then(route));
+  showOidcButton();
+  finishOidcSignIn().then(route);
 }
 
 start();

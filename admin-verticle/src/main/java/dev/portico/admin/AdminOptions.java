@@ -22,9 +22,13 @@ record AdminOptions(String host, int port, String redisUrl, String adminPassword
    * @param issuer the issuer URL (discovered at {@code <issuer>/.well-known/openid-configuration})
    * @param redirectUri this API's callback as the IdP knows it: {@code <public admin URL>/api/v1/auth/oidc/callback}
    * @param groupsClaim the ID token claim that lists the user's groups; each names a local group
+   * @param jwksRefetchSeconds the least time between two JWKS fetches an unknown key id causes
    */
-  record Oidc(String issuer, String clientId, String clientSecret, String redirectUri, String groupsClaim) {
+  record Oidc(String issuer, String clientId, String clientSecret, String redirectUri, String groupsClaim,
+      int jwksRefetchSeconds) {
   }
+
+  static final int DEFAULT_JWKS_REFETCH_SECONDS = 60;
 
   static final int DEFAULT_JWT_TTL_SECONDS = 3600;
 
@@ -41,6 +45,7 @@ record AdminOptions(String host, int port, String redisUrl, String adminPassword
         config.getString("secretKey"),
         config.getString("adminOidcIssuer") == null ? null : new Oidc(config.getString("adminOidcIssuer"),
             config.getString("adminOidcClientId"), config.getString("adminOidcClientSecret"),
-            config.getString("adminOidcRedirectUri"), config.getString("adminOidcGroupsClaim", "groups")));
+            config.getString("adminOidcRedirectUri"), config.getString("adminOidcGroupsClaim", "groups"),
+            config.getInteger("adminOidcJwksRefetchSeconds", DEFAULT_JWKS_REFETCH_SECONDS)));
   }
 }

@@ -109,10 +109,11 @@ public final class AdminVerticle extends VerticleBase {
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     AuthApi auth = new AuthApi(records, bodies, users, authenticator, new LoginThrottle(records));
     auth.mountPublic(router);
-    if (options.oidc() != null) {
-      new OidcLogin(vertx, options.oidc(), records, authenticator).mountPublic(router);
+    OidcLogin oidc = options.oidc() == null ? null : new OidcLogin(vertx, options.oidc(), records, bodies, authenticator);
+    if (oidc != null) {
+      oidc.mountPublic(router);
     } else {
-      router.get("/api/v1/auth/oidc/*").handler(context -> context.fail(ApiError.notFound(
+      router.route("/api/v1/auth/oidc/*").handler(context -> context.fail(ApiError.notFound(
           "no OIDC provider is configured for the admin API (PORTICO_ADMIN_OIDC_ISSUER)")));
     }
     router.route("/api/*").handler(context -> authenticator.authenticate(context.request().getHeader(HttpHeaders.AUTHORIZATION))
@@ -122,6 +123,9 @@ public final class AdminVerticle extends VerticleBase {
         })
         .onFailure(context::fail));
     auth.mount(router);
+    if (oidc != null) {
+      oidc.mount(router);
+    }
     DnsProvidersApi dnsProviders = new DnsProvidersApi(records, bodies, box);
     Grants grants = new Grants(records);
     SitesApi sites = new SitesApi(vertx, records, bodies, dnsProviders, hashing,

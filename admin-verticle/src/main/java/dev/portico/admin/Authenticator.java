@@ -74,13 +74,13 @@ final class Authenticator {
   /**
    * Signs a token for a sign-in through the admin's OIDC provider: {@code username} is
    * {@code <IdP subject>@oidc}, and the token carries the IdP's {@code groups}, whose local
-   * namesakes' grants count at each request.
+   * namesakes' grants count at each request; {@code jti} names the token (its logout ends the IdP session too).
    */
-  JsonObject issueForIdp(String username, String subject, List<String> groups) {
+  JsonObject issueForIdp(String username, String subject, List<String> groups, String jti) {
     long now = System.currentTimeMillis() / 1000;
     JsonObject claims = new JsonObject().put("sub", username).put(USER_ID_CLAIM, subject)
         .put(OidcLogin.IDP_CLAIM, "oidc").put(OidcLogin.GROUPS_CLAIM, new io.vertx.core.json.JsonArray(groups))
-        .put("jti", UUID.randomUUID().toString());
+        .put("jti", jti);
     String token = jwt.generateToken(claims, new JWTOptions().setAlgorithm(algorithm).setIssuer(ISSUER)
         .setAudience(List.of(AUDIENCE)).setExpiresInSeconds(ttlSeconds));
     return new JsonObject().put("token", token).put("tokenType", "Bearer").put("expiresAt", now + ttlSeconds);

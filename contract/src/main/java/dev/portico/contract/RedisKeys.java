@@ -146,6 +146,18 @@ public final class RedisKeys {
    */
   public static final String OIDC_LOGIN_PREFIX = "portico:oidc-login:";
 
+  /**
+   * {@code portico:oidc-handoff:<code>}: the admin token of a console sign-in through OIDC,
+   * waiting (60 s) for the console page to take it once with the code its URL fragment named.
+   */
+  public static final String OIDC_HANDOFF_PREFIX = "portico:oidc-handoff:";
+
+  /**
+   * {@code portico:oidc-id-token:<jti>}: the IdP's ID token of an admin OIDC sign-in, kept as long
+   * as the admin token with that id, to end the IdP session at sign-out ({@code id_token_hint}).
+   */
+  public static final String OIDC_ID_TOKEN_PREFIX = "portico:oidc-id-token:";
+
   /** {@code portico:api-token:<id>}: a named, scoped API token (JSON with the token's SHA-256). */
   public static final String API_TOKEN_PREFIX = "portico:api-token:";
 
@@ -228,6 +240,14 @@ public final class RedisKeys {
 
   public static String oidcLogin(String state) {
     return OIDC_LOGIN_PREFIX + state;
+  }
+
+  public static String oidcHandoff(String code) {
+    return OIDC_HANDOFF_PREFIX + code;
+  }
+
+  public static String oidcIdToken(String jti) {
+    return OIDC_ID_TOKEN_PREFIX + jti;
   }
 
   public static String apiToken(String id) {

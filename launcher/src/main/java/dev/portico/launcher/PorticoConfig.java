@@ -52,7 +52,8 @@ public record PorticoConfig(
    * The OIDC provider admins may sign in through ({@code PORTICO_ADMIN_OIDC_*}), or {@code null}.
    * The client secret is never printed.
    */
-  public record AdminOidc(String issuer, String clientId, String clientSecret, String redirectUri, String groupsClaim) {
+  public record AdminOidc(String issuer, String clientId, String clientSecret, String redirectUri, String groupsClaim,
+      int jwksRefetchSeconds) {
 
     static AdminOidc fromEnvironment(Env env) {
       String issuer = env.get("PORTICO_ADMIN_OIDC_ISSUER");
@@ -73,13 +74,14 @@ public record PorticoConfig(
       }
       return new AdminOidc(issuer.trim(), env.get("PORTICO_ADMIN_OIDC_CLIENT_ID"),
           env.get("PORTICO_ADMIN_OIDC_CLIENT_SECRET"), env.get("PORTICO_ADMIN_OIDC_REDIRECT_URI").trim(),
-          env.getOrDefault("PORTICO_ADMIN_OIDC_GROUPS_CLAIM", "groups"));
+          env.getOrDefault("PORTICO_ADMIN_OIDC_GROUPS_CLAIM", "groups"),
+          (int) longBetween(env, "PORTICO_ADMIN_OIDC_JWKS_REFETCH_SECONDS", 60, 1, 86_400));
     }
 
     @Override
     public String toString() {
       return "AdminOidc[issuer=" + issuer + ", clientId=" + clientId + ", redirectUri=" + redirectUri
-          + ", groupsClaim=" + groupsClaim + ", clientSecret not shown]";
+          + ", groupsClaim=" + groupsClaim + ", jwksRefetchSeconds=" + jwksRefetchSeconds + ", clientSecret not shown]";
     }
   }
 
@@ -208,7 +210,7 @@ public record PorticoConfig(
       "PORTICO_EVENTBUS_TLS", "PORTICO_EVENTBUS_TLS_KEYSTORE", "PORTICO_EVENTBUS_TLS_KEYSTORE_PASSWORD",
       "PORTICO_EVENTBUS_TLS_TRUSTSTORE", "PORTICO_EVENTBUS_TLS_TRUSTSTORE_PASSWORD",
       "PORTICO_ADMIN_OIDC_ISSUER", "PORTICO_ADMIN_OIDC_CLIENT_ID", "PORTICO_ADMIN_OIDC_CLIENT_SECRET",
-      "PORTICO_ADMIN_OIDC_REDIRECT_URI", "PORTICO_ADMIN_OIDC_GROUPS_CLAIM");
+      "PORTICO_ADMIN_OIDC_REDIRECT_URI", "PORTICO_ADMIN_OIDC_GROUPS_CLAIM", "PORTICO_ADMIN_OIDC_JWKS_REFETCH_SECONDS");
 
   /** The values of the roles in {@code PORTICO_ROLES}. */
   public static List<String> roleNames() {
@@ -352,7 +354,8 @@ public record PorticoConfig(
         .put("adminOidcClientId", adminOidc == null ? null : adminOidc.clientId())
         .put("adminOidcClientSecret", adminOidc == null ? null : adminOidc.clientSecret())
         .put("adminOidcRedirectUri", adminOidc == null ? null : adminOidc.redirectUri())
-        .put("adminOidcGroupsClaim", adminOidc == null ? null : adminOidc.groupsClaim());
+        .put("adminOidcGroupsClaim", adminOidc == null ? null : adminOidc.groupsClaim())
+        .put("adminOidcJwksRefetchSeconds", adminOidc == null ? null : adminOidc.jwksRefetchSeconds());
   }
 
   /**

@@ -23,12 +23,16 @@ import java.util.stream.Stream;
 final class KeycloakServer implements AutoCloseable {
 
   static final String REALM = "portico";
+  /** The master realm's administrator, for tests that change the realm while it runs (key rotation). */
+  private static final String ADMIN = "kc-admin";
+  private static final String ADMIN_PASSWORD = "kc-admin-password";
   private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(10);
   private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
 
   private final Process process;
   private final Path log;
   final int port;
+  private int rotations;
 
   private KeycloakServer(Process process, Path log, int port) {
     this.process = process;
@@ -80,6 +84,8 @@ final class KeycloakServer implements AutoCloseable {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().put("JAVA_HOME", javaHome().toString());
     builder.environment().put("JAVA_OPTS_KC_HEAP", "-Xms64m -Xmx512m");
+    builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN);
+    builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
     return builder;
   }
 
@@ -104,6 +110,36 @@ final class KeycloakServer implements AutoCloseable {
       Thread.sleep(500);
     }
     throw new AssertionError("Keycloak did not answer within " + START_TIMEOUT + ": " + tail(log));
+  }
+
+  /**
+   * Rotates the realm's signing key the way an operator does: a new generated RSA key with a
+   * higher priority than every earlier one, so tokens from now on carry its (new) key id.
+   */
+  void rotateSigningKey() throws Exception {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    String base = "http://127.0.0.1:" + port;
+    HttpResponse<String> token = http.send(HttpRequest.newBuilder(URI.create(base + "/realms/master/protocol/openid-connect/token"))
+        .header("Content-Type", "application/x-www-form-urlencoded").timeout(Duration.ofSeconds(30))
+        .POST(HttpRequest.BodyPublishers.ofString("grant_type=password&client_id=admin-cli&username=" + ADMIN
+            + "&password=" + ADMIN_PASSWORD)).build(), HttpResponse.BodyHandlers.ofString());
+    if (token.statusCode() != 200) {
+      throw new AssertionError("Keycloak admin sign-in: " + token.statusCode() + " " + token.body());
+    }
+    String bearer = "Bearer " + new io.vertx.core.json.JsonObject(token.body()).getString("access_token");
+    HttpResponse<String> realm = http.send(HttpRequest.newBuilder(URI.create(base + "/admin/realms/" + REALM))
+        .header("Authorization", bearer).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    io.vertx.core.json.JsonObject key = new io.vertx.core.json.JsonObject().put("name", "rotated-" + System.nanoTime())
+        .put("providerId", "rsa-generated").put("providerType", "org.keycloak.keys.KeyProvider")
+        .put("parentId", new io.vertx.core.json.JsonObject(realm.body()).getString("id"))
+        .put("config", new io.vertx.core.json.JsonObject().put("priority", List.of(Long.toString(++rotations * 1000 + 1000)))
+            .put("enabled", List.of("true")).put("active", List.of("true")).put("algorithm", List.of("RS256")));
+    HttpResponse<String> added = http.send(HttpRequest.newBuilder(URI.create(base + "/admin/realms/" + REALM + "/components"))
+        .header("Authorization", bearer).header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+        .POST(HttpRequest.BodyPublishers.ofString(key.encode())).build(), HttpResponse.BodyHandlers.ofString());
+    if (added.statusCode() != 201) {
+      throw new AssertionError("Keycloak key rotation: " + added.statusCode() + " " + added.body());
+    }
   }
 
   private static String tail(Path log) throws IOException {
