@@ -25,19 +25,20 @@ import java.util.Set;
  *          {"alg": "RS256" | "ES256", "publicKey": "-----BEGIN PUBLIC KEY-----..."}],
  *          "jwksUrl": "https://idp.example/.well-known/jwks.json", "issuer": "...", "audience": "...",
  *          "claimHeaders": {"sub": "X-User-Id"}},
+ *  "sso": {"provider": "corp", "allowGroups": ["web-team"], "claimHeaders": {"email": "X-User-Email"}},
  *  "loadBalancing": "round-robin" | "least-pending",
  *  "retries": 1}                               (idempotent requests, on connect failure)</pre>
  */
 public record SitePolicies(boolean compression, HeaderRules requestHeaders, HeaderRules responseHeaders, Hsts hsts,
     List<Cidr> ipAllow, List<Cidr> ipDeny, List<Cidr> trustedProxies, BasicAuth basicAuth, RateLimit rateLimit,
-    Jwt jwt, LoadBalancing loadBalancing, int retries) {
+    Jwt jwt, LoadBalancing loadBalancing, int retries, SsoPolicy sso) {
 
   /** The site fields that hold policies. */
   public static final Set<String> FIELDS = Set.of("compression", "requestHeaders", "responseHeaders", "hsts",
-      "ipAllow", "ipDeny", "trustedProxies", "basicAuth", "rateLimit", "jwt", "loadBalancing", "retries");
+      "ipAllow", "ipDeny", "trustedProxies", "basicAuth", "rateLimit", "jwt", "loadBalancing", "retries", "sso");
   public static final int MAX_RETRIES = 3;
   public static final SitePolicies NONE = new SitePolicies(true, HeaderRules.NONE, HeaderRules.NONE, null,
-      List.of(), List.of(), List.of(), null, null, null, LoadBalancing.ROUND_ROBIN, 0);
+      List.of(), List.of(), List.of(), null, null, null, LoadBalancing.ROUND_ROBIN, 0, null);
 
   public SitePolicies {
     ipAllow = List.copyOf(ipAllow);
@@ -138,7 +139,8 @@ public record SitePolicies(boolean compression, HeaderRules requestHeaders, Head
         rateLimit(json),
         jwt(json),
         loadBalancing(json),
-        integer(json, "retries", 0, 0, MAX_RETRIES));
+        integer(json, "retries", 0, 0, MAX_RETRIES),
+        SsoPolicy.fromJson(json.getValue("sso")));
   }
 
   void toJson(JsonObject json) {
@@ -176,6 +178,9 @@ public record SitePolicies(boolean compression, HeaderRules requestHeaders, Head
     }
     if (retries > 0) {
       json.put("retries", retries);
+    }
+    if (sso != null) {
+      json.put("sso", sso.toJson());
     }
   }
 

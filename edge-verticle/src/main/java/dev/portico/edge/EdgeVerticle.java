@@ -16,6 +16,7 @@ import dev.portico.edge.policy.JwtGuard;
 import dev.portico.edge.policy.PolicyServices;
 import dev.portico.edge.policy.RateLimiter;
 import dev.portico.edge.route.Route;
+import dev.portico.edge.sso.SsoService;
 import dev.portico.edge.route.RouteBuilder;
 import dev.portico.edge.route.RouteResolver;
 import dev.portico.edge.tls.CertificateStore;
@@ -96,7 +97,9 @@ public final class EdgeVerticle extends VerticleBase {
         Integer.parseInt(options.dnsResolver().substring(colon + 1)), resolverHost));
     TenantAddresses addresses = new TenantAddresses(targetResolver, TargetAddressRules.forThisNode(config()));
     JwtGuard jwt = new JwtGuard(vertx, new JwksFetcher(vertx, backendClient, addresses));
-    PolicyServices policies = new PolicyServices(new BasicAuthVerifier(vertx), jwt, new RateLimiter(redis, registry));
+    SecretBox secrets = SecretBox.fromSecret(options.tls().secretKey());
+    PolicyServices policies = new PolicyServices(new BasicAuthVerifier(vertx), jwt, new RateLimiter(redis, registry),
+        new SsoService(vertx, backendClient, redis, secrets, jwt, options.ssoSessionTtlSeconds()));
     RouteResolver routes = new RouteResolver(vertx, reads, options, metrics, new RouteBuilder(policies));
     vertx.eventBus().<JsonObject>consumer(Addresses.SITE_CHANGED,
         message -> routes.invalidate(SiteChange.fromJson(message.body())));
@@ -104,7 +107,6 @@ public final class EdgeVerticle extends VerticleBase {
         new AccessLog(vertx), options.limits().maxBodyBytes());
     server = vertx.createHttpServer(clientFacing(options.limits()))
         .requestHandler(RequestHeads.reporting(RequestHandler.forListener(services, false, options.httpsPort())));
-    SecretBox secrets = SecretBox.fromSecret(options.tls().secretKey());
     return targetResolver.start()
         .compose(v -> CertificateStore.load(vertx, redis, reads, sitesFor(routes), secrets, options)
             .recover(e -> Future.failedFuture("no fallback certificate: " + e.getMessage())))

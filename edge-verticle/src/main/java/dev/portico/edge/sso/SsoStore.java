@@ -1,0 +1,110 @@
+package dev.portico.edge.sso;
+
+import dev.portico.contract.RedisKeys;
+import dev.portico.contract.SecretBox;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/**
+ * The sign-ins under way and the sessions, in Redis (so every edge of the cluster honours them):
+ * a sign-in under its {@code state}, taken at most once ({@code GETDEL}) and gone after
+ * {@link #LOGIN_TTL_S}; a session under the SHA-256 of its cookie's random id (what Redis holds
+ * does not let anyone present the cookie), its refresh token sealed, gone after the session TTL or
+ * when ended.
+ */
+final class SsoStore {
+
+  static final int LOGIN_TTL_S = 600;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Redis redis;
+  private final SecretBox secrets;
+  private final long sessionTtlSeconds;
+
+  SsoStore(Redis redis, SecretBox secrets, long sessionTtlSeconds) {
+    this.redis = redis;
+    this.secrets = secrets;
+    this.sessionTtlSeconds = sessionTtlSeconds;
+  }
+
+  /** 32 random bytes, base64url without padding: 43 characters. */
+  static String randomId() {
+    byte[] bytes = new byte[32];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  /** Whether {@code text} has the shape of a {@link #randomId} (checked before Redis is asked). */
+  static boolean isRandomId(String text) {
+    if (text == null || text.length() != 43) {
+      return false;
+    }
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  Future<Void> saveLogin(String state, JsonObject login) {
+    return redis.send(Request.cmd(Command.SET).arg(RedisKeys.ssoLogin(state)).arg(login.encode())
+        .arg("EX").arg(LOGIN_TTL_S)).mapEmpty();
+  }
+
+  /** The sign-in of {@code state}, now spent; {@code null} when there is none (never issued, used or expired). */
+  Future<JsonObject> takeLogin(String state) {
+    return redis.send(Request.cmd(Command.GETDEL).arg(RedisKeys.ssoLogin(state)))
+        .map(value -> value == null ? null : new JsonObject(value.toBuffer()));
+  }
+
+  /** The session of the cookie value {@code id}, or {@code null}. */
+  Future<Session> session(String id) {
+    String key = sessionKey(id);
+    return redis.send(Request.cmd(Command.GET).arg(key)).map(value -> {
+      if (value == null) {
+        return null;
+      }
+      JsonObject json = new JsonObject(value.toBuffer());
+      String refresh = json.getString("refreshToken");
+      return Session.fromJson(json.put("refreshToken", refresh == null ? null : secrets.open(refresh, key)));
+    });
+  }
+
+  /** Stores {@code session} under {@code id} for the whole session TTL again. */
+  Future<Void> saveSession(String id, Session session) {
+    String key = sessionKey(id);
+    JsonObject json = session.toJson();
+    if (session.refreshToken() != null) {
+      json.put("refreshToken", secrets.seal(session.refreshToken(), key));
+    }
+    return redis.send(Request.cmd(Command.SET).arg(key).arg(json.encode()).arg("EX").arg(sessionTtlSeconds)).mapEmpty();
+  }
+
+  Future<Void> endSession(String id) {
+    return redis.send(Request.cmd(Command.DEL).arg(sessionKey(id))).mapEmpty();
+  }
+
+  long sessionTtlSeconds() {
+    return sessionTtlSeconds;
+  }
+
+  private static String sessionKey(String id) {
+    try {
+      byte[] hash = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.US_ASCII));
+      return RedisKeys.ssoSession(Base64.getUrlEncoder().withoutPadding().encodeToString(hash));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
