@@ -7,22 +7,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import java.net.CookieManager;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -36,8 +25,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AdminOidcTest {
 
   private static final String ADMIN_PASSWORD = "correct horse battery staple";
-  private static final Pattern LOGIN_FORM = Pattern.compile("<form[^>]*id=\"kc-form-login\"[^>]*>");
-  private static final Pattern ACTION = Pattern.compile("action=\"([^\"]+)\"");
 
   private KeycloakServer keycloak;
   private Harness harness;
@@ -75,7 +62,7 @@ class AdminOidcTest {
 
   @Test
   void aSignInThroughTheProviderGetsTheGrantsOfItsGroups() throws Exception {
-    Browser alice = new Browser();
+    OidcBrowser alice = new OidcBrowser();
     HttpResponse<String> answer = alice.get(alice.signInAt(adminLogin(), "kc-alice", "alice-secret-1"));
     assertEquals(200, answer.statusCode(), answer.body());
     JsonObject signedIn = new JsonObject(answer.body());
@@ -107,7 +94,7 @@ class AdminOidcTest {
 
   @Test
   void anIdentityWithoutGroupsGetsNothing() throws Exception {
-    Browser bob = new Browser();
+    OidcBrowser bob = new OidcBrowser();
     HttpResponse<String> answer = bob.get(bob.signInAt(adminLogin(), "kc-bob", "bob-secret-1"));
     assertEquals(200, answer.statusCode(), answer.body());
     String token = new JsonObject(answer.body()).getString("token");
@@ -117,14 +104,14 @@ class AdminOidcTest {
 
   @Test
   void forgedCallbacksAndCodesOfOtherClientsAreRefused() throws Exception {
-    Browser mallory = new Browser();
+    OidcBrowser mallory = new OidcBrowser();
     String callback = "http://127.0.0.1:" + adminPort + "/api/v1/auth/oidc/callback";
     assertEquals(400, mallory.get(callback + "?code=made-up&state=made-up").statusCode(), "a state never issued");
     assertEquals(400, mallory.get(callback).statusCode());
 
     // a real state with a made-up code: Keycloak refuses the code, the state is spent
     String authorize = mallory.get(adminLogin()).headers().firstValue("Location").orElseThrow();
-    String state = query(authorize, "state");
+    String state = OidcBrowser.query(authorize, "state");
     HttpResponse<String> forged = mallory.get(callback + "?code=forged&state=" + state);
     assertEquals(401, forged.statusCode(), forged.body());
     assertEquals(400, mallory.get(callback + "?code=forged&state=" + state).statusCode(), "a state works once");
@@ -162,72 +149,4 @@ class AdminOidcTest {
     return new JsonObject().put("targets", new JsonArray().add("10.255.0.1:8080"));
   }
 
-  private static String query(String url, String name) {
-    for (String pair : URI.create(url).getRawQuery().split("&")) {
-      if (pair.startsWith(name + "=")) {
-        return pair.substring(name.length() + 1);
-      }
-    }
-    throw new AssertionError("no " + name + " in " + url);
-  }
-
-  /**
-   * What a browser does here: keeps cookies (and, as browsers do for 127.0.0.1, a secure context,
-   * sends Keycloak's {@code Secure} cookies over plain HTTP), follows nothing by itself, fills in
-   * Keycloak's login form.
-   */
-  private static final class Browser {
-
-    private final HttpClient http = HttpClient.newBuilder().cookieHandler(new LoopbackIsSecure())
-        .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
-    String lastCallback;
-
-    HttpResponse<String> get(String url) throws Exception {
-      return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
-          HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** Starts at {@code start}, signs in at Keycloak's form; returns the callback URL Keycloak sends the browser to. */
-    String signInAt(String start, String username, String password) throws Exception {
-      String url = start;
-      HttpResponse<String> page = get(url);
-      for (int hop = 0; page.statusCode() / 100 == 3 && hop < 5; hop++) {
-        url = URI.create(url).resolve(page.headers().firstValue("Location").orElseThrow()).toString();
-        page = get(url);
-      }
-      assertEquals(200, page.statusCode(), page.body());
-      Matcher form = LOGIN_FORM.matcher(page.body());
-      assertTrue(form.find(), "Keycloak's login form: " + page.body());
-      Matcher action = ACTION.matcher(form.group());
-      assertTrue(action.find(), form.group());
-      String body = "username=" + URLEncoder.encode(username, StandardCharsets.UTF_8) + "&password="
-          + URLEncoder.encode(password, StandardCharsets.UTF_8) + "&credentialId=";
-      HttpResponse<String> posted = http.send(HttpRequest.newBuilder(URI.create(action.group(1).replace("&amp;", "&")))
-              .header("Content-Type", "application/x-www-form-urlencoded").timeout(Duration.ofSeconds(30))
-              .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-      assertEquals(302, posted.statusCode(), posted.body());
-      lastCallback = posted.headers().firstValue("Location").orElseThrow();
-      assertNotNull(query(lastCallback, "state"));
-      return lastCallback;
-    }
-  }
-
-  /** A cookie jar that stores {@code Secure} cookies from 127.0.0.1 as plain ones, so they go back over HTTP. */
-  private static final class LoopbackIsSecure extends java.net.CookieHandler {
-
-    private final CookieManager jar = new CookieManager();
-
-    @Override
-    public Map<String, List<String>> get(URI uri, Map<String, List<String>> headers) throws java.io.IOException {
-      return jar.get(uri, headers);
-    }
-
-    @Override
-    public void put(URI uri, Map<String, List<String>> headers) throws java.io.IOException {
-      Map<String, List<String>> plain = new HashMap<>();
-      headers.forEach((name, values) -> plain.put(name, name != null && name.equalsIgnoreCase("Set-Cookie")
-          ? values.stream().map(value -> value.replaceAll("(?i);\\s*Secure(?=;|$)", "")).toList() : values));
-      jar.put(uri, plain);
-    }
-  }
 }
