@@ -1,6 +1,5 @@
 package dev.portico.launcher;
 
-import java.io.IOException;
 import java.net.CookieManager;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -58,9 +57,16 @@ final class OidcBrowser {
     jar.getCookieStore().add(URI.create(url), cookie);
   }
 
-  /** The cookies this browser would send to {@code url}. */
-  List<String> cookiesFor(String url) throws IOException {
-    return jar.get(URI.create(url), Map.of()).getOrDefault("Cookie", List.of());
+  /**
+   * The {@code Cookie} field a browser sends to {@code uri}: {@code name=value} pairs (RFC 6265),
+   * not the JDK's RFC 2965 form, which it uses for any cookie with {@code Max-Age}.
+   */
+  private String cookieHeader(URI uri) {
+    String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+    return jar.getCookieStore().get(uri).stream()
+        .filter(cookie -> cookie.getPath() == null || path.startsWith(cookie.getPath()))
+        .map(cookie -> cookie.getName() + "=" + cookie.getValue())
+        .collect(java.util.stream.Collectors.joining("; "));
   }
 
   private HttpResponse<String> send(String url, String method, String form, String... headers) throws Exception {
@@ -79,7 +85,10 @@ final class OidcBrowser {
     for (int i = 0; i < headers.length; i += 2) {
       request.header(headers[i], headers[i + 1]);
     }
-    jar.get(uri, Map.of()).getOrDefault("Cookie", List.of()).forEach(cookie -> request.header("Cookie", cookie));
+    String cookies = cookieHeader(uri);
+    if (!cookies.isEmpty()) {
+      request.header("Cookie", cookies);
+    }
     HttpResponse<String> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     Map<String, List<String>> plain = new HashMap<>();
     answer.headers().map().forEach((name, values) -> plain.put(name, name.equalsIgnoreCase("Set-Cookie")

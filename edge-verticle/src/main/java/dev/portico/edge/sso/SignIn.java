@@ -65,7 +65,7 @@ final class SignIn {
       query.put("code_challenge_method", "S256");
       String location = withQuery(provider.endpoints().authorization(), query);
       return store.saveLogin(state, login).map(v -> SsoPages.redirect(location).header(HttpHeaders.SET_COOKIE,
-          SsoPaths.setCookie(SsoPaths.STATE_COOKIE, state, SsoPaths.PREFIX, SsoStore.LOGIN_TTL_S, request.secure())));
+          SsoPaths.setCookie(SsoPaths.STATE_COOKIE, state, "/", SsoStore.LOGIN_TTL_S, request.secure())));
     }).recover(SignIn::unavailable);
   }
 
@@ -129,7 +129,7 @@ final class SignIn {
             return store.saveSession(id, session).map(v -> SsoPages.redirect(origin + login.getString("returnTo"))
                 .header(HttpHeaders.SET_COOKIE, SsoPaths.setCookie(SsoPaths.SESSION_COOKIE, id, "/",
                     store.sessionTtlSeconds(), secure))
-                .header(HttpHeaders.SET_COOKIE, SsoPaths.setCookie(SsoPaths.STATE_COOKIE, "", SsoPaths.PREFIX, 0, secure)));
+                .header(HttpHeaders.SET_COOKIE, SsoPaths.setCookie(SsoPaths.STATE_COOKIE, "", "/", 0, secure)));
           }, e -> e instanceof Rejection rejection && rejection.status() == 401
               ? refused("The sign-in provider's ID token did not verify: " + rejection.getMessage())
               : Future.failedFuture(new ProviderUnavailable("the sign-in provider " + provider.issuer()

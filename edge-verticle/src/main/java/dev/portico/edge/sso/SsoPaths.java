@@ -67,7 +67,10 @@ public final class SsoPaths {
       for (String pair : field.split(";", 200)) {
         String trimmed = pair.trim();
         if (trimmed.startsWith(name + "=")) {
-          return trimmed.substring(name.length() + 1);
+          String value = trimmed.substring(name.length() + 1);
+          // RFC 6265 4.1.1: a cookie value may be in double quotes
+          return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
+              ? value.substring(1, value.length() - 1) : value;
         }
       }
     }
