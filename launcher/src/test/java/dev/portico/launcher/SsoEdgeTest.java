@@ -46,6 +46,7 @@ class SsoEdgeTest {
     closedPort = Harness.freePort();
     provider("kc", keycloak.issuer(), "portico-edge", "portico-edge-client-secret");
     provider("foreign", keycloak.issuer(), "portico-edge-foreign-aud", "foreign-aud-client-secret");
+    provider("short", keycloak.issuer(), "portico-edge-short-tokens", "short-tokens-client-secret");
     provider("gone", "http://127.0.0.1:" + closedPort + "/realms/gone", "portico-edge", "any-secret");
     String backend = "127.0.0.1:" + harness.namedBackend("backend");
     site("app.sso.test", backend, new JsonObject().put("provider", "kc").put("claimHeaders",
@@ -57,6 +58,7 @@ class SsoEdgeTest {
             .put("provider", "kc").put("allowUsers", new JsonArray().add("BOB@example.test")))))).status());
     site("foreign.sso.test", backend, new JsonObject().put("provider", "foreign"));
     site("down.sso.test", backend, new JsonObject().put("provider", "gone"));
+    site("renew.sso.test", backend, new JsonObject().put("provider", "short"));
     Map<String, String> env = Harness.listenersOnFreePorts();
     env.put("PORTICO_REDIS_URL", "redis://127.0.0.1:" + harness.redisPort);
     env.put("PORTICO_SECRET_KEY", Harness.SECRET_KEY);
@@ -164,6 +166,23 @@ class SsoEdgeTest {
   }
 
   @Test
+  void aSessionIsRenewedWithTheRefreshTokenOnceItsIdTokenHasExpired() throws Exception {
+    OidcBrowser alice = signedIn("renew.sso.test", "kc-alice", "alice-secret-1");
+    String key = sessionKeyOf("renew.sso.test");
+    JsonObject before = new JsonObject(Harness.await(harness.redisApi.get(key)).toString());
+    assertTrue(before.getString("refreshToken").startsWith("aesgcm1:"), "the refresh token is sealed");
+    Harness.waitFor(() -> System.currentTimeMillis() > before.getLong("refreshAt"), 30_000);  // the 5 s ID token expires
+    HttpResponse<String> page = alice.get(url("renew.sso.test", "/"), "Accept", HTML);
+    assertEquals(200, page.statusCode(), "the request that notices is not held up: " + page.body());
+    Harness.waitFor(() -> new JsonObject(Harness.await(harness.redisApi.get(key)).toString()).getLong("refreshAt")
+        > before.getLong("refreshAt"), 30_000);
+    JsonObject after = new JsonObject(Harness.await(harness.redisApi.get(key)).toString());
+    assertTrue(after.getLong("refreshAt") > before.getLong("refreshAt"), after.encode());
+    assertFalse(after.getString("idToken").equals(before.getString("idToken")), "a new ID token");
+    assertEquals(200, alice.get(url("renew.sso.test", "/"), "Accept", HTML).statusCode());
+  }
+
+  @Test
   void forgedAndReplayedCallbacksAreRefused() throws Exception {
     String callback = url("app.sso.test", "/.portico/auth/callback");
     OidcBrowser mallory = new OidcBrowser();
@@ -239,7 +258,7 @@ class SsoEdgeTest {
     assertFalse(read.body().contains("portico-edge-client-secret"), read.body());
     String stored = Harness.await(harness.redisApi.get("portico:sso-provider:kc")).toString();
     assertTrue(new JsonObject(stored).getString("clientSecret").startsWith("aesgcm1:"), stored);
-    assertEquals(3, api.get("/api/v1/sso-providers", admin).json().getJsonArray("items").size());
+    assertEquals(4, api.get("/api/v1/sso-providers", admin).json().getJsonArray("items").size());
 
     JsonObject moved = new JsonObject().put("issuer", "https://idp.elsewhere.test/realms/x").put("clientId", "portico-edge");
     AdminClient.Answer refused = api.put("/api/v1/sso-providers/kc", admin, moved);
@@ -263,6 +282,16 @@ class SsoEdgeTest {
     HttpResponse<String> back = browser.get(browser.signInAt(url(host, "/"), user, password, "Accept", HTML));
     assertEquals(302, back.statusCode(), back.body());
     return browser;
+  }
+
+  /** The Redis key of the one session made on {@code host}. */
+  private String sessionKeyOf(String host) {
+    for (var key : Harness.await(harness.redisApi.keys("portico:sso-session:*"))) {
+      if (host.equals(new JsonObject(Harness.await(harness.redisApi.get(key.toString())).toString()).getString("host"))) {
+        return key.toString();
+      }
+    }
+    throw new AssertionError("no session on " + host);
   }
 
   private String url(String host, String pathAndQuery) {

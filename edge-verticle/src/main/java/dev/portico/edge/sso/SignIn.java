@@ -110,6 +110,10 @@ final class SignIn {
         .recover(e -> Future.failedFuture(new ProviderUnavailable("the sign-in provider " + provider.issuer()
             + " cannot be reached (" + e.getMessage() + ")")))
         .compose(reply -> {
+          if (reply.status() >= 500) {
+            return Future.failedFuture(new ProviderUnavailable("the sign-in provider " + provider.issuer()
+                + " failed (HTTP " + reply.status() + ")"));
+          }
           if (reply.status() != 200 || reply.json() == null) {
             LOG.info("SSO sign-in at {} refused by {}: HTTP {}", login.getString("host"), provider.issuer(), reply.status());
             return refused("The sign-in provider did not accept this sign-in's code.");

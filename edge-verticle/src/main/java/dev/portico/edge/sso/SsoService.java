@@ -1,6 +1,9 @@
 package dev.portico.edge.sso;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.portico.contract.SecretBox;
+import dev.portico.edge.LogSafe;
 import dev.portico.edge.pipeline.Answer;
 import dev.portico.edge.pipeline.ClientRequest;
 import dev.portico.edge.policy.JwtGuard;
@@ -13,27 +16,29 @@ import io.vertx.redis.client.Redis;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.HashSet;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Single sign-on at the edge, for the SSO filters of every site of one edge verticle: the
  * providers, the sign-in flow ({@link SignIn}), the sessions in Redis, sign-out, and the renewal
  * of sessions with the provider's refresh token — in the background, once the ID token has
- * expired, never holding up the request that noticed (at most {@link #MAX_RENEWING} at once).
+ * expired, never holding up the request that noticed, and at most once per
+ * {@link #RENEWAL_BACKOFF} per session and edge instance.
  */
 public final class SsoService {
 
   private static final Logger LOG = LoggerFactory.getLogger(SsoService.class);
-  static final int MAX_RENEWING = 1_000;
+  /** How long a session is not renewed again after an attempt (so a failing provider is not asked per request). */
+  static final Duration RENEWAL_BACKOFF = Duration.ofSeconds(30);
 
   private final Providers providers;
   private final SsoStore store;
   private final IdpHttp http;
   private final SignIn signIn;
-  private final Set<String> renewing = new HashSet<>();
+  private final Cache<String, Boolean> renewals = Caffeine.newBuilder().maximumSize(10_000)
+      .expireAfterWrite(RENEWAL_BACKOFF).executor(Runnable::run).build();
 
   public SsoService(Vertx vertx, HttpClient client, Redis redis, SecretBox secrets, JwtGuard tokens,
       long sessionTtlSeconds) {
@@ -105,7 +110,7 @@ public final class SsoService {
    * (it ends here too), one that cannot be reached leaves it as it is until next time.
    */
   private void renew(String id, Session session) {
-    if (renewing.size() >= MAX_RENEWING || !renewing.add(id)) {
+    if (renewals.asMap().putIfAbsent(id, Boolean.TRUE) != null) {
       return;
     }
     providers.get(session.provider()).compose(provider -> {
@@ -116,8 +121,8 @@ public final class SsoService {
       return http.postForm(provider.endpoints().token(), provider.clientId(), provider.clientSecret(), form)
           .compose(reply -> {
             if (reply.status() == 400 || reply.status() == 401) {
-              LOG.info("SSO session of {} on {} ended: the provider refused its refresh token", session.user(),
-                  session.host());
+              LOG.info("SSO session of {} on {} ended: the provider refused its refresh token",
+                  LogSafe.of(session.user()), session.host());
               return store.endSession(id);
             }
             JsonObject tokens = reply.json();
@@ -128,11 +133,7 @@ public final class SsoService {
                 session.renewed(Identity.of(claims, provider.record().groupsClaim()), idToken,
                     SignIn.refreshToken(tokens), SignIn.refreshAt(claims))));
           });
-    }).onComplete(ar -> {
-      renewing.remove(id);
-      if (ar.failed()) {
-        LOG.warn("SSO session of {} on {} not renewed: {}", session.user(), session.host(), ar.cause().getMessage());
-      }
-    });
+    }).onFailure(e -> LOG.warn("SSO session of {} on {} not renewed: {}", LogSafe.of(session.user()), session.host(),
+        LogSafe.of(e.getMessage())));
   }
 }

@@ -8,6 +8,9 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -23,6 +26,7 @@ import java.util.Base64;
  */
 final class SsoStore {
 
+  private static final Logger LOG = LoggerFactory.getLogger(SsoStore.class);
   static final int LOGIN_TTL_S = 600;
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -68,16 +72,21 @@ final class SsoStore {
         .map(value -> value == null ? null : new JsonObject(value.toBuffer()));
   }
 
-  /** The session of the cookie value {@code id}, or {@code null}. */
+  /** The session of the cookie value {@code id}, or {@code null} (also for a value in Redis that is not a session). */
   Future<Session> session(String id) {
     String key = sessionKey(id);
     return redis.send(Request.cmd(Command.GET).arg(key)).map(value -> {
       if (value == null) {
         return null;
       }
-      JsonObject json = new JsonObject(value.toBuffer());
-      String refresh = json.getString("refreshToken");
-      return Session.fromJson(json.put("refreshToken", refresh == null ? null : secrets.open(refresh, key)));
+      try {
+        JsonObject json = new JsonObject(value.toBuffer());
+        String refresh = json.getString("refreshToken");
+        return Session.fromJson(json.put("refreshToken", refresh == null ? null : secrets.open(refresh, key)));
+      } catch (RuntimeException notASession) {
+        LOG.warn("{} holds no usable session: {}", key, notASession.getMessage());
+        return null;
+      }
     });
   }
 
