@@ -177,7 +177,7 @@ public final class RedisKeys {
   /** Sorted set of every SSO provider id. */
   public static final String SSO_PROVIDER_INDEX = "portico:sso-provider-index";
 
-  /** A sign-in at the edge under way, by its {@code state}: taken once by the callback; expires. */
+  /** The {@code state} of a sign-in at the edge, set (NX) by its first callback: a state works once; expires. */
   public static final String SSO_LOGIN_PREFIX = "portico:sso-login:";
 
   /** A signed-in visitor's session at the edge, by its random id (the cookie's value); expires. */

@@ -259,6 +259,9 @@ class SsoEdgeTest {
     String stored = Harness.await(harness.redisApi.get("portico:sso-provider:kc")).toString();
     assertTrue(new JsonObject(stored).getString("clientSecret").startsWith("aesgcm1:"), stored);
     assertEquals(4, api.get("/api/v1/sso-providers", admin).json().getJsonArray("items").size());
+    String audit = api.get("/api/v1/audit?limit=100", admin).body();
+    assertTrue(audit.contains("sso-provider.create") && audit.contains("sso-provider:kc"), audit);
+    assertFalse(audit.contains("client-secret"), "the audit never shows a client secret");
 
     JsonObject moved = new JsonObject().put("issuer", "https://idp.elsewhere.test/realms/x").put("clientId", "portico-edge");
     AdminClient.Answer refused = api.put("/api/v1/sso-providers/kc", admin, moved);

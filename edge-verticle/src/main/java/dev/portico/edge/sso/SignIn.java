@@ -20,8 +20,10 @@ import java.util.Map;
 
 /**
  * The authorization-code flow with PKCE (RFC 7636, S256), {@code state} and {@code nonce}: the
- * redirect to the provider, and its callback on the site's own host — the state must be one this
- * cluster issued, for this host, not used before, and the browser's own (its state cookie); the
+ * redirect to the provider, with the sign-in sealed in the browser's state cookie (so an
+ * anonymous visitor costs Redis nothing), and its callback on the site's own host — the state
+ * must be the one sealed in the browser's own cookie, for this host, unexpired, not used before
+ * (spent in Redis, cluster-wide); the
  * code is traded at the token endpoint; the ID token verified (signature by the provider's JWKS,
  * issuer, audience, expiry with {@link #CLOCK_SKEW_S} of skew, nonce). Then a session, and back to
  * the page first asked for.
@@ -51,9 +53,9 @@ final class SignIn {
       String nonce = SsoStore.randomId();
       String verifier = SsoStore.randomId();
       String redirectUri = origin(request) + SsoPaths.CALLBACK;
-      JsonObject login = new JsonObject().put("provider", provider.id()).put("host", request.host())
+      JsonObject login = new JsonObject().put("state", state).put("provider", provider.id()).put("host", request.host())
           .put("returnTo", SsoPaths.sameHostPath(returnTo)).put("nonce", nonce).put("verifier", verifier)
-          .put("redirectUri", redirectUri);
+          .put("expiresAt", System.currentTimeMillis() + SsoStore.LOGIN_TTL_S * 1000L);
       Map<String, String> query = new LinkedHashMap<>();
       query.put("response_type", "code");
       query.put("client_id", provider.clientId());
@@ -64,8 +66,8 @@ final class SignIn {
       query.put("code_challenge", challenge(verifier));
       query.put("code_challenge_method", "S256");
       String location = withQuery(provider.endpoints().authorization(), query);
-      return store.saveLogin(state, login).map(v -> SsoPages.redirect(location).header(HttpHeaders.SET_COOKIE,
-          SsoPaths.setCookie(SsoPaths.STATE_COOKIE, state, "/", SsoStore.LOGIN_TTL_S, request.secure())));
+      return Future.succeededFuture(SsoPages.redirect(location).header(HttpHeaders.SET_COOKIE,
+          SsoPaths.setCookie(SsoPaths.STATE_COOKIE, store.sealLogin(login), "/", SsoStore.LOGIN_TTL_S, request.secure())));
     }).recover(SignIn::unavailable);
   }
 
@@ -76,12 +78,16 @@ final class SignIn {
     if (!SsoStore.isRandomId(state)) {
       return refused("The sign-in callback has no valid state: it was not started here.");
     }
-    if (!state.equals(SsoPaths.cookie(request.headers(), SsoPaths.STATE_COOKIE))) {
+    JsonObject login = store.openLogin(SsoPaths.cookie(request.headers(), SsoPaths.STATE_COOKIE));
+    if (login == null || !state.equals(login.getString("state")) || !request.host().equals(login.getString("host"))) {
       return refused("This sign-in was not started in this browser.");
     }
-    return store.takeLogin(state).compose(login -> {
-      if (login == null || !request.host().equals(login.getString("host"))) {
-        return refused("This sign-in has expired or was already used. Open the page again to sign in anew.");
+    if (System.currentTimeMillis() > login.getLong("expiresAt", 0L)) {
+      return refused("This sign-in has expired. Open the page again to sign in anew.");
+    }
+    return store.spendState(state).compose(first -> {
+      if (!first) {
+        return refused("This sign-in was already used. Open the page again to sign in anew.");
       }
       String error = SsoPaths.parameter(query, "error");
       String code = SsoPaths.parameter(query, "code");
@@ -93,17 +99,20 @@ final class SignIn {
         return refused("The sign-in callback carries no usable code.");
       }
       return providers.get(login.getString("provider"))
-          .compose(provider -> trade(provider, login, code))
+          .compose(provider -> trade(provider, login, code, origin(request)))
           .recover(SignIn::unavailable);
     });
   }
 
-  /** Trades the code for tokens, verifies the ID token, makes the session. */
-  private Future<Answer> trade(Provider provider, JsonObject login, String code) {
+  /**
+   * Trades the code for tokens, verifies the ID token, makes the session. {@code origin}: the
+   * site's, as this callback reached it (the redirect URI was made from the same).
+   */
+  private Future<Answer> trade(Provider provider, JsonObject login, String code, String origin) {
     Map<String, String> form = new LinkedHashMap<>();
     form.put("grant_type", "authorization_code");
     form.put("code", code);
-    form.put("redirect_uri", login.getString("redirectUri"));
+    form.put("redirect_uri", origin + SsoPaths.CALLBACK);
     form.put("code_verifier", login.getString("verifier"));
     form.put("client_id", provider.clientId());
     return http.postForm(provider.endpoints().token(), provider.clientId(), provider.clientSecret(), form)
@@ -127,10 +136,9 @@ final class SignIn {
             Session session = new Session(provider.id(), login.getString("host"), identity.user(), identity.email(),
                 identity.groups(), claims, idToken, refreshToken(reply.json()), refreshAt(claims));
             String id = SsoStore.randomId();
-            String origin = login.getString("redirectUri").substring(0,
-                login.getString("redirectUri").length() - SsoPaths.CALLBACK.length());
             boolean secure = origin.startsWith("https:");
-            return store.saveSession(id, session).map(v -> SsoPages.redirect(origin + login.getString("returnTo"))
+            String back = origin + SsoPaths.sameHostPath(login.getString("returnTo"));
+            return store.saveSession(id, session).map(v -> SsoPages.redirect(back)
                 .header(HttpHeaders.SET_COOKIE, SsoPaths.setCookie(SsoPaths.SESSION_COOKIE, id, "/",
                     store.sessionTtlSeconds(), secure))
                 .header(HttpHeaders.SET_COOKIE, SsoPaths.setCookie(SsoPaths.STATE_COOKIE, "", "/", 0, secure)));

@@ -18,9 +18,11 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * The sign-ins under way and the sessions, in Redis (so every edge of the cluster honours them):
- * a sign-in under its {@code state}, taken at most once ({@code GETDEL}) and gone after
- * {@link #LOGIN_TTL_S}; a session under the SHA-256 of its cookie's random id (what Redis holds
+ * The sign-ins under way and the sessions. A sign-in under way lives in the browser's state
+ * cookie, sealed ({@link SecretBox}: nobody reads its nonce and PKCE verifier or forges one), and
+ * its {@code state} is spent in Redis by the first callback ({@code SET NX}, for
+ * {@link #LOGIN_TTL_S}: no second callback anywhere in the cluster). Sessions are in Redis, so
+ * every edge honours them: a session under the SHA-256 of its cookie's random id (what Redis holds
  * does not let anyone present the cookie), its refresh token sealed, gone after the session TTL or
  * when ended.
  */
@@ -28,6 +30,9 @@ final class SsoStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(SsoStore.class);
   static final int LOGIN_TTL_S = 600;
+  /** What a sealed sign-in is opened as: a value sealed for anything else does not open. */
+  private static final String LOGIN_CONTEXT = "portico:sso-login-cookie";
+  private static final int MAX_LOGIN_COOKIE_CHARS = 4096;
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Redis redis;
@@ -61,15 +66,29 @@ final class SsoStore {
     return true;
   }
 
-  Future<Void> saveLogin(String state, JsonObject login) {
-    return redis.send(Request.cmd(Command.SET).arg(RedisKeys.ssoLogin(state)).arg(login.encode())
-        .arg("EX").arg(LOGIN_TTL_S)).mapEmpty();
+  /** {@code login} sealed as a cookie value (base64url: the sealed text has characters a cookie may not). */
+  String sealLogin(JsonObject login) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(
+        secrets.seal(login.encode(), LOGIN_CONTEXT).getBytes(StandardCharsets.US_ASCII));
   }
 
-  /** The sign-in of {@code state}, now spent; {@code null} when there is none (never issued, used or expired). */
-  Future<JsonObject> takeLogin(String state) {
-    return redis.send(Request.cmd(Command.GETDEL).arg(RedisKeys.ssoLogin(state)))
-        .map(value -> value == null ? null : new JsonObject(value.toBuffer()));
+  /** The sign-in sealed in {@code cookie}, or {@code null} when there is none, or it is forged or altered. */
+  JsonObject openLogin(String cookie) {
+    if (cookie == null || cookie.length() > MAX_LOGIN_COOKIE_CHARS) {
+      return null;
+    }
+    try {
+      return new JsonObject(secrets.open(new String(Base64.getUrlDecoder().decode(cookie), StandardCharsets.US_ASCII),
+          LOGIN_CONTEXT));
+    } catch (RuntimeException forged) {
+      return null;
+    }
+  }
+
+  /** Spends {@code state}: {@code true} the first time anywhere in the cluster, {@code false} after. */
+  Future<Boolean> spendState(String state) {
+    return redis.send(Request.cmd(Command.SET).arg(RedisKeys.ssoLogin(state)).arg("1").arg("NX")
+        .arg("EX").arg(LOGIN_TTL_S)).map(reply -> reply != null);
   }
 
   /** The session of the cookie value {@code id}, or {@code null} (also for a value in Redis that is not a session). */
