@@ -23,6 +23,8 @@ import dev.portico.edge.tls.CertificateStore;
 import dev.portico.edge.tls.SiteLookup;
 import dev.portico.edge.tls.TlsEngine;
 import dev.portico.edge.upstream.Backends;
+import dev.portico.edge.upstream.TargetResolver;
+import dev.portico.edge.upstream.TenantAddresses;
 import dev.portico.contract.redis.RedisSetup;
 import dev.portico.edge.upstream.pool.ConnectionPools;
 import dev.portico.edge.upstream.pool.PoolLimits;
@@ -38,12 +40,12 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SSLEngineOptions;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.redis.client.Redis;
 import io.vertx.micrometer.backends.BackendRegistries;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Optional;
 
@@ -63,6 +65,7 @@ public final class EdgeVerticle extends VerticleBase {
   /** The master: rate-limit counters, ACME tokens, the fallback certificate's first store. */
   private Redis redis;
   private Backends backends;
+  private AccessLog accessLog;
   /** The node-local replica when configured (else the master): sites, routes, certificates. */
   private Redis reads;
   private HttpServer server;
@@ -93,8 +96,8 @@ public final class EdgeVerticle extends VerticleBase {
     EdgeMetrics metrics = new EdgeMetrics(registry, options.siteLabelLimit());
     int colon = options.dnsResolver().lastIndexOf(':');
     String resolverHost = options.dnsResolver().substring(0, colon).replace("[", "").replace("]", "");
-    targetResolver = new TargetResolver(vertx, SocketAddress.inetSocketAddress(
-        Integer.parseInt(options.dnsResolver().substring(colon + 1)), resolverHost));
+    targetResolver = new TargetResolver(vertx, new InetSocketAddress(resolverHost,
+        Integer.parseInt(options.dnsResolver().substring(colon + 1))));
     TenantAddresses addresses = new TenantAddresses(targetResolver, TargetAddressRules.forThisNode(config()));
     JwtGuard jwt = new JwtGuard(vertx, new JwksFetcher(vertx, backendClient, addresses));
     SecretBox secrets = SecretBox.fromSecret(options.tls().secretKey());
@@ -103,13 +106,13 @@ public final class EdgeVerticle extends VerticleBase {
     RouteResolver routes = new RouteResolver(vertx, reads, options, metrics, new RouteBuilder(policies));
     vertx.eventBus().<JsonObject>consumer(Addresses.SITE_CHANGED,
         message -> routes.invalidate(SiteChange.fromJson(message.body())));
+    accessLog = new AccessLog(vertx);
     EdgeServices services = new EdgeServices(routes, backends, addresses, new AcmeChallenges(redis), metrics,
-        new AccessLog(vertx), options.limits().maxBodyBytes());
+        accessLog, options.limits().maxBodyBytes());
     server = vertx.createHttpServer(clientFacing(options.limits()))
         .requestHandler(RequestHeads.reporting(RequestHandler.forListener(services, false, options.httpsPort())));
-    return targetResolver.start()
-        .compose(v -> CertificateStore.load(vertx, redis, reads, sitesFor(routes), secrets, options)
-            .recover(e -> Future.failedFuture("no fallback certificate: " + e.getMessage())))
+    return CertificateStore.load(vertx, redis, reads, sitesFor(routes), secrets, options)
+        .recover(e -> Future.failedFuture("no fallback certificate: " + e.getMessage()))
         .compose(store -> {
           certificates = store;
           vertx.eventBus().<JsonObject>consumer(Addresses.CERT_CHANGED,
@@ -170,8 +173,10 @@ public final class EdgeVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    targetResolver.close();
     return Future.join(List.of(server.close(), tlsServer == null ? Future.succeededFuture() : tlsServer.close(),
-        backends.close(), redis.close(), reads.close(), targetResolver.close(),
-        certificates == null ? Future.succeededFuture() : certificates.close()));
+        backends.close(), redis.close(), reads.close(),
+        certificates == null ? Future.succeededFuture() : certificates.close()))
+        .eventually(() -> accessLog == null ? Future.succeededFuture() : accessLog.close());
   }
 }

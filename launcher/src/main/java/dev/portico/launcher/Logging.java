@@ -4,7 +4,6 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.JsonEncoder;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.OutputStreamAppender;
@@ -79,9 +78,8 @@ final class Logging {
   }
 
   private static Encoder<ILoggingEvent> messageOnly(LoggerContext context) {
-    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+    RawMessageEncoder encoder = new RawMessageEncoder();
     encoder.setContext(context);
-    encoder.setPattern("%msg%n");
     encoder.start();
     return encoder;
   }

@@ -53,7 +53,12 @@ class BadInputFramingTest {
 
   /** Sends {@code request} and reads until the edge closes the connection (a read timeout fails the test). */
   static String exchange(String request) throws IOException {
-    try (Socket socket = new Socket("127.0.0.1", harness.httpPort())) {
+    return exchangeOn(harness, request);
+  }
+
+  /** {@link #exchange} with the edge of {@code node}. */
+  static String exchangeOn(Harness node, String request) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", node.httpPort())) {
       socket.setSoTimeout(15_000);
       OutputStream out = socket.getOutputStream();
       out.write(request.getBytes(StandardCharsets.ISO_8859_1));

@@ -71,6 +71,14 @@ class DnsTargetTest {
   }
 
   @Test
+  void anAnswerTruncatedOverUdpIsAskedAgainOverTcp() {
+    zone.put("large.test", new Entry(null, "127.0.0.1", 60));
+    dns.tcpOnly.add("large.test");
+    assertEquals(200, status("tcp.example.net", "large.test"));
+    assertTrue(dns.tcpQueries.get() > 0, "the truncated answer was asked for again over TCP");
+  }
+
+  @Test
   void answersAreCachedForTheirTtl() {
     String name = chain("ttl-", 1, 1);
     assertEquals(200, status("ttl.example.net", name));

@@ -2,9 +2,7 @@ package dev.portico.lookup;
 
 import dev.portico.contract.Addresses;
 import dev.portico.contract.DomainPattern;
-import dev.portico.contract.HostName;
 import dev.portico.contract.RedisKeys;
-import dev.portico.contract.RouteMatch;
 import dev.portico.contract.SiteChange;
 import dev.portico.contract.redis.RedisSetup;
 import io.micrometer.core.instrument.Gauge;
@@ -12,9 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
@@ -90,8 +86,9 @@ public final class LookupVerticle extends VerticleBase {
     return subscription.start()
         .compose(v -> resync())
         .onSuccess(v -> {
-          consumer = vertx.eventBus().consumer(Addresses.LOOKUP, this::resolve);
-          explainConsumer = vertx.eventBus().consumer(Addresses.EXPLAIN, this::explain);
+          HostQueries queries = new HostQueries(state, api, routes);
+          consumer = vertx.eventBus().consumer(Addresses.LOOKUP, queries::resolve);
+          explainConsumer = vertx.eventBus().consumer(Addresses.EXPLAIN, queries::explain);
           // The node's registry, or a private one when the node runs without metrics.
           MeterRegistry registry = Optional.ofNullable(config().getString("metricsRegistry"))
               .map(BackendRegistries::getNow).orElseGet(SimpleMeterRegistry::new);
@@ -137,61 +134,6 @@ public final class LookupVerticle extends VerticleBase {
         resync();
       }
     }
-  }
-
-  /**
-   * Answers which site serves a host: its exact site if Redis has one, else the wildcard the tree
-   * picks (the site JSON is read from Redis with the exact site, one round trip). Exact sites are
-   * answered from Redis even while they are still being loaded, so the answer never depends on
-   * how far loading got.
-   */
-  private void resolve(Message<String> message) {
-    String host = HostName.canonical(message.body());
-    if (host == null) {
-      message.reply(null);
-      return;
-    }
-    DomainTree.Entry<Long> wildcard = state.matchWildcard(host);
-    List<String> keys = wildcard == null ? List.of(RedisKeys.site(host))
-        : List.of(RedisKeys.site(host), RedisKeys.site(wildcard.pattern()));
-    api.mget(keys).onComplete(read -> {
-      if (read.failed()) {
-        message.fail(503, "Redis is unreachable: " + read.cause().getMessage());
-        return;
-      }
-      Response exact = read.result().get(0);
-      Response site = wildcard == null ? null : read.result().get(1);
-      if (exact != null) {
-        message.reply(new RouteMatch(host, exact.toString()).toJson());
-      } else if (site != null) {
-        message.reply(new RouteMatch(wildcard.pattern(), site.toString()).toJson());
-        routes.cache(host, wildcard.pattern());
-      } else {
-        // no site, or a wildcard deleted a moment ago whose change is on its way
-        message.reply(null);
-      }
-    });
-  }
-
-  private void explain(Message<String> message) {
-    String host = HostName.canonical(message.body());
-    if (host == null) {
-      message.reply(new JsonObject().put("host", (String) null).put("patterns", new JsonArray()));
-      return;
-    }
-    List<DomainTree.Entry<Long>> wildcards = state.matchAllWildcards(host);
-    api.exists(List.of(RedisKeys.site(host))).onComplete(exists -> {
-      if (exists.failed()) {
-        message.fail(503, "Redis is unreachable: " + exists.cause().getMessage());
-        return;
-      }
-      JsonArray patterns = new JsonArray();
-      if (exists.result().toInteger() > 0) {
-        patterns.add(host);
-      }
-      wildcards.forEach(entry -> patterns.add(entry.pattern()));
-      message.reply(new JsonObject().put("host", host).put("patterns", patterns));
-    });
   }
 
   /**

@@ -1,6 +1,6 @@
 package dev.portico.edge.http;
 
-import dev.portico.edge.TenantAddresses;
+import dev.portico.edge.upstream.TenantAddresses;
 import dev.portico.edge.observe.AccessLog;
 import dev.portico.edge.observe.EdgeMetrics;
 import dev.portico.edge.route.RouteResolver;

@@ -3,7 +3,7 @@ package dev.portico.edge.http;
 import dev.portico.contract.Site;
 import dev.portico.contract.Target;
 import dev.portico.edge.LogSafe;
-import dev.portico.edge.TenantAddresses;
+import dev.portico.edge.upstream.TenantAddresses;
 import dev.portico.edge.observe.Exchange;
 import dev.portico.edge.pipeline.ClientRequest;
 import dev.portico.edge.pipeline.FilterContext;
@@ -142,7 +142,16 @@ final class Forwarding {
       upstream.started();
       exchange.onRecord(upstream::finished);
     }
-    backends.open(head).onComplete(FailSafe.guard(request, ar -> {
+    BackendCall opening = backends.open(head);
+    // a client gone before the response (while its request waits for a connection, or for the
+    // backend's answer) takes its request back; Relay replaces this once the response streams
+    if (!upgrade) {
+      request.response().closeHandler(v -> {
+        exchange.clientClosed();
+        opening.reset();
+      });
+    }
+    opening.ready().onComplete(FailSafe.guard(request, ar -> {
       if (ar.succeeded()) {
         if (upgrade) {
           tunnel(passage, ar.result());
@@ -151,7 +160,13 @@ final class Forwarding {
         }
         return;
       }
-      upstream.failed();
+      if (request.response().closed()) {
+        return;  // the client went away: nobody to answer, nothing against the backend
+      }
+      boolean busy = Backends.busy(ar.cause());
+      if (!busy) {
+        upstream.failed();
+      }
       if (attempt < site.policies().retries() && upstreams.hasUntried(tried, upstream) && isIdempotent(request.method())) {
         if (upstreams.countsPending()) {
           upstream.finished();  // the retry's own onRecord replaces this upstream's
@@ -161,6 +176,10 @@ final class Forwarding {
         Set<Upstream> now = new HashSet<>(tried);
         now.add(upstream);
         send(passage, now);
+      } else if (busy) {
+        LOG.warn("503 for {} {}{}: backend {} busy: {}", request.method(), exchange.host(), LogSafe.of(request.uri()),
+            upstream, LogSafe.of(ar.cause().getMessage()));
+        Replies.error(request, 503, "backend busy", "The backend has no free connection");
       } else {
         Replies.backendFailed(request, exchange.host(), upstream.target(), ar.cause());
       }

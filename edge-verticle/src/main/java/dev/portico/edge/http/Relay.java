@@ -113,9 +113,13 @@ final class Relay {
    */
   private static void stream(Exchange exchange, BackendCall call, ReadStream<Buffer> body, HttpServerResponse response,
       BodyTransform transform) {
-    if (!response.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
+    String declared = response.headers().get(HttpHeaders.CONTENT_LENGTH);
+    if (declared == null) {
       response.setChunked(true);
     }
+    // The piece that completes a body of known length ends the response with it: one write and
+    // flush to the client instead of two (the body's own end follows at once and finds it ended).
+    long length = declared == null || transform != null ? -1 : lengthOf(declared);
     response.closeHandler(v -> {
       exchange.clientClosed();
       call.reset();
@@ -129,7 +133,9 @@ final class Relay {
     });
     body.endHandler(v -> {
       if (transform == null) {
-        response.end();
+        if (!response.ended()) {
+          response.end();
+        }
       } else if (!response.closed()) {
         response.end(transform.finish());
       }
@@ -140,6 +146,10 @@ final class Relay {
         return;
       }
       Buffer out = transform == null ? chunk : transform.apply(chunk);
+      if (length >= 0 && response.bytesWritten() + out.length() == length) {
+        response.end(out);
+        return;
+      }
       if (out.length() > 0) {
         response.write(out);
       }
@@ -148,5 +158,14 @@ final class Relay {
         response.drainHandler(v -> body.resume());
       }
     });
+  }
+
+  /** A Content-Length value as a number, or -1 when it is not one (then the body's own end ends the response). */
+  private static long lengthOf(String declared) {
+    try {
+      return Long.parseLong(declared);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 }

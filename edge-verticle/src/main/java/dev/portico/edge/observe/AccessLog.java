@@ -1,6 +1,7 @@
 package dev.portico.edge.observe;
 
 import dev.portico.contract.Target;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import org.slf4j.Logger;
@@ -87,10 +88,19 @@ public final class AccessLog {
     line.append(micros / 1_000).append('.').append(fraction < 100 ? (fraction < 10 ? "00" : "0") : "").append(fraction);
   }
 
+  /** Hands the last lines to the writer thread and waits (off the event loop, at most a second) for them to be written. */
+  public Future<Void> close() {
+    flush();
+    return vertx.executeBlocking(() -> {
+      AccessLogWriter.awaitWritten(1_000);
+      return null;
+    });
+  }
+
   /** Hands the pending lines to the writer thread. */
   void flush() {
     if (pending.length() > 0) {
-      AccessLogWriter.offer(pending.substring(0, pending.length() - 1), pendingLines);  // the appender adds the last line break
+      AccessLogWriter.offer(pending.toString(), pendingLines);  // every line with its line break: the appender adds none
       pending.setLength(0);
       pendingLines = 0;
     }

@@ -18,6 +18,8 @@ final class AccessLogWriter {
 
   static final int MAX_BATCHES = 64;
   private static final Logger LOG = LoggerFactory.getLogger("portico.access");
+  /** Its own troubles go to another logger: the access log's stream holds JSON lines only. */
+  private static final Logger TROUBLE = LoggerFactory.getLogger(AccessLogWriter.class);
   private static final BlockingQueue<String> QUEUE = new ArrayBlockingQueue<>(MAX_BATCHES);
   private static final AtomicLong DROPPED = new AtomicLong();
   private static Thread writer;
@@ -25,7 +27,7 @@ final class AccessLogWriter {
   private AccessLogWriter() {
   }
 
-  /** Queues a batch of {@code lines} lines (without the last line break); drops it when the queue is full. */
+  /** Queues a batch of {@code lines} lines, each ending with a line break; drops it when the queue is full. */
   static void offer(String batch, int lines) {
     startOnce();
     if (!QUEUE.offer(batch)) {
@@ -36,6 +38,17 @@ final class AccessLogWriter {
   /** Lines dropped because the output fell behind, since the process started. */
   static long droppedLines() {
     return DROPPED.get();
+  }
+
+  /**
+   * Waits (blocking, at most {@code maxMillis}) until the queued batches were taken by the
+   * writer: an edge stopping hands over its last lines before the process exits.
+   */
+  static void awaitWritten(long maxMillis) throws InterruptedException {
+    long deadline = System.nanoTime() + maxMillis * 1_000_000;
+    while (!QUEUE.isEmpty() && System.nanoTime() - deadline < 0) {
+      Thread.sleep(5);
+    }
   }
 
   private static synchronized void startOnce() {
@@ -52,8 +65,8 @@ final class AccessLogWriter {
         LOG.info(QUEUE.take());
       } catch (InterruptedException e) {
         return;
-      } catch (RuntimeException e) {
-        LOG.warn("an access log batch could not be written: {}", e.toString());
+      } catch (Throwable e) {  // whatever it is, the next batch still gets written
+        TROUBLE.warn("an access log batch could not be written: {}", e.toString());
       }
     }
   }

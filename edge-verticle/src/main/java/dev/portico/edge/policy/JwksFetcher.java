@@ -1,7 +1,7 @@
 package dev.portico.edge.policy;
 
 import dev.portico.contract.SitePolicies.Jwt;
-import dev.portico.edge.TenantAddresses;
+import dev.portico.edge.upstream.TenantAddresses;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -10,7 +10,12 @@ import io.vertx.core.streams.ReadStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One request to a backend over a connection {@link Backends#open} got: send it, or upgrade it, or reset it. */
+/**
+ * One request to a backend, from the moment {@link Backends#open} asked for a connection:
+ * {@link #ready} completes once it has one; then send it, or upgrade it. {@link #reset} works in
+ * every state, so a client that goes away while its request still waits for a connection takes
+ * it out of the queue.
+ */
 public final class BackendCall {
 
   private static final Logger LOG = LoggerFactory.getLogger(BackendCall.class);
@@ -19,23 +24,40 @@ public final class BackendCall {
   /** {@link #send}'s body length for a body of unknown length: sent chunked. */
   public static final long UNKNOWN_LENGTH = PooledCall.CHUNKED;
 
+  private final Promise<BackendCall> ready = Promise.promise();
   /** A forwarded request, on the edge's own connections; null for a handshake. */
-  private final PooledCall pooled;
-  /** A WebSocket handshake, on Vert.x's client; null for a forwarded request. */
-  private final HttpClientRequest handshake;
+  private PooledCall pooled;
+  /** A WebSocket handshake, on Vert.x's client; null until it has a connection, or for a forwarded request. */
+  private HttpClientRequest handshake;
+  private boolean reset;
 
-  private BackendCall(PooledCall pooled, HttpClientRequest handshake) {
-    this.pooled = pooled;
-    this.handshake = handshake;
+  BackendCall() {
   }
 
-  static BackendCall forwarding(PooledCall pooled) {
-    return new BackendCall(pooled, null);
+  /** Completes with this call once it has a connection; fails when none could be had. */
+  public Future<BackendCall> ready() {
+    return ready.future();
   }
 
-  static BackendCall upgrading(HttpClientRequest handshake) {
-    handshake.exceptionHandler(e -> LOG.debug("Handshake with a backend failed: {}", LogSafe.of(e.getMessage())));
-    return new BackendCall(null, handshake);
+  void forwarding(PooledCall call) {
+    pooled = call;
+  }
+
+  void connected() {
+    ready.tryComplete(this);
+  }
+
+  void handshaking(HttpClientRequest request) {
+    request.exceptionHandler(e -> LOG.debug("Handshake with a backend failed: {}", LogSafe.of(e.getMessage())));
+    handshake = request;
+    if (reset) {
+      request.reset();
+    }
+    ready.tryComplete(this);
+  }
+
+  void failed(Throwable cause) {
+    ready.tryFail(cause);
   }
 
   /**
@@ -65,11 +87,15 @@ public final class BackendCall {
     return handshake.connect().map(BackendResponse::switched);
   }
 
-  /** Stops the request: the backend sees it cut off, the connection is not reused. */
+  /**
+   * Stops the request: one waiting for a connection leaves the queue, one sent is cut off (the
+   * backend sees it incomplete, the connection is not reused).
+   */
   public void reset() {
+    reset = true;
     if (pooled != null) {
       pooled.reset();
-    } else {
+    } else if (handshake != null) {
       handshake.reset();
     }
   }

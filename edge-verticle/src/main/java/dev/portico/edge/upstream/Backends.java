@@ -1,9 +1,9 @@
 package dev.portico.edge.upstream;
 
 import dev.portico.edge.upstream.pool.ConnectionPools;
+import dev.portico.edge.upstream.pool.PoolBusyException;
 import dev.portico.edge.upstream.pool.RequestHead;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.impl.headers.HeadersMultiMap;
@@ -27,10 +27,12 @@ public final class Backends {
   }
 
   /**
-   * Gets a connection for {@code request} and sends nothing yet; fails when no connection could
-   * be had (refused, timed out: a failure a retry elsewhere may help with).
+   * Asks for a connection for {@code request} and sends nothing yet; the call's
+   * {@link BackendCall#ready} fails when no connection could be had (refused, timed out: a
+   * failure a retry elsewhere may help with; or {@link #busy}).
    */
-  public Future<BackendCall> open(BackendRequest request) {
+  public BackendCall open(BackendRequest request) {
+    BackendCall call = new BackendCall();
     if (request.upgrade()) {
       RequestOptions options = new RequestOptions()
           .setMethod(request.method())
@@ -40,20 +42,34 @@ public final class Backends {
           .setHeaders(request.headers())
           .setConnectTimeout(request.connectTimeoutMs())
           .setIdleTimeout(request.idleTimeoutMs());
-      return upgrades.request(options).map(BackendCall::upgrading);
+      upgrades.request(options).onComplete(ar -> {
+        if (ar.succeeded()) {
+          call.handshaking(ar.result());
+        } else {
+          call.failed(ar.cause());
+        }
+      });
+      return call;
     }
     HeadersMultiMap headers = request.headers() instanceof HeadersMultiMap own ? own
         : HeadersMultiMap.httpHeaders().setAll(request.headers());
-    Promise<BackendCall> opened = Promise.promise();
-    pools.open(new RequestHead(request.address(), request.port(), request.method(), request.uri(), headers,
-        (int) Math.min(Integer.MAX_VALUE, request.connectTimeoutMs()), request.idleTimeoutMs()), ar -> {
+    call.forwarding(pools.open(new RequestHead(request.address(), request.port(), request.method(), request.uri(),
+        headers, (int) Math.min(Integer.MAX_VALUE, request.connectTimeoutMs()), request.idleTimeoutMs()), ar -> {
           if (ar.succeeded()) {
-            opened.complete(BackendCall.forwarding(ar.result()));
+            call.connected();
           } else {
-            opened.fail(ar.cause());
+            call.failed(ar.cause());
           }
-        });
-    return opened.future();
+        }));
+    return call;
+  }
+
+  /**
+   * Whether {@code failure} means the target is busy (every connection taken and too many
+   * waiting, or the edge stopping) rather than failing: worth a 503, not a mark against it.
+   */
+  public static boolean busy(Throwable failure) {
+    return failure instanceof PoolBusyException;
   }
 
   public Future<Void> close() {

@@ -53,7 +53,7 @@ public final class ConnectionPools {
     }
     PooledCall call = new PooledCall(request, pool, ready);
     if (closed) {
-      call.failed(new IllegalStateException("the edge is stopping"));
+      call.failed(new PoolBusyException(request.address() + ":" + request.port(), "the edge is stopping"));
     } else {
       pool.acquire(call, false);
     }

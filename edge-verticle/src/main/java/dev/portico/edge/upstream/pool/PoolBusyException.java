@@ -1,9 +1,12 @@
 package dev.portico.edge.upstream.pool;
 
-/** Every connection to a target is busy and too many requests wait for one already. */
+/**
+ * No connection to a target could be had because the target is busy or the edge is stopping,
+ * not because the target failed: the request path answers 503 and does not rest the target.
+ */
 public final class PoolBusyException extends Exception {
 
-  public PoolBusyException(String target) {
-    super("too many requests wait for a connection to " + target, null, false, false);
+  public PoolBusyException(String target, String why) {
+    super(target + ": " + why, null, false, false);
   }
 }

@@ -12,6 +12,7 @@ import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.streams.WriteStream;
 
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -53,6 +54,8 @@ public final class PooledCall implements WriteStream<Buffer> {
   private boolean headPending;
   private long bodyLength;
   private boolean done;
+  /** Fails the call if no connection frees up in time while it waits in its pool's queue. */
+  private ScheduledFuture<?> waitDeadline;
 
   PooledCall(RequestHead request, TargetPool pool, Handler<AsyncResult<PooledCall>> ready) {
     this.request = request;
@@ -94,7 +97,9 @@ public final class PooledCall implements WriteStream<Buffer> {
       return;
     }
     done = true;
-    if (connection != null) {
+    if (connection != null && !sent) {
+      connection.unassign();  // nothing went out: the connection is still clean
+    } else if (connection != null) {
       connection.abort();
     } else {
       pool.leave(this);  // its place in the queue goes to the next request
@@ -121,8 +126,21 @@ public final class PooledCall implements WriteStream<Buffer> {
     }
   }
 
-  boolean sent() {
-    return sent;
+  /** Whether the request's head went out: only then may the backend answer. */
+  boolean headWritten() {
+    return sent && !headPending;
+  }
+
+  void waitAtMost(ScheduledFuture<?> deadline) {
+    waitDeadline = deadline;
+  }
+
+  /** The call left its pool's queue (it got a connection, or gave up): its deadline is void. */
+  void stopWaiting() {
+    if (waitDeadline != null) {
+      waitDeadline.cancel(false);
+      waitDeadline = null;
+    }
   }
 
   void bound(PooledConnection on, boolean reusedConnection) {

@@ -8,6 +8,8 @@ import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -81,9 +83,6 @@ final class PooledConnection extends ChannelInboundHandlerAdapter {
   /** Binds {@code next} to this connection; its head goes out with {@link #writeHead}. */
   void assign(PooledCall next) {
     call = next;
-    if (!channel.config().isAutoRead()) {
-      autoRead(true);  // the last response was paused when it ended
-    }
     boolean reused = used;
     used = true;
     spoke = false;
@@ -145,7 +144,7 @@ final class PooledConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     PooledCall current = call;
-    if (current == null || !current.sent()) {
+    if (current == null || !current.headWritten()) {
       ReferenceCountUtil.release(msg);  // bytes nobody asked for: the connection cannot be trusted
       releasing = false;
       if (current == null) {
@@ -162,6 +161,17 @@ final class PooledConnection extends ChannelInboundHandlerAdapter {
     }
     if (msg instanceof HttpResponse response) {
       int status = response.status().code();
+      if (status < 100 || status > 599) {
+        ReferenceCountUtil.release(msg);
+        failCall(new BackendProtocolException("status " + status + " is not an HTTP status"));
+        return;
+      }
+      if (bothFramings(response)) {
+        // whatever the version, the body is read chunked: the length must not reach the client,
+        // and what follows the body cannot be trusted (RFC 9112 6.3)
+        response.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
+        HttpUtil.setKeepAlive(response, false);
+      }
       if (status < 200) {
         // 101 was not asked for (upgrades do not come here); other interim answers (103) are dropped
         ReferenceCountUtil.release(msg);
@@ -199,8 +209,11 @@ final class PooledConnection extends ChannelInboundHandlerAdapter {
   public void channelReadComplete(ChannelHandlerContext ctx) {
     if (releasing) {
       releasing = false;
-      // the start of a response nobody asked for may wait in the decoder: not a clean end either
-      if (channel.isActive() && !ctx.pipeline().get(ResponseDecoder.class).holdsBytes()) {
+      // the start of a response nobody asked for may wait in the decoder: not a clean end either;
+      // nor one that ended while the edge had stopped reading (its client was slow): what the
+      // backend sent after it still waits in the socket, where only a read would find it
+      if (channel.isActive() && channel.config().isAutoRead()
+          && !ctx.pipeline().get(ResponseDecoder.class).holdsBytes()) {
         pool.release(this);
       } else {
         channel.close();
@@ -244,6 +257,20 @@ final class PooledConnection extends ChannelInboundHandlerAdapter {
     if (current != null) {
       context.dispatch(cause, unanswered ? current::closedUnanswered : current::failed);
     }
+  }
+
+  /**
+   * The call gave up before it sent anything: the connection is as clean as when it was
+   * assigned, so it goes back to the pool.
+   */
+  void unassign() {
+    call = null;
+    pool.release(this);
+  }
+
+  private static boolean bothFramings(HttpResponse response) {
+    return response.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)
+        && response.headers().contains(HttpHeaderNames.CONTENT_LENGTH);
   }
 
   /** Makes sure the timer fires no later than {@code dueNanos}. */

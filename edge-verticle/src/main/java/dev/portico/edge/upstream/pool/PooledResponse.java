@@ -28,6 +28,8 @@ public final class PooledResponse implements ReadStream<Buffer> {
   private ArrayDeque<Object> pending;
   private boolean paused;
   private boolean ended;
+  /** Reading stopped because body arrived before anyone took it: resumes when a handler is set. */
+  private boolean heldForHandler;
 
   PooledResponse(HttpResponse head, PooledConnection connection) {
     this.head = head;
@@ -57,6 +59,10 @@ public final class PooledResponse implements ReadStream<Buffer> {
   void chunk(Buffer chunk) {
     if (paused || handler == null || pending != null && !pending.isEmpty()) {
       queue(chunk);
+      if (handler == null && !paused && !heldForHandler) {
+        heldForHandler = true;  // nobody reads yet: hold one socket read, not the whole body
+        connection.autoRead(false);
+      }
     } else {
       handler.handle(chunk);
     }
@@ -98,6 +104,12 @@ public final class PooledResponse implements ReadStream<Buffer> {
   public ReadStream<Buffer> handler(Handler<Buffer> handler) {
     this.handler = handler;
     drain();
+    if (heldForHandler && handler != null && !paused) {
+      heldForHandler = false;
+      if (!ended) {
+        connection.autoRead(true);
+      }
+    }
     return this;
   }
 
@@ -125,6 +137,7 @@ public final class PooledResponse implements ReadStream<Buffer> {
       paused = false;
       drain();
       if (!paused && !ended) {
+        heldForHandler = false;
         connection.autoRead(true);
       }
     }

@@ -4,7 +4,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpResponseDecoder;
-import io.netty.handler.codec.http.HttpUtil;
 
 /**
  * Reads a backend's responses on one {@link PooledConnection}, knowing which request each one
@@ -35,8 +34,7 @@ final class ResponseDecoder extends HttpResponseDecoder {
 
   @Override
   protected void handleTransferEncodingChunkedWithContentLength(HttpMessage message) {
-    super.handleTransferEncodingChunkedWithContentLength(message);  // read chunked, Content-Length dropped
-    HttpUtil.setKeepAlive(message, false);  // but the framing is in doubt: close after it (RFC 9112 6.3)
+    // Netty drops the length for HTTP/1.1 only; PooledConnection handles every version alike
   }
 
   /** Whether bytes past the last whole message wait here (a response's start, say). */

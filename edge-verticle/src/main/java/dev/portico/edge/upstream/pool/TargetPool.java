@@ -12,6 +12,7 @@ import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The connections of one event loop to one target address: idle ones are reused newest first
@@ -53,8 +54,10 @@ final class TargetPool {
       connect(call);
     } else if (waiting.size() < options.maxWaitingPerTarget()) {
       waiting.add(call);
+      long waitMs = call.request().connectTimeoutMs();
+      call.waitAtMost(owner.eventLoop().schedule(() -> waitedTooLong(call, waitMs), waitMs, TimeUnit.MILLISECONDS));
     } else {
-      call.failed(new PoolBusyException(address + ":" + port));
+      call.failed(new PoolBusyException(address + ":" + port, "too many requests wait for a connection"));
     }
   }
 
@@ -74,6 +77,14 @@ final class TargetPool {
   /** {@code call} no longer wants a connection (a linear scan: the queue is bounded). */
   void leave(PooledCall call) {
     waiting.remove(call);
+    call.stopWaiting();
+  }
+
+  /** No connection freed up within the call's connect time: busy, as a full queue is. */
+  private void waitedTooLong(PooledCall call, long waitMs) {
+    if (waiting.remove(call)) {
+      call.failed(new PoolBusyException(address + ":" + port, "no connection was free within " + waitMs + " ms"));
+    }
   }
 
   void closed(PooledConnection connection) {
@@ -92,7 +103,10 @@ final class TargetPool {
   }
 
   void closeAll() {
-    waiting.clear();
+    PooledCall call;
+    while ((call = nextWaiting()) != null) {
+      call.failed(new PoolBusyException(address + ":" + port, "the edge is stopping"));
+    }
     for (PooledConnection connection : idle.toArray(new PooledConnection[0])) {
       connection.abort();
     }
@@ -100,7 +114,11 @@ final class TargetPool {
 
   /** The oldest waiting call (a call that gives up leaves the queue at once: {@link #leave}). */
   private PooledCall nextWaiting() {
-    return waiting.poll();
+    PooledCall call = waiting.poll();
+    if (call != null) {
+      call.stopWaiting();
+    }
+    return call;
   }
 
   private void connect(PooledCall call) {

@@ -16,7 +16,7 @@ import java.util.function.Function;
 final class PoolFixture implements AutoCloseable {
 
   /** A whole response as the caller saw it. */
-  record Answer(int status, String connectionHeader, String body) {
+  record Answer(int status, String connectionHeader, String body, String contentLength) {
   }
 
   final Vertx vertx = Vertx.vertx();
@@ -74,7 +74,8 @@ final class PoolFixture implements AutoCloseable {
         response.handler(received::appendBuffer);
         response.exceptionHandler(answer::tryFail);
         response.endHandler(v -> answer.tryComplete(new Answer(response.statusCode(),
-            response.headers().get("Connection"), received.toString())));
+            response.headers().get("Connection"), received.toString(),
+            response.headers().get("Content-Length"))));
       });
       call.send(length);
       body.accept(call);

@@ -1,6 +1,7 @@
 package dev.portico.edge.upstream.pool;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 import org.junit.jupiter.api.AfterEach;
@@ -67,5 +68,42 @@ class ReuseTest {
       assertEquals("ok", upstream.await(u -> u.exchange(PoolFixture.get(backend.port(), "/second"))).body(),
           "the second request went on a new connection");
     }
+  }
+
+  @Test
+  void aResponseThatEndsWhileTheEdgeReadsNothingDoesNotLeaveItsConnectionToTheNextRequest() throws Exception {
+    upstream = new PoolFixture(new PoolLimits(1, 10, 1, 60_000, 16 * 1024));
+    AtomicInteger requests = new AtomicInteger();
+    // the forged answer comes while the edge reads nothing (its client is slow): it waits in the socket
+    try (RawBackend backend = new RawBackend(upstream.vertx, "\r\n\r\n", (socket, n) -> {
+      if (requests.incrementAndGet() == 1) {
+        socket.write(Buffer.buffer(HELLO));
+        upstream.vertx.setTimer(100, t -> socket.write(Buffer.buffer("HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nforged")));
+      } else {
+        socket.write(Buffer.buffer(SECOND));
+      }
+    })) {
+      assertEquals("hello", upstream.await(u -> readSlowly(u, backend.port())));
+      assertEquals("second", upstream.await(u -> u.exchange(PoolFixture.get(backend.port(), "/second"))).body(),
+          "the second request got the backend's answer to it");
+    }
+  }
+
+  /** A GET whose response is paused from its head on (a slow client) and resumed 300 ms later. */
+  private static Future<String> readSlowly(PoolFixture upstream, int port) {
+    Promise<String> body = Promise.promise();
+    upstream.pools.open(PoolFixture.get(port, "/first"), ready -> {
+      PooledCall call = ready.result();
+      call.response(head -> {
+        PooledResponse response = head.result();
+        response.pause();
+        Buffer received = Buffer.buffer();
+        response.handler(received::appendBuffer);
+        response.endHandler(v -> body.complete(received.toString()));
+        upstream.vertx.setTimer(300, t -> response.resume());
+      });
+      call.send(PooledCall.NO_BODY);
+    });
+    return body.future();
   }
 }

@@ -1,4 +1,4 @@
-package dev.portico.edge;
+package dev.portico.edge.upstream;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;

@@ -1,0 +1,76 @@
+package dev.portico.edge.upstream.pool;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.ExecutionException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * What a backend may answer that must not reach the client as sent: framing the client would
+ * read otherwise than the edge did, statuses that are not statuses; and a pool that cannot give
+ * a connection in time.
+ */
+class HostileBackendTest {
+
+  private PoolFixture upstream;
+
+  @AfterEach
+  void stop() throws Exception {
+    upstream.close();
+  }
+
+  @Test
+  void anHttp10ResponseFramedTwiceIsReadChunkedWithoutItsLengthAndItsConnectionClosed() throws Exception {
+    upstream = new PoolFixture(PoolLimits.DEFAULTS);
+    String chunk = "x".repeat(300);
+    // Netty drops the length of such a response only for HTTP/1.1: the client would have read 5 bytes
+    // of the 300 and the rest as its next response
+    try (RawBackend backend = new RawBackend(upstream.vertx, "\r\n\r\n", (socket, n) -> socket.write(Buffer.buffer(
+        n == 1 ? "HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\nConnection: keep-alive\r\n\r\n"
+            + Integer.toHexString(chunk.length()) + "\r\n" + chunk + "\r\n0\r\n\r\n"
+            : "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nreused")))) {
+      PoolFixture.Answer first = upstream.await(u -> u.exchange(PoolFixture.get(backend.port(), "/first")));
+      assertEquals(chunk, first.body());
+      assertNull(first.contentLength(), "the length the backend announced is not passed on");
+      assertEquals(300, upstream.await(u -> u.exchange(PoolFixture.get(backend.port(), "/second"))).body().length(),
+          "the second request went on a new connection");
+    }
+  }
+
+  @Test
+  void aStatusOutsideTheHttpRangeFailsTheCall() throws Exception {
+    upstream = new PoolFixture(PoolLimits.DEFAULTS);
+    for (String status : new String[] {"099", "600"}) {
+      try (RawBackend backend = new RawBackend(upstream.vertx, "\r\n\r\n", (socket, n) -> socket.write(Buffer.buffer(
+          "HTTP/1.1 " + status + " Odd\r\nContent-Length: 2\r\n\r\nok")))) {
+        ExecutionException failed = assertThrows(ExecutionException.class,
+            () -> upstream.await(u -> u.exchange(PoolFixture.get(backend.port(), "/"))), status);
+        assertInstanceOf(BackendProtocolException.class, failed.getCause(), status);
+      }
+    }
+  }
+
+  @Test
+  void aRequestWaitingLongerThanItsConnectTimeForAConnectionFailsAsBusy() throws Exception {
+    upstream = new PoolFixture(new PoolLimits(1, 10, 1, 60_000, 16 * 1024));
+    // the backend never answers: the one connection stays taken
+    try (RawBackend backend = new RawBackend(upstream.vertx, "\r\n\r\n", (socket, n) -> { })) {
+      RequestHead waiting = new RequestHead("127.0.0.1", backend.port(), HttpMethod.GET, "/2", PoolFixture.headers(),
+          200, 60_000);
+      Future<PoolFixture.Answer> second = upstream.onLoop(() -> {
+        upstream.exchange(PoolFixture.get(backend.port(), "/1"));
+        return Future.succeededFuture(upstream.exchange(waiting));
+      });
+      ExecutionException busy = assertThrows(ExecutionException.class, () -> upstream.onLoop(() -> second));
+      assertInstanceOf(PoolBusyException.class, busy.getCause());
+    }
+  }
+}

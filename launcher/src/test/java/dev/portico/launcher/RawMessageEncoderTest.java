@@ -1,0 +1,39 @@
+package dev.portico.launcher;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.LoggingEvent;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The access log's bytes: a batch of lines exactly as the edge built it (each with its line break), in UTF-8. */
+class RawMessageEncoderTest {
+
+  private static String encoded(String message) {
+    LoggerContext context = new LoggerContext();
+    RawMessageEncoder encoder = new RawMessageEncoder();
+    encoder.setContext(context);
+    encoder.start();
+    LoggingEvent event = new LoggingEvent(RawMessageEncoderTest.class.getName(), context.getLogger("portico.access"),
+        Level.INFO, message, null, null);
+    return new String(encoder.encode(event), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void aBatchOfLinesIsWrittenAsItIs() {
+    assertEquals("{\"a\":1}\n{\"b\":2}\n", encoded("{\"a\":1}\n{\"b\":2}\n"));
+  }
+
+  @Test
+  void textBeyondAsciiIsUtf8() {
+    assertEquals("{\"host\":\"bücher.example\"}\n", encoded("{\"host\":\"bücher.example\"}\n"));
+  }
+
+  @Test
+  void placeholdersInALineAreNotFormatted() {
+    assertEquals("{\"path\":\"/{}\"}\n", encoded("{\"path\":\"/{}\"}\n"));
+  }
+}
