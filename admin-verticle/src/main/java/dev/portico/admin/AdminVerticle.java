@@ -138,6 +138,7 @@ public final class AdminVerticle extends VerticleBase {
     new GroupsApi(records, bodies, new Groups(records)).mount(router);
     new GrantsApi(grants, records, bodies).mount(router);
     dnsProviders.mount(router);
+    new SsoProvidersApi(records, bodies, box).mount(router);
     new CertificatesApi(vertx, records, bodies, box).mount(router);
     new AuditApi(records).mount(router);
     new ClusterApi(vertx).mount(router);

@@ -37,6 +37,7 @@ final class PolicyOverrides {
         route.containsKey("jwt") ? own.jwt() : site.jwt(),
         route.containsKey("loadBalancing") ? own.loadBalancing() : site.loadBalancing(),
         route.containsKey("retries") ? own.retries() : site.retries(),
-        route.containsKey("cache") ? own.cache() : site.cache());
+        route.containsKey("cache") ? own.cache() : site.cache(),
+        route.containsKey("sso") ? own.sso() : site.sso());
   }
 }

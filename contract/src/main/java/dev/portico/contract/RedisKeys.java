@@ -183,6 +183,18 @@ public final class RedisKeys {
   public static final String DNS_PROVIDER_INDEX = "portico:dns-provider-index";
 
   /** A stream of every change made through the admin API (who, what, when, before/after). */
+  /** An SSO provider's JSON ({@link SsoProviderRecord}); its client secret sealed. */
+  public static final String SSO_PROVIDER_PREFIX = "portico:sso-provider:";
+
+  /** Sorted set of every SSO provider id. */
+  public static final String SSO_PROVIDER_INDEX = "portico:sso-provider-index";
+
+  /** The {@code state} of a sign-in at the edge, set (NX) by its first callback: a state works once; expires. */
+  public static final String SSO_LOGIN_PREFIX = "portico:sso-login:";
+
+  /** A signed-in visitor's session at the edge, by its random id (the cookie's value); expires. */
+  public static final String SSO_SESSION_PREFIX = "portico:sso-session:";
+
   public static final String AUDIT_STREAM = "portico:audit";
 
   /**
@@ -260,6 +272,18 @@ public final class RedisKeys {
 
   public static String dnsProvider(String id) {
     return DNS_PROVIDER_PREFIX + id;
+  }
+
+  public static String ssoProvider(String id) {
+    return SSO_PROVIDER_PREFIX + id;
+  }
+
+  public static String ssoLogin(String state) {
+    return SSO_LOGIN_PREFIX + state;
+  }
+
+  public static String ssoSession(String id) {
+    return SSO_SESSION_PREFIX + id;
   }
 
   public static String cert(String name) {

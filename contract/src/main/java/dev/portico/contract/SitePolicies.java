@@ -25,20 +25,22 @@ import java.util.Set;
  *          {"alg": "RS256" | "ES256", "publicKey": "-----BEGIN PUBLIC KEY-----..."}],
  *          "jwksUrl": "https://idp.example/.well-known/jwks.json", "issuer": "...", "audience": "...",
  *          "claimHeaders": {"sub": "X-User-Id"}},
+ *  "sso": {"provider": "corp", "allowGroups": ["web-team"], "claimHeaders": {"email": "X-User-Email"}},
  *  "loadBalancing": "round-robin" | "least-pending",
  *  "retries": 1,                               (idempotent requests, on connect failure)
  *  "cache": {"defaultTtlSeconds": 60, "maxObjectBytes": 1048576, "shared": false}}   ({@link CacheSettings})</pre>
  */
 public record SitePolicies(boolean compression, HeaderRules requestHeaders, HeaderRules responseHeaders, Hsts hsts,
     List<Cidr> ipAllow, List<Cidr> ipDeny, List<Cidr> trustedProxies, BasicAuth basicAuth, RateLimit rateLimit,
-    Jwt jwt, LoadBalancing loadBalancing, int retries, CacheSettings cache) {
+    Jwt jwt, LoadBalancing loadBalancing, int retries, CacheSettings cache, SsoPolicy sso) {
 
   /** The site fields that hold policies. */
   public static final Set<String> FIELDS = Set.of("compression", "requestHeaders", "responseHeaders", "hsts",
-      "ipAllow", "ipDeny", "trustedProxies", "basicAuth", "rateLimit", "jwt", "loadBalancing", "retries", "cache");
+      "ipAllow", "ipDeny", "trustedProxies", "basicAuth", "rateLimit", "jwt", "loadBalancing", "retries", "cache",
+      "sso");
   public static final int MAX_RETRIES = 3;
   public static final SitePolicies NONE = new SitePolicies(true, HeaderRules.NONE, HeaderRules.NONE, null,
-      List.of(), List.of(), List.of(), null, null, null, LoadBalancing.ROUND_ROBIN, 0, null);
+      List.of(), List.of(), List.of(), null, null, null, LoadBalancing.ROUND_ROBIN, 0, null, null);
 
   public SitePolicies {
     ipAllow = List.copyOf(ipAllow);
@@ -140,7 +142,8 @@ public record SitePolicies(boolean compression, HeaderRules requestHeaders, Head
         jwt(json),
         loadBalancing(json),
         integer(json, "retries", 0, 0, MAX_RETRIES),
-        CacheSettings.fromJson(json));
+        CacheSettings.fromJson(json),
+        SsoPolicy.fromJson(json.getValue("sso")));
   }
 
   void toJson(JsonObject json) {
@@ -181,6 +184,9 @@ public record SitePolicies(boolean compression, HeaderRules requestHeaders, Head
     }
     if (cache != null) {
       json.put("cache", cache.toJson());
+    }
+    if (sso != null) {
+      json.put("sso", sso.toJson());
     }
   }
 

@@ -21,10 +21,11 @@ import io.vertx.core.json.JsonObject;
  * @param dnsResolver      {@code host:port} of the DNS resolver targets given by name are resolved with
  * @param tls              the HTTPS listener's certificate settings
  * @param limits           what one client may make the edge hold
+ * @param ssoSessionTtlSeconds how long a visitor's SSO session lasts (renewed with the provider's refresh token)
  */
 public record EdgeOptions(String host, int httpPort, int httpsPort, String redisUrl, int routeCacheSize,
     long hitTtlMs, long missTtlMs, long staleTtlMs, long lookupTimeoutMs, String metricsRegistry, int siteLabelLimit,
-    String dnsResolver, TlsOptions tls, Limits limits) {
+    String dnsResolver, TlsOptions tls, Limits limits, long ssoSessionTtlSeconds) {
 
   /**
    * @param maxBodyBytes            largest request body relayed to a site without {@code maxBodyBytes}
@@ -82,6 +83,7 @@ public record EdgeOptions(String host, int httpPort, int httpsPort, String redis
             config.getLong("http2MaxConcurrentStreams", 100L),
             config.getInteger("http2MaxResetsPerWindow", 200),
             config.getInteger("http2ResetWindowSeconds", 30),
-            config.getInteger("redisMaxWaiting", 1024)));
+            config.getInteger("redisMaxWaiting", 1024)),
+        config.getLong("ssoSessionTtlSeconds", 28_800L));
   }
 }

@@ -18,6 +18,7 @@ import dev.portico.edge.cache.LocalResponseCache;
 import dev.portico.edge.policy.PolicyServices;
 import dev.portico.edge.policy.RateLimiter;
 import dev.portico.edge.route.Route;
+import dev.portico.edge.sso.SsoService;
 import dev.portico.edge.route.RouteBuilder;
 import dev.portico.edge.route.RouteResolver;
 import dev.portico.edge.tls.CertificateStore;
@@ -100,10 +101,11 @@ public final class EdgeVerticle extends VerticleBase {
     targetResolver = TargetResolver.of(vertx, options.dnsResolver());
     TenantAddresses addresses = new TenantAddresses(targetResolver, TargetAddressRules.forThisNode(config()));
     JwtGuard jwt = new JwtGuard(vertx, new JwksFetcher(vertx, backendClient, addresses));
-    PolicyServices policies = new PolicyServices(new BasicAuthVerifier(vertx), jwt, new RateLimiter(redis, registry),
-        CacheNode.of(vertx, config().getLong("cacheMaxBytes", LocalResponseCache.DEFAULT_MAX_BYTES)));
-    metrics.cacheStore(policies.cache().store());
     SecretBox secrets = SecretBox.fromSecret(options.tls().secretKey());
+    PolicyServices policies = new PolicyServices(new BasicAuthVerifier(vertx), jwt, new RateLimiter(redis, registry),
+        CacheNode.of(vertx, config().getLong("cacheMaxBytes", LocalResponseCache.DEFAULT_MAX_BYTES)),
+        new SsoService(vertx, backendClient, redis, secrets, jwt, options.ssoSessionTtlSeconds()));
+    metrics.cacheStore(policies.cache().store());
     UpstreamServices upstreams = new UpstreamServices(HealthRegistry.of(vertx), StickyKey.of(vertx, secrets));
     RouteResolver routes = new RouteResolver(vertx, reads, options, metrics, new RouteBuilder(policies, upstreams));
     vertx.eventBus().<JsonObject>consumer(Addresses.CACHE_PURGE,

@@ -46,7 +46,8 @@ public record PorticoConfig(
     boolean tenantDenyPrivate,
     Limits limits,
     RedisTopology redisTopology,
-    AdminOidc adminOidc) {
+    AdminOidc adminOidc,
+    int ssoSessionTtlSeconds) {
 
   /**
    * The OIDC provider admins may sign in through ({@code PORTICO_ADMIN_OIDC_*}), or {@code null}.
@@ -210,7 +211,8 @@ public record PorticoConfig(
       "PORTICO_EVENTBUS_TLS", "PORTICO_EVENTBUS_TLS_KEYSTORE", "PORTICO_EVENTBUS_TLS_KEYSTORE_PASSWORD",
       "PORTICO_EVENTBUS_TLS_TRUSTSTORE", "PORTICO_EVENTBUS_TLS_TRUSTSTORE_PASSWORD",
       "PORTICO_ADMIN_OIDC_ISSUER", "PORTICO_ADMIN_OIDC_CLIENT_ID", "PORTICO_ADMIN_OIDC_CLIENT_SECRET",
-      "PORTICO_ADMIN_OIDC_REDIRECT_URI", "PORTICO_ADMIN_OIDC_GROUPS_CLAIM", "PORTICO_ADMIN_OIDC_JWKS_REFETCH_SECONDS");
+      "PORTICO_ADMIN_OIDC_REDIRECT_URI", "PORTICO_ADMIN_OIDC_GROUPS_CLAIM", "PORTICO_ADMIN_OIDC_JWKS_REFETCH_SECONDS",
+      "PORTICO_SSO_SESSION_TTL_S");
 
   /** The values of the roles in {@code PORTICO_ROLES}. */
   public static List<String> roleNames() {
@@ -261,7 +263,8 @@ public record PorticoConfig(
         onOff(env, "PORTICO_TENANT_DENY_PRIVATE", false),
         Limits.fromEnvironment(env),
         RedisTopology.fromEnvironment(env::get, redisUrl),
-        AdminOidc.fromEnvironment(env));
+        AdminOidc.fromEnvironment(env),
+        integerBetween(env, "PORTICO_SSO_SESSION_TTL_S", 8 * 3600, 60, 90 * 86_400));
   }
 
   /**
@@ -350,6 +353,7 @@ public record PorticoConfig(
         .put("http2ResetWindowSeconds", limits.http2ResetWindowSeconds())
         .put("redisMaxWaiting", limits.redisMaxWaiting())
         .put("cacheMaxBytes", limits.cacheMaxBytes())
+        .put("ssoSessionTtlSeconds", ssoSessionTtlSeconds)
         .put("adminOidcIssuer", adminOidc == null ? null : adminOidc.issuer())
         .put("adminOidcClientId", adminOidc == null ? null : adminOidc.clientId())
         .put("adminOidcClientSecret", adminOidc == null ? null : adminOidc.clientSecret())

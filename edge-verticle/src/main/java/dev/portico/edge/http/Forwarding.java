@@ -65,7 +65,8 @@ final class Forwarding {
     }
     HttpServerRequest request = exchange.request();
     FilterContext context = new FilterContext(new ClientRequest(request.method(), exchange.host(), exchange.path(),
-        request.headers(), request.isSSL(), request.remoteAddress() == null ? null : request.remoteAddress().hostAddress()),
+        request.headers(), request.isSSL(), request.remoteAddress() == null ? null : request.remoteAddress().hostAddress(),
+        ProxyHeaders.canonicalAuthority(exchange.host(), exchange.authority())),
         route.info());
     exchange.whenOver(() -> {
       context.done();

@@ -39,7 +39,7 @@ public final class JwtGuard {
   static final long JWKS_RETRY_MS = 30_000;
 
   /** One policy, for an operator's or a tenant's site (whose JWKS host is checked). */
-  private record VerifierKey(Jwt policy, boolean tenant) {
+  private record VerifierKey(Jwt policy, boolean tenant, int leewaySeconds) {
   }
 
   /** A provider and the algorithms of its keys (never empty). */
@@ -62,7 +62,20 @@ public final class JwtGuard {
       return Future.failedFuture(reject("a bearer token is required", null));
     }
     String token = authorization.substring(7).trim();
-    return verifiers.get(new VerifierKey(policy, tenant), Verifier::new).verify(token);
+    return verifiers.get(new VerifierKey(policy, tenant, 0), Verifier::new).verify(token);
+  }
+
+  /**
+   * An OpenID Connect ID token's claims, or a 401 (503 without keys) {@link Rejection}: signed by a
+   * key of the provider's JWKS at {@code jwksUrl} (an operator's provider: not a tenant's address
+   * check), issued by {@code issuer} to {@code clientId}, not expired — with {@code leewaySeconds}
+   * of clock skew. The JWKS is kept and fetched again as for a site's {@code jwt}: an unknown
+   * {@code kid} fetches it at most once per {@link #JWKS_RETRY_MS}.
+   */
+  public Future<JsonObject> verifyIdToken(String jwksUrl, String issuer, String clientId, String idToken,
+      int leewaySeconds) {
+    Jwt policy = new Jwt(List.of(), List.of(), jwksUrl, issuer, clientId, java.util.Map.of());
+    return verifiers.get(new VerifierKey(policy, false, leewaySeconds), Verifier::new).verify(idToken);
   }
 
   private static Rejection reject(String detail, String error) {
@@ -88,6 +101,7 @@ public final class JwtGuard {
 
     private final Jwt policy;
     private final boolean tenant;
+    private final int leewaySeconds;
     private Keys keys;
     private long fetchedAt;
     private Future<Keys> fetching;
@@ -95,6 +109,7 @@ public final class JwtGuard {
     Verifier(VerifierKey key) {
       this.policy = key.policy();
       this.tenant = key.tenant();
+      this.leewaySeconds = key.leewaySeconds();
     }
 
     Future<JsonObject> verify(String token) {
@@ -165,7 +180,7 @@ public final class JwtGuard {
       if (algorithms.isEmpty()) {
         throw new IllegalStateException("the JWKS has no RSA or EC signature key Portico can use");
       }
-      JWTOptions checks = new JWTOptions();
+      JWTOptions checks = new JWTOptions().setLeeway(leewaySeconds);
       if (policy.issuer() != null) {
         checks.setIssuer(policy.issuer());
       }

@@ -1,6 +1,7 @@
 package dev.portico.edge.policy;
 
 import dev.portico.contract.SitePolicies;
+import dev.portico.contract.SsoPolicy;
 import dev.portico.edge.pipeline.FilterChain;
 import dev.portico.edge.pipeline.SiteFilter;
 
@@ -9,8 +10,8 @@ import java.util.List;
 
 /**
  * Compiles a site's policies into its {@link FilterChain}, once, when the site is parsed. The
- * order is the onion's: the access checks cheapest first (address, password, token, rate limit),
- * request headers before them so that the token's claim headers win over the site's header rules;
+ * order is the onion's: the access checks cheapest first (address, SSO session, password, token,
+ * rate limit), request headers before them so that the token's claim headers win over the site's header rules;
  * then the response filters, outermost first — so on the way out the site's response header
  * rules apply to the backend's head, then HSTS, and compression last, on the head as the client
  * gets it (a {@code Vary} the rules set is extended, not replaced). The response cache is
@@ -28,12 +29,25 @@ public final class SiteFilters {
 
   /** The chain of {@code policies}, which apply to the requests of {@code scope} (a site, or a route of it). */
   public static FilterChain compile(SitePolicies policies, PolicyServices services, String scope) {
+    return compile(policies, services, scope, null);
+  }
+
+  /**
+   * {@code routesSso}: for a site without {@code sso} of its own, the {@code sso} of one of its
+   * routes, whose sign-in paths the site's chain then answers (see {@link SsoFilter}).
+   */
+  public static FilterChain compile(SitePolicies policies, PolicyServices services, String scope,
+      SsoPolicy routesSso) {
     List<SiteFilter> filters = new ArrayList<>();
     if (!policies.ipAllow().isEmpty() || !policies.ipDeny().isEmpty()) {
       filters.add(new IpRulesFilter(policies.ipAllow(), policies.ipDeny()));
     }
     if (!policies.requestHeaders().isEmpty()) {
       filters.add(new RequestHeadersFilter(policies.requestHeaders()));
+    }
+    if (policies.sso() != null || routesSso != null) {
+      filters.add(new SsoFilter(services.sso(), policies.sso() != null ? policies.sso() : routesSso,
+          policies.sso() != null));
     }
     if (policies.basicAuth() != null) {
       filters.add(new BasicAuthFilter(services.basicAuth(), policies.basicAuth()));
@@ -55,7 +69,7 @@ public final class SiteFilters {
     }
     if (policies.cache() != null && services.cache() != null) {
       filters.add(new CacheFilter(services.cache(), policies.cache(),
-          policies.basicAuth() != null || policies.jwt() != null, scope));
+          policies.basicAuth() != null || policies.jwt() != null || policies.sso() != null, scope));
     }
     return filters.isEmpty() ? FilterChain.EMPTY : new FilterChain(filters.toArray(SiteFilter[]::new));
   }

@@ -8,6 +8,7 @@ import dev.portico.contract.RouteMatch;
 import dev.portico.contract.Site;
 import dev.portico.contract.SiteChange;
 import dev.portico.contract.SitePolicies;
+import dev.portico.contract.SsoPolicy;
 import dev.portico.edge.pipeline.SiteInfo;
 import dev.portico.edge.policy.PolicyServices;
 import dev.portico.edge.policy.SiteFilters;
@@ -114,8 +115,12 @@ public final class RouteBuilder {
 
   private Route build(String pattern, Site site, UpstreamSet upstreams, PathRoute path, Route[] paths) {
     SitePolicies policies = site.policies();
+    SsoPolicy routesSso = null;
+    for (Route route : paths) {
+      routesSso = routesSso != null ? routesSso : route.site().policies().sso();
+    }
     return new Route(pattern, site, null, SiteFilters.compile(policies, services,
-        path == null ? SiteFilters.SITE_SCOPE : path.id()), upstreams,
+        path == null ? SiteFilters.SITE_SCOPE : path.id(), routesSso), upstreams,
         new SiteInfo(pattern, site.owner() != null, policies.trustedProxies(), path == null ? null : path.id()),
         path, paths);
   }

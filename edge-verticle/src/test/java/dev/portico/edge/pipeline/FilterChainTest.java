@@ -80,7 +80,7 @@ class FilterChainTest {
 
   private static FilterContext context() {
     FilterContext context = new FilterContext(new ClientRequest(HttpMethod.GET, "a.test", RequestPath.parse("/"),
-        HttpHeaders.headers(), false, "127.0.0.1"), new SiteInfo("a.test", false, List.of(), null));
+        HttpHeaders.headers(), false, "127.0.0.1", "a.test"), new SiteInfo("a.test", false, List.of(), null));
     return context;
   }
 

@@ -61,7 +61,7 @@ final class Requests {
   }
 
   FilterContext context() {
-    return new FilterContext(new ClientRequest(method, SITE, RequestPath.parse(path), headers, secure, peer),
+    return new FilterContext(new ClientRequest(method, SITE, RequestPath.parse(path), headers, secure, peer, SITE),
         new SiteInfo(SITE, false, policies.trustedProxies(), null));
   }
 

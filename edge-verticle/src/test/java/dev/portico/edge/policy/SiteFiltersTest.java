@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 class SiteFiltersTest {
 
-  private static final PolicyServices NO_SERVICES = new PolicyServices(null, null, null, null);
+  private static final PolicyServices NO_SERVICES = new PolicyServices(null, null, null, null, null);
 
   @Test
   void aSiteWithoutPoliciesGetsTheEmptyChain() {

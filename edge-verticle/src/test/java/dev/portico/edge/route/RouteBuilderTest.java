@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RouteBuilderTest {
 
   private static final String SITE = "{\"targets\":[\"127.0.0.1:1\",\"127.0.0.1:2\"],\"compression\":false}";
-  private final RouteBuilder builder = new RouteBuilder(new PolicyServices(null, null, null, null),
+  private final RouteBuilder builder = new RouteBuilder(new PolicyServices(null, null, null, null, null),
       dev.portico.edge.upstream.UpstreamServices.NONE);
 
   @Test

@@ -1,0 +1,138 @@
+package dev.portico.admin;
+
+import dev.portico.admin.Api.Reply;
+import dev.portico.contract.RedisKeys;
+import dev.portico.contract.SecretBox;
+import dev.portico.contract.SsoProviderRecord;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * {@code /api/v1/sso-providers}: the OIDC providers sites sign their visitors in through
+ * ({@code "sso": {"provider": <id>}}), for global admins only. The client secret is write-only:
+ * sealed in Redis, never returned (a read says whether it is set), absent from the audit. A new
+ * issuer or client id needs the secret again: the stored one goes only where it went before.
+ */
+final class SsoProvidersApi {
+
+  private final Records records;
+  private final RequestBodies bodies;
+  private final SecretBox box;
+
+  SsoProvidersApi(Records records, RequestBodies bodies, SecretBox box) {
+    this.records = records;
+    this.bodies = bodies;
+    this.box = box;
+  }
+
+  void mount(Router router) {
+    router.get("/api/v1/sso-providers").handler(Api.handle(this::list));
+    router.get("/api/v1/sso-providers/:id").handler(Api.handle(this::read));
+    router.put("/api/v1/sso-providers/:id").handler(Api.handle(this::write));
+    router.delete("/api/v1/sso-providers/:id").handler(Api.handle(this::delete));
+  }
+
+  private Future<Reply> list(RoutingContext context) {
+    Api.principal(context).requireGlobalAdmin();
+    return records.page(RedisKeys.SSO_PROVIDER_INDEX, null, null, Api.MAX_PAGE_SIZE)
+        .compose(page -> records.getAll(page.items().stream().map(RedisKeys::ssoProvider).toList()))
+        .map(values -> {
+          JsonArray items = new JsonArray();
+          values.stream().filter(Objects::nonNull).map(JsonObject::new).forEach(stored -> items.add(shown(stored)));
+          return new Reply(200, Api.page(items, null));
+        });
+  }
+
+  private Future<Reply> read(RoutingContext context) {
+    Api.principal(context).requireGlobalAdmin();
+    String id = id(context);
+    return records.get(RedisKeys.ssoProvider(id)).compose(stored -> stored == null
+        ? Future.failedFuture(ApiError.notFound("no SSO provider " + id))
+        : Reply.ok(shown(new JsonObject(stored))));
+  }
+
+  private Future<Reply> write(RoutingContext context) {
+    Principal principal = Api.principal(context);
+    principal.requireGlobalAdmin();
+    principal.requireWrite();
+    String id = id(context);
+    JsonObject body = bodies.parse(context, "SsoProvider");
+    String issuer = body.getString("issuer");
+    if (SsoProviderRecord.issuerProblem(issuer) != null) {
+      throw ApiError.badRequest("issuer", SsoProviderRecord.issuerProblem(issuer));
+    }
+    String clientId = body.getString("clientId");
+    if (!clientId.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+      throw ApiError.badRequest("clientId", "a client id is printable ASCII without spaces");
+    }
+    List<String> scopes = new ArrayList<>(List.of("openid"));
+    for (Object scope : body.getJsonArray("scopes", new JsonArray(SsoProviderRecord.DEFAULT_SCOPES))) {
+      String text = (String) scope;
+      if (!text.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '"' && c != '\\')) {
+        throw ApiError.badRequest("scopes", "a scope is printable ASCII without spaces, quotes or backslashes");
+      }
+      if (!scopes.contains(text)) {
+        scopes.add(text);
+      }
+    }
+    String key = RedisKeys.ssoProvider(id);
+    return records.get(key).compose(current -> {
+      JsonObject before = current == null ? null : new JsonObject(current);
+      String sealed;
+      if (body.getString("clientSecret") != null) {
+        sealed = box.seal(body.getString("clientSecret"), key);
+      } else if (before != null && issuer.equals(before.getString("issuer"))
+          && clientId.equals(before.getString("clientId"))) {
+        sealed = before.getString("clientSecret");
+      } else {
+        return Future.failedFuture(ApiError.badRequest("clientSecret",
+            "a client secret is required for a new provider, issuer or client id"));
+      }
+      JsonObject stored = new JsonObject().put("id", id).put("issuer", issuer).put("clientId", clientId)
+          .put("clientSecret", sealed).put("scopes", new JsonArray(scopes))
+          .put("groupsClaim", body.getString("groupsClaim", "groups")).put("updatedAt", System.currentTimeMillis());
+      return records.write(new Records.Write(key, current, stored.encode(),
+              List.of(new Records.IndexOp(RedisKeys.SSO_PROVIDER_INDEX, id, true)), null, null,
+              new Records.Audit(principal.username(), before == null ? "sso-provider.create" : "sso-provider.update",
+                  "sso-provider:" + id, before == null ? "" : shown(before).encode(), shown(stored).encode())))
+          .compose(v -> before == null ? Reply.created(shown(stored)) : Reply.ok(shown(stored)));
+    });
+  }
+
+  private Future<Reply> delete(RoutingContext context) {
+    Principal principal = Api.principal(context);
+    principal.requireGlobalAdmin();
+    principal.requireWrite();
+    String id = id(context);
+    String key = RedisKeys.ssoProvider(id);
+    return records.get(key).compose(current -> current == null
+        ? Future.failedFuture(ApiError.notFound("no SSO provider " + id))
+        : records.write(new Records.Write(key, current, null,
+            List.of(new Records.IndexOp(RedisKeys.SSO_PROVIDER_INDEX, id, false)), null, null,
+            new Records.Audit(principal.username(), "sso-provider.delete", "sso-provider:" + id,
+                shown(new JsonObject(current)).encode(), ""))))
+        .compose(v -> Reply.noContent());
+  }
+
+  /** What the API and the audit show: the record without its secret, and whether one is set. */
+  private static JsonObject shown(JsonObject stored) {
+    JsonObject shown = stored.copy();
+    shown.remove("clientSecret");
+    return shown.put("clientSecretSet", stored.getString("clientSecret") != null);
+  }
+
+  private static String id(RoutingContext context) {
+    String id = context.pathParam("id");
+    if (!SsoProviderRecord.ID.matcher(id).matches()) {
+      throw ApiError.badRequest("id", "a provider id is 1-64 of a-z, 0-9, '_', '-'");
+    }
+    return id;
+  }
+}
