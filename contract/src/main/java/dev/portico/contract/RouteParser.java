@@ -85,7 +85,8 @@ final class RouteParser {
         site.tls(), site.redirectHttps(), site.includeApex(), site.owner(),
         json.containsKey("maxBodyBytes") ? Site.maxBodyBytes(json) : site.maxBodyBytes(),
         PolicyOverrides.apply(site.policies(), json),
-        SiteRoutes.NONE);
+        SiteRoutes.NONE,
+        site.backendTls());
     Object strip = json.getValue("stripPrefix", false);
     if (!(strip instanceof Boolean)) {
       throw new InvalidSiteException("stripPrefix", "stripPrefix must be true or false");

@@ -25,10 +25,11 @@ import java.util.Set;
  * node's {@code PORTICO_MAX_BODY_BYTES}); a larger one is refused with 413.
  * {@code routes}: per-path backends and policies ({@link SiteRoutes}); without any, the site's own
  * fields serve every path.
+ * {@code backendTls}: how TLS is spoken to {@code https://} targets ({@link BackendTls}); routes share the site's.
  */
 public record Site(List<Target> targets, int connectTimeoutMs, int readTimeoutMs, TlsMode tls,
     boolean redirectHttps, boolean includeApex, String owner, Long maxBodyBytes, SitePolicies policies,
-    SiteRoutes routes) {
+    SiteRoutes routes, BackendTls backendTls) {
 
   /** Every field a site may have ({@link SitePolicies#FIELDS} among them): the admin API refuses any other. */
   public static final Set<String> FIELDS = fields();
@@ -36,7 +37,7 @@ public record Site(List<Target> targets, int connectTimeoutMs, int readTimeoutMs
   private static Set<String> fields() {
     Set<String> fields = new java.util.HashSet<>(
         Set.of("targets", "connectTimeoutMs", "readTimeoutMs", "tls", "redirectHttps", "includeApex", "owner",
-            "maxBodyBytes", "routes"));
+            "maxBodyBytes", "routes", "backendTls"));
     fields.addAll(SitePolicies.FIELDS);
     return Set.copyOf(fields);
   }
@@ -103,14 +104,15 @@ public record Site(List<Target> targets, int connectTimeoutMs, int readTimeoutMs
         (String) owner,
         maxBodyBytes(json),
         SitePolicies.fromJson(json),
-        SiteRoutes.NONE);
+        SiteRoutes.NONE,
+        BackendTls.fromJson(json));
     return site.withRoutes(RouteParser.parse(json, site));
   }
 
   /** This site with {@code routes} (the site's other fields are what its routes inherit). */
   Site withRoutes(SiteRoutes routes) {
     return new Site(targets, connectTimeoutMs, readTimeoutMs, tls, redirectHttps, includeApex, owner, maxBodyBytes,
-        policies, routes);
+        policies, routes, backendTls);
   }
 
   /** A site's (or a route's) {@code targets}: 1 to {@link SiteLimits#MAX_TARGETS} {@code host:port}. */
@@ -118,7 +120,7 @@ public record Site(List<Target> targets, int connectTimeoutMs, int readTimeoutMs
     Object rawTargets = json.getValue("targets");
     if (!(rawTargets instanceof JsonArray array) || array.isEmpty() || array.size() > SiteLimits.MAX_TARGETS) {
       throw new InvalidSiteException("targets", "targets must be an array of 1 to " + SiteLimits.MAX_TARGETS
-          + " \"host:port\" strings");
+          + " \"host:port\" strings (or https://host:port, h2c://host:port)");
     }
     List<Target> targets = new ArrayList<>(array.size());
     for (Object target : array) {
@@ -190,6 +192,9 @@ public record Site(List<Target> targets, int connectTimeoutMs, int readTimeoutMs
       json.put("maxBodyBytes", maxBodyBytes);
     }
     policies.toJson(json);
+    if (!backendTls.equals(BackendTls.DEFAULT)) {
+      json.put("backendTls", backendTls.toJson());
+    }
     if (!routes.isEmpty()) {
       json.put("routes", routes.toJson());
     }

@@ -22,6 +22,7 @@ import dev.portico.edge.tls.CertificateStore;
 import dev.portico.edge.tls.SiteLookup;
 import dev.portico.edge.tls.TlsEngine;
 import dev.portico.edge.upstream.Backends;
+import dev.portico.edge.upstream.client.BackendClients;
 import dev.portico.contract.redis.RedisSetup;
 import dev.portico.edge.upstream.pool.ConnectionPools;
 import dev.portico.edge.upstream.pool.PoolLimits;
@@ -85,7 +86,9 @@ public final class EdgeVerticle extends VerticleBase {
         new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(60).setMaxHeaderSize(16 * 1024),
         new PoolOptions().setHttp1MaxSize(BACKEND_POOL_SIZE));
     // requests go on the edge's own connections; Vert.x's client carries WebSocket handshakes and JWKS fetches
-    backends = new Backends(new ConnectionPools(vertx, PoolLimits.DEFAULTS), backendClient);
+    SecretBox secrets = SecretBox.fromSecret(options.tls().secretKey());
+    backends = new Backends(new ConnectionPools(vertx, PoolLimits.DEFAULTS), backendClient,
+        new BackendClients(vertx, secrets));
     // The node's registry, or a private one when the node runs without metrics.
     MeterRegistry registry = Optional.ofNullable(options.metricsRegistry()).map(BackendRegistries::getNow)
         .orElseGet(SimpleMeterRegistry::new);
@@ -99,12 +102,15 @@ public final class EdgeVerticle extends VerticleBase {
     PolicyServices policies = new PolicyServices(new BasicAuthVerifier(vertx), jwt, new RateLimiter(redis, registry));
     RouteResolver routes = new RouteResolver(vertx, reads, options, metrics, new RouteBuilder(policies));
     vertx.eventBus().<JsonObject>consumer(Addresses.SITE_CHANGED,
-        message -> routes.invalidate(SiteChange.fromJson(message.body())));
+        message -> {
+          SiteChange change = SiteChange.fromJson(message.body());
+          routes.invalidate(change);
+          backends.siteChanged(change.pattern());
+        });
     EdgeServices services = new EdgeServices(routes, backends, addresses, new AcmeChallenges(redis), metrics,
         new AccessLog(vertx), options.limits().maxBodyBytes());
     server = vertx.createHttpServer(clientFacing(options.limits()))
         .requestHandler(RequestHeads.reporting(RequestHandler.forListener(services, false, options.httpsPort())));
-    SecretBox secrets = SecretBox.fromSecret(options.tls().secretKey());
     return targetResolver.start()
         .compose(v -> CertificateStore.load(vertx, redis, reads, sitesFor(routes), secrets, options)
             .recover(e -> Future.failedFuture("no fallback certificate: " + e.getMessage())))

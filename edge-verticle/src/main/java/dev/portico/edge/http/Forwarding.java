@@ -133,9 +133,13 @@ final class Forwarding {
     if (passage.filters() != null) {
       passage.route().filters().toBackend(passage.filters(), headers);
     }
-    BackendRequest head = new BackendRequest(address, upstream.target().port(), request.method(),
-        PathRouting.backendUri(passage.route(), exchange.path()), headers,
-        site.connectTimeoutMs(), site.readTimeoutMs(), upgrade);
+    Target target = upstream.target();
+    if (target.protocol() != Target.Protocol.HTTP) {
+      GrpcCalls.keepTrailersField(request, headers);
+    }
+    BackendRequest head = new BackendRequest(address, target, passage.route().pattern(), site.backendTls(),
+        request.method(), PathRouting.backendUri(passage.route(), exchange.path()), headers,
+        site.connectTimeoutMs(), GrpcCalls.readTimeoutMs(request, site.readTimeoutMs()), upgrade);
     int attempt = exchange.backendRequested(upstream.target());
     if (upstreams.countsPending()) {
       upstream.started();

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * The end of the request path: a response head — the backend's, a WebSocket's 101, or a
  * filter's {@link Answer} — goes through the site's response filters, then its body streams to
  * the client (through the filters' {@link BodyTransform}, if any) with back-pressure, or the
- * connections are spliced for the tunnel. {@code context} is null for a site without filters.
+ * connections are spliced for the tunnel, and the backend's trailers follow the body. A gRPC
+ * call refused by a filter gets a gRPC status. {@code context} is null for a site without filters.
  */
 final class Relay {
 
@@ -51,7 +52,7 @@ final class Relay {
       context.respond(status, headers);
       transform = filters.onResponse(context, true);
     }
-    stream(exchange, call, backend.body(), response, transform);
+    stream(exchange, call, backend, response, transform);
   }
 
   /** A 101 to a WebSocket handshake: the head through the filters, then the two connections spliced. */
@@ -89,6 +90,10 @@ final class Relay {
     if (response.ended()) {
       return;
     }
+    if (answer.status() >= 400 && GrpcCalls.isGrpc(request)) {
+      GrpcCalls.answer(request, answer.status(), "refused at the edge (HTTP " + answer.status() + ")");
+      return;
+    }
     response.setStatusCode(answer.status());
     MultiMap headers = response.headers();
     headers.addAll(answer.headers());
@@ -111,8 +116,9 @@ final class Relay {
    * but it keeps writing to a client connection that closed, and fails; here a closed client
    * stops the backend request at once.)
    */
-  private static void stream(Exchange exchange, BackendCall call, ReadStream<Buffer> body, HttpServerResponse response,
+  private static void stream(Exchange exchange, BackendCall call, BackendResponse backend, HttpServerResponse response,
       BodyTransform transform) {
+    ReadStream<Buffer> body = backend.body();
     if (!response.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
       response.setChunked(true);
     }
@@ -128,6 +134,10 @@ final class Relay {
       response.reset();
     });
     body.endHandler(v -> {
+      MultiMap trailers = backend.trailers();
+      if (trailers != null && !trailers.isEmpty() && !response.closed()) {
+        ProxyHeaders.toClient(trailers, response.trailers(), false);  // gRPC's status travels here
+      }
       if (transform == null) {
         response.end();
       } else if (!response.closed()) {

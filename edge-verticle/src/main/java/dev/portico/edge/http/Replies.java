@@ -21,11 +21,18 @@ final class Replies {
   private Replies() {
   }
 
-  /** Ends the exchange with a JSON error; the request body, if any, is read and dropped. */
+  /**
+   * Ends the exchange with a JSON error (a gRPC call: the matching gRPC status); the request
+   * body, if any, is read and dropped.
+   */
   static void error(HttpServerRequest request, int status, String error, String detail) {
     RequestReading.resumeIfOpen(request);
     HttpServerResponse response = request.response();
     if (response.ended()) {
+      return;
+    }
+    if (GrpcCalls.isGrpc(request)) {
+      GrpcCalls.answer(request, status, detail);
       return;
     }
     response.setStatusCode(status)
