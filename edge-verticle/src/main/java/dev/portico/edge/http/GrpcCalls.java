@@ -40,7 +40,11 @@ final class GrpcCalls {
 
   /** The site's read timeout, shortened to the call's {@code grpc-timeout} when that is shorter (at least 1 ms). */
   static long readTimeoutMs(HttpServerRequest request, long readTimeoutMs) {
-    String timeout = request.headers().get("grpc-timeout");
+    return timeoutMs(request.headers().get("grpc-timeout"), readTimeoutMs);
+  }
+
+  /** {@code readTimeoutMs}, or the {@code grpc-timeout} value {@code timeout} when that is valid and shorter. */
+  static long timeoutMs(String timeout, long readTimeoutMs) {
     if (timeout == null || timeout.length() < 2 || timeout.length() > MAX_TIMEOUT_DIGITS + 1) {
       return readTimeoutMs;
     }
