@@ -23,10 +23,10 @@ head -c 1024 /dev/urandom | base64 -w 0 > "$work/page.txt"
 cat > "$work/backend.conf" <<NGINX
 worker_processes 1; daemon off; pid $work/backend.pid; error_log $work/backend.err;
 events { worker_connections 4096; }
-http { access_log off; keepalive_requests 1000000; http2_max_requests 1000000;
-  server { listen 127.0.0.1:$tls_port ssl; http2 on; ssl_certificate $work/backend.pem;
+http { access_log off; keepalive_requests 1000000;
+  server { listen 127.0.0.1:$tls_port ssl http2; ssl_certificate $work/backend.pem;
     ssl_certificate_key $work/backend.key; root $work; location / { try_files /page.txt =404; } }
-  server { listen 127.0.0.1:$h2c_port; http2 on; root $work; location / { try_files /page.txt =404; } }
+  server { listen 127.0.0.1:$h2c_port http2; root $work; location / { try_files /page.txt =404; } }
   server { listen 127.0.0.1:$h1_port; root $work; location / { try_files /page.txt =404; } } }
 NGINX
 cat > "$work/proxy.conf" <<NGINX
@@ -68,6 +68,7 @@ rps() {
   wrk -t1 -c"$connections" -d3s -H "Host: $1" "http://127.0.0.1:$2/" >/dev/null
   wrk -t1 -c"$connections" -d"${duration}s" -H "Host: $1" "http://127.0.0.1:$2/" | awk '/Requests\/sec/ {print int($2)}'
 }
+if [ -n "${HOLD:-}" ]; then echo "holding: Portico on $http_port, nginx on $nginx_proxy_port"; sleep "$HOLD"; exit 0; fi
 printf '| backend | Portico req/s | nginx req/s | Portico / nginx |\n|---|---:|---:|---:|\n'
 for run in "plain.bench HTTP/1.1" "https.bench HTTPS (HTTP/1.1 over TLS 1.3, verified)" "h2c.bench h2c (nginx: HTTP/1.1)"; do
   host=${run%% *}; label=${run#* }

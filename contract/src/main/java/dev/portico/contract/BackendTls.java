@@ -65,6 +65,11 @@ public record BackendTls(String caPem, String serverName, String clientCertPem, 
         bool(json, "http2", false));
   }
 
+  /** These settings for HTTP/1.1 only (a WebSocket handshake needs it). */
+  public BackendTls http1Only() {
+    return http2 ? new BackendTls(caPem, serverName, clientCertPem, clientKeyPem, verify, false) : this;
+  }
+
   /** Whether the site's JSON holds a client key still in PEM (not yet sealed). */
   public static boolean isPlainKey(String key) {
     return key != null && !SecretBox.isStored(key);

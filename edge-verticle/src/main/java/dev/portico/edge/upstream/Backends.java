@@ -66,8 +66,9 @@ public final class Backends {
     Target target = request.target();
     HttpClient client;
     try {
-      client = target.protocol() == Target.Protocol.HTTP ? upgrades : clients.client(request.site(), target,
-          request.tls());
+      // a WebSocket handshake is HTTP/1.1: to an h2c:// target in clear, to an https:// one without h2 in ALPN
+      client = target.protocol() == Target.Protocol.HTTP || request.upgrade() && !target.protocol().tls() ? upgrades
+          : clients.client(request.site(), target, request.upgrade() ? request.tls().http1Only() : request.tls());
     } catch (IllegalArgumentException unusable) {
       return Future.failedFuture(new IllegalStateException(unusable.getMessage()));
     }
