@@ -134,8 +134,8 @@ final class Forwarding {
       passage.route().filters().toBackend(passage.filters(), headers);
     }
     Target target = upstream.target();
-    if (target.protocol() != Target.Protocol.HTTP) {
-      GrpcCalls.keepTrailersField(request, headers);
+    if (target.protocol() == Target.Protocol.H2C || target.protocol().tls() && site.backendTls().http2()) {
+      GrpcCalls.keepTrailersField(request, headers);  // HTTP/2 allows TE: trailers; HTTP/1.1 would need Connection: TE
     }
     BackendRequest head = new BackendRequest(address, target, passage.route().pattern(), site.backendTls(),
         request.method(), PathRouting.backendUri(passage.route(), exchange.path()), headers,
