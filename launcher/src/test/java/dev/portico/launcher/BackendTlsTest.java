@@ -143,6 +143,15 @@ class BackendTlsTest {
         site.copy().put("backendTls", new JsonObject().put("verify", false).put("caPem", ca.pem()))).status());
     assertEquals(400, admin.put("/api/v1/sites/bad.example.net", token,
         site.copy().put("targets", new JsonArray().add("ftp://127.0.0.1:21"))).status());
+    TestCa.Issued client = clientCa.issue("edge.client");
+    // a key in a stored form is not taken from the API (it would skip the PEM check, or replay another value)
+    assertEquals(400, admin.put("/api/v1/sites/bad.example.net", token, site.copy().put("backendTls",
+        new JsonObject().put("clientCertPem", client.certPem()).put("clientKeyPem", "plain:" + client.keyPem()))).status());
+    // "(hidden)" keeps a stored key: a new site has none
+    AdminClient.Answer hidden = admin.put("/api/v1/sites/bad.example.net", token, site.copy().put("backendTls",
+        new JsonObject().put("clientCertPem", client.certPem()).put("clientKeyPem", "(hidden)")));
+    assertEquals(400, hidden.status(), hidden.body());
+    assertTrue(hidden.body().contains("no stored client key"), hidden.body());
   }
 
   /** A 502 for the user, and a log line naming the target and (in part) why. */
