@@ -36,7 +36,10 @@ export async function sitesPage(view) {
       const error = h('span', {});
       if (item.site.tls !== 'off') certificateState(item.pattern, status, error);
       return [h('a', {href: `#/site/${api.seg(item.pattern)}`, class: 'site-link'}, item.pattern),
-        h('span', {class: 'mono'}, (item.site.targets || []).join(', ')),
+        h('span', {}, h('span', {class: 'mono'}, (item.site.targets || []).join(', ')),
+          // a site that takes any backend certificate says so where its targets are listed
+          item.site.backendTls && item.site.backendTls.verify === false
+            ? h('span', {class: 'badge', title: 'backendTls.verify is false'}, ' backend TLS not verified') : ''),
         h('span', {class: `badge tls-${item.site.tls || 'auto'}`}, item.site.tls || 'auto'),
         status, error, item.site.owner || ''];
     });

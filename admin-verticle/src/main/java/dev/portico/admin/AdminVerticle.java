@@ -129,7 +129,7 @@ public final class AdminVerticle extends VerticleBase {
     DnsProvidersApi dnsProviders = new DnsProvidersApi(records, bodies, box);
     Grants grants = new Grants(records);
     SitesApi sites = new SitesApi(vertx, records, bodies, dnsProviders, hashing,
-        new SiteClaims(records, suffixIndex), new TenantTargets(TargetAddressRules.forThisNode(config())));
+        new SiteClaims(records, suffixIndex), new TenantTargets(TargetAddressRules.forThisNode(config())), box);
     sites.mount(router);
     new SiteImportApi(sites, bodies).mount(router);
     new ResolveApi(vertx, records).mount(router);

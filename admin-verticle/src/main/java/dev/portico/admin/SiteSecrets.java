@@ -1,5 +1,7 @@
 package dev.portico.admin;
 
+import dev.portico.contract.BackendTls;
+import dev.portico.contract.SecretBox;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -8,7 +10,7 @@ import java.util.List;
 
 /**
  * The write-only parts of a site — basic-auth password hashes and JWT key secrets, the site's own
- * and each route's — shown as {@link SitesApi#HIDDEN} on reads and in the audit, and restored
+ * and each route's, and the mTLS client key of its {@code backendTls} (sealed in Redis) — shown as {@link SitesApi#HIDDEN} on reads and in the audit, and restored
  * from the stored site when a write sends that mask back.
  */
 final class SiteSecrets {
@@ -23,6 +25,9 @@ final class SiteSecrets {
       site = new JsonObject(stored);
     } catch (RuntimeException invalid) {
       return stored;
+    }
+    if (site.getValue("backendTls") instanceof JsonObject tls && tls.getValue("clientKeyPem") != null) {
+      tls.put("clientKeyPem", SitesApi.HIDDEN);
     }
     for (JsonObject holder : holders(site)) {
       JsonObject users = holder.getValue("basicAuth") instanceof JsonObject auth
@@ -71,6 +76,42 @@ final class SiteSecrets {
           key.put("secret", secret);
         }
       }
+    }
+  }
+
+  /**
+   * The mTLS client key of {@code backendTls}: {@link SitesApi#HIDDEN} keeps the stored (sealed)
+   * key; a key in a stored form is refused (a key is sent as PEM, and sealed here for this site only).
+   */
+  static void restoreClientKey(JsonObject site, String current) {
+    if (!(site.getValue("backendTls") instanceof JsonObject tls) || !(tls.getValue("clientKeyPem") instanceof String key)) {
+      return;
+    }
+    if (SitesApi.HIDDEN.equals(key)) {
+      Object stored = storedClientKey(current);
+      if (!(stored instanceof String sealed)) {
+        throw ApiError.badRequest("backendTls.clientKeyPem", "no stored client key to keep");
+      }
+      tls.put("clientKeyPem", sealed);
+    } else if (SecretBox.isStored(key)) {
+      throw ApiError.badRequest("backendTls.clientKeyPem", "backendTls.clientKeyPem is a PEM private key");
+    }
+  }
+
+  /** Seals a PEM client key of the site as stored ({@code json}) for the site's Redis key. */
+  static void sealClientKey(JsonObject json, SecretBox box, String redisKey) {
+    if (json.getValue("backendTls") instanceof JsonObject tls && tls.getValue("clientKeyPem") instanceof String key
+        && BackendTls.isPlainKey(key)) {
+      tls.put("clientKeyPem", box.seal(key, redisKey));
+    }
+  }
+
+  private static Object storedClientKey(String current) {
+    try {
+      return current != null && new JsonObject(current).getValue("backendTls") instanceof JsonObject tls
+          ? tls.getValue("clientKeyPem") : null;
+    } catch (RuntimeException invalid) {
+      return null;
     }
   }
 

@@ -5,6 +5,7 @@ import dev.portico.contract.Addresses;
 import dev.portico.contract.DomainPattern;
 import dev.portico.contract.InvalidSiteException;
 import dev.portico.contract.RedisKeys;
+import dev.portico.contract.SecretBox;
 import dev.portico.contract.Site;
 import dev.portico.contract.SiteLimits;
 import dev.portico.contract.StoredCertificate;
@@ -43,10 +44,12 @@ final class SitesApi {
   private final BasicAuthPasswords basicAuthPasswords;
   private final SiteClaims claims;
   private final TenantTargets tenantTargets;
+  private final SecretBox box;
 
   SitesApi(Vertx vertx, Records records, RequestBodies bodies, DnsProvidersApi dnsProviders, PasswordPool hashing,
-      SiteClaims claims, TenantTargets tenantTargets) {
+      SiteClaims claims, TenantTargets tenantTargets, SecretBox box) {
     this.vertx = vertx;
+    this.box = box;
     this.basicAuthPasswords = new BasicAuthPasswords(hashing);
     this.claims = claims;
     this.tenantTargets = tenantTargets;
@@ -124,7 +127,9 @@ final class SitesApi {
         if (!principal.isGlobalAdmin()) {
           tenantTargets.check(site);
         }
-        String json = site.toJson().encode();
+        JsonObject stored = site.toJson();
+        SiteSecrets.sealClientKey(stored, box, RedisKeys.site(pattern));
+        String json = stored.encode();
         if (json.length() > SiteLimits.MAX_JSON_CHARS) {
           return Future.failedFuture(ApiError.badRequest(null, "the site as stored (password hashes, defaults filled in)"
               + " is longer than " + SiteLimits.MAX_JSON_CHARS + " characters"));
@@ -198,6 +203,7 @@ final class SitesApi {
   /** The site with JWT secrets sent back as {@link #HIDDEN} restored, and basic-auth passwords hashed. */
   private Future<JsonObject> hashBasicAuthPasswords(JsonObject site, String current) {
     SiteSecrets.restoreJwtSecrets(site, current);
+    SiteSecrets.restoreClientKey(site, current);
     return basicAuthPasswords.resolve(site, current);
   }
 

@@ -86,7 +86,8 @@ final class RouteParser {
         json.containsKey("maxBodyBytes") ? Site.maxBodyBytes(json) : site.maxBodyBytes(),
         PolicyOverrides.apply(site.policies(), json),
         SiteRoutes.NONE,
-        overridden.contains("targets") ? site.upstream().withoutWeights() : site.upstream());
+        overridden.contains("targets") ? site.upstream().withoutWeights() : site.upstream(),
+        site.backendTls());
     Object strip = json.getValue("stripPrefix", false);
     if (!(strip instanceof Boolean)) {
       throw new InvalidSiteException("stripPrefix", "stripPrefix must be true or false");

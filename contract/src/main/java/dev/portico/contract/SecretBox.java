@@ -82,6 +82,11 @@ public final class SecretBox {
     return stored != null && stored.startsWith(SEALED);
   }
 
+  /** Whether {@code value} is in a stored form ({@link #seal}'s output, sealed or {@code plain:}). */
+  public static boolean isStored(String value) {
+    return value != null && (value.startsWith(SEALED) || value.startsWith(PLAIN));
+  }
+
   /** Seals {@code plaintext} for storage under the Redis key {@code context}. */
   public String seal(String plaintext, String context) {
     if (key == null) {

@@ -27,10 +27,11 @@ import java.util.Set;
  * fields serve every path.
  * {@code weights}, {@code healthCheck}, {@code circuitBreaker}, {@code retryBudget}, {@code sticky}:
  * how the site's targets are weighed, checked and kept ({@link UpstreamOptions}).
+ * {@code backendTls}: how TLS is spoken to {@code https://} targets ({@link BackendTls}); routes share the site's.
  */
 public record Site(List<Target> targets, int connectTimeoutMs, int readTimeoutMs, TlsMode tls,
     boolean redirectHttps, boolean includeApex, String owner, Long maxBodyBytes, SitePolicies policies,
-    SiteRoutes routes, UpstreamOptions upstream) {
+    SiteRoutes routes, UpstreamOptions upstream, BackendTls backendTls) {
 
   /** Every field a site may have ({@link SitePolicies#FIELDS} among them): the admin API refuses any other. */
   public static final Set<String> FIELDS = fields();
@@ -38,7 +39,7 @@ public record Site(List<Target> targets, int connectTimeoutMs, int readTimeoutMs
   private static Set<String> fields() {
     Set<String> fields = new java.util.HashSet<>(
         Set.of("targets", "connectTimeoutMs", "readTimeoutMs", "tls", "redirectHttps", "includeApex", "owner",
-            "maxBodyBytes", "routes"));
+            "maxBodyBytes", "routes", "backendTls"));
     fields.addAll(SitePolicies.FIELDS);
     fields.addAll(UpstreamOptions.FIELDS);
     return Set.copyOf(fields);
@@ -107,14 +108,15 @@ public record Site(List<Target> targets, int connectTimeoutMs, int readTimeoutMs
         maxBodyBytes(json),
         SitePolicies.fromJson(json),
         SiteRoutes.NONE,
-        UpstreamOptions.fromJson(json, targets.size()));
+        UpstreamOptions.fromJson(json, targets.size()),
+        BackendTls.fromJson(json));
     return site.withRoutes(RouteParser.parse(json, site));
   }
 
   /** This site with {@code routes} (the site's other fields are what its routes inherit). */
   Site withRoutes(SiteRoutes routes) {
     return new Site(targets, connectTimeoutMs, readTimeoutMs, tls, redirectHttps, includeApex, owner, maxBodyBytes,
-        policies, routes, upstream);
+        policies, routes, upstream, backendTls);
   }
 
   /** A site's (or a route's) {@code targets}: 1 to {@link SiteLimits#MAX_TARGETS} {@code host:port}. */
@@ -122,7 +124,7 @@ public record Site(List<Target> targets, int connectTimeoutMs, int readTimeoutMs
     Object rawTargets = json.getValue("targets");
     if (!(rawTargets instanceof JsonArray array) || array.isEmpty() || array.size() > SiteLimits.MAX_TARGETS) {
       throw new InvalidSiteException("targets", "targets must be an array of 1 to " + SiteLimits.MAX_TARGETS
-          + " \"host:port\" strings");
+          + " \"host:port\" strings (or https://host:port, h2c://host:port)");
     }
     List<Target> targets = new ArrayList<>(array.size());
     for (Object target : array) {
@@ -195,6 +197,9 @@ public record Site(List<Target> targets, int connectTimeoutMs, int readTimeoutMs
     }
     policies.toJson(json);
     upstream.toJson(json);
+    if (!backendTls.equals(BackendTls.DEFAULT)) {
+      json.put("backendTls", backendTls.toJson());
+    }
     if (!routes.isEmpty()) {
       json.put("routes", routes.toJson());
     }

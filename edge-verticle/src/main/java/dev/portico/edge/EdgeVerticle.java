@@ -30,6 +30,7 @@ import dev.portico.edge.upstream.TenantAddresses;
 import dev.portico.edge.upstream.StickyKey;
 import dev.portico.edge.upstream.UpstreamServices;
 import dev.portico.edge.upstream.health.HealthRegistry;
+import dev.portico.edge.upstream.client.BackendClients;
 import dev.portico.contract.redis.RedisSetup;
 import dev.portico.edge.upstream.pool.ConnectionPools;
 import dev.portico.edge.upstream.pool.PoolLimits;
@@ -93,7 +94,9 @@ public final class EdgeVerticle extends VerticleBase {
         new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(60).setMaxHeaderSize(16 * 1024),
         new PoolOptions().setHttp1MaxSize(BACKEND_POOL_SIZE));
     // requests go on the edge's own connections; Vert.x's client carries WebSocket handshakes and JWKS fetches
-    backends = new Backends(new ConnectionPools(vertx, PoolLimits.DEFAULTS), backendClient);
+    SecretBox secrets = SecretBox.fromSecret(options.tls().secretKey());
+    backends = new Backends(new ConnectionPools(vertx, PoolLimits.DEFAULTS), backendClient,
+        new BackendClients(vertx, secrets));
     // The node's registry, or a private one when the node runs without metrics.
     MeterRegistry registry = Optional.ofNullable(options.metricsRegistry()).map(BackendRegistries::getNow)
         .orElseGet(SimpleMeterRegistry::new);
@@ -112,7 +115,11 @@ public final class EdgeVerticle extends VerticleBase {
         message -> policies.cache().purge(message.body().getString("pattern"), message.body().getString("path"),
             message.body().getString("prefix")));
     vertx.eventBus().<JsonObject>consumer(Addresses.SITE_CHANGED,
-        message -> routes.invalidate(SiteChange.fromJson(message.body())));
+        message -> {
+          SiteChange change = SiteChange.fromJson(message.body());
+          routes.invalidate(change);
+          backends.siteChanged(change.pattern());
+        });
     accessLog = new AccessLog(vertx);
     EdgeServices services = new EdgeServices(routes, backends, addresses, new AcmeChallenges(redis), metrics,
         accessLog, options.limits().maxBodyBytes());

@@ -148,9 +148,13 @@ final class Forwarding {
     if (passage.filters() != null) {
       passage.route().filters().toBackend(passage.filters(), headers);
     }
-    BackendRequest head = new BackendRequest(address, upstream.target().port(), request.method(),
-        PathRouting.backendUri(passage.route(), exchange.path()), headers,
-        site.connectTimeoutMs(), site.readTimeoutMs(), upgrade);
+    Target target = upstream.target();
+    if (target.protocol() == Target.Protocol.H2C || target.protocol().tls() && site.backendTls().http2()) {
+      GrpcCalls.keepTrailersField(request, headers);  // HTTP/2 allows TE: trailers; HTTP/1.1 would need Connection: TE
+    }
+    BackendRequest head = new BackendRequest(address, target, passage.route().pattern(), site.backendTls(),
+        request.method(), PathRouting.backendUri(passage.route(), exchange.path()), headers,
+        site.connectTimeoutMs(), GrpcCalls.readTimeoutMs(request, site.readTimeoutMs()), upgrade);
     int attempt = exchange.backendRequested(upstream.target());
     if (upstreams.countsPending()) {
       upstream.started();

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * The end of the request path: a response head — the backend's, a WebSocket's 101, or a
  * filter's {@link Answer} — goes through the site's response filters, then its body streams to
  * the client (through the filters' {@link BodyTransform}, if any) with back-pressure, or the
- * connections are spliced for the tunnel. {@code context} is null for a site without filters.
+ * connections are spliced for the tunnel, and the backend's trailers follow the body. A gRPC
+ * call refused by a filter gets a gRPC status. {@code context} is null for a site without filters.
  */
 final class Relay {
 
@@ -58,7 +59,7 @@ final class Relay {
       }
       transform = filters.onResponse(context, true);
     }
-    stream(exchange, call, backend.body(), response, transform);
+    stream(exchange, call, backend, response, transform);
   }
 
   /** A 101 to a WebSocket handshake: the head through the filters, then the two connections spliced. */
@@ -96,6 +97,10 @@ final class Relay {
     if (response.ended()) {
       return;
     }
+    if (answer.status() >= 400 && GrpcCalls.isGrpc(request)) {
+      GrpcCalls.answer(request, answer.status(), "refused at the edge (HTTP " + answer.status() + ")");
+      return;
+    }
     response.setStatusCode(answer.status());
     MultiMap headers = response.headers();
     headers.addAll(answer.headers());
@@ -118,15 +123,17 @@ final class Relay {
    * but it keeps writing to a client connection that closed, and fails; here a closed client
    * stops the backend request at once.)
    */
-  private static void stream(Exchange exchange, BackendCall call, ReadStream<Buffer> body, HttpServerResponse response,
+  private static void stream(Exchange exchange, BackendCall call, BackendResponse backend, HttpServerResponse response,
       BodyTransform transform) {
+    ReadStream<Buffer> body = backend.body();
     String declared = response.headers().get(HttpHeaders.CONTENT_LENGTH);
     if (declared == null) {
       response.setChunked(true);
     }
     // The piece that completes a body of known length ends the response with it: one write and
     // flush to the client instead of two (the body's own end follows at once and finds it ended).
-    long length = declared == null || transform != null ? -1 : lengthOf(declared);
+    // (Not where trailers may follow the body: they go out with the response's end.)
+    long length = declared == null || transform != null || backend.mayCarryTrailers() ? -1 : lengthOf(declared);
     response.closeHandler(v -> {
       exchange.clientClosed();
       call.reset();
@@ -139,6 +146,10 @@ final class Relay {
       response.reset();
     });
     body.endHandler(v -> {
+      MultiMap trailers = backend.trailers();
+      if (trailers != null && !trailers.isEmpty() && !response.closed()) {
+        ProxyHeaders.toClient(trailers, response.trailers(), false);  // gRPC's status travels here
+      }
       if (transform == null) {
         if (!response.ended()) {
           response.end();

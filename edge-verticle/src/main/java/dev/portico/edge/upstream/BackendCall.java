@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.streams.ReadStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * One request to a backend, from the moment {@link Backends#open} asked for a connection:
  * {@link #ready} completes once it has one; then send it, or upgrade it. {@link #reset} works in
  * every state, so a client that goes away while its request still waits for a connection takes
- * it out of the queue.
+ * it out of the queue. It travels on the edge's own pool ({@code host:port} targets) or on
+ * Vert.x's client ({@code https://}, {@code h2c://} targets, and WebSocket handshakes).
  */
 public final class BackendCall {
 
@@ -27,8 +29,8 @@ public final class BackendCall {
   private final Promise<BackendCall> ready = Promise.promise();
   /** A forwarded request, on the edge's own connections; null for a handshake. */
   private PooledCall pooled;
-  /** A WebSocket handshake, on Vert.x's client; null until it has a connection, or for a forwarded request. */
-  private HttpClientRequest handshake;
+  /** A WebSocket handshake or a relayed request, on Vert.x's client; null until it has a connection, or for a pooled request. */
+  private HttpClientRequest onClient;
   private boolean reset;
 
   BackendCall() {
@@ -47,9 +49,11 @@ public final class BackendCall {
     ready.tryComplete(this);
   }
 
-  void handshaking(HttpClientRequest request) {
-    request.exceptionHandler(e -> LOG.debug("Handshake with a backend failed: {}", LogSafe.of(e.getMessage())));
-    handshake = request;
+  /** The call got its request on Vert.x's client: a WebSocket handshake ({@code upgrade}) or a relayed request. */
+  void onClient(HttpClientRequest request, boolean upgrade) {
+    request.exceptionHandler(e -> LOG.debug(upgrade ? "Handshake with a backend failed: {}"
+        : "Request to a backend failed: {}", LogSafe.of(e.getMessage())));
+    onClient = request;
     if (reset) {
       request.reset();
     }
@@ -67,6 +71,9 @@ public final class BackendCall {
    * reset, so the backend drops it rather than run a truncated one.
    */
   public Future<BackendResponse> send(ReadStream<Buffer> body, long length) {
+    if (pooled == null) {
+      return relay(body, length);
+    }
     Promise<BackendResponse> answered = Promise.promise();
     pooled.response(ar -> {
       if (ar.succeeded()) {
@@ -82,9 +89,31 @@ public final class BackendCall {
     return answered.future();
   }
 
+  /**
+   * {@link #send} on Vert.x's client: the head goes at once (a gRPC stream may wait for the
+   * server's first message before sending its own), the body with back-pressure, the response's
+   * trailers kept for the client.
+   */
+  private Future<BackendResponse> relay(ReadStream<Buffer> body, long length) {
+    HttpClientRequest request = onClient;
+    Future<BackendResponse> answered = request.response().map(BackendResponse::relayed);
+    if (body == null) {
+      request.end();
+      return answered;
+    }
+    if (length >= 0) {
+      request.putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(length));
+    } else {
+      request.setChunked(true);
+    }
+    request.sendHead();
+    body.pipe().endOnFailure(false).to(request).onFailure(e -> request.reset());
+    return answered;
+  }
+
   /** Sends the request as a protocol upgrade (a WebSocket handshake) and completes with the response head. */
   public Future<BackendResponse> upgrade() {
-    return handshake.connect().map(BackendResponse::switched);
+    return onClient.connect().map(BackendResponse::switched);
   }
 
   /**
@@ -95,8 +124,8 @@ public final class BackendCall {
     reset = true;
     if (pooled != null) {
       pooled.reset();
-    } else if (handshake != null) {
-      handshake.reset();
+    } else if (onClient != null) {
+      onClient.reset();
     }
   }
 }

@@ -1,5 +1,7 @@
 package dev.portico.edge.upstream;
 
+import dev.portico.contract.BackendTls;
+import dev.portico.contract.Target;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 
@@ -7,7 +9,9 @@ import io.vertx.core.http.HttpMethod;
  * The head of a request to a backend, as the edge framed it.
  *
  * @param address          the address literal to dial (already resolved and checked)
- * @param port             the target's port
+ * @param target           the target it belongs to: its port, its protocol, and its host (the TLS name)
+ * @param site             the site's pattern (whose clients and sealed key this request uses)
+ * @param tls              the site's TLS settings for {@code https://} targets
  * @param method           the request method
  * @param uri              the normalised request target
  * @param headers          the fields to send (hop-by-hop fields stripped, the edge's own set)
@@ -15,6 +19,10 @@ import io.vertx.core.http.HttpMethod;
  * @param idleTimeoutMs    how long the backend may stay silent once connected
  * @param upgrade          whether this is a WebSocket handshake (sent by {@link BackendCall#upgrade})
  */
-public record BackendRequest(String address, int port, HttpMethod method, String uri, MultiMap headers,
-    long connectTimeoutMs, long idleTimeoutMs, boolean upgrade) {
+public record BackendRequest(String address, Target target, String site, BackendTls tls, HttpMethod method,
+    String uri, MultiMap headers, long connectTimeoutMs, long idleTimeoutMs, boolean upgrade) {
+
+  public int port() {
+    return target.port();
+  }
 }

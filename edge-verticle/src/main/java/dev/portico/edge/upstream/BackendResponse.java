@@ -7,23 +7,26 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.streams.ReadStream;
 
-/** A backend's response: its head, then its body as a stream with back-pressure, or — after a 101 — its connection. */
+/**
+ * A backend's response: its head, then its body as a stream with back-pressure and, on Vert.x's
+ * client, its trailers (gRPC's status travels there); or — after a 101 — its connection.
+ */
 public final class BackendResponse {
 
   private final int status;
   private final String statusMessage;
   private final MultiMap headers;
   private final ReadStream<Buffer> body;
-  /** The handshake's response, whose connection becomes the tunnel; null for a forwarded request. */
-  private final HttpClientResponse handshake;
+  /** The response on Vert.x's client (a handshake's, or a relayed request's); null for a pooled request. */
+  private final HttpClientResponse onClient;
 
   private BackendResponse(int status, String statusMessage, MultiMap headers, ReadStream<Buffer> body,
-      HttpClientResponse handshake) {
+      HttpClientResponse onClient) {
     this.status = status;
     this.statusMessage = statusMessage;
     this.headers = headers;
     this.body = body;
-    this.handshake = handshake;
+    this.onClient = onClient;
   }
 
   static BackendResponse forwarded(PooledResponse response) {
@@ -31,6 +34,10 @@ public final class BackendResponse {
   }
 
   static BackendResponse switched(HttpClientResponse response) {
+    return relayed(response);
+  }
+
+  static BackendResponse relayed(HttpClientResponse response) {
     return new BackendResponse(response.statusCode(), response.statusMessage(), response.headers(), response, response);
   }
 
@@ -52,8 +59,18 @@ public final class BackendResponse {
     return body;
   }
 
+  /** Once the body has ended: its trailer fields as received (not validated); null on the edge's own pool, which keeps none. */
+  public MultiMap trailers() {
+    return onClient == null ? null : onClient.trailers();
+  }
+
+  /** Whether trailer fields may follow the body (only Vert.x's client keeps them). */
+  public boolean mayCarryTrailers() {
+    return onClient != null;
+  }
+
   /** After a 101: the connection, for the tunnel. */
   public NetSocket switchedConnection() {
-    return handshake.netSocket();
+    return onClient.netSocket();
   }
 }
