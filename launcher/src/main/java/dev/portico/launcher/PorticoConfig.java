@@ -46,7 +46,8 @@ public record PorticoConfig(
     boolean tenantDenyPrivate,
     Limits limits,
     RedisTopology redisTopology,
-    AdminOidc adminOidc) {
+    AdminOidc adminOidc,
+    ProxyProtocolSettings proxyProtocol) {
 
   /**
    * The OIDC provider admins may sign in through ({@code PORTICO_ADMIN_OIDC_*}), or {@code null}.
@@ -203,7 +204,8 @@ public record PorticoConfig(
       "PORTICO_EVENTBUS_TLS", "PORTICO_EVENTBUS_TLS_KEYSTORE", "PORTICO_EVENTBUS_TLS_KEYSTORE_PASSWORD",
       "PORTICO_EVENTBUS_TLS_TRUSTSTORE", "PORTICO_EVENTBUS_TLS_TRUSTSTORE_PASSWORD",
       "PORTICO_ADMIN_OIDC_ISSUER", "PORTICO_ADMIN_OIDC_CLIENT_ID", "PORTICO_ADMIN_OIDC_CLIENT_SECRET",
-      "PORTICO_ADMIN_OIDC_REDIRECT_URI", "PORTICO_ADMIN_OIDC_GROUPS_CLAIM");
+      "PORTICO_ADMIN_OIDC_REDIRECT_URI", "PORTICO_ADMIN_OIDC_GROUPS_CLAIM",
+      "PORTICO_PROXY_PROTOCOL_FROM", "PORTICO_PROXY_PROTOCOL_REQUIRED");
 
   /** The values of the roles in {@code PORTICO_ROLES}. */
   public static List<String> roleNames() {
@@ -254,7 +256,8 @@ public record PorticoConfig(
         onOff(env, "PORTICO_TENANT_DENY_PRIVATE", false),
         Limits.fromEnvironment(env),
         RedisTopology.fromEnvironment(env::get, redisUrl),
-        AdminOidc.fromEnvironment(env));
+        AdminOidc.fromEnvironment(env),
+        ProxyProtocolSettings.fromEnvironment(env::get, onOff(env, "PORTICO_PROXY_PROTOCOL_REQUIRED", true)));
   }
 
   /**
