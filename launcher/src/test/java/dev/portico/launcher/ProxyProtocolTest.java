@@ -44,7 +44,7 @@ class ProxyProtocolTest {
     int named = harness.namedBackend("named");
     Harness.await(harness.redisApi.set(List.of("portico:cert:pp.test", TestCertificates.stored("pp.test"))));
     harness.putSite("pp.test", new JsonObject().put("targets", new JsonArray().add("127.0.0.1:" + named))
-        .put("tls", "manual").put("redirectHttps", false).put("ipDeny", new JsonArray().add("203.0.113.66")).encode());
+        .put("tls", "manual").put("redirectHttps", false).put("ipDeny", new JsonArray().add("203.0.113.66").add("127.0.0.66")).encode());
     harness.putSite("limited.pp.test", new JsonObject().put("targets", new JsonArray().add("127.0.0.1:" + named))
         .put("rateLimit", new JsonObject().put("requests", 2).put("perSeconds", 3600).put("by", "ip")).encode());
     recording = new RecordingBackend(harness.testVertx);
@@ -67,6 +67,23 @@ class ProxyProtocolTest {
       assertTrue(allowed.contains("x-forwarded-for: 203.0.113.7\n"), version + ": " + allowed);
       String denied = ProxiedClient.get(TRUSTED, harness.httpPort(), header(version, "203.0.113.66"), "pp.test", "/");
       assertTrue(denied.startsWith("HTTP/1.1 403"), version + " from a denied client: " + denied);
+    }
+  }
+
+  /** haproxy in front, as an operator runs it: the client's own address (127.0.0.5, 127.0.0.66) is what the edge sees. */
+  @Test
+  void haproxySendingV1AndV2NamesTheClientItSaw() throws IOException {
+    int v2 = Harness.freePort();
+    int v1 = Harness.freePort();
+    String edge = "127.0.0.1:" + harness.httpPort();
+    try (Haproxy haproxy = new Haproxy("listen v2\n  bind 127.0.0.1:" + v2 + "\n  server edge " + edge + " send-proxy-v2\n"
+        + "listen v1\n  bind 127.0.0.1:" + v1 + "\n  server edge " + edge + " send-proxy\n", List.of(v1, v2))) {
+      for (int port : List.of(v1, v2)) {
+        String seen = ProxiedClient.get("127.0.0.5", port, null, "pp.test", "/");
+        assertTrue(seen.startsWith("HTTP/1.1 200") && seen.contains("x-forwarded-for: 127.0.0.5\n"), seen);
+        String denied = ProxiedClient.get("127.0.0.66", port, null, "pp.test", "/");
+        assertTrue(denied.startsWith("HTTP/1.1 403"), denied);
+      }
     }
   }
 
