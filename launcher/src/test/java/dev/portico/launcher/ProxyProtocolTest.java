@@ -84,7 +84,26 @@ class ProxyProtocolTest {
         String denied = ProxiedClient.get("127.0.0.66", port, null, "pp.test", "/");
         assertTrue(denied.startsWith("HTTP/1.1 403"), denied);
       }
+      for (String http2 : List.of("--http2", "--http2-prior-knowledge")) {  // h2c by Upgrade, and by prior knowledge
+        String curl = curl("--interface", "127.0.0.5", http2, "--resolve", "pp.test:" + v2 + ":127.0.0.1",
+            "http://pp.test:" + v2 + "/");
+        assertTrue(curl.contains("< HTTP/2 200") && curl.contains("x-forwarded-for: 127.0.0.5\n"), http2 + ": " + curl);
+      }
     }
+  }
+
+  /** Debian's {@code curl}, verbose; returns what it printed. */
+  private static String curl(String... args) throws IOException {
+    List<String> command = new java.util.ArrayList<>(List.of("curl", "-s", "-v", "--max-time", "20"));
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    try {
+      process.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return output;
   }
 
   @Test
