@@ -36,6 +36,7 @@ final class PolicyOverrides {
         route.containsKey("rateLimit") ? own.rateLimit() : site.rateLimit(),
         route.containsKey("jwt") ? own.jwt() : site.jwt(),
         route.containsKey("loadBalancing") ? own.loadBalancing() : site.loadBalancing(),
-        route.containsKey("retries") ? own.retries() : site.retries());
+        route.containsKey("retries") ? own.retries() : site.retries(),
+        route.containsKey("proxyProtocol") ? own.proxyProtocol() : site.proxyProtocol());
   }
 }

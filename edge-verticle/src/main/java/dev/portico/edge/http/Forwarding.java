@@ -1,6 +1,7 @@
 package dev.portico.edge.http;
 
 import dev.portico.contract.Site;
+import dev.portico.contract.SitePolicies;
 import dev.portico.contract.Target;
 import dev.portico.edge.LogSafe;
 import dev.portico.edge.TenantAddresses;
@@ -15,6 +16,8 @@ import dev.portico.edge.upstream.BackendResponse;
 import dev.portico.edge.upstream.Backends;
 import dev.portico.edge.upstream.Upstream;
 import dev.portico.edge.upstream.UpstreamSet;
+import dev.portico.edge.upstream.pool.ProxyHeader;
+import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
@@ -135,7 +138,7 @@ final class Forwarding {
     }
     BackendRequest head = new BackendRequest(address, upstream.target().port(), request.method(),
         PathRouting.backendUri(passage.route(), exchange.path()), headers,
-        site.connectTimeoutMs(), site.readTimeoutMs(), upgrade);
+        site.connectTimeoutMs(), site.readTimeoutMs(), upgrade, proxyHeader(site, request));
     int attempt = exchange.backendRequested(upstream.target());
     if (upstreams.countsPending()) {
       upstream.started();
@@ -220,6 +223,17 @@ final class Forwarding {
         Relay.tunnel(exchange, passage.route().filters(), passage.filters(), response);
       }
     }));
+  }
+
+  /** The PROXY protocol header the site's backend connections open with: the client, and the address it reached. */
+  private static ProxyHeader proxyHeader(Site site, HttpServerRequest request) {
+    SitePolicies.ProxyProtocol version = site.policies().proxyProtocol();
+    if (version == SitePolicies.ProxyProtocol.NONE || request.remoteAddress() == null || request.localAddress() == null) {
+      return null;
+    }
+    return ProxyHeader.of(version == SitePolicies.ProxyProtocol.V1 ? HAProxyProtocolVersion.V1 : HAProxyProtocolVersion.V2,
+        request.remoteAddress().hostAddress(), request.remoteAddress().port(), request.localAddress().hostAddress(),
+        request.localAddress().port());
   }
 
   private static boolean isIdempotent(HttpMethod method) {

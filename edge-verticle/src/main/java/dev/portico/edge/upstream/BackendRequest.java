@@ -1,5 +1,6 @@
 package dev.portico.edge.upstream;
 
+import dev.portico.edge.upstream.pool.ProxyHeader;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 
@@ -14,7 +15,8 @@ import io.vertx.core.http.HttpMethod;
  * @param connectTimeoutMs how long connecting may take
  * @param idleTimeoutMs    how long the backend may stay silent once connected
  * @param upgrade          whether this is a WebSocket handshake (sent by {@link BackendCall#upgrade})
+ * @param proxyHeader      the PROXY protocol header the site's backend connections open with, or null: none
  */
 public record BackendRequest(String address, int port, HttpMethod method, String uri, MultiMap headers,
-    long connectTimeoutMs, long idleTimeoutMs, boolean upgrade) {
+    long connectTimeoutMs, long idleTimeoutMs, boolean upgrade, ProxyHeader proxyHeader) {
 }

@@ -46,7 +46,8 @@ public final class Backends {
         : HeadersMultiMap.httpHeaders().setAll(request.headers());
     Promise<BackendCall> opened = Promise.promise();
     pools.open(new RequestHead(request.address(), request.port(), request.method(), request.uri(), headers,
-        (int) Math.min(Integer.MAX_VALUE, request.connectTimeoutMs()), request.idleTimeoutMs()), ar -> {
+        (int) Math.min(Integer.MAX_VALUE, request.connectTimeoutMs()), request.idleTimeoutMs(), request.proxyHeader()),
+        ar -> {
           if (ar.succeeded()) {
             opened.complete(BackendCall.forwarding(ar.result()));
           } else {
