@@ -89,6 +89,18 @@ class ProxyProtocolToBackendTest {
         "one backend connection per client connection, reused for its next requests: " + v1Backend.raw());
   }
 
+  /** Upgrades travel on Vert.x's client, which cannot send the header: refused rather than sent under the edge's address. */
+  @Test
+  void aWebSocketUpgradeToAProxyProtocolSiteIsRefused() throws IOException {
+    try (Socket socket = ProxiedClient.connect("127.0.0.1", harness.httpPort(), header(V2, "203.0.113.7"))) {
+      socket.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: v2.out.test\r\nUpgrade: websocket\r\n"
+          + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+          .getBytes(StandardCharsets.ISO_8859_1));
+      assertEquals("HTTP/1.1 502", new String(socket.getInputStream().readNBytes(12), StandardCharsets.ISO_8859_1));
+    }
+    assertEquals("", v2Backend.raw(), "nothing reached the backend");
+  }
+
   @Test
   void haproxyAcceptsTheEdgesHeader() throws IOException {
     int named = harness.namedBackend("behind-haproxy");

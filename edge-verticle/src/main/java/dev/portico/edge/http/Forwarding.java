@@ -131,6 +131,12 @@ final class Forwarding {
     Site site = passage.route().site();
     UpstreamSet upstreams = passage.route().upstreams();
     boolean upgrade = request.canUpgradeToWebSocket();
+    if (upgrade && site.policies().proxyProtocol() != SitePolicies.ProxyProtocol.NONE) {
+      // Vert.x's client, which carries upgrades, cannot open with the header: the backend would see the edge as the client
+      LOG.warn("502 for {}: WebSocket upgrades are not sent to a site with proxyProtocol", exchange.host());
+      Replies.error(request, 502, "backend unavailable", "WebSocket is not offered for this site");
+      return;
+    }
     MultiMap headers = ProxyHeaders.toBackend(request, exchange.authority(), upgrade);
     PathRouting.forwardedPrefix(passage.route(), exchange.path(), headers);
     if (passage.filters() != null) {
