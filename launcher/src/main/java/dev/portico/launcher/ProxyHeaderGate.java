@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.ProtocolDetectionResult;
 import io.netty.handler.codec.ProtocolDetectionState;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
@@ -12,6 +13,7 @@ import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -58,7 +60,7 @@ final class ProxyHeaderGate extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     if (vertx != null) {  // no Vert.x idle timeout watches the connection yet
-      deadline = ctx.executor().schedule(() -> refuse(ctx, "no PROXY protocol header within " + timeoutMs + " ms"),
+      deadline = ctx.executor().schedule(() -> refuse(ctx, "no complete PROXY protocol header within " + timeoutMs + " ms"),
           timeoutMs, TimeUnit.MILLISECONDS);
     }
   }
@@ -91,8 +93,14 @@ final class ProxyHeaderGate extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    // the decoder's messages quote the header: the log names the sender, never the bytes
-    refuse(ctx, "a malformed or oversized PROXY protocol header");
+    if (cause instanceof DecoderException) {
+      // the decoder's messages quote the header: the log names the sender, never the bytes
+      refuse(ctx, "a malformed or oversized PROXY protocol header");
+    } else if (vertx == null) {
+      ctx.fireExceptionCaught(cause);  // Vert.x is in place and handles it
+    } else {
+      ctx.close();  // a reset while the header was awaited
+    }
   }
 
   private void detect(ChannelHandlerContext ctx, ByteBuf bytes) {
@@ -115,9 +123,10 @@ final class ProxyHeaderGate extends ChannelInboundHandlerAdapter {
     } else if (source == Source.TRUSTED_HEADER_REQUIRED) {
       held.release();
       refuse(ctx, "no PROXY protocol header (PORTICO_PROXY_PROTOCOL_REQUIRED)");
-    } else {
-      pass(ctx);
+    } else if (pass(ctx, null)) {
       ctx.fireChannelRead(held);
+    } else {
+      held.release();
     }
   }
 
@@ -140,27 +149,32 @@ final class ProxyHeaderGate extends ChannelInboundHandlerAdapter {
       return;
     }
     client.apply(ctx.channel());
-    if (client.source() != null && !guards.countClient(ctx.channel(), client.source().getAddress())) {
-      return;
-    }
-    pass(ctx);
+    pass(ctx, client.source() == null ? null : client.source().getAddress());
   }
 
-  /** Hands the connection on: Vert.x (set up now if it was waiting) reads the rest. */
-  private void pass(ChannelHandlerContext ctx) {
+  /**
+   * Hands the connection on: Vert.x (set up now if it was waiting) reads the rest. A connection
+   * from a balancer counts against {@code client}, or the balancer's own address when the header
+   * named none (or it sent none); false when that address is over its cap (the connection is closed).
+   */
+  private boolean pass(ChannelHandlerContext ctx, InetAddress client) {
     if (vertx != null) {
+      InetAddress counted = client != null ? client : ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+      if (!guards.countClient(ctx.channel(), counted)) {
+        return false;
+      }
       ctx.pipeline().addLast(vertx);
     }
     ctx.pipeline().remove(this);
+    return true;
   }
 
   private void refuse(ChannelHandlerContext ctx, String reason) {
     Channel channel = ctx.channel();
-    if (channel.isOpen()) {
-      REFUSALS.info("Closed a connection from {} to port {}: it sent {}", address(channel.remoteAddress()),
-          ((InetSocketAddress) channel.localAddress()).getPort(), reason);
-      channel.close();
-    }
+    // logged even when Netty's decoder closed the channel already (it does on a malformed header)
+    REFUSALS.info("Closed a connection from {} to port {}: it sent {}", address(channel.remoteAddress()),
+        ((InetSocketAddress) channel.localAddress()).getPort(), reason);
+    channel.close();
   }
 
   /** A header's signature, decided early for the first byte of anything else (TLS, an HTTP method). */
