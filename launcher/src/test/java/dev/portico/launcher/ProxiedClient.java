@@ -27,10 +27,15 @@ final class ProxiedClient {
   private ProxiedClient() {
   }
 
-  /** A v1 (text) or v2 (binary) header naming {@code client} (IPv4) as the source of a connection to 192.0.2.1:443. */
+  /**
+   * A v1 (text) or v2 (binary) header naming {@code client} as the source of a connection to
+   * 192.0.2.1:443 (an IPv6 client: to [2001:db8::1]:443).
+   */
   static byte[] header(HAProxyProtocolVersion version, String client) {
-    HAProxyMessage message = new HAProxyMessage(version, HAProxyCommand.PROXY, HAProxyProxiedProtocol.TCP4,
-        client, "192.0.2.1", 40_000, 443);
+    boolean ipv6 = client.contains(":");
+    HAProxyMessage message = new HAProxyMessage(version, HAProxyCommand.PROXY,
+        ipv6 ? HAProxyProxiedProtocol.TCP6 : HAProxyProxiedProtocol.TCP4, client, ipv6 ? "2001:db8::1" : "192.0.2.1",
+        40_000, 443);
     EmbeddedChannel channel = new EmbeddedChannel(HAProxyMessageEncoder.INSTANCE);
     channel.writeOutbound(message);
     ByteBuf encoded = channel.readOutbound();

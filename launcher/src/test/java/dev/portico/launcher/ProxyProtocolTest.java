@@ -44,7 +44,8 @@ class ProxyProtocolTest {
     int named = harness.namedBackend("named");
     Harness.await(harness.redisApi.set(List.of("portico:cert:pp.test", TestCertificates.stored("pp.test"))));
     harness.putSite("pp.test", new JsonObject().put("targets", new JsonArray().add("127.0.0.1:" + named))
-        .put("tls", "manual").put("redirectHttps", false).put("ipDeny", new JsonArray().add("203.0.113.66").add("127.0.0.66")).encode());
+        .put("tls", "manual").put("redirectHttps", false)
+        .put("ipDeny", new JsonArray().add("203.0.113.66").add("127.0.0.66").add("2001:db8::66")).encode());
     harness.putSite("limited.pp.test", new JsonObject().put("targets", new JsonArray().add("127.0.0.1:" + named))
         .put("rateLimit", new JsonObject().put("requests", 2).put("perSeconds", 3600).put("by", "ip")).encode());
     recording = new RecordingBackend(harness.testVertx);
@@ -67,6 +68,10 @@ class ProxyProtocolTest {
       assertTrue(allowed.contains("x-forwarded-for: 203.0.113.7\n"), version + ": " + allowed);
       String denied = ProxiedClient.get(TRUSTED, harness.httpPort(), header(version, "203.0.113.66"), "pp.test", "/");
       assertTrue(denied.startsWith("HTTP/1.1 403"), version + " from a denied client: " + denied);
+      String ipv6 = ProxiedClient.get(TRUSTED, harness.httpPort(), header(version, "2001:db8::7"), "pp.test", "/");
+      assertTrue(ipv6.startsWith("HTTP/1.1 200") && ipv6.contains("x-forwarded-for: 2001:db8:"), version + ": " + ipv6);
+      String deniedIpv6 = ProxiedClient.get(TRUSTED, harness.httpPort(), header(version, "2001:db8::66"), "pp.test", "/");
+      assertTrue(deniedIpv6.startsWith("HTTP/1.1 403"), version + " from a denied IPv6 client: " + deniedIpv6);
     }
   }
 
