@@ -59,11 +59,19 @@ final class ProxiedClient {
     return socket;
   }
 
-  /** Sends {@code request} after {@code header} and returns everything read until the edge closes ("" when it said nothing). */
+  /**
+   * Sends {@code request} after {@code header} and returns everything read until the edge closes
+   * ("" when it said nothing, also when it closed while the header or request was still being sent).
+   */
   static String exchange(String from, int port, byte[] header, String request) throws IOException {
-    try (Socket socket = connect(from, port, header)) {
-      socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-      socket.getOutputStream().flush();
+    try (Socket socket = connect(from, port, null)) {
+      try {
+        socket.getOutputStream().write(header == null ? new byte[0] : header);
+        socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+        socket.getOutputStream().flush();
+      } catch (SocketException closedWhileSending) {
+        // the edge refused what it had read so far: what it answered, if anything, is still readable
+      }
       return readToEnd(socket.getInputStream());
     }
   }
