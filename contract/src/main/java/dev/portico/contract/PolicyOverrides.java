@@ -38,6 +38,7 @@ final class PolicyOverrides {
         route.containsKey("loadBalancing") ? own.loadBalancing() : site.loadBalancing(),
         route.containsKey("retries") ? own.retries() : site.retries(),
         route.containsKey("cache") ? own.cache() : site.cache(),
-        route.containsKey("sso") ? own.sso() : site.sso());
+        route.containsKey("sso") ? own.sso() : site.sso(),
+        route.containsKey("proxyProtocol") ? own.proxyProtocol() : site.proxyProtocol());
   }
 }

@@ -28,19 +28,20 @@ import java.util.Set;
  *  "sso": {"provider": "corp", "allowGroups": ["web-team"], "claimHeaders": {"email": "X-User-Email"}},
  *  "loadBalancing": "round-robin" | "least-pending",
  *  "retries": 1,                               (idempotent requests, on connect failure)
- *  "cache": {"defaultTtlSeconds": 60, "maxObjectBytes": 1048576, "shared": false}}   ({@link CacheSettings})</pre>
+ *  "cache": {"defaultTtlSeconds": 60, "maxObjectBytes": 1048576, "shared": false},  ({@link CacheSettings})
+ *  "proxyProtocol": "v1" | "v2"}                (a PROXY protocol header on each backend connection)</pre>
  */
 public record SitePolicies(boolean compression, HeaderRules requestHeaders, HeaderRules responseHeaders, Hsts hsts,
     List<Cidr> ipAllow, List<Cidr> ipDeny, List<Cidr> trustedProxies, BasicAuth basicAuth, RateLimit rateLimit,
-    Jwt jwt, LoadBalancing loadBalancing, int retries, CacheSettings cache, SsoPolicy sso) {
+    Jwt jwt, LoadBalancing loadBalancing, int retries, CacheSettings cache, SsoPolicy sso, ProxyProtocol proxyProtocol) {
 
   /** The site fields that hold policies. */
   public static final Set<String> FIELDS = Set.of("compression", "requestHeaders", "responseHeaders", "hsts",
       "ipAllow", "ipDeny", "trustedProxies", "basicAuth", "rateLimit", "jwt", "loadBalancing", "retries", "cache",
-      "sso");
+      "sso", "proxyProtocol");
   public static final int MAX_RETRIES = 3;
   public static final SitePolicies NONE = new SitePolicies(true, HeaderRules.NONE, HeaderRules.NONE, null,
-      List.of(), List.of(), List.of(), null, null, null, LoadBalancing.ROUND_ROBIN, 0, null, null);
+      List.of(), List.of(), List.of(), null, null, null, LoadBalancing.ROUND_ROBIN, 0, null, null, ProxyProtocol.NONE);
 
   public SitePolicies {
     ipAllow = List.copyOf(ipAllow);
@@ -49,6 +50,15 @@ public record SitePolicies(boolean compression, HeaderRules requestHeaders, Head
   }
 
   public enum LoadBalancing { ROUND_ROBIN, LEAST_PENDING }
+
+  /** Whether the edge opens each backend connection with a PROXY protocol header naming the client, and which version. */
+  public enum ProxyProtocol {
+    NONE, V1, V2;
+
+    String json() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
 
   /** Headers to set (replacing what is there) and to remove. */
   public record HeaderRules(Map<String, String> set, List<String> remove) {
@@ -143,7 +153,8 @@ public record SitePolicies(boolean compression, HeaderRules requestHeaders, Head
         loadBalancing(json),
         integer(json, "retries", 0, 0, MAX_RETRIES),
         CacheSettings.fromJson(json),
-        SsoPolicy.fromJson(json.getValue("sso")));
+        SsoPolicy.fromJson(json.getValue("sso")),
+        proxyProtocol(json));
   }
 
   void toJson(JsonObject json) {
@@ -187,6 +198,9 @@ public record SitePolicies(boolean compression, HeaderRules requestHeaders, Head
     }
     if (sso != null) {
       json.put("sso", sso.toJson());
+    }
+    if (proxyProtocol != ProxyProtocol.NONE) {
+      json.put("proxyProtocol", proxyProtocol.json());
     }
   }
 
@@ -412,6 +426,20 @@ public record SitePolicies(boolean compression, HeaderRules requestHeaders, Head
       case "least-pending" -> LoadBalancing.LEAST_PENDING;
       default -> throw new InvalidSiteException("loadBalancing", "loadBalancing is round-robin or least-pending");
     };
+  }
+
+  private static ProxyProtocol proxyProtocol(JsonObject json) {
+    Object value = json.getValue("proxyProtocol");
+    if (value == null) {
+      return ProxyProtocol.NONE;
+    }
+    if (ProxyProtocol.V1.json().equals(value)) {
+      return ProxyProtocol.V1;
+    }
+    if (ProxyProtocol.V2.json().equals(value)) {
+      return ProxyProtocol.V2;
+    }
+    throw new InvalidSiteException("proxyProtocol", "proxyProtocol is \"v1\" or \"v2\" (or absent: none)");
   }
 
   private static JsonArray array(JsonObject json, String field, String path, int max) {

@@ -104,7 +104,6 @@ public final class EdgeVerticle extends VerticleBase {
     targetResolver = TargetResolver.of(vertx, options.dnsResolver());
     TenantAddresses addresses = new TenantAddresses(targetResolver, TargetAddressRules.forThisNode(config()));
     JwtGuard jwt = new JwtGuard(vertx, new JwksFetcher(vertx, backendClient, addresses));
-    SecretBox secrets = SecretBox.fromSecret(options.tls().secretKey());
     PolicyServices policies = new PolicyServices(new BasicAuthVerifier(vertx), jwt, new RateLimiter(redis, registry),
         CacheNode.of(vertx, config().getLong("cacheMaxBytes", LocalResponseCache.DEFAULT_MAX_BYTES)),
         new SsoService(vertx, backendClient, redis, secrets, jwt, options.ssoSessionTtlSeconds()));

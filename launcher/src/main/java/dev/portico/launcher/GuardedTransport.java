@@ -68,9 +68,7 @@ final class GuardedTransport implements io.vertx.core.transport.Transport {
       bootstrap.childHandler(new ChannelInitializer<>() {
         @Override
         protected void initChannel(Channel channel) {
-          if (guards.admit(channel)) {
-            channel.pipeline().addLast(vertxInitializer);
-          }
+          guards.admit(channel, vertxInitializer);
         }
       });
     }

@@ -47,7 +47,8 @@ public record PorticoConfig(
     Limits limits,
     RedisTopology redisTopology,
     AdminOidc adminOidc,
-    int ssoSessionTtlSeconds) {
+    int ssoSessionTtlSeconds,
+    ProxyProtocolSettings proxyProtocol) {
 
   /**
    * The OIDC provider admins may sign in through ({@code PORTICO_ADMIN_OIDC_*}), or {@code null}.
@@ -212,7 +213,7 @@ public record PorticoConfig(
       "PORTICO_EVENTBUS_TLS_TRUSTSTORE", "PORTICO_EVENTBUS_TLS_TRUSTSTORE_PASSWORD",
       "PORTICO_ADMIN_OIDC_ISSUER", "PORTICO_ADMIN_OIDC_CLIENT_ID", "PORTICO_ADMIN_OIDC_CLIENT_SECRET",
       "PORTICO_ADMIN_OIDC_REDIRECT_URI", "PORTICO_ADMIN_OIDC_GROUPS_CLAIM", "PORTICO_ADMIN_OIDC_JWKS_REFETCH_SECONDS",
-      "PORTICO_SSO_SESSION_TTL_S");
+      "PORTICO_SSO_SESSION_TTL_S", "PORTICO_PROXY_PROTOCOL_FROM", "PORTICO_PROXY_PROTOCOL_REQUIRED");
 
   /** The values of the roles in {@code PORTICO_ROLES}. */
   public static List<String> roleNames() {
@@ -264,7 +265,8 @@ public record PorticoConfig(
         Limits.fromEnvironment(env),
         RedisTopology.fromEnvironment(env::get, redisUrl),
         AdminOidc.fromEnvironment(env),
-        integerBetween(env, "PORTICO_SSO_SESSION_TTL_S", 8 * 3600, 60, 90 * 86_400));
+        integerBetween(env, "PORTICO_SSO_SESSION_TTL_S", 8 * 3600, 60, 90 * 86_400),
+        ProxyProtocolSettings.fromEnvironment(env::get, onOff(env, "PORTICO_PROXY_PROTOCOL_REQUIRED", true)));
   }
 
   /**

@@ -69,7 +69,12 @@ final class RawH2Client implements AutoCloseable {
   private int nextStreamId = 1;
 
   RawH2Client(int port) throws IOException {
-    socket = new Socket("127.0.0.1", port);
+    this(new Socket("127.0.0.1", port));
+  }
+
+  /** Speaks HTTP/2 (prior knowledge, or after TLS with ALPN {@code h2}) on a connected socket. */
+  RawH2Client(Socket connected) throws IOException {
+    socket = connected;
     socket.setSoTimeout(15_000);
     out = socket.getOutputStream();
     in = new DataInputStream(socket.getInputStream());

@@ -3,6 +3,7 @@ package dev.portico.launcher;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
@@ -24,8 +25,10 @@ final class RecordingBackend implements AutoCloseable {
   /**
    * One request as the backend's HTTP server parsed it; {@code complete} is false when its body
    * failed (the connection was reset or closed before the body ended): the backend never ran it.
+   * {@code client}: the connection's peer, or with a PROXY protocol header the address it named.
    */
-  record Received(String method, String uri, List<Map.Entry<String, String>> headers, String body, boolean complete) {
+  record Received(String method, String uri, List<Map.Entry<String, String>> headers, String body, boolean complete,
+      String client) {
 
     /** The values of the header {@code name} (case-insensitive), in order. */
     List<String> header(String name) {
@@ -40,7 +43,13 @@ final class RecordingBackend implements AutoCloseable {
   private final StringBuilder raw = new StringBuilder();
 
   RecordingBackend(Vertx vertx) {
-    server = Harness.await(vertx.createHttpServer().requestHandler(this::answer).listen(0, "127.0.0.1"));
+    this(vertx, false);
+  }
+
+  /** With {@code proxyProtocol}, the HTTP server expects a PROXY protocol header first on every connection (Vert.x's own reader). */
+  RecordingBackend(Vertx vertx, boolean proxyProtocol) {
+    server = Harness.await(vertx.createHttpServer(new HttpServerOptions().setUseProxyProtocol(proxyProtocol))
+        .requestHandler(this::answer).listen(0, "127.0.0.1"));
     client = vertx.createNetClient();
     int serverPort = server.actualPort();
     tap = Harness.await(vertx.createNetServer().connectHandler(in -> {
@@ -71,7 +80,7 @@ final class RecordingBackend implements AutoCloseable {
       int count;
       synchronized (this) {
         requests.add(new Received(request.method().name(), request.uri(), List.copyOf(request.headers().entries()),
-            body.toString(StandardCharsets.ISO_8859_1), ar.succeeded()));
+            body.toString(StandardCharsets.ISO_8859_1), ar.succeeded(), request.remoteAddress().hostAddress()));
         count = requests.size();
       }
       request.response().end("ok " + count);

@@ -1,6 +1,7 @@
 package dev.portico.edge.http;
 
 import dev.portico.contract.Site;
+import dev.portico.contract.SitePolicies;
 import dev.portico.contract.Target;
 import dev.portico.edge.LogSafe;
 import dev.portico.edge.upstream.TenantAddresses;
@@ -17,6 +18,8 @@ import dev.portico.edge.upstream.Backends;
 import dev.portico.edge.upstream.StickyCookie;
 import dev.portico.edge.upstream.Upstream;
 import dev.portico.edge.upstream.UpstreamSet;
+import dev.portico.edge.upstream.pool.ProxyHeader;
+import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
@@ -143,6 +146,16 @@ final class Forwarding {
     Site site = passage.route().site();
     UpstreamSet upstreams = passage.route().upstreams();
     boolean upgrade = request.canUpgradeToWebSocket();
+    boolean onClient = upgrade || upstream.target().protocol() != Target.Protocol.HTTP;
+    if (onClient && site.policies().proxyProtocol() != SitePolicies.ProxyProtocol.NONE) {
+      // Vert.x's client (upgrades, https:// and h2c:// targets) cannot open with the header: the
+      // backend would see the edge as the client
+      LOG.warn("502 for {}: a site with proxyProtocol gets no {} through the edge", exchange.host(),
+          upgrade ? "WebSocket upgrade" : "request to an https:// or h2c:// target");
+      Replies.error(request, 502, "backend unavailable", upgrade ? "WebSocket is not offered for this site"
+          : "The site's backend cannot be reached with a PROXY protocol header");
+      return;
+    }
     MultiMap headers = ProxyHeaders.toBackend(request, exchange.authority(), upgrade);
     PathRouting.forwardedPrefix(passage.route(), exchange.path(), headers);
     if (passage.filters() != null) {
@@ -154,7 +167,8 @@ final class Forwarding {
     }
     BackendRequest head = new BackendRequest(address, target, passage.route().pattern(), site.backendTls(),
         request.method(), PathRouting.backendUri(passage.route(), exchange.path()), headers,
-        site.connectTimeoutMs(), GrpcCalls.readTimeoutMs(request, site.readTimeoutMs()), upgrade);
+        site.connectTimeoutMs(), GrpcCalls.readTimeoutMs(request, site.readTimeoutMs()), upgrade,
+        proxyHeader(site, request));
     int attempt = exchange.backendRequested(upstream.target());
     if (upstreams.countsPending()) {
       upstream.started();
@@ -302,6 +316,17 @@ final class Forwarding {
     }
     Relay.answer(passage.exchange(), passage.route().filters(), passage.filters(), answer);
     return true;
+  }
+
+  /** The PROXY protocol header the site's backend connections open with: the client, and the address it reached. */
+  private static ProxyHeader proxyHeader(Site site, HttpServerRequest request) {
+    SitePolicies.ProxyProtocol version = site.policies().proxyProtocol();
+    if (version == SitePolicies.ProxyProtocol.NONE || request.remoteAddress() == null || request.localAddress() == null) {
+      return null;
+    }
+    return ProxyHeader.of(version == SitePolicies.ProxyProtocol.V1 ? HAProxyProtocolVersion.V1 : HAProxyProtocolVersion.V2,
+        request.remoteAddress().hostAddress(), request.remoteAddress().port(), request.localAddress().hostAddress(),
+        request.localAddress().port());
   }
 
   private static boolean isIdempotent(HttpMethod method) {

@@ -2,6 +2,7 @@ package dev.portico.edge.upstream;
 
 import dev.portico.contract.BackendTls;
 import dev.portico.contract.Target;
+import dev.portico.edge.upstream.pool.ProxyHeader;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 
@@ -18,9 +19,10 @@ import io.vertx.core.http.HttpMethod;
  * @param connectTimeoutMs how long connecting may take
  * @param idleTimeoutMs    how long the backend may stay silent once connected
  * @param upgrade          whether this is a WebSocket handshake (sent by {@link BackendCall#upgrade})
+ * @param proxyHeader      the PROXY protocol header the site's backend connections open with, or null: none
  */
 public record BackendRequest(String address, Target target, String site, BackendTls tls, HttpMethod method,
-    String uri, MultiMap headers, long connectTimeoutMs, long idleTimeoutMs, boolean upgrade) {
+    String uri, MultiMap headers, long connectTimeoutMs, long idleTimeoutMs, boolean upgrade, ProxyHeader proxyHeader) {
 
   public int port() {
     return target.port();

@@ -56,7 +56,8 @@ public final class Backends {
     HeadersMultiMap headers = request.headers() instanceof HeadersMultiMap own ? own
         : HeadersMultiMap.httpHeaders().setAll(request.headers());
     call.forwarding(pools.open(new RequestHead(request.address(), request.port(), request.method(), request.uri(),
-        headers, (int) Math.min(Integer.MAX_VALUE, request.connectTimeoutMs()), request.idleTimeoutMs()), ar -> {
+        headers, (int) Math.min(Integer.MAX_VALUE, request.connectTimeoutMs()), request.idleTimeoutMs(),
+        request.proxyHeader()), ar -> {
           if (ar.succeeded()) {
             call.connected();
           } else {

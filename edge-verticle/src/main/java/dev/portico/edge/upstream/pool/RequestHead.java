@@ -15,7 +15,14 @@ import io.vertx.core.http.impl.headers.HeadersMultiMap;
  *                       body length given to {@link PooledCall#send}, whatever the map holds
  * @param connectTimeoutMs how long a new connection may take
  * @param readTimeoutMs  how long the backend may stay silent while the request is in flight
+ * @param proxyHeader    the PROXY protocol header the connection opens with, or null: none
  */
 public record RequestHead(String address, int port, HttpMethod method, String uri, HeadersMultiMap headers,
-    int connectTimeoutMs, long readTimeoutMs) {
+    int connectTimeoutMs, long readTimeoutMs, ProxyHeader proxyHeader) {
+
+  /** A request on a connection without a PROXY protocol header. */
+  public RequestHead(String address, int port, HttpMethod method, String uri, HeadersMultiMap headers,
+      int connectTimeoutMs, long readTimeoutMs) {
+    this(address, port, method, uri, headers, connectTimeoutMs, readTimeoutMs, null);
+  }
 }

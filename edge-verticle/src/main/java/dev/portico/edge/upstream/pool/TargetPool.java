@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.util.NetUtil;
@@ -24,6 +25,8 @@ final class TargetPool {
 
   final String address;
   final int port;
+  /** The header every connection of this pool opens with, or null: none. */
+  final ProxyHeader proxyHeader;
   /** The next pool of the same address (another port): a short chain, see {@link ConnectionPools}. */
   TargetPool next;
   private final ConnectionPools owner;
@@ -32,8 +35,9 @@ final class TargetPool {
   private final ArrayDeque<PooledCall> waiting = new ArrayDeque<>();
   private int open;
 
-  TargetPool(ConnectionPools owner, String address, int port) {
+  TargetPool(ConnectionPools owner, String address, int port, ProxyHeader proxyHeader) {
     this.owner = owner;
+    this.proxyHeader = proxyHeader;
     this.options = owner.options();
     this.address = address;
     this.port = port;
@@ -137,6 +141,9 @@ final class TargetPool {
             // ones; the framing fields are parsed (and refused when they disagree) by the codec.
             PooledConnection connection = new PooledConnection(channel, TargetPool.this, owner.context(),
                 options.keepAliveMs());
+            if (proxyHeader != null) {
+              channel.pipeline().addLast(HAProxyMessageEncoder.INSTANCE);
+            }
             channel.pipeline().addLast(new HttpRequestEncoder(), new ResponseDecoder(new HttpDecoderConfig()
                 .setMaxHeaderSize(options.maxHeaderBytes()).setValidateHeaders(false), connection), connection);
           }
@@ -146,6 +153,9 @@ final class TargetPool {
       if (call.abandoned()) {
         connected.channel().close();
       } else if (f.isSuccess()) {
+        if (proxyHeader != null) {  // written before any request: the channel keeps write order
+          connected.channel().write(proxyHeader.message(), connected.channel().voidPromise());
+        }
         connected.channel().pipeline().get(PooledConnection.class).assign(call);
       } else {
         call.failed(f.cause());
