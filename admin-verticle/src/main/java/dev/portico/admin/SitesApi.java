@@ -127,6 +127,7 @@ final class SitesApi {
         if (!principal.isGlobalAdmin()) {
           tenantTargets.check(site);
         }
+        SsoProvidersApi.checkSiteProviders(principal, site, current);
         JsonObject stored = site.toJson();
         SiteSecrets.sealClientKey(stored, box, RedisKeys.site(pattern));
         String json = stored.encode();

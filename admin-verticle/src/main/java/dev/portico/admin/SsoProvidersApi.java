@@ -1,5 +1,9 @@
 package dev.portico.admin;
 
+import dev.portico.contract.Site;
+import dev.portico.contract.SsoPolicy;
+import java.util.HashSet;
+import java.util.Set;
 import dev.portico.admin.Api.Reply;
 import dev.portico.contract.RedisKeys;
 import dev.portico.contract.SecretBox;
@@ -122,6 +126,47 @@ final class SsoProvidersApi {
   }
 
   /** What the API and the audit show: the record without its secret, and whether one is set. */
+  /**
+   * A provider is shared by every site that names it, and its users are signed in to each such
+   * site without a prompt once signed in anywhere: only a global admin puts a provider on a site
+   * (or a route). Others may keep the providers the stored site already names.
+   *
+   * @throws ApiError 403 when {@code principal} is no global admin and {@code site} names a
+   *                  provider that {@code currentJson} (the stored site, or null) does not
+   */
+  static void checkSiteProviders(Principal principal, Site site, String currentJson) {
+    if (principal.isGlobalAdmin()) {
+      return;
+    }
+    Set<String> kept = new HashSet<>();
+    if (currentJson != null) {
+      try {
+        kept.addAll(providersOf(Site.fromJson(new JsonObject(currentJson))));
+      } catch (RuntimeException unreadable) {
+        // a stored site that no longer parses keeps no provider
+      }
+    }
+    for (String provider : providersOf(site)) {
+      if (!kept.contains(provider)) {
+        throw ApiError.forbidden("only a global admin puts single sign-on provider " + provider + " on a site");
+      }
+    }
+  }
+
+  private static Set<String> providersOf(Site site) {
+    Set<String> providers = new HashSet<>();
+    if (site.policies().sso() != null) {
+      providers.add(site.policies().sso().provider());
+    }
+    for (int i = 0; i < site.routes().size(); i++) {
+      SsoPolicy sso = site.routes().get(i).site().policies().sso();
+      if (sso != null) {
+        providers.add(sso.provider());
+      }
+    }
+    return providers;
+  }
+
   private static JsonObject shown(JsonObject stored) {
     JsonObject shown = stored.copy();
     shown.remove("clientSecret");

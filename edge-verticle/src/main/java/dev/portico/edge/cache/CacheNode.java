@@ -22,7 +22,7 @@ public final class CacheNode implements Shareable {
   /** Most requests waiting for one miss; more go to the backend themselves. */
   public static final int MAX_WAITERS = 1000;
   /** Longest a request waits for another's miss before going to the backend itself. */
-  public static final long MAX_WAIT_MS = 30_000;
+  public static final long MAX_WAIT_MS = 5_000;
   private static final String NODE_MAP = "portico.responseCache";
 
   private final LocalResponseCache store;

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The header rules of a gateway (RFC 9110 section 7.6): hop-by-hop fields, and those the
@@ -118,6 +119,27 @@ final class ProxyHeaders {
             LogSafe.of(header.getValue()));
       } else if (upgrade || (!isHopByHop(name) && !isListedIn(connection, name))) {
         client.add(name, header.getValue());
+      }
+    }
+  }
+
+  /**
+   * Fields a trailer must not carry (RFC 9110 6.5.1: framing, routing, authentication, response
+   * control, cookies, content metadata): a backend cannot smuggle them past the response's head,
+   * where the edge and the site's rules saw them.
+   */
+  private static final Set<String> NOT_IN_TRAILERS = Set.of("content-length", "transfer-encoding", "host",
+      "set-cookie", "cookie", "authorization", "proxy-authorization", "www-authenticate", "proxy-authenticate",
+      "content-type", "content-encoding", "content-range", "cache-control", "expires", "location", "age", "date",
+      "vary", "retry-after", "trailer", "te", "connection", "keep-alive", "upgrade", "strict-transport-security");
+
+  /** Copies a backend's trailer fields to the client's: valid ones that may be trailers (gRPC's status, say). */
+  static void trailersToClient(MultiMap backend, MultiMap client) {
+    for (Map.Entry<String, String> field : backend) {
+      String name = field.getKey();
+      if (FieldSyntax.isToken(name) && FieldSyntax.isFieldValue(field.getValue())
+          && !NOT_IN_TRAILERS.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+        client.add(name, field.getValue());
       }
     }
   }

@@ -148,7 +148,7 @@ final class Relay {
     body.endHandler(v -> {
       MultiMap trailers = backend.trailers();
       if (trailers != null && !trailers.isEmpty() && !response.closed()) {
-        ProxyHeaders.toClient(trailers, response.trailers(), false);  // gRPC's status travels here
+        ProxyHeaders.trailersToClient(trailers, response.trailers());  // gRPC's status travels here
       }
       if (transform == null) {
         if (!response.ended()) {

@@ -10,8 +10,9 @@ import java.util.List;
 
 /**
  * Compiles a site's policies into its {@link FilterChain}, once, when the site is parsed. The
- * order is the onion's: the access checks cheapest first (address, SSO session, password, token,
- * rate limit), request headers before them so that the token's claim headers win over the site's header rules;
+ * order is the onion's: the access checks (address, password, token, rate limit, then the SSO
+ * session, so that anonymous sign-in floods count against the rate limit), request headers before
+ * them so that the token's claim headers win over the site's header rules;
  * then the response filters, outermost first — so on the way out the site's response header
  * rules apply to the backend's head, then HSTS, and compression last, on the head as the client
  * gets it (a {@code Vary} the rules set is extended, not replaced). The response cache is
@@ -33,21 +34,18 @@ public final class SiteFilters {
   }
 
   /**
-   * {@code routesSso}: for a site without {@code sso} of its own, the {@code sso} of one of its
-   * routes, whose sign-in paths the site's chain then answers (see {@link SsoFilter}).
+   * {@code siteSso}: for a chain without {@code sso} of its own on a site where the site or a
+   * route has one, that {@code sso}: the chain then answers the sign-in paths and drops the
+   * client's copies of the identity headers and the edge's cookies (see {@link SsoFilter}).
    */
   public static FilterChain compile(SitePolicies policies, PolicyServices services, String scope,
-      SsoPolicy routesSso) {
+      SsoPolicy siteSso) {
     List<SiteFilter> filters = new ArrayList<>();
     if (!policies.ipAllow().isEmpty() || !policies.ipDeny().isEmpty()) {
       filters.add(new IpRulesFilter(policies.ipAllow(), policies.ipDeny()));
     }
     if (!policies.requestHeaders().isEmpty()) {
       filters.add(new RequestHeadersFilter(policies.requestHeaders()));
-    }
-    if (policies.sso() != null || routesSso != null) {
-      filters.add(new SsoFilter(services.sso(), policies.sso() != null ? policies.sso() : routesSso,
-          policies.sso() != null));
     }
     if (policies.basicAuth() != null) {
       filters.add(new BasicAuthFilter(services.basicAuth(), policies.basicAuth()));
@@ -57,6 +55,12 @@ public final class SiteFilters {
     }
     if (policies.rateLimit() != null) {
       filters.add(new RateLimitFilter(services.rateLimiter(), policies.rateLimit()));
+    }
+    // after the rate limit: an anonymous flood of sign-ins and callbacks counts against it before
+    // it costs Redis or the provider anything
+    if (policies.sso() != null || siteSso != null) {
+      filters.add(new SsoFilter(services.sso(), policies.sso() != null ? policies.sso() : siteSso,
+          policies.sso() != null));
     }
     if (policies.compression()) {
       filters.add(CompressionFilter.INSTANCE);

@@ -104,23 +104,34 @@ public final class RouteBuilder {
         : upstreamServices.health().watch(match.pattern(), site.upstream().healthCheck(), site.targets(),
             site.owner() != null, this);
     UpstreamSet upstreams = upstreamsOf(match.pattern(), site, health);
+    SsoPolicy anySso = anySso(site);
     Route[] paths = new Route[site.routes().size()];
     for (int i = 0; i < paths.length; i++) {
       PathRoute path = site.routes().get(i);
       paths[i] = build(match.pattern(), path.site(), sharedOrOwn(match.pattern(), path.site(), site, upstreams, health),
-          path, new Route[0]);
+          path, new Route[0], anySso);
     }
-    return build(match.pattern(), site, upstreams, null, paths);
+    return build(match.pattern(), site, upstreams, null, paths, anySso);
   }
 
-  private Route build(String pattern, Site site, UpstreamSet upstreams, PathRoute path, Route[] paths) {
-    SitePolicies policies = site.policies();
-    SsoPolicy routesSso = null;
-    for (Route route : paths) {
-      routesSso = routesSso != null ? routesSso : route.site().policies().sso();
+  /**
+   * The {@code sso} of the site, else of its first route that has one: on a site with any, every
+   * chain without its own answers the sign-in paths and drops the client's copies of the identity
+   * headers and the edge's cookies (a public route must not pass a forged identity on).
+   */
+  private static SsoPolicy anySso(Site site) {
+    SsoPolicy sso = site.policies().sso();
+    for (int i = 0; sso == null && i < site.routes().size(); i++) {
+      sso = site.routes().get(i).site().policies().sso();
     }
+    return sso;
+  }
+
+  private Route build(String pattern, Site site, UpstreamSet upstreams, PathRoute path, Route[] paths,
+      SsoPolicy anySso) {
+    SitePolicies policies = site.policies();
     return new Route(pattern, site, null, SiteFilters.compile(policies, services,
-        path == null ? SiteFilters.SITE_SCOPE : path.id(), routesSso), upstreams,
+        path == null ? SiteFilters.SITE_SCOPE : path.id(), anySso), upstreams,
         new SiteInfo(pattern, site.owner() != null, policies.trustedProxies(), path == null ? null : path.id()),
         path, paths);
   }

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * Who a verified ID token names: the user name ({@code preferred_username}, else {@code sub}), the
- * e-mail address, the groups of the provider's groups claim (at most {@link #MAX_GROUPS}), and the
+ * e-mail address when the provider verified it ({@code email_verified}), the groups of the provider's groups claim (at most {@link #MAX_GROUPS}), and the
  * claims themselves for the claim headers.
  */
 record Identity(String user, String email, List<String> groups, JsonObject claims) {
@@ -18,7 +18,9 @@ record Identity(String user, String email, List<String> groups, JsonObject claim
   static Identity of(JsonObject claims, String groupsClaim) {
     String user = claims.getValue("preferred_username") instanceof String name && !name.isEmpty() ? name
         : String.valueOf(claims.getValue("sub"));
-    String email = claims.getValue("email") instanceof String text ? text : null;
+    // an e-mail a user could type into their profile would pass an allow-list meant for someone else
+    String email = claims.getValue("email") instanceof String text && Boolean.TRUE.equals(claims.getValue("email_verified"))
+        ? text : null;
     List<String> groups = new ArrayList<>();
     Object listed = claims.getValue(groupsClaim);
     if (listed instanceof JsonArray array) {
@@ -31,5 +33,10 @@ record Identity(String user, String email, List<String> groups, JsonObject claim
       groups.add(group);
     }
     return new Identity(user, email, groups, claims);
+  }
+
+  /** The provider's stable id of the user ({@code sub}). */
+  String subject() {
+    return claims.getString("sub");
   }
 }

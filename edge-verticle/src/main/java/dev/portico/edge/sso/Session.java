@@ -38,6 +38,11 @@ public record Session(String provider, String host, String user, String email, L
         json.getLong("refreshAt"));
   }
 
+  /** The provider's stable id of the signed-in user ({@code sub}). */
+  String subject() {
+    return claims == null ? null : claims.getString("sub");
+  }
+
   Session renewed(Identity identity, String idToken, String refreshToken, long refreshAt) {
     return new Session(provider, host, identity.user(), identity.email(), identity.groups(), identity.claims(),
         idToken, refreshToken == null ? this.refreshToken : refreshToken, refreshAt);

@@ -129,9 +129,14 @@ public final class SsoService {
             if (reply.status() != 200 || tokens == null || !(tokens.getValue("id_token") instanceof String idToken)) {
               return Future.failedFuture("the token endpoint answered HTTP " + reply.status());
             }
-            return signIn.verify(provider, idToken, null).compose(claims -> store.saveSession(id,
-                session.renewed(Identity.of(claims, provider.record().groupsClaim()), idToken,
-                    SignIn.refreshToken(tokens), SignIn.refreshAt(claims))));
+            return signIn.verify(provider, idToken, null).compose(claims -> {
+              Identity renewed = Identity.of(claims, provider.record().groupsClaim());
+              if (!renewed.subject().equals(session.subject())) {  // OIDC Core 12.2: the same end user, or none
+                return store.endSession(id);
+              }
+              return store.renewSession(id, session.renewed(renewed, idToken, SignIn.refreshToken(tokens),
+                  SignIn.refreshAt(claims)));
+            });
           });
     }).onFailure(e -> LOG.warn("SSO session of {} on {} not renewed: {}", LogSafe.of(session.user()), session.host(),
         LogSafe.of(e.getMessage())));

@@ -109,14 +109,27 @@ final class SsoStore {
     });
   }
 
-  /** Stores {@code session} under {@code id} for the whole session TTL again. */
+  /** Stores a new {@code session} under {@code id} for the whole session TTL. */
   Future<Void> saveSession(String id, Session session) {
+    return writeSession(id, session, false);
+  }
+
+  /**
+   * Stores a renewed {@code session} only while its session still exists ({@code XX}): a
+   * renewal that was under way when the visitor signed out does not bring it back.
+   */
+  Future<Void> renewSession(String id, Session session) {
+    return writeSession(id, session, true);
+  }
+
+  private Future<Void> writeSession(String id, Session session, boolean onlyIfPresent) {
     String key = sessionKey(id);
     JsonObject json = session.toJson();
     if (session.refreshToken() != null) {
       json.put("refreshToken", secrets.seal(session.refreshToken(), key));
     }
-    return redis.send(Request.cmd(Command.SET).arg(key).arg(json.encode()).arg("EX").arg(sessionTtlSeconds)).mapEmpty();
+    Request set = Request.cmd(Command.SET).arg(key).arg(json.encode()).arg("EX").arg(sessionTtlSeconds);
+    return redis.send(onlyIfPresent ? set.arg("XX") : set).mapEmpty();
   }
 
   Future<Void> endSession(String id) {

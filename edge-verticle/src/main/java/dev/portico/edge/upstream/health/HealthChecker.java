@@ -1,5 +1,6 @@
 package dev.portico.edge.upstream.health;
 
+import dev.portico.edge.upstream.TenantAddresses;
 import dev.portico.contract.Target;
 import dev.portico.contract.UpstreamOptions.HealthCheck;
 import dev.portico.edge.LogSafe;
@@ -90,11 +91,21 @@ public final class HealthChecker {
   private void check(SiteHealth site, TargetHealth health) {
     SiteHealth.Key key = site.key();
     Target target = health.target();
+    if (target.protocol() != Target.Protocol.HTTP) {
+      // probes speak plain HTTP/1.1: an https:// or h2c:// target is left to the passive checks
+      // and the breaker rather than marked down by a probe it cannot answer
+      inFlight.remove(health);
+      health.record(true, "not probed: active checks reach host:port targets only", key.check());
+      return;
+    }
     // an exact site's checks carry its name, as its requests do; a wildcard's, the target's
     String host = key.pattern().startsWith("*") ? target.toString() : key.pattern();
     addresses.address(key.tenant(), target.host(), target.port())
         .compose(address -> HealthProbe.check(vertx, client, address, target, host, key.check()))
-        .otherwise(failure -> new HealthProbe.Outcome(false, "not reachable: " + failure.getMessage()))
+        // the admin API shows this to the site's owner: never the address a refusal names
+        .otherwise(failure -> new HealthProbe.Outcome(false, failure instanceof TenantAddresses.Refused
+            ? "not reachable: the target's address is not allowed for this site"
+            : "not reachable: " + failure.getMessage()))
         .onComplete(ar -> {
           inFlight.remove(health);
           boolean wasUp = health.up();
