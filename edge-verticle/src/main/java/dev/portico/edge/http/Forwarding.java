@@ -63,7 +63,7 @@ final class Forwarding {
     }
     HttpServerRequest request = exchange.request();
     FilterContext context = new FilterContext(new ClientRequest(request.method(), exchange.host(), exchange.path(),
-        request.headers(), request.isSSL(), request.remoteAddress() == null ? null : request.remoteAddress().hostAddress()),
+        request.headers(), request.isSSL(), exchange.client()),
         route.info());
     Step admitted = route.filters().admit(context);
     if (admitted.later() == null) {
@@ -128,7 +128,7 @@ final class Forwarding {
     Site site = passage.route().site();
     UpstreamSet upstreams = passage.route().upstreams();
     boolean upgrade = request.canUpgradeToWebSocket();
-    MultiMap headers = ProxyHeaders.toBackend(request, exchange.authority(), upgrade);
+    MultiMap headers = ProxyHeaders.toBackend(request, exchange.authority(), exchange.client(), upgrade);
     PathRouting.forwardedPrefix(passage.route(), exchange.path(), headers);
     if (passage.filters() != null) {
       passage.route().filters().toBackend(passage.filters(), headers);
