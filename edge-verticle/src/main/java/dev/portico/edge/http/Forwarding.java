@@ -68,7 +68,7 @@ final class Forwarding {
     }
     HttpServerRequest request = exchange.request();
     FilterContext context = new FilterContext(new ClientRequest(request.method(), exchange.host(), exchange.path(),
-        request.headers(), request.isSSL(), request.remoteAddress() == null ? null : request.remoteAddress().hostAddress(),
+        request.headers(), request.isSSL(), exchange.client(),
         ProxyHeaders.canonicalAuthority(exchange.host(), exchange.authority())),
         route.info());
     exchange.whenOver(() -> {
@@ -156,7 +156,7 @@ final class Forwarding {
           : "The site's backend cannot be reached with a PROXY protocol header");
       return;
     }
-    MultiMap headers = ProxyHeaders.toBackend(request, exchange.authority(), upgrade);
+    MultiMap headers = ProxyHeaders.toBackend(request, exchange.authority(), exchange.client(), upgrade);
     PathRouting.forwardedPrefix(passage.route(), exchange.path(), headers);
     if (passage.filters() != null) {
       passage.route().filters().toBackend(passage.filters(), headers);

@@ -50,7 +50,7 @@ final class ProxyHeaders {
    * accepted: every name and value copied here is a valid field. For a WebSocket upgrade the
    * {@code Upgrade} and {@code Connection} fields are kept, since they are what is being forwarded.
    */
-  static MultiMap toBackend(HttpServerRequest request, String authority, boolean upgrade) {
+  static MultiMap toBackend(HttpServerRequest request, String authority, String client, boolean upgrade) {
     MultiMap in = request.headers();
     MultiMap out = HttpHeaders.headers();
     String connection = in.get(HttpHeaders.CONNECTION);
@@ -66,8 +66,8 @@ final class ProxyHeaders {
       out.add(name, header.getValue());
     }
     out.set(HttpHeaders.HOST, authority);
-    String client = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
-    out.set(X_FORWARDED_FOR, forwardedFor == null ? client : forwardedFor + ", " + client);
+    String peer = client == null ? "unknown" : client;
+    out.set(X_FORWARDED_FOR, forwardedFor == null ? peer : forwardedFor + ", " + peer);
     out.set(X_FORWARDED_PROTO, request.isSSL() ? HTTPS : HTTP);
     out.set(X_FORWARDED_HOST, authority);
     out.add(VIA, switch (request.version()) {

@@ -134,8 +134,7 @@ public final class RequestHandler implements Handler<HttpServerRequest> {
    * coalescing): a request for another name must not reach that name's backend over it.
    */
   private static boolean servesConnectionName(HttpServerRequest request, String host) {
-    String serverName = SniKeyManager.requestedServerName(request.connection().sslSession());
-    return serverName == null || host.equals(HostName.canonical(serverName));
+    return SniKeyManager.isForHost(request.connection().sslSession(), host);
   }
 
   /** The site's own settings, then the route for the path, then its filters and upstreams. */

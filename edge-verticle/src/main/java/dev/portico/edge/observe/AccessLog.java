@@ -39,20 +39,20 @@ public final class AccessLog {
   }
 
   /** One request's line; see the README for the fields. */
-  void log(HttpServerRequest request, String requestId, String host, String site, int status, long nanos,
+  void log(HttpServerRequest request, String requestId, String client, String host, String site, int status, long nanos,
       Target upstream, long upstreamNanos) {
     if (pending.length() == 0) {
       vertx.setTimer(FLUSH_MS, id -> flush());
     }
     StringBuilder line = pending;
     line.append("{\"time\":\"").append(now()).append('"');
-    string(line, "requestId", requestId);
-    string(line, "client", request.remoteAddress() == null ? null : request.remoteAddress().hostAddress());
-    string(line, "method", request.method().name());
-    string(line, "host", host);
-    string(line, "path", request.path());
-    string(line, "protocol", request.version() == null ? null : request.version().alpnName());
-    string(line, "site", site);
+    string(line, ",\"requestId\":", requestId);
+    string(line, ",\"client\":", client);
+    string(line, ",\"method\":", request.method().name());
+    string(line, ",\"host\":", host);
+    string(line, ",\"path\":", request.path());
+    string(line, ",\"protocol\":", request.version() == null ? null : request.version().alpnName());
+    string(line, ",\"site\":", site);
     line.append(",\"status\":").append(status)
         .append(",\"bytesIn\":").append(request.bytesRead())
         .append(",\"bytesOut\":").append(request.response().bytesWritten())
@@ -113,17 +113,15 @@ public final class AccessLog {
     } else if (target.host().indexOf(':') >= 0) {
       line.append("\"[").append(target.host()).append("]:").append(target.port()).append('"');
     } else {
-      string(line, null, target.host());
+      string(line, "", target.host());
       line.setLength(line.length() - 1);
       line.append(':').append(target.port()).append('"');
     }
   }
 
-  /** Appends {@code ,"field":"value"} (just the quoted value when {@code field} is null), escaped for JSON. */
-  private static void string(StringBuilder line, String field, String value) {
-    if (field != null) {
-      line.append(",\"").append(field).append("\":");
-    }
+  /** Appends {@code prefix} (a constant {@code ,"field":}, or nothing) and {@code value} quoted, escaped for JSON. */
+  private static void string(StringBuilder line, String prefix, String value) {
+    line.append(prefix);
     if (value == null) {
       line.append("null");
       return;

@@ -14,12 +14,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The edge's own metrics: requests by site and status class with their duration, backend
  * response times by site, and which route tier answered. One instance per edge verticle, used on
- * its event loop only, so meters are cached in plain maps and a request costs map look-ups, not
- * registry look-ups.
+ * its event loop only, so each site's meters are resolved once and held in a plain map: a request
+ * costs one map look-up, no tag or registry look-ups.
  *
  * <p>Cardinality is bounded: sites get their own label only while fewer than
  * {@code siteLabelLimit} sites have one in the registry (first come, first labelled); the rest
@@ -55,11 +56,9 @@ public final class EdgeMetrics {
   private final MeterRegistry registry;
   private final int siteLabelLimit;
   private final Set<String> labelled;
-  private final Map<String, String> siteLabels = new HashMap<>();
-  private final Map<String, Timer[]> requestTimers = new HashMap<>();
-  private final Map<String, Timer> backendTimers = new HashMap<>();
-  /** Per site label and cache result ({@code HIT}, {@code MISS}, ...: the cache filter's own, a fixed set): count and body bytes. */
-  private final Map<String, Counter[]> cacheCounters = new HashMap<>();
+  /** Meters by site pattern ({@link #NO_SITE} for none); sites past the label limit share {@link #OTHER_SITES}'s. */
+  private final Map<String, SiteMeters> sites = new HashMap<>();
+  private final Map<String, SiteMeters> labels = new HashMap<>();
   private final Counter[] tiers = new Counter[Tier.values().length];
   private final Timer lookups;
   private final Counter redisErrors;
@@ -89,7 +88,7 @@ public final class EdgeMetrics {
   }
 
   public void lookup(long nanos) {
-    lookups.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    lookups.record(nanos, TimeUnit.NANOSECONDS);
   }
 
   public void redisError() {
@@ -100,17 +99,24 @@ public final class EdgeMetrics {
     tiers[tier.ordinal()].increment();
   }
 
+  /** The meters of the site with {@code pattern} (null: no site): resolved once, then one map look-up per request. */
+  SiteMeters site(String pattern) {
+    String key = pattern == null ? NO_SITE : pattern;
+    SiteMeters meters = sites.get(key);
+    if (meters == null) {
+      String label = siteLabel(pattern);
+      meters = labels.computeIfAbsent(label, l -> new SiteMeters(registry, l));
+      sites.put(key, meters);
+    }
+    return meters;
+  }
+
   /** The label a site's series carry: its pattern, or {@link #OTHER_SITES} past the limit. */
-  String siteLabel(String pattern) {
+  private String siteLabel(String pattern) {
     if (pattern == null) {
       return NO_SITE;
     }
-    String label = siteLabels.get(pattern);
-    if (label == null) {
-      label = labelled.contains(pattern) || labelSlotTaken(pattern) ? pattern : OTHER_SITES;
-      siteLabels.put(pattern, label);
-    }
-    return label;
+    return labelled.contains(pattern) || labelSlotTaken(pattern) ? pattern : OTHER_SITES;
   }
 
   /** Takes one of the registry's label slots for {@code pattern}, if one is left. */
@@ -120,31 +126,48 @@ public final class EdgeMetrics {
     }
   }
 
-  void request(String siteLabel, int status, long nanos) {
-    Timer[] byClass = requestTimers.computeIfAbsent(siteLabel, site -> new Timer[STATUS_CLASSES.length]);
-    int statusClass = Math.max(0, Math.min(status / 100 - 1, STATUS_CLASSES.length - 1));
-    Timer timer = byClass[statusClass];
-    if (timer == null) {
-      timer = byClass[statusClass] = Timer.builder(REQUESTS).tag("site", siteLabel)
-          .tag("status", STATUS_CLASSES[statusClass]).serviceLevelObjectives(BUCKETS)
-          .description("Requests through the edge, from the first byte to the end of the response").register(registry);
+  /** One site label's request timers (one per status class, registered when first needed) and backend timer. */
+  static final class SiteMeters {
+
+    private final MeterRegistry registry;
+    private final String label;
+    private final Timer[] requests = new Timer[STATUS_CLASSES.length];
+    private Timer backend;
+    /** By cache result ({@code HIT}, {@code MISS}, ...: the cache filter's own, a fixed set): count and body bytes. */
+    private final Map<String, Counter[]> cache = new HashMap<>();
+
+    private SiteMeters(MeterRegistry registry, String label) {
+      this.registry = registry;
+      this.label = label;
     }
-    timer.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-  }
 
-  void cache(String siteLabel, String result, long bodyBytes) {
-    Counter[] counters = cacheCounters.computeIfAbsent(siteLabel + '\n' + result, k -> new Counter[] {
-        Counter.builder(CACHE_RESPONSES).tag("site", siteLabel).tag("result", result.toLowerCase(java.util.Locale.ROOT))
-            .description("Responses of cached sites by what the cache did").register(registry),
-        Counter.builder(CACHE_BYTES).tag("site", siteLabel).tag("result", result.toLowerCase(java.util.Locale.ROOT))
-            .baseUnit("bytes").description("Body bytes of those responses").register(registry)});
-    counters[0].increment();
-    counters[1].increment(bodyBytes);
-  }
+    void request(int status, long nanos) {
+      int statusClass = Math.max(0, Math.min(status / 100 - 1, STATUS_CLASSES.length - 1));
+      Timer timer = requests[statusClass];
+      if (timer == null) {
+        timer = requests[statusClass] = Timer.builder(REQUESTS).tag("site", label)
+            .tag("status", STATUS_CLASSES[statusClass]).serviceLevelObjectives(BUCKETS)
+            .description("Requests through the edge, from the first byte to the end of the response").register(registry);
+      }
+      timer.record(nanos, TimeUnit.NANOSECONDS);
+    }
 
-  void backend(String siteLabel, long nanos) {
-    backendTimers.computeIfAbsent(siteLabel, site -> Timer.builder(BACKEND).tag("site", site)
-            .serviceLevelObjectives(BUCKETS).description("Time to the backend's response head").register(registry))
-        .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    void backend(long nanos) {
+      if (backend == null) {
+        backend = Timer.builder(BACKEND).tag("site", label).serviceLevelObjectives(BUCKETS)
+            .description("Time to the backend's response head").register(registry);
+      }
+      backend.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    void cache(String result, long bodyBytes) {
+      Counter[] counters = cache.computeIfAbsent(result, r -> new Counter[] {
+          Counter.builder(CACHE_RESPONSES).tag("site", label).tag("result", r.toLowerCase(java.util.Locale.ROOT))
+              .description("Responses of cached sites by what the cache did").register(registry),
+          Counter.builder(CACHE_BYTES).tag("site", label).tag("result", r.toLowerCase(java.util.Locale.ROOT))
+              .baseUnit("bytes").description("Body bytes of those responses").register(registry)});
+      counters[0].increment();
+      counters[1].increment(bodyBytes);
+    }
   }
 }

@@ -25,6 +25,7 @@ public final class Exchange {
   private final AccessLog accessLog;
   private final long startNanos = System.nanoTime();
   private final String requestId;
+  private String client;
   private String authority;
   private String host;
   private RequestPath path;
@@ -65,6 +66,14 @@ public final class Exchange {
 
   public String requestId() {
     return requestId;
+  }
+
+  /** The client's address as text (null: unknown), made once: the filters, the backend's headers and the log share it. */
+  public String client() {
+    if (client == null && request.remoteAddress() != null) {
+      client = request.remoteAddress().hostAddress();
+    }
+    return client;
   }
 
   /** What the client asked for: its authority as sent, the canonical host, the normalised request target. */
@@ -152,17 +161,16 @@ public final class Exchange {
       whenOver.run();
     }
     long nanos = System.nanoTime() - startNanos;
-    String label = metrics.siteLabel(site);
-    metrics.request(label, status, nanos);
+    EdgeMetrics.SiteMeters meters = metrics.site(site);
+    meters.request(status, nanos);
     if (backendNanos >= 0) {
-      metrics.backend(label, backendNanos);
+      meters.backend(backendNanos);
     }
     if (cacheResult != null) {
-      metrics.cache(label, cacheResult, request.response().bytesWritten());
+      meters.cache(cacheResult, request.response().bytesWritten());
     }
     if (accessLog.enabled()) {
-      accessLog.log(request, requestId, host, site, status, nanos, target,
-          backendNanos);
+      accessLog.log(request, requestId, client(), host, site, status, nanos, target, backendNanos);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.portico.edge.tls;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.portico.contract.HostName;
 import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.internal.tcnative.SSL;
 
@@ -31,6 +32,12 @@ public final class SniKeyManager extends X509ExtendedKeyManager {
    * {@link #requestedServerName(SSLSession)}).
    */
   private static final String RAW_SERVER_NAME = "portico.sni";
+  /** Where a session keeps its {@link ServerName}, worked out at its first request. */
+  private static final String SERVER_NAME = "portico.sni.canonical";
+
+  /** Whether the client sent an SNI name, and that name made canonical (null: not a valid host name). */
+  private record ServerName(boolean sent, String canonical) {
+  }
 
   private final CertificateStore store;
   private final Cache<String, KeyMaterial> chosen;
@@ -40,8 +47,28 @@ public final class SniKeyManager extends X509ExtendedKeyManager {
     this.chosen = Caffeine.newBuilder().maximumSize(cacheSize + 64L).expireAfterAccess(Duration.ofMinutes(10)).build();
   }
 
+  /**
+   * Whether {@code host} (canonical) is the SNI name {@code session} was set up for, or the client
+   * sent none. Worked out once per session and kept in it: reading the name makes Netty's OpenSSL
+   * session build an {@link SNIHostName} (an IDN conversion) on every call.
+   */
+  public static boolean isForHost(SSLSession session, String host) {
+    if (session == null) {
+      return true;
+    }
+    ServerName name;
+    if (session.getValue(SERVER_NAME) instanceof ServerName known) {
+      name = known;
+    } else {
+      String raw = requestedServerName(session);
+      name = new ServerName(raw != null, raw == null ? null : HostName.canonical(raw));
+      session.putValue(SERVER_NAME, name);
+    }
+    return !name.sent() || host.equals(name.canonical());
+  }
+
   /** The SNI host name of a handshake, as the client sent it (not canonical), or null. */
-  public static String requestedServerName(SSLSession session) {
+  private static String requestedServerName(SSLSession session) {
     if (!(session instanceof ExtendedSSLSession extended)) {
       return null;
     }

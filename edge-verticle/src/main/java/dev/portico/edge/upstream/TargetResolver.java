@@ -3,8 +3,6 @@ package dev.portico.edge.upstream;
 import dev.portico.contract.IpAddresses;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.resolver.ResolvedAddressTypes;
-import io.netty.resolver.dns.DefaultDnsCache;
-import io.netty.resolver.dns.DefaultDnsCnameCache;
 import io.netty.resolver.dns.DnsNameResolver;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.resolver.dns.DnsNameResolverTimeoutException;
@@ -26,7 +24,8 @@ import java.util.List;
  * search domains): UDP with a TCP retry when an answer is truncated, random query ids and answers
  * accepted only from that resolver. A CNAME chain is followed at most {@link #MAX_CNAME_LINKS}
  * links (one query per link; a loop runs out of queries). Answers are cached for their TTL
- * (at least {@link #MIN_TTL_S}, at most {@link #MAX_TTL_S}; failures are not cached), concurrent
+ * (at least {@link #MIN_TTL_S}, at most {@link #MAX_TTL_S}; failures are not cached) for at most
+ * {@link #MAX_CACHED_NAMES} names ({@link BoundedDnsCache}), concurrent
  * look-ups of one name share one resolution, and a look-up that got no answer within
  * {@link #TIMEOUT_MS} is asked once more.
  */
@@ -36,6 +35,8 @@ public final class TargetResolver {
   static final int MIN_TTL_S = 1;
   static final int MAX_TTL_S = 3600;
   static final long TIMEOUT_MS = 2_000;
+  /** Names whose addresses (and, apart, whose CNAME links) one edge instance caches: tenants choose the names. */
+  static final int MAX_CACHED_NAMES = 10_000;
   /** Names whose concurrent look-ups are shared; beyond this many at once, each looks up alone. */
   private static final int MAX_SHARED_LOOKUPS = 1024;
 
@@ -60,8 +61,8 @@ public final class TargetResolver {
         .hostsFileEntriesResolver((host, types) -> null)
         .searchDomains(List.of())
         .resolvedAddressTypes(ResolvedAddressTypes.IPV4_ONLY)
-        .resolveCache(new DefaultDnsCache(MIN_TTL_S, MAX_TTL_S, 0))
-        .cnameCache(new DefaultDnsCnameCache(MIN_TTL_S, MAX_TTL_S))
+        .resolveCache(new BoundedDnsCache(MAX_CACHED_NAMES, MIN_TTL_S, MAX_TTL_S))
+        .cnameCache(BoundedDnsCache.cnames(MAX_CACHED_NAMES, MIN_TTL_S, MAX_TTL_S))
         .authoritativeDnsServerCache(NoopAuthoritativeDnsServerCache.INSTANCE)
         .maxQueriesPerResolve(MAX_CNAME_LINKS + 1)
         .queryTimeoutMillis(TIMEOUT_MS)
