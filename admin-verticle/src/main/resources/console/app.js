@@ -11,10 +11,12 @@ import {auditPage} from './audit.js';
 import {livePage} from './live.js';
 import {groupsPage} from './groups.js';
 import {permissionsPage} from './permissions.js';
+import {healthPage} from './health.js';
 
 const PAGES = {
   sites: sitesPage, site: siteFormPage, resolve: resolvePage, certificates: certificatesPage,
   dns: dnsPage, users: usersPage, audit: auditPage, live: livePage, groups: groupsPage, permissions: permissionsPage,
+  health: healthPage,
 };
 const session = {me: null};
 let leave = null;
@@ -83,7 +85,7 @@ async function route() {
   const [name, ...rest] = location.hash.replace(/^#\/?/, '').split('/');
   const page = PAGES[name] ? name : 'sites';
   for (const link of document.querySelectorAll('#nav a')) {
-    if (link.dataset.page === (page === 'site' ? 'sites' : page)) link.setAttribute('aria-current', 'page');
+    if (link.dataset.page === (page === 'site' || page === 'health' ? 'sites' : page)) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
   if (leave) leave();

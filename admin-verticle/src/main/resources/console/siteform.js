@@ -98,7 +98,9 @@ export async function siteFormPage(view, {arg}) {
     }
   });
 
-  fill(view, heading(arg ? `Site ${arg}` : 'New site', h('a', {href: '#/sites', class: 'button ghost'}, 'Back to sites')),
+  fill(view, heading(arg ? `Site ${arg}` : 'New site',
+    arg ? h('a', {href: `#/health/${api.seg(arg)}`, class: 'button ghost', id: 'site-health'}, 'Upstream health') : null,
+    h('a', {href: '#/sites', class: 'button ghost'}, 'Back to sites')),
     h('form', {class: 'card', id: 'site-form', onsubmit: save, novalidate: true},
       h('div', {class: 'field', 'data-field': 'pattern'}, field('Name pattern', pattern,
         'an exact name, *.example.com (one label) or **.example.com (any depth)'), patternError),
