@@ -6,6 +6,7 @@ import {siteFormPage} from './siteform.js';
 import {resolvePage} from './resolve.js';
 import {certificatesPage} from './certificates.js';
 import {dnsPage} from './dns.js';
+import {ssoPage} from './sso.js';
 import {usersPage} from './users.js';
 import {auditPage} from './audit.js';
 import {livePage} from './live.js';
@@ -15,7 +16,7 @@ import {healthPage} from './health.js';
 
 const PAGES = {
   sites: sitesPage, site: siteFormPage, resolve: resolvePage, certificates: certificatesPage,
-  dns: dnsPage, users: usersPage, audit: auditPage, live: livePage, groups: groupsPage, permissions: permissionsPage,
+  dns: dnsPage, sso: ssoPage, users: usersPage, audit: auditPage, live: livePage, groups: groupsPage, permissions: permissionsPage,
   health: healthPage,
 };
 const session = {me: null};
