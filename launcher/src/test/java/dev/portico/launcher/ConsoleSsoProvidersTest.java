@@ -5,6 +5,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
 
 import java.util.Map;
 
@@ -92,5 +93,16 @@ class ConsoleSsoProvidersTest {
     browser.clickText("#sso-list button", "Delete");
     browser.withText("#sso-list", "No SSO providers yet.");
     assertEquals(404, api.get("/api/v1/sso-providers/keycloak-x", token).status());
+
+    // no global admin: no link to the page, and the API's refusal if they go there anyway
+    assertEquals(201, api.post("/api/v1/users", token, new JsonObject().put("username", "carol")
+        .put("password", "carol password 1").put("role", "user")).status());
+    browser.click("#signout");
+    browser.signIn(console, "carol", "carol password 1");
+    browser.withText("#who", "carol");
+    assertTrue(browser.driver.findElements(By.cssSelector("#nav a[data-page=sso]")).stream()
+        .noneMatch(link -> link.isDisplayed()), "no global admin: no SSO providers page");
+    browser.page("#/sso", "SSO providers");
+    browser.withText("#sso-list .error", "admin");
   }
 }
