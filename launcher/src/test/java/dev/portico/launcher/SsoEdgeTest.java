@@ -132,8 +132,15 @@ class SsoEdgeTest {
     assertTrue(anonymous.headers().firstValue("WWW-Authenticate").orElseThrow().startsWith("Portico-SSO realm="));
 
     // sign-out ends the session on every edge, and at Keycloak through its end-session endpoint
-    HttpResponse<String> out = alice.get(url("app.sso.test", "/.portico/auth/logout"));
-    assertEquals(302, out.statusCode(), out.body());
+    String logout = url("app.sso.test", "/.portico/auth/logout");
+    HttpResponse<String> asked = alice.get(logout, "Accept", HTML);
+    assertEquals(200, asked.statusCode(), "a GET only shows the sign-out button: " + asked.body());
+    assertTrue(asked.body().contains("<form method=\"post\" action=\"/.portico/auth/logout\">"), asked.body());
+    HttpResponse<String> crossSite = alice.post(logout, "Origin", "http://evil.sso.test", "Sec-Fetch-Site", "same-site");
+    assertEquals(403, crossSite.statusCode(), "another site's form cannot sign out: " + crossSite.body());
+    assertEquals(200, alice.get(page, "Accept", HTML).statusCode(), "still signed in");
+    HttpResponse<String> out = alice.post(logout, "Origin", url("app.sso.test", ""), "Sec-Fetch-Site", "same-origin");
+    assertEquals(303, out.statusCode(), out.body());
     String endSession = out.headers().firstValue("Location").orElseThrow();
     assertTrue(endSession.startsWith(keycloak.issuer() + "/protocol/openid-connect/logout?")
         && endSession.contains("id_token_hint="), endSession);
@@ -155,7 +162,19 @@ class SsoEdgeTest {
     assertEquals(403, adminPage.statusCode(), adminPage.body());
     assertTrue(adminPage.body().contains("kc-alice") && !adminPage.body().startsWith("backend"), adminPage.body());
 
-    OidcBrowser bob = signedIn("team.sso.test", "kc-bob", "bob-secret-1");
+    // an account the page's allow-lists refuse gets no session at all
+    OidcBrowser refused = new OidcBrowser();
+    HttpResponse<String> noSession = refused.get(refused.signInAt(url("team.sso.test", "/"), "kc-bob", "bob-secret-1",
+        "Accept", HTML));
+    assertEquals(403, noSession.statusCode(), noSession.body());
+    assertTrue(noSession.body().contains("kc-bob (bob@example.test)"), noSession.body());
+    assertTrue(noSession.headers().allValues("Set-Cookie").stream().noneMatch(c -> c.startsWith("portico_sso=")),
+        noSession.headers().allValues("Set-Cookie").toString());
+    assertEquals(302, refused.get(url("team.sso.test", "/"), "Accept", HTML).statusCode(), "still no session");
+
+    OidcBrowser bob = new OidcBrowser();
+    assertEquals(302, bob.get(bob.signInAt(url("team.sso.test", "/admin/x"), "kc-bob", "bob-secret-1", "Accept", HTML))
+        .statusCode(), "the route allows bob: a session");
     HttpResponse<String> denied = bob.get(url("team.sso.test", "/"), "Accept", HTML);
     assertEquals(403, denied.statusCode(), denied.body());
     assertTrue(denied.body().contains("kc-bob (bob@example.test)"), denied.body());
