@@ -59,6 +59,8 @@ class SsoEdgeTest {
     site("foreign.sso.test", backend, new JsonObject().put("provider", "foreign"));
     site("down.sso.test", backend, new JsonObject().put("provider", "gone"));
     site("renew.sso.test", backend, new JsonObject().put("provider", "short"));
+    assertEquals(201, api.put("/api/v1/sites/lb.sso.test", admin, siteJson(backend, new JsonObject().put("provider", "kc"))
+        .put("trustedProxies", new JsonArray().add("127.0.0.1"))).status());
     Map<String, String> env = Harness.listenersOnFreePorts();
     env.put("PORTICO_REDIS_URL", "redis://127.0.0.1:" + harness.redisPort);
     env.put("PORTICO_SECRET_KEY", Harness.SECRET_KEY);
@@ -246,6 +248,26 @@ class SsoEdgeTest {
     String start = url("app.sso.test", "/.portico/auth/login?return=" + URLEncoder.encode("/deep/page?q=1", StandardCharsets.UTF_8));
     HttpResponse<String> back = visitor.get(visitor.signInAt(start, "kc-alice", "alice-secret-1"));
     assertEquals(url("app.sso.test", "/deep/page?q=1"), back.headers().firstValue("Location").orElseThrow());
+  }
+
+  @Test
+  void behindATrustedTlsBalancerTheSignInIsHttpsWithHostPrefixedCookies() throws Exception {
+    HttpResponse<String> forwarded = new OidcBrowser().get(url("lb.sso.test", "/"), "Accept", HTML,
+        "X-Forwarded-Proto", "https");
+    assertEquals(302, forwarded.statusCode(), forwarded.body());
+    assertTrue(forwarded.headers().firstValue("Location").orElseThrow().contains("redirect_uri="
+        + URLEncoder.encode("https://lb.sso.test:" + harness.httpPort() + "/.portico/auth/callback", StandardCharsets.UTF_8)));
+    String state = forwarded.headers().firstValue("Set-Cookie").orElseThrow();
+    assertTrue(state.startsWith("__Host-portico_sso_state=") && state.endsWith("; Secure") && state.contains("; Path=/;"),
+        state);
+
+    // the same header from a client no site trusts claims nothing
+    HttpResponse<String> claimed = new OidcBrowser().get(url("app.sso.test", "/"), "Accept", HTML,
+        "X-Forwarded-Proto", "https");
+    assertTrue(claimed.headers().firstValue("Location").orElseThrow().contains("redirect_uri="
+        + URLEncoder.encode(url("app.sso.test", "/.portico/auth/callback"), StandardCharsets.UTF_8)));
+    String plain = claimed.headers().firstValue("Set-Cookie").orElseThrow();
+    assertTrue(plain.startsWith("portico_sso_state=") && !plain.contains("Secure"), plain);
   }
 
   @Test
