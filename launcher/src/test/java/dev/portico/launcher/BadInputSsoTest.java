@@ -48,4 +48,23 @@ class BadInputSsoTest {
     }
     assertTrue(received.contains("theme=dark"), received);
   }
+
+  @Test
+  void signingOutTakesAPostFromTheSiteItself() throws IOException {
+    edge.backend.clear();
+    String page = BadInputFramingTest.exchangeOn(edge.harness, "GET /.portico/auth/logout HTTP/1.1\r\nHost: " + SITE
+        + "\r\nCookie: portico_sso=" + "A".repeat(43) + "\r\nConnection: close\r\n\r\n");
+    assertTrue(page.startsWith("HTTP/1.1 200"), page);
+    assertTrue(page.contains("<form method=\"post\" action=\"/.portico/auth/logout\">"), page);
+    assertTrue(page.contains("Content-Security-Policy: default-src 'none'; form-action 'self'"), page);
+    assertFalse(page.contains("Set-Cookie") || page.contains("<script"), "a GET ends nothing: " + page);
+    for (String crossSite : new String[] {"Origin: https://evil.test\r\n", "Origin: null\r\n",
+        "Sec-Fetch-Site: same-site\r\n", "Sec-Fetch-Site: cross-site\r\nOrigin: http://" + SITE + "\r\n"}) {
+      String refused = BadInputFramingTest.exchangeOn(edge.harness, "POST /.portico/auth/logout HTTP/1.1\r\nHost: " + SITE
+          + "\r\n" + crossSite + "Cookie: portico_sso=" + "A".repeat(43) + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+      assertTrue(refused.startsWith("HTTP/1.1 403"), crossSite + refused);
+      assertFalse(refused.contains("Set-Cookie"), refused);
+    }
+    assertEquals(0, edge.backend.requests().size(), edge.backend.raw());
+  }
 }

@@ -39,6 +39,11 @@ final class OidcBrowser {
     return send(url, "GET", null, headers);
   }
 
+  /** POSTs an empty form to {@code url}, as a form's button does. */
+  HttpResponse<String> post(String url, String... headers) throws Exception {
+    return send(url, "POST", "", headers);
+  }
+
   /** GETs {@code url} and follows up to ten redirects; the last answer. */
   HttpResponse<String> follow(String url, String... headers) throws Exception {
     HttpResponse<String> answer = get(url, headers);

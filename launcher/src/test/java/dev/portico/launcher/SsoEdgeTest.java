@@ -59,6 +59,8 @@ class SsoEdgeTest {
     site("foreign.sso.test", backend, new JsonObject().put("provider", "foreign"));
     site("down.sso.test", backend, new JsonObject().put("provider", "gone"));
     site("renew.sso.test", backend, new JsonObject().put("provider", "short"));
+    assertEquals(201, api.put("/api/v1/sites/lb.sso.test", admin, siteJson(backend, new JsonObject().put("provider", "kc"))
+        .put("trustedProxies", new JsonArray().add("127.0.0.1"))).status());
     Map<String, String> env = Harness.listenersOnFreePorts();
     env.put("PORTICO_REDIS_URL", "redis://127.0.0.1:" + harness.redisPort);
     env.put("PORTICO_SECRET_KEY", Harness.SECRET_KEY);
@@ -132,8 +134,15 @@ class SsoEdgeTest {
     assertTrue(anonymous.headers().firstValue("WWW-Authenticate").orElseThrow().startsWith("Portico-SSO realm="));
 
     // sign-out ends the session on every edge, and at Keycloak through its end-session endpoint
-    HttpResponse<String> out = alice.get(url("app.sso.test", "/.portico/auth/logout"));
-    assertEquals(302, out.statusCode(), out.body());
+    String logout = url("app.sso.test", "/.portico/auth/logout");
+    HttpResponse<String> asked = alice.get(logout, "Accept", HTML);
+    assertEquals(200, asked.statusCode(), "a GET only shows the sign-out button: " + asked.body());
+    assertTrue(asked.body().contains("<form method=\"post\" action=\"/.portico/auth/logout\">"), asked.body());
+    HttpResponse<String> crossSite = alice.post(logout, "Origin", "http://evil.sso.test", "Sec-Fetch-Site", "same-site");
+    assertEquals(403, crossSite.statusCode(), "another site's form cannot sign out: " + crossSite.body());
+    assertEquals(200, alice.get(page, "Accept", HTML).statusCode(), "still signed in");
+    HttpResponse<String> out = alice.post(logout, "Origin", url("app.sso.test", ""), "Sec-Fetch-Site", "same-origin");
+    assertEquals(303, out.statusCode(), out.body());
     String endSession = out.headers().firstValue("Location").orElseThrow();
     assertTrue(endSession.startsWith(keycloak.issuer() + "/protocol/openid-connect/logout?")
         && endSession.contains("id_token_hint="), endSession);
@@ -155,7 +164,19 @@ class SsoEdgeTest {
     assertEquals(403, adminPage.statusCode(), adminPage.body());
     assertTrue(adminPage.body().contains("kc-alice") && !adminPage.body().startsWith("backend"), adminPage.body());
 
-    OidcBrowser bob = signedIn("team.sso.test", "kc-bob", "bob-secret-1");
+    // an account the page's allow-lists refuse gets no session at all
+    OidcBrowser refused = new OidcBrowser();
+    HttpResponse<String> noSession = refused.get(refused.signInAt(url("team.sso.test", "/"), "kc-bob", "bob-secret-1",
+        "Accept", HTML));
+    assertEquals(403, noSession.statusCode(), noSession.body());
+    assertTrue(noSession.body().contains("kc-bob (bob@example.test)"), noSession.body());
+    assertTrue(noSession.headers().allValues("Set-Cookie").stream().noneMatch(c -> c.startsWith("portico_sso=")),
+        noSession.headers().allValues("Set-Cookie").toString());
+    assertEquals(302, refused.get(url("team.sso.test", "/"), "Accept", HTML).statusCode(), "still no session");
+
+    OidcBrowser bob = new OidcBrowser();
+    assertEquals(302, bob.get(bob.signInAt(url("team.sso.test", "/admin/x"), "kc-bob", "bob-secret-1", "Accept", HTML))
+        .statusCode(), "the route allows bob: a session");
     HttpResponse<String> denied = bob.get(url("team.sso.test", "/"), "Accept", HTML);
     assertEquals(403, denied.statusCode(), denied.body());
     assertTrue(denied.body().contains("kc-bob (bob@example.test)"), denied.body());
@@ -227,6 +248,26 @@ class SsoEdgeTest {
     String start = url("app.sso.test", "/.portico/auth/login?return=" + URLEncoder.encode("/deep/page?q=1", StandardCharsets.UTF_8));
     HttpResponse<String> back = visitor.get(visitor.signInAt(start, "kc-alice", "alice-secret-1"));
     assertEquals(url("app.sso.test", "/deep/page?q=1"), back.headers().firstValue("Location").orElseThrow());
+  }
+
+  @Test
+  void behindATrustedTlsBalancerTheSignInIsHttpsWithHostPrefixedCookies() throws Exception {
+    HttpResponse<String> forwarded = new OidcBrowser().get(url("lb.sso.test", "/"), "Accept", HTML,
+        "X-Forwarded-Proto", "https");
+    assertEquals(302, forwarded.statusCode(), forwarded.body());
+    assertTrue(forwarded.headers().firstValue("Location").orElseThrow().contains("redirect_uri="
+        + URLEncoder.encode("https://lb.sso.test:" + harness.httpPort() + "/.portico/auth/callback", StandardCharsets.UTF_8)));
+    String state = forwarded.headers().firstValue("Set-Cookie").orElseThrow();
+    assertTrue(state.startsWith("__Host-portico_sso_state=") && state.endsWith("; Secure") && state.contains("; Path=/;"),
+        state);
+
+    // the same header from a client no site trusts claims nothing
+    HttpResponse<String> claimed = new OidcBrowser().get(url("app.sso.test", "/"), "Accept", HTML,
+        "X-Forwarded-Proto", "https");
+    assertTrue(claimed.headers().firstValue("Location").orElseThrow().contains("redirect_uri="
+        + URLEncoder.encode(url("app.sso.test", "/.portico/auth/callback"), StandardCharsets.UTF_8)));
+    String plain = claimed.headers().firstValue("Set-Cookie").orElseThrow();
+    assertTrue(plain.startsWith("portico_sso_state=") && !plain.contains("Secure"), plain);
   }
 
   @Test

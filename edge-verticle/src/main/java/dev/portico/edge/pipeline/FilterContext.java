@@ -1,8 +1,10 @@
 package dev.portico.edge.pipeline;
 
+import dev.portico.contract.IpAddresses;
 import io.vertx.core.MultiMap;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -47,6 +49,25 @@ public final class FilterContext {
       clientAddressKnown = true;
     }
     return clientAddress;
+  }
+
+  /**
+   * Whether the client reached the site over TLS: the connection's own TLS, or — when the peer is
+   * one of the site's trusted proxies (a TLS-terminating balancer) — the right-most
+   * {@code X-Forwarded-Proto} value, the one that proxy wrote. From any other peer the header is
+   * not read: nobody else can claim HTTPS.
+   */
+  public boolean clientSecure() {
+    byte[] peer = request.peer() == null ? null : IpAddresses.parse(request.peer());
+    if (peer == null || site.trustedProxies().isEmpty() || !ClientAddress.anyContains(site.trustedProxies(), peer)) {
+      return request.secure();
+    }
+    List<String> values = request.headers().getAll("X-Forwarded-Proto");
+    if (values.isEmpty()) {
+      return request.secure();
+    }
+    String last = values.get(values.size() - 1);
+    return last.substring(last.lastIndexOf(',') + 1).trim().equalsIgnoreCase("https");
   }
 
   /** Keeps {@code value} under {@code key} (by convention the filter itself) for the request's later steps. */

@@ -26,7 +26,10 @@ import java.util.StringJoiner;
  * passes the allow-lists. Without one, a browser's navigation is redirected to sign in and back;
  * any other request gets 401. The edge's own paths ({@link SsoPaths}) are answered here. The
  * backend gets the identity ({@link #USER_HEADERS}, and the site's claim headers) and never the
- * client's copies of those headers, nor the edge's cookies.
+ * client's copies of those headers, nor the edge's cookies; and no backend sets the edge's cookies
+ * (its {@code Set-Cookie} fields naming them are dropped). Behind a TLS-terminating balancer among
+ * the site's {@code trustedProxies}, the scheme is the one its {@code X-Forwarded-Proto} names
+ * ({@link FilterContext#clientSecure}): the redirect URI's, and the cookies' names and {@code Secure}.
  *
  * <p>Built in one of two ways: guarding (the site's or route's own {@code sso}), or answering the
  * edge's paths only — on a site whose routes have {@code sso} but which has none itself, so that
@@ -51,15 +54,15 @@ final class SsoFilter implements SiteFilter {
 
   @Override
   public Step onRequest(FilterContext context) {
-    ClientRequest request = context.request();
+    ClientRequest request = asClientSaw(context);
     if (request.path().path().startsWith(SsoPaths.PREFIX)) {
-      return Step.later(service.endpoint(request, policy.provider()).map(Step::answer));
+      return Step.later(service.endpoint(request, policy, guards).map(Step::answer));
     }
     if (!guards) {
       return Step.PASS;
     }
     return Step.later(service.session(request)
-        .compose(session -> admit(context, session))
+        .compose(session -> admit(context, request, session))
         .recover(e -> {
           LOG.warn("503 for {}: SSO sessions unavailable: {}", request.host(), e.getMessage());
           return Future.succeededFuture(Step.answer(SsoPages.page(503, "Sign-in unavailable",
@@ -67,11 +70,18 @@ final class SsoFilter implements SiteFilter {
         }));
   }
 
-  private Future<Step> admit(FilterContext context, Session session) {
+  /** The request with the scheme the client used ({@link FilterContext#clientSecure}). */
+  static ClientRequest asClientSaw(FilterContext context) {
     ClientRequest request = context.request();
+    boolean secure = context.clientSecure();
+    return secure == request.secure() ? request : new ClientRequest(request.method(), request.host(), request.path(),
+        request.headers(), secure, request.peer(), request.authority());
+  }
+
+  private Future<Step> admit(FilterContext context, ClientRequest request, Session session) {
     if (session == null || !session.provider().equals(policy.provider())) {
       if (SsoPaths.isBrowserNavigation(request.method().name(), request.headers())) {
-        return service.signIn(request, policy.provider(), request.path().target()).map(Step::answer);
+        return service.signIn(request, policy.provider(), request.path().target(), policy).map(Step::answer);
       }
       return Future.succeededFuture(Step.answer(Answer.error(401, "unauthorized", "Sign in at " + SsoPaths.LOGIN)
           .header("WWW-Authenticate", "Portico-SSO realm=\"" + request.host() + "\", login=\"" + SsoPaths.LOGIN + "\"")));
@@ -111,6 +121,21 @@ final class SsoFilter implements SiteFilter {
         put(headers, header, value.toString());
       }
     });
+  }
+
+  /** Drops the backend's {@code Set-Cookie} fields that set the edge's cookies: a backend plants no session. */
+  @Override
+  public void onResponse(FilterContext context) {
+    MultiMap headers = context.responseHeaders();
+    if (headers == null) {
+      return;
+    }
+    List<String> setCookies = headers.getAll("set-cookie");
+    if (setCookies.stream().anyMatch(SsoPaths::setsOwnCookie)) {
+      headers.remove("set-cookie");
+      setCookies.stream().filter(field -> !SsoPaths.setsOwnCookie(field)).forEach(field -> headers.add("set-cookie", field));
+      LOG.info("{}: a Set-Cookie of the edge's SSO cookies from the backend dropped", context.request().host());
+    }
   }
 
   /** Sets a header when the value is printable text of a bounded length (no header injection through a claim). */

@@ -1,11 +1,14 @@
 package dev.portico.edge.sso;
 
+import dev.portico.contract.SsoPolicy;
+import dev.portico.edge.LogSafe;
 import dev.portico.edge.pipeline.Answer;
 import dev.portico.edge.pipeline.ClientRequest;
 import dev.portico.edge.pipeline.Rejection;
 import dev.portico.edge.policy.JwtGuard;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,6 +19,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,14 +29,17 @@ import java.util.Map;
  * must be the one sealed in the browser's own cookie, for this host, unexpired, not used before
  * (spent in Redis, cluster-wide); the
  * code is traded at the token endpoint; the ID token verified (signature by the provider's JWKS,
- * issuer, audience, expiry with {@link #CLOCK_SKEW_S} of skew, nonce). Then a session, and back to
- * the page first asked for.
+ * issuer, audience, expiry with {@link #CLOCK_SKEW_S} of skew, nonce). Then — only when the
+ * identity passes the allow-lists of the site or route that asked for the sign-in, sealed in the
+ * sign-in beside its state — a session, and back to the page first asked for.
  */
 final class SignIn {
 
   private static final Logger LOG = LoggerFactory.getLogger(SignIn.class);
   static final int CLOCK_SKEW_S = 60;
   private static final int MAX_CODE_CHARS = 4096;
+  /** Most characters of a sealed sign-in with allow-lists (a browser keeps cookies of up to 4096 bytes). */
+  static final int MAX_SEALED_CHARS = 3800;
 
   private final Providers providers;
   private final SsoStore store;
@@ -46,8 +53,12 @@ final class SignIn {
     this.tokens = tokens;
   }
 
-  /** The redirect to {@code providerId}'s sign-in, returning afterwards to {@code returnTo} on this host. */
-  Future<Answer> start(ClientRequest request, String providerId, String returnTo) {
+  /**
+   * The redirect to {@code providerId}'s sign-in, returning afterwards to {@code returnTo} on this
+   * host; {@code allowed}: the allow-lists the identity must pass before a session is made, or
+   * {@code null} to leave that to the filter of the page asked for.
+   */
+  Future<Answer> start(ClientRequest request, String providerId, String returnTo, SsoPolicy allowed) {
     return providers.get(providerId).compose(provider -> {
       String state = SsoStore.randomId();
       String nonce = SsoStore.randomId();
@@ -67,8 +78,40 @@ final class SignIn {
       query.put("code_challenge_method", "S256");
       String location = withQuery(provider.endpoints().authorization(), query);
       return Future.succeededFuture(SsoPages.redirect(location).header(HttpHeaders.SET_COOKIE,
-          SsoPaths.setCookie(SsoPaths.STATE_COOKIE, store.sealLogin(login), "/", SsoStore.LOGIN_TTL_S, request.secure())));
+          SsoPaths.setCookie(SsoPaths.stateCookie(request.secure()), sealed(login, allowed), "/", SsoStore.LOGIN_TTL_S,
+              request.secure())));
     }).recover(SignIn::unavailable);
+  }
+
+  /**
+   * {@code login} sealed, with {@code allowed}'s allow-lists when there are any and they fit in a
+   * cookie (else without: the filter of the page asked for still refuses whom they do not allow).
+   */
+  private String sealed(JsonObject login, SsoPolicy allowed) {
+    if (allowed != null && !allowed.allowsEveryone()) {
+      String withLists = store.sealLogin(login.copy().put("allowUsers", new JsonArray(allowed.allowUsers()))
+          .put("allowGroups", new JsonArray(allowed.allowGroups())));
+      if (withLists.length() <= MAX_SEALED_CHARS) {
+        return withLists;
+      }
+      LOG.warn("SSO sign-in at {}: allow-lists too long to seal in the sign-in; checked after it", login.getString("host"));
+    }
+    return store.sealLogin(login);
+  }
+
+  /** Whether {@code identity} passes the allow-lists sealed in {@code login} (none sealed: yes). */
+  static boolean allowed(JsonObject login, Identity identity) {
+    JsonArray users = login.getJsonArray("allowUsers");
+    JsonArray groups = login.getJsonArray("allowGroups");
+    if (users == null && groups == null) {
+      return true;
+    }
+    SsoPolicy policy = new SsoPolicy(login.getString("provider"), strings(users), strings(groups), Map.of());
+    return policy.allows(identity.user(), identity.email(), identity.groups());
+  }
+
+  private static List<String> strings(JsonArray array) {
+    return array == null ? List.of() : array.stream().filter(String.class::isInstance).map(String.class::cast).toList();
   }
 
   /** The provider's callback: a session and the redirect back, or the page saying why not. */
@@ -78,13 +121,21 @@ final class SignIn {
     if (!SsoStore.isRandomId(state)) {
       return refused("The sign-in callback has no valid state: it was not started here.");
     }
-    JsonObject login = store.openLogin(SsoPaths.cookie(request.headers(), SsoPaths.STATE_COOKIE));
-    if (login == null || !state.equals(login.getString("state")) || !request.host().equals(login.getString("host"))) {
+    JsonObject login = null;
+    for (String cookie : SsoPaths.cookies(request.headers(), SsoPaths.stateCookie(request.secure()))) {
+      JsonObject opened = store.openLogin(cookie);
+      if (opened != null && state.equals(opened.getString("state")) && request.host().equals(opened.getString("host"))) {
+        login = opened;
+        break;
+      }
+    }
+    if (login == null) {
       return refused("This sign-in was not started in this browser.");
     }
     if (System.currentTimeMillis() > login.getLong("expiresAt", 0L)) {
       return refused("This sign-in has expired. Open the page again to sign in anew.");
     }
+    JsonObject started = login;
     return store.spendState(state).compose(first -> {
       if (!first) {
         return refused("This sign-in was already used. Open the page again to sign in anew.");
@@ -98,8 +149,8 @@ final class SignIn {
       if (code == null || code.isEmpty() || code.length() > MAX_CODE_CHARS) {
         return refused("The sign-in callback carries no usable code.");
       }
-      return providers.get(login.getString("provider"))
-          .compose(provider -> trade(provider, login, code, origin(request)))
+      return providers.get(started.getString("provider"))
+          .compose(provider -> trade(provider, started, code, origin(request)))
           .recover(SignIn::unavailable);
     });
   }
@@ -133,15 +184,22 @@ final class SignIn {
           }
           return verify(provider, idToken, login.getString("nonce")).compose(claims -> {
             Identity identity = Identity.of(claims, provider.record().groupsClaim());
+            boolean secure = origin.startsWith("https:");
+            if (!allowed(login, identity)) {
+              String account = identity.email() == null ? identity.user() : identity.user() + " (" + identity.email() + ")";
+              LOG.info("403 for {}: {} is not allowed (no session made)", login.getString("host"), LogSafe.of(account));
+              return Future.succeededFuture(SsoPages.page(403, "Access denied",
+                  "The account " + account + " is not allowed on " + login.getString("host") + ".", false)
+                  .header(HttpHeaders.SET_COOKIE, SsoPaths.setCookie(SsoPaths.stateCookie(secure), "", "/", 0, secure)));
+            }
             Session session = new Session(provider.id(), login.getString("host"), identity.user(), identity.email(),
                 identity.groups(), claims, idToken, refreshToken(reply.json()), refreshAt(claims));
             String id = SsoStore.randomId();
-            boolean secure = origin.startsWith("https:");
             String back = origin + SsoPaths.sameHostPath(login.getString("returnTo"));
             return store.saveSession(id, session).map(v -> SsoPages.redirect(back)
-                .header(HttpHeaders.SET_COOKIE, SsoPaths.setCookie(SsoPaths.SESSION_COOKIE, id, "/",
+                .header(HttpHeaders.SET_COOKIE, SsoPaths.setCookie(SsoPaths.sessionCookie(secure), id, "/",
                     store.sessionTtlSeconds(), secure))
-                .header(HttpHeaders.SET_COOKIE, SsoPaths.setCookie(SsoPaths.STATE_COOKIE, "", "/", 0, secure)));
+                .header(HttpHeaders.SET_COOKIE, SsoPaths.setCookie(SsoPaths.stateCookie(secure), "", "/", 0, secure)));
           }, e -> e instanceof Rejection rejection && rejection.status() == 401
               ? refused("The sign-in provider's ID token did not verify: " + rejection.getMessage())
               : Future.failedFuture(new ProviderUnavailable("the sign-in provider " + provider.issuer()

@@ -3,6 +3,7 @@ package dev.portico.edge.sso;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.portico.contract.SecretBox;
+import dev.portico.contract.SsoPolicy;
 import dev.portico.edge.LogSafe;
 import dev.portico.edge.pipeline.Answer;
 import dev.portico.edge.pipeline.ClientRequest;
@@ -18,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -48,49 +50,81 @@ public final class SsoService {
     this.signIn = new SignIn(providers, store, http, tokens);
   }
 
-  /** The session the request's cookie names on this host, or {@code null}; renews it in the background when due. */
+  /**
+   * The session a session cookie of the request names on this host, or {@code null}; renews it in
+   * the background when due. Every value of the cookie is tried, in order: one planted beside the
+   * edge's (by a parent domain, for another path) does not hide it.
+   */
   public Future<Session> session(ClientRequest request) {
-    String id = SsoPaths.cookie(request.headers(), SsoPaths.SESSION_COOKIE);
-    if (!SsoStore.isRandomId(id)) {
-      return Future.succeededFuture(null);
+    return session(request, SsoPaths.cookies(request.headers(), SsoPaths.sessionCookie(request.secure())), 0)
+        .map(found -> {
+          if (found == null) {
+            return null;
+          }
+          Session session = found.session();
+          if (session.refreshToken() != null && System.currentTimeMillis() >= session.refreshAt()) {
+            renew(found.id(), session);
+          }
+          return session;
+        });
+  }
+
+  private record Found(String id, Session session) {
+  }
+
+  /** The first of {@code ids}, from {@code index} on, naming a session on the request's host. */
+  private Future<Found> session(ClientRequest request, List<String> ids, int index) {
+    for (int i = index; i < ids.size(); i++) {
+      String id = ids.get(i);
+      if (SsoStore.isRandomId(id)) {
+        int next = i + 1;
+        return store.session(id).compose(session -> session != null && request.host().equals(session.host())
+            ? Future.succeededFuture(new Found(id, session)) : session(request, ids, next));
+      }
     }
-    return store.session(id).map(session -> {
-      if (session == null || !request.host().equals(session.host())) {
-        return null;
-      }
-      if (session.refreshToken() != null && System.currentTimeMillis() >= session.refreshAt()) {
-        renew(id, session);
-      }
-      return session;
-    });
+    return Future.succeededFuture(null);
   }
 
-  /** The redirect to sign in through {@code provider}, back to {@code returnTo} afterwards. */
-  public Future<Answer> signIn(ClientRequest request, String provider, String returnTo) {
-    return signIn.start(request, provider, returnTo);
+  /**
+   * The redirect to sign in through {@code provider}, back to {@code returnTo} afterwards; no
+   * session unless the identity passes {@code allowed}'s allow-lists ({@code null}: no lists checked).
+   */
+  public Future<Answer> signIn(ClientRequest request, String provider, String returnTo, SsoPolicy allowed) {
+    return signIn.start(request, provider, returnTo, allowed);
   }
 
-  /** Answers a request to one of the {@link SsoPaths} ({@code provider}: the site's, for the sign-in path). */
-  public Future<Answer> endpoint(ClientRequest request, String provider) {
+  /**
+   * Answers a request to one of the {@link SsoPaths} ({@code policy}: the site's or route's, for the
+   * sign-in path; {@code guards}: whether it is the one of the page, whose allow-lists the sign-in checks).
+   */
+  public Future<Answer> endpoint(ClientRequest request, SsoPolicy policy, boolean guards) {
     return switch (request.path().path()) {
       case SsoPaths.CALLBACK -> signIn.callback(request);
       case SsoPaths.LOGOUT -> logout(request);
-      case SsoPaths.LOGIN -> signIn.start(request, provider, SsoPaths.parameter(request.path().query(), "return"));
+      case SsoPaths.LOGIN -> signIn.start(request, policy.provider(), SsoPaths.parameter(request.path().query(), "return"),
+          guards ? policy : null);
       default -> Future.succeededFuture(SsoPages.page(404, "Not found", "No such sign-in page.", false));
     };
   }
 
-  /** Ends the session here and, when the provider offers end-session, at the provider too. */
+  /**
+   * Ends the sessions the request's cookies name on this host and, when the provider offers
+   * end-session, the provider's too — on a POST from the site itself only (no sign-out forced by
+   * another site, a sibling subdomain's included: {@link SsoPaths#sameOrigin}); a GET shows a
+   * button that posts here.
+   */
   private Future<Answer> logout(ClientRequest request) {
-    String id = SsoPaths.cookie(request.headers(), SsoPaths.SESSION_COOKIE);
-    String cleared = SsoPaths.setCookie(SsoPaths.SESSION_COOKIE, "", "/", 0, request.secure());
+    if (!"POST".equals(request.method().name())) {
+      return Future.succeededFuture(SsoPages.signOutPage(request.host()).header(HttpHeaders.ALLOW, "GET, HEAD, POST"));
+    }
+    if (!SsoPaths.sameOrigin(request.headers(), request.secure(), request.authority())) {
+      return Future.succeededFuture(SsoPages.page(403, "Sign-out refused",
+          "Signing out is done from " + request.host() + " itself.", true));
+    }
+    String cleared = SsoPaths.setCookie(SsoPaths.sessionCookie(request.secure()), "", "/", 0, request.secure());
     Answer signedOut = SsoPages.page(200, "Signed out", "You are signed out of " + request.host() + ".", false)
         .header(HttpHeaders.SET_COOKIE, cleared);
-    if (!SsoStore.isRandomId(id)) {
-      return Future.succeededFuture(signedOut);
-    }
-    return store.session(id).recover(e -> Future.succeededFuture(null))
-        .compose(session -> store.endSession(id).map(session))
+    return endSessions(request, SsoPaths.cookies(request.headers(), SsoPaths.sessionCookie(request.secure())), 0, null)
         .compose(session -> session == null ? Future.succeededFuture(signedOut)
             : providers.get(session.provider()).map(provider -> {
               if (provider.endpoints().endSession() == null) {
@@ -100,9 +134,26 @@ public final class SsoService {
               query.put("client_id", provider.clientId());
               query.put("id_token_hint", session.idToken());
               query.put("post_logout_redirect_uri", SignIn.origin(request) + "/");
-              return SsoPages.redirect(SignIn.withQuery(provider.endpoints().endSession(), query))
+              return SsoPages.redirect(303, SignIn.withQuery(provider.endpoints().endSession(), query))
                   .header(HttpHeaders.SET_COOKIE, cleared);
             }).recover(e -> Future.succeededFuture(signedOut)));
+  }
+
+  /** Ends every session of this host that {@code ids} (from {@code index}) name; the first one ended, or {@code first}. */
+  private Future<Session> endSessions(ClientRequest request, List<String> ids, int index, Session first) {
+    for (int i = index; i < ids.size(); i++) {
+      String id = ids.get(i);
+      if (SsoStore.isRandomId(id)) {
+        int next = i + 1;
+        return store.session(id).recover(e -> Future.succeededFuture(null)).compose(session -> {
+          if (session == null || !request.host().equals(session.host())) {
+            return endSessions(request, ids, next, first);
+          }
+          return store.endSession(id).compose(v -> endSessions(request, ids, next, first == null ? session : first));
+        });
+      }
+    }
+    return Future.succeededFuture(first);
   }
 
   /**
