@@ -10,7 +10,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -31,6 +30,7 @@ class ConsoleBrowserTest {
   private static final String MARKUP = "<img src=x id=injected onerror=\"window.__xss=1\"><b id=bold>b</b>";
   private static final String DNS_SECRET = "dns-secret-4f1c9b";
 
+  private ConsoleNode node;
   private Harness harness;
   private ConsoleBrowser browser;
   private AdminClient api;
@@ -39,22 +39,18 @@ class ConsoleBrowserTest {
 
   @BeforeAll
   void start() throws Exception {
-    assertTrue(ConsoleBrowser.available(), "the console tests need Debian's chromium and chromium-driver at "
-        + ConsoleBrowser.CHROMIUM + " and " + ConsoleBrowser.CHROMEDRIVER + " (.ci/run installs them)");
-    harness = new Harness(Map.of("PORTICO_ROLES", "edge,admin", "PORTICO_ADMIN_PASSWORD", PASSWORD));
-    api = new AdminClient(harness.portico.config().adminPort());
-    console = "http://127.0.0.1:" + harness.portico.config().adminPort() + "/";
+    node = new ConsoleNode(PASSWORD);
+    harness = node.harness;
+    api = node.api;
+    console = node.console;
+    browser = node.browser;
     backend = harness.namedBackend("shop-backend");
-    browser = new ConsoleBrowser(1280, 900);
   }
 
   @AfterAll
   void stop() {
-    if (browser != null) {
-      browser.close();
-    }
-    if (harness != null) {
-      harness.close();
+    if (node != null) {
+      node.close();
     }
   }
 

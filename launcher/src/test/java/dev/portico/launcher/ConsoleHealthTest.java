@@ -11,7 +11,6 @@ import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,6 +25,7 @@ class ConsoleHealthTest {
 
   private static final String PASSWORD = "console health password";
 
+  private ConsoleNode node;
   private Harness harness;
   private ConsoleBrowser browser;
   private AdminClient api;
@@ -33,21 +33,17 @@ class ConsoleHealthTest {
 
   @BeforeAll
   void start() throws Exception {
-    assertTrue(ConsoleBrowser.available(), "the console tests need Debian's chromium and chromium-driver at "
-        + ConsoleBrowser.CHROMIUM + " and " + ConsoleBrowser.CHROMEDRIVER + " (.ci/run installs them)");
-    harness = new Harness(Map.of("PORTICO_ROLES", "edge,admin", "PORTICO_ADMIN_PASSWORD", PASSWORD));
-    api = new AdminClient(harness.portico.config().adminPort());
-    console = "http://127.0.0.1:" + harness.portico.config().adminPort() + "/";
-    browser = new ConsoleBrowser(1280, 900);
+    node = new ConsoleNode(PASSWORD);
+    harness = node.harness;
+    api = node.api;
+    console = node.console;
+    browser = node.browser;
   }
 
   @AfterAll
   void stop() {
-    if (browser != null) {
-      browser.close();
-    }
-    if (harness != null) {
-      harness.close();
+    if (node != null) {
+      node.close();
     }
   }
 

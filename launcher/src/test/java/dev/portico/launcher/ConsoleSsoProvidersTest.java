@@ -7,7 +7,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -24,6 +23,7 @@ class ConsoleSsoProvidersTest {
   private static final String PASSWORD = "console sso password";
   private static final String SECRET = "sso-secret-7d2e0a";
 
+  private ConsoleNode node;
   private Harness harness;
   private ConsoleBrowser browser;
   private AdminClient api;
@@ -31,21 +31,17 @@ class ConsoleSsoProvidersTest {
 
   @BeforeAll
   void start() throws Exception {
-    assertTrue(ConsoleBrowser.available(), "the console tests need Debian's chromium and chromium-driver at "
-        + ConsoleBrowser.CHROMIUM + " and " + ConsoleBrowser.CHROMEDRIVER + " (.ci/run installs them)");
-    harness = new Harness(Map.of("PORTICO_ROLES", "edge,admin", "PORTICO_ADMIN_PASSWORD", PASSWORD));
-    api = new AdminClient(harness.portico.config().adminPort());
-    console = "http://127.0.0.1:" + harness.portico.config().adminPort() + "/";
-    browser = new ConsoleBrowser(1280, 900);
+    node = new ConsoleNode(PASSWORD);
+    harness = node.harness;
+    api = node.api;
+    console = node.console;
+    browser = node.browser;
   }
 
   @AfterAll
   void stop() {
-    if (browser != null) {
-      browser.close();
-    }
-    if (harness != null) {
-      harness.close();
+    if (node != null) {
+      node.close();
     }
   }
 
