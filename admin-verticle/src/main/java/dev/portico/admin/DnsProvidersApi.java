@@ -26,11 +26,14 @@ final class DnsProvidersApi {
   private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
 
   private final Records records;
+  private final SecretRecords providers;
   private final RequestBodies bodies;
   private final SecretBox box;
 
   DnsProvidersApi(Records records, RequestBodies bodies, SecretBox box) {
     this.records = records;
+    this.providers = new SecretRecords(records, "DNS provider", "dns-provider", RedisKeys.DNS_PROVIDER_INDEX,
+        RedisKeys::dnsProvider, DnsProvidersApi::shown);
     this.bodies = bodies;
     this.box = box;
   }
@@ -44,19 +47,12 @@ final class DnsProvidersApi {
 
   private Future<Reply> list(RoutingContext context) {
     Api.principal(context).requireGlobalAdmin();
-    return all().map(providers -> {
-      JsonArray items = new JsonArray();
-      providers.forEach(provider -> items.add(shown(provider)));
-      return new Reply(200, Api.page(items, null));
-    });
+    return providers.list();
   }
 
   private Future<Reply> read(RoutingContext context) {
     Api.principal(context).requireGlobalAdmin();
-    String id = id(context);
-    return records.get(RedisKeys.dnsProvider(id)).compose(stored -> stored == null
-        ? Future.failedFuture(ApiError.notFound("no DNS provider " + id))
-        : Reply.ok(shown(new JsonObject(stored))));
+    return providers.read(id(context));
   }
 
   private Future<Reply> write(RoutingContext context) {
@@ -76,10 +72,10 @@ final class DnsProvidersApi {
       throw ApiError.badRequest("endpoint", DnsProviderRecord.endpointProblem(endpoint));
     }
     String key = RedisKeys.dnsProvider(id);
-    return Future.all(records.get(key), all()).compose(both -> {
+    return Future.all(records.get(key), providers.all()).compose(both -> {
       String current = both.resultAt(0);
-      List<JsonObject> providers = both.resultAt(1);
-      for (JsonObject other : providers) {
+      List<JsonObject> others = both.resultAt(1);
+      for (JsonObject other : others) {
         if (!other.getString("id").equals(id)) {
           for (Object domain : domains) {
             if (other.getJsonArray("domains", new JsonArray()).contains(domain)) {
@@ -106,12 +102,7 @@ final class DnsProvidersApi {
       if (endpoint != null) {
         stored.put("endpoint", endpoint);
       }
-      return records.write(new Records.Write(key, current, stored.encode(),
-              List.of(new Records.IndexOp(RedisKeys.DNS_PROVIDER_INDEX, id, true)), null, null,
-              new Records.Audit(principal.username(), current == null ? "dns-provider.create" : "dns-provider.update",
-                  "dns-provider:" + id, current == null ? "" : shown(new JsonObject(current)).encode(),
-                  shown(stored).encode())))
-          .compose(v -> current == null ? Reply.created(shown(stored)) : Reply.ok(shown(stored)));
+      return providers.write(principal, id, current, stored);
     });
   }
 
@@ -119,28 +110,13 @@ final class DnsProvidersApi {
     Principal principal = Api.principal(context);
     principal.requireGlobalAdmin();
     principal.requireWrite();
-    String id = id(context);
-    String key = RedisKeys.dnsProvider(id);
-    return records.get(key).compose(current -> current == null
-        ? Future.failedFuture(ApiError.notFound("no DNS provider " + id))
-        : records.write(new Records.Write(key, current, null,
-            List.of(new Records.IndexOp(RedisKeys.DNS_PROVIDER_INDEX, id, false)), null, null,
-            new Records.Audit(principal.username(), "dns-provider.delete", "dns-provider:" + id,
-                shown(new JsonObject(current)).encode(), ""))))
-        .compose(v -> Reply.noContent());
+    return providers.delete(principal, id(context));
   }
 
   /** The provider whose zone holds {@code name}, or null. */
   Future<DnsProviderRecord> covering(String name) {
-    return all().map(providers -> DnsProviderRecord.covering(
-        providers.stream().map(DnsProviderRecord::fromJson).toList(), name));
-  }
-
-  /** Every provider (there are few: one per DNS account). */
-  private Future<List<JsonObject>> all() {
-    return records.page(RedisKeys.DNS_PROVIDER_INDEX, null, null, Api.MAX_PAGE_SIZE)
-        .compose(page -> records.getAll(page.items().stream().map(RedisKeys::dnsProvider).toList()))
-        .map(values -> values.stream().filter(Objects::nonNull).map(JsonObject::new).toList());
+    return providers.all().map(stored -> DnsProviderRecord.covering(
+        stored.stream().map(DnsProviderRecord::fromJson).toList(), name));
   }
 
   private static void checkCredentials(DnsProviderType type, JsonObject credentials) {

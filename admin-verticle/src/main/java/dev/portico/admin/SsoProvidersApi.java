@@ -1,12 +1,10 @@
 package dev.portico.admin;
 
-import dev.portico.contract.Site;
-import dev.portico.contract.SsoPolicy;
-import java.util.HashSet;
-import java.util.Set;
 import dev.portico.admin.Api.Reply;
 import dev.portico.contract.RedisKeys;
 import dev.portico.contract.SecretBox;
+import dev.portico.contract.Site;
+import dev.portico.contract.SsoPolicy;
 import dev.portico.contract.SsoProviderRecord;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -15,8 +13,9 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Objects;
+import java.util.Set;
 
 /**
  * {@code /api/v1/sso-providers}: the OIDC providers sites sign their visitors in through
@@ -27,11 +26,14 @@ import java.util.Objects;
 final class SsoProvidersApi {
 
   private final Records records;
+  private final SecretRecords providers;
   private final RequestBodies bodies;
   private final SecretBox box;
 
   SsoProvidersApi(Records records, RequestBodies bodies, SecretBox box) {
     this.records = records;
+    this.providers = new SecretRecords(records, "SSO provider", "sso-provider", RedisKeys.SSO_PROVIDER_INDEX,
+        RedisKeys::ssoProvider, SsoProvidersApi::shown);
     this.bodies = bodies;
     this.box = box;
   }
@@ -45,21 +47,12 @@ final class SsoProvidersApi {
 
   private Future<Reply> list(RoutingContext context) {
     Api.principal(context).requireGlobalAdmin();
-    return records.page(RedisKeys.SSO_PROVIDER_INDEX, null, null, Api.MAX_PAGE_SIZE)
-        .compose(page -> records.getAll(page.items().stream().map(RedisKeys::ssoProvider).toList()))
-        .map(values -> {
-          JsonArray items = new JsonArray();
-          values.stream().filter(Objects::nonNull).map(JsonObject::new).forEach(stored -> items.add(shown(stored)));
-          return new Reply(200, Api.page(items, null));
-        });
+    return providers.list();
   }
 
   private Future<Reply> read(RoutingContext context) {
     Api.principal(context).requireGlobalAdmin();
-    String id = id(context);
-    return records.get(RedisKeys.ssoProvider(id)).compose(stored -> stored == null
-        ? Future.failedFuture(ApiError.notFound("no SSO provider " + id))
-        : Reply.ok(shown(new JsonObject(stored))));
+    return providers.read(id(context));
   }
 
   private Future<Reply> write(RoutingContext context) {
@@ -102,11 +95,7 @@ final class SsoProvidersApi {
       JsonObject stored = new JsonObject().put("id", id).put("issuer", issuer).put("clientId", clientId)
           .put("clientSecret", sealed).put("scopes", new JsonArray(scopes))
           .put("groupsClaim", body.getString("groupsClaim", "groups")).put("updatedAt", System.currentTimeMillis());
-      return records.write(new Records.Write(key, current, stored.encode(),
-              List.of(new Records.IndexOp(RedisKeys.SSO_PROVIDER_INDEX, id, true)), null, null,
-              new Records.Audit(principal.username(), before == null ? "sso-provider.create" : "sso-provider.update",
-                  "sso-provider:" + id, before == null ? "" : shown(before).encode(), shown(stored).encode())))
-          .compose(v -> before == null ? Reply.created(shown(stored)) : Reply.ok(shown(stored)));
+      return providers.write(principal, id, current, stored);
     });
   }
 
@@ -114,18 +103,9 @@ final class SsoProvidersApi {
     Principal principal = Api.principal(context);
     principal.requireGlobalAdmin();
     principal.requireWrite();
-    String id = id(context);
-    String key = RedisKeys.ssoProvider(id);
-    return records.get(key).compose(current -> current == null
-        ? Future.failedFuture(ApiError.notFound("no SSO provider " + id))
-        : records.write(new Records.Write(key, current, null,
-            List.of(new Records.IndexOp(RedisKeys.SSO_PROVIDER_INDEX, id, false)), null, null,
-            new Records.Audit(principal.username(), "sso-provider.delete", "sso-provider:" + id,
-                shown(new JsonObject(current)).encode(), ""))))
-        .compose(v -> Reply.noContent());
+    return providers.delete(principal, id(context));
   }
 
-  /** What the API and the audit show: the record without its secret, and whether one is set. */
   /**
    * A provider is shared by every site that names it, and its users are signed in to each such
    * site without a prompt once signed in anywhere: only a global admin puts a provider on a site

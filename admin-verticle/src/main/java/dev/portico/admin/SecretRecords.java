@@ -1,0 +1,67 @@
+package dev.portico.admin;
+
+import dev.portico.admin.Api.Reply;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+/**
+ * Global records that hold a sealed secret (DNS providers, SSO providers): one key per id, an
+ * index of the ids, and what the API and the audit show of each (never the secret). Their APIs
+ * keep what differs — validation and how a secret is kept — and share the list, read, write and
+ * delete here.
+ *
+ * @param kind     how errors name a record ("DNS provider")
+ * @param audit    the audit's name for it ("dns-provider")
+ * @param index    the Redis set of the ids
+ * @param key      the Redis key of an id
+ * @param shown    what the API and the audit show of a stored record
+ */
+record SecretRecords(Records records, String kind, String audit, String index, Function<String, String> key,
+    UnaryOperator<JsonObject> shown) {
+
+  /** Every record, as stored (there are few: one per account). */
+  Future<List<JsonObject>> all() {
+    return records.page(index, null, null, Api.MAX_PAGE_SIZE)
+        .compose(page -> records.getAll(page.items().stream().map(key).toList()))
+        .map(values -> values.stream().filter(Objects::nonNull).map(JsonObject::new).toList());
+  }
+
+  Future<Reply> list() {
+    return all().map(stored -> {
+      JsonArray items = new JsonArray();
+      stored.forEach(record -> items.add(shown.apply(record)));
+      return new Reply(200, Api.page(items, null));
+    });
+  }
+
+  Future<Reply> read(String id) {
+    return records.get(key.apply(id)).compose(stored -> stored == null
+        ? Future.failedFuture(ApiError.notFound("no " + kind + " " + id))
+        : Reply.ok(shown.apply(new JsonObject(stored))));
+  }
+
+  /** Writes {@code stored} over {@code current} (null: a new record), indexed and audited. */
+  Future<Reply> write(Principal principal, String id, String current, JsonObject stored) {
+    return records.write(new Records.Write(key.apply(id), current, stored.encode(),
+            List.of(new Records.IndexOp(index, id, true)), null, null,
+            new Records.Audit(principal.username(), audit + (current == null ? ".create" : ".update"), audit + ":" + id,
+                current == null ? "" : shown.apply(new JsonObject(current)).encode(), shown.apply(stored).encode())))
+        .compose(v -> current == null ? Reply.created(shown.apply(stored)) : Reply.ok(shown.apply(stored)));
+  }
+
+  Future<Reply> delete(Principal principal, String id) {
+    String recordKey = key.apply(id);
+    return records.get(recordKey).compose(current -> current == null
+        ? Future.failedFuture(ApiError.notFound("no " + kind + " " + id))
+        : records.write(new Records.Write(recordKey, current, null, List.of(new Records.IndexOp(index, id, false)),
+            null, null, new Records.Audit(principal.username(), audit + ".delete", audit + ":" + id,
+                shown.apply(new JsonObject(current)).encode(), ""))))
+        .compose(v -> Reply.noContent());
+  }
+}
