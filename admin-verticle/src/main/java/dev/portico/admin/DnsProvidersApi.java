@@ -14,7 +14,6 @@ import io.vertx.ext.web.RoutingContext;
 
 import java.util.List;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * {@code /api/v1/dns-providers}: the DNS provider accounts DNS-01 challenges are answered with,
@@ -22,8 +21,6 @@ import java.util.regex.Pattern;
  * credential fields that are set), masked in the audit. Each domain belongs to one provider.
  */
 final class DnsProvidersApi {
-
-  private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
 
   private final Records records;
   private final SecretRecords providers;
@@ -39,27 +36,14 @@ final class DnsProvidersApi {
   }
 
   void mount(Router router) {
-    router.get("/api/v1/dns-providers").handler(Api.handle(this::list));
-    router.get("/api/v1/dns-providers/:id").handler(Api.handle(this::read));
-    router.put("/api/v1/dns-providers/:id").handler(Api.handle(this::write));
-    router.delete("/api/v1/dns-providers/:id").handler(Api.handle(this::delete));
-  }
-
-  private Future<Reply> list(RoutingContext context) {
-    Api.principal(context).requireGlobalAdmin();
-    return providers.list();
-  }
-
-  private Future<Reply> read(RoutingContext context) {
-    Api.principal(context).requireGlobalAdmin();
-    return providers.read(id(context));
+    providers.mount(router, "/api/v1/dns-providers", this::write);
   }
 
   private Future<Reply> write(RoutingContext context) {
     Principal principal = Api.principal(context);
     principal.requireGlobalAdmin();
     principal.requireWrite();
-    String id = id(context);
+    String id = SecretRecords.id(context);
     JsonObject body = bodies.parse(context, "DnsProvider");
     DnsProviderType type = DnsProviderType.fromJson(body.getString("type"))
         .orElseThrow(() -> ApiError.badRequest("type", "unknown DNS provider type"));
@@ -106,13 +90,6 @@ final class DnsProvidersApi {
     });
   }
 
-  private Future<Reply> delete(RoutingContext context) {
-    Principal principal = Api.principal(context);
-    principal.requireGlobalAdmin();
-    principal.requireWrite();
-    return providers.delete(principal, id(context));
-  }
-
   /** The provider whose zone holds {@code name}, or null. */
   Future<DnsProviderRecord> covering(String name) {
     return providers.all().map(stored -> DnsProviderRecord.covering(
@@ -155,13 +132,5 @@ final class DnsProvidersApi {
       throw ApiError.badRequest("domains", e.getMessage());
     }
     throw ApiError.badRequest("domains", "a domain is a zone name like example.com, not a pattern");
-  }
-
-  private static String id(RoutingContext context) {
-    String id = context.pathParam("id");
-    if (!ID.matcher(id).matches()) {
-      throw ApiError.badRequest("id", "a provider id is 1-64 of a-z, 0-9, '_', '-'");
-    }
-    return id;
   }
 }

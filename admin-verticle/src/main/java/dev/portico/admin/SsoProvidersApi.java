@@ -39,27 +39,14 @@ final class SsoProvidersApi {
   }
 
   void mount(Router router) {
-    router.get("/api/v1/sso-providers").handler(Api.handle(this::list));
-    router.get("/api/v1/sso-providers/:id").handler(Api.handle(this::read));
-    router.put("/api/v1/sso-providers/:id").handler(Api.handle(this::write));
-    router.delete("/api/v1/sso-providers/:id").handler(Api.handle(this::delete));
-  }
-
-  private Future<Reply> list(RoutingContext context) {
-    Api.principal(context).requireGlobalAdmin();
-    return providers.list();
-  }
-
-  private Future<Reply> read(RoutingContext context) {
-    Api.principal(context).requireGlobalAdmin();
-    return providers.read(id(context));
+    providers.mount(router, "/api/v1/sso-providers", this::write);
   }
 
   private Future<Reply> write(RoutingContext context) {
     Principal principal = Api.principal(context);
     principal.requireGlobalAdmin();
     principal.requireWrite();
-    String id = id(context);
+    String id = SecretRecords.id(context);
     JsonObject body = bodies.parse(context, "SsoProvider");
     String issuer = body.getString("issuer");
     if (SsoProviderRecord.issuerProblem(issuer) != null) {
@@ -97,13 +84,6 @@ final class SsoProvidersApi {
           .put("groupsClaim", body.getString("groupsClaim", "groups")).put("updatedAt", System.currentTimeMillis());
       return providers.write(principal, id, current, stored);
     });
-  }
-
-  private Future<Reply> delete(RoutingContext context) {
-    Principal principal = Api.principal(context);
-    principal.requireGlobalAdmin();
-    principal.requireWrite();
-    return providers.delete(principal, id(context));
   }
 
   /**
@@ -151,13 +131,5 @@ final class SsoProvidersApi {
     JsonObject shown = stored.copy();
     shown.remove("clientSecret");
     return shown.put("clientSecretSet", stored.getString("clientSecret") != null);
-  }
-
-  private static String id(RoutingContext context) {
-    String id = context.pathParam("id");
-    if (!SsoProviderRecord.ID.matcher(id).matches()) {
-      throw ApiError.badRequest("id", "a provider id is 1-64 of a-z, 0-9, '_', '-'");
-    }
-    return id;
   }
 }
