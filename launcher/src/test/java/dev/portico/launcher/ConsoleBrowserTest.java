@@ -1,12 +1,10 @@
 package dev.portico.launcher;
 
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 
@@ -21,37 +19,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * embedded Redis: every step is what an operator does with the mouse and keyboard, and every
  * check is what they would see, or what the edge and the API do afterwards.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ConsoleBrowserTest {
+class ConsoleBrowserTest extends ConsoleNodeTestBase {
 
   private static final String PASSWORD = "console test password";
   /** Markup that would run script or add an element if it were ever parsed as HTML. */
   private static final String MARKUP = "<img src=x id=injected onerror=\"window.__xss=1\"><b id=bold>b</b>";
   private static final String DNS_SECRET = "dns-secret-4f1c9b";
 
-  private ConsoleNode node;
-  private Harness harness;
-  private ConsoleBrowser browser;
-  private AdminClient api;
-  private String console;
   private int backend;
 
-  @BeforeAll
-  void start() throws Exception {
-    node = new ConsoleNode(PASSWORD);
-    harness = node.harness;
-    api = node.api;
-    console = node.console;
-    browser = node.browser;
-    backend = harness.namedBackend("shop-backend");
+  ConsoleBrowserTest() {
+    super(PASSWORD);
   }
 
-  @AfterAll
-  void stop() {
-    if (node != null) {
-      node.close();
-    }
+  @BeforeAll
+  void startBackend() {
+    backend = harness.namedBackend("shop-backend");
   }
 
   @Test

@@ -2,10 +2,7 @@ package dev.portico.launcher;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
@@ -20,31 +17,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * check finds one target answering and one closed port shows one up and one down; a site without
  * a check says it is not checked.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ConsoleHealthTest {
+class ConsoleHealthTest extends ConsoleNodeTestBase {
 
   private static final String PASSWORD = "console health password";
 
-  private ConsoleNode node;
-  private Harness harness;
-  private ConsoleBrowser browser;
-  private AdminClient api;
-  private String console;
 
-  @BeforeAll
-  void start() throws Exception {
-    node = new ConsoleNode(PASSWORD);
-    harness = node.harness;
-    api = node.api;
-    console = node.console;
-    browser = node.browser;
-  }
-
-  @AfterAll
-  void stop() {
-    if (node != null) {
-      node.close();
-    }
+  ConsoleHealthTest() {
+    super(PASSWORD);
   }
 
   @Test

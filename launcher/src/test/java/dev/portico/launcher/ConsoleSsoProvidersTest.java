@@ -1,10 +1,7 @@
 package dev.portico.launcher;
 
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 
 
@@ -17,32 +14,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * it listed with its secret set and the secret nowhere in the page, edit it keeping the secret, an
  * invalid issuer refused on the issuer field, delete it.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ConsoleSsoProvidersTest {
+class ConsoleSsoProvidersTest extends ConsoleNodeTestBase {
 
   private static final String PASSWORD = "console sso password";
   private static final String SECRET = "sso-secret-7d2e0a";
 
-  private ConsoleNode node;
-  private Harness harness;
-  private ConsoleBrowser browser;
-  private AdminClient api;
-  private String console;
 
-  @BeforeAll
-  void start() throws Exception {
-    node = new ConsoleNode(PASSWORD);
-    harness = node.harness;
-    api = node.api;
-    console = node.console;
-    browser = node.browser;
-  }
-
-  @AfterAll
-  void stop() {
-    if (node != null) {
-      node.close();
-    }
+  ConsoleSsoProvidersTest() {
+    super(PASSWORD);
   }
 
   @Test
