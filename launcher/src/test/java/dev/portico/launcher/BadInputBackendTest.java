@@ -1,8 +1,7 @@
 package dev.portico.launcher;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 
@@ -17,17 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class BadInputBackendTest {
 
-  private static RecordedEdge edge;
-
-  @BeforeAll
-  static void start() throws IOException {
-    edge = new RecordedEdge("backend-framing.test");
-  }
-
-  @AfterAll
-  static void stop() {
-    edge.close();
-  }
+  @RegisterExtension
+  static final RecordedEdge edge = new RecordedEdge("backend-framing.test");
 
   @Test
   void anHttp10AnswerFramedByBothChunkedAndALengthReachesTheClientWhole() throws IOException {

@@ -1,9 +1,7 @@
 package dev.portico.launcher;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -30,30 +28,12 @@ class BadInputFramingTest {
 
   private static final String HOST = "framing.test";
   private static final String SMUGGLED = "GET /smuggled HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n";
-  private static RecordedEdge edge;
-  private static Harness harness;
-  private static RecordingBackend backend;
-
-  @BeforeAll
-  static void start() throws IOException {
-    edge = new RecordedEdge(HOST);
-    harness = edge.harness;
-    backend = edge.backend;
-  }
-
-  @AfterAll
-  static void stop() {
-    edge.close();
-  }
-
-  @BeforeEach
-  void clearBackend() {
-    backend.clear();
-  }
+  @RegisterExtension
+  static final RecordedEdge edge = new RecordedEdge(HOST);
 
   /** Sends {@code request} and reads until the edge closes the connection (a read timeout fails the test). */
   static String exchange(String request) throws IOException {
-    return exchangeOn(harness, request);
+    return exchangeOn(edge.harness, request);
   }
 
   /** {@link #exchange} with the edge of {@code node}. */
@@ -91,13 +71,13 @@ class BadInputFramingTest {
    * anything forwarded before it.
    */
   static void assertBackendSawNothing(String... injected) {
-    HttpResponse<String> probe = harness.get(HOST, "/probe");
+    HttpResponse<String> probe = edge.harness.get(HOST, "/probe");
     assertEquals(200, probe.statusCode(), probe.body());
-    Harness.waitFor(() -> !backend.requests().isEmpty(), 10_000);
-    List<RecordingBackend.Received> requests = backend.requests();
-    assertEquals(List.of("/probe"), requests.stream().map(RecordingBackend.Received::uri).toList(), backend.raw());
+    Harness.waitFor(() -> !edge.backend.requests().isEmpty(), 10_000);
+    List<RecordingBackend.Received> requests = edge.backend.requests();
+    assertEquals(List.of("/probe"), requests.stream().map(RecordingBackend.Received::uri).toList(), edge.backend.raw());
     for (String bytes : injected) {
-      assertFalse(backend.raw().contains(bytes), "the backend received " + bytes + ": " + backend.raw());
+      assertFalse(edge.backend.raw().contains(bytes), "the backend received " + bytes + ": " + edge.backend.raw());
     }
   }
 
@@ -123,7 +103,7 @@ class BadInputFramingTest {
   @ValueSource(strings = {"HTTP/1.0", "HTTP/1.1"})
   void anH2cUpgradeCannotCarryMoreBodyThanItsContentLength(String version) throws IOException {
     String chunk = "wxyz" + SMUGGLED;
-    try (Socket socket = new Socket("127.0.0.1", harness.httpPort())) {
+    try (Socket socket = new Socket("127.0.0.1", edge.harness.httpPort())) {
       socket.setSoTimeout(3_000);
       socket.getOutputStream().write(("POST / " + version + "\r\nHost: " + HOST + "\r\nUpgrade: h2c\r\n"
           + "Connection: Upgrade, HTTP2-Settings\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n"
@@ -139,12 +119,12 @@ class BadInputFramingTest {
         // an HTTP/2 connection stays open
       }
     }
-    HttpResponse<String> probe = harness.get(HOST, "/probe");
+    HttpResponse<String> probe = edge.harness.get(HOST, "/probe");
     assertEquals(200, probe.statusCode(), probe.body());
-    Harness.waitFor(() -> backend.requests().stream().anyMatch(r -> r.uri().equals("/probe")), 10_000);
+    Harness.waitFor(() -> edge.backend.requests().stream().anyMatch(r -> r.uri().equals("/probe")), 10_000);
     // the smuggled bytes may reach the backend as body of the one request (relayed chunked), never as a request
-    assertEquals(List.of(), backend.requests().stream().map(RecordingBackend.Received::uri)
-        .filter(uri -> !uri.equals("/") && !uri.equals("/probe")).toList(), backend.raw());
+    assertEquals(List.of(), edge.backend.requests().stream().map(RecordingBackend.Received::uri)
+        .filter(uri -> !uri.equals("/") && !uri.equals("/probe")).toList(), edge.backend.raw());
   }
 
   @Test
@@ -193,10 +173,10 @@ class BadInputFramingTest {
         + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" + Integer.toHexString(chunk.length()) + "\r\n"
         + chunk + "\r\n0\r\n\r\n");
     assertTrue(response.startsWith("HTTP/1.1 200"), response);
-    List<RecordingBackend.Received> requests = backend.requests();
-    assertEquals(1, requests.size(), backend.raw());
+    List<RecordingBackend.Received> requests = edge.backend.requests();
+    assertEquals(1, requests.size(), edge.backend.raw());
     assertEquals(chunk, requests.get(0).body());
-    assertFalse(backend.raw().contains("Content-Length: 4\r\n"), backend.raw());
+    assertFalse(edge.backend.raw().contains("Content-Length: 4\r\n"), edge.backend.raw());
   }
 
   @ParameterizedTest
@@ -224,8 +204,8 @@ class BadInputFramingTest {
       return;
     }
     assertTrue(response.startsWith("HTTP/1.1 200"), response);
-    RecordingBackend.Received received = backend.requests().get(0);
-    assertEquals(List.of(), received.header("Transfer-Encoding"), backend.raw());
+    RecordingBackend.Received received = edge.backend.requests().get(0);
+    assertEquals(List.of(), received.header("Transfer-Encoding"), edge.backend.raw());
     assertEquals(List.of("a Transfer-Encoding: chunked"), received.header("X-A"));
   }
 
@@ -242,17 +222,17 @@ class BadInputFramingTest {
     String response = exchange("GET / HTTP/1.1\r\nHost: " + HOST + "\r\nForwarded: for=10.9.9.9;proto=https\r\n"
         + "X-Real-IP: 10.9.9.9\r\nConnection: close\r\n\r\n");
     assertTrue(response.startsWith("HTTP/1.1 200"), response);
-    RecordingBackend.Received received = backend.requests().get(0);
+    RecordingBackend.Received received = edge.backend.requests().get(0);
     assertEquals(List.of(), received.header("Forwarded"));
     assertEquals(List.of(), received.header("X-Real-IP"));
-    assertFalse(backend.raw().contains("10.9.9.9"), backend.raw());
+    assertFalse(edge.backend.raw().contains("10.9.9.9"), edge.backend.raw());
   }
 
   @Test
   void theHostSentOnIsCanonical() throws IOException {
     String response = exchange("GET / HTTP/1.1\r\nHost: FRAMING.Test.:8080\r\nConnection: close\r\n\r\n");
     assertTrue(response.startsWith("HTTP/1.1 200"), response);
-    RecordingBackend.Received received = backend.requests().get(0);
+    RecordingBackend.Received received = edge.backend.requests().get(0);
     assertEquals(List.of("framing.test:8080"), received.header("Host"));
     assertEquals(List.of("framing.test:8080"), received.header("X-Forwarded-Host"));
   }
@@ -263,32 +243,32 @@ class BadInputFramingTest {
    */
   @Test
   void aBodyBrokenOffHalfWayIsNeverRunByTheBackend() throws IOException {
-    try (Socket socket = new Socket("127.0.0.1", harness.httpPort())) {
+    try (Socket socket = new Socket("127.0.0.1", edge.harness.httpPort())) {
       socket.setSoTimeout(15_000);
       OutputStream out = socket.getOutputStream();
       out.write(("POST /broken HTTP/1.1\r\nHost: " + HOST + "\r\nTransfer-Encoding: chunked\r\n\r\n"
           + "5\r\nhello\r\n").getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
-      Harness.waitFor(() -> backend.raw().contains("hello"), 10_000);
+      Harness.waitFor(() -> edge.backend.raw().contains("hello"), 10_000);
       out.write("5\r\nhell\u0000o\r\n0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
       assertTrue(socket.getInputStream().readAllBytes().length >= 0);  // until the edge closes: no hang
     }
-    HttpResponse<String> probe = harness.get(HOST, "/probe");
+    HttpResponse<String> probe = edge.harness.get(HOST, "/probe");
     assertEquals(200, probe.statusCode(), probe.body());
-    assertEquals(List.of("/probe"), backend.requests().stream().filter(RecordingBackend.Received::complete)
-        .map(RecordingBackend.Received::uri).toList(), backend.raw());
+    assertEquals(List.of("/probe"), edge.backend.requests().stream().filter(RecordingBackend.Received::complete)
+        .map(RecordingBackend.Received::uri).toList(), edge.backend.raw());
   }
 
   /** A backend never frames the client's response: its invalid fields and reason phrase are dropped. */
   @Test
   void aBackendsInvalidFieldsAreNotPassedOn() throws IOException {
-    var server = Harness.await(harness.testVertx.createNetServer().connectHandler(socket -> socket.handler(bytes ->
+    var server = Harness.await(edge.harness.testVertx.createNetServer().connectHandler(socket -> socket.handler(bytes ->
         socket.write("HTTP/1.1 200 O\u0000K\r\nX-Nul: a\u0000b\r\nX-Cr: a\rSet-Cookie: forged=1\r\n"
             + "X-Good: yes\r\nContent-Length: 2\r\n\r\nok"))).listen(0, "127.0.0.1"));
     try {
-      harness.putSite("bad-backend.framing.test", server.actualPort());
-      String response = exchange("GET / HTTP/1.1\r\nHost: bad-backend.framing.test\r\nConnection: close\r\n\r\n");
+      edge.harness.putSite("bad-edge.backend.framing.test", server.actualPort());
+      String response = exchange("GET / HTTP/1.1\r\nHost: bad-edge.backend.framing.test\r\nConnection: close\r\n\r\n");
       assertTrue(response.startsWith("HTTP/1.1 200 OK\r\n"), response);
       assertTrue(response.contains("\r\nX-Good: yes\r\n"), response);
       assertFalse(response.contains("X-Nul") || response.contains("X-Cr") || response.contains("forged")
@@ -306,10 +286,10 @@ class BadInputFramingTest {
    */
   @Test
   void aTrailingDotSniNameGetsTheCertificateOfTheName() throws Exception {
-    harness.putSite("sni.framing.test", "{\"targets\":[\"127.0.0.1:" + backend.port() + "\"],\"tls\":\"manual\"}");
-    Harness.await(harness.redisApi.set(List.of("portico:cert:sni.framing.test",
+    edge.harness.putSite("sni.framing.test", "{\"targets\":[\"127.0.0.1:" + edge.backend.port() + "\"],\"tls\":\"manual\"}");
+    Harness.await(edge.harness.redisApi.set(List.of("portico:cert:sni.framing.test",
         TestCertificates.stored("sni.framing.test"))));
-    Process process = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + harness.httpsPort(),
+    Process process = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + edge.harness.httpsPort(),
         "-servername", "sni.framing.test.", "-ign_eof").redirectErrorStream(true).start();
     process.getOutputStream().write(("GET / HTTP/1.1\r\nHost: sni.framing.test\r\nConnection: close\r\n\r\n")
         .getBytes(StandardCharsets.ISO_8859_1));
@@ -324,7 +304,7 @@ class BadInputFramingTest {
   @Test
   void duplicateTargetsThatAreBothDownAnswer502() throws IOException {
     int down = Harness.freePort();
-    harness.putSite("down.framing.test", "{\"targets\":[\"127.0.0.1:" + down + "\",\"127.0.0.1:" + down + "\"],"
+    edge.harness.putSite("down.framing.test", "{\"targets\":[\"127.0.0.1:" + down + "\",\"127.0.0.1:" + down + "\"],"
         + "\"retries\":1}");
     String response = exchange("GET / HTTP/1.1\r\nHost: down.framing.test\r\nConnection: close\r\n\r\n");
     assertTrue(response.startsWith("HTTP/1.1 502"), response);

@@ -4,10 +4,8 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.portico.launcher.RawH2Client.Outcome;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.LoggerFactory;
@@ -27,55 +25,37 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * could carry, sent by a raw client: fields holding CR, LF or NUL, upper-case or
  * connection-specific fields, pseudo-header abuse, odd request targets and methods, a
  * content-length the DATA disagrees with. Each is refused (400, stream reset or GOAWAY), always
- * answered, and nothing of it reaches the HTTP/1.1 backend.
+ * answered, and nothing of it reaches the HTTP/1.1 edge.backend.
  */
 class BadInputHttp2Test {
 
   private static final String HOST = "h2.framing.test";
   private static final String INJECTION = "a\r\nContent-Length: 0\r\n\r\nGET /api/secret HTTP/1.1\r\nHost: " + HOST
       + "\r\nX-User: admin";
-  private static RecordedEdge edge;
-  private static Harness harness;
-  private static RecordingBackend backend;
-
-  @BeforeAll
-  static void start() throws IOException {
-    edge = new RecordedEdge(HOST);
-    harness = edge.harness;
-    backend = edge.backend;
-  }
-
-  @AfterAll
-  static void stop() {
-    edge.close();
-  }
-
-  @BeforeEach
-  void clearBackend() {
-    backend.clear();
-  }
+  @RegisterExtension
+  static final RecordedEdge edge = new RecordedEdge(HOST);
 
   private static Outcome get(String path, List<Map.Entry<String, String>> fields) throws IOException {
-    try (RawH2Client client = new RawH2Client(harness.httpPort())) {
+    try (RawH2Client client = new RawH2Client(edge.harness.httpPort())) {
       return client.get(HOST, path, fields);
     }
   }
 
   private static Outcome send(List<Map.Entry<String, String>> fields, byte[] body) throws IOException {
-    try (RawH2Client client = new RawH2Client(harness.httpPort())) {
+    try (RawH2Client client = new RawH2Client(edge.harness.httpPort())) {
       return client.outcome(client.send(fields, body));
     }
   }
 
-  /** As {@link BadInputFramingTest#assertBackendSawNothing}: only a later probe reached the backend. */
+  /** As {@link BadInputFramingTest#assertBackendSawNothing}: only a later probe reached the edge.backend. */
   private static void assertBackendSawNothing(String... injected) {
-    HttpResponse<String> probe = harness.get(HOST, "/probe");
+    HttpResponse<String> probe = edge.harness.get(HOST, "/probe");
     assertEquals(200, probe.statusCode(), probe.body());
-    Harness.waitFor(() -> !backend.requests().isEmpty(), 10_000);
-    assertEquals(List.of("/probe"), backend.requests().stream().map(RecordingBackend.Received::uri).toList(),
-        backend.raw());
+    Harness.waitFor(() -> !edge.backend.requests().isEmpty(), 10_000);
+    assertEquals(List.of("/probe"), edge.backend.requests().stream().map(RecordingBackend.Received::uri).toList(),
+        edge.backend.raw());
     for (String bytes : injected) {
-      assertFalse(backend.raw().contains(bytes), "the backend received " + bytes + ": " + backend.raw());
+      assertFalse(edge.backend.raw().contains(bytes), "the backend received " + bytes + ": " + edge.backend.raw());
     }
   }
 
@@ -87,7 +67,7 @@ class BadInputHttp2Test {
   void aValidRequestGoesThrough() throws IOException {
     Outcome outcome = get("/ok", List.of(Map.entry("x-a", "b")));
     assertEquals(200, outcome.status(), outcome.toString());
-    assertEquals(List.of("b"), backend.requests().get(0).header("X-A"));
+    assertEquals(List.of("b"), edge.backend.requests().get(0).header("X-A"));
   }
 
   /** RFC 9113 8.2.3: HTTP/2's cookie fields reach the HTTP/1.1 backend as one (Vert.x joins them). */
@@ -95,7 +75,7 @@ class BadInputHttp2Test {
   void cookieFieldsReachTheBackendAsOne() throws IOException {
     Outcome outcome = get("/cookies", List.of(Map.entry("cookie", "a=1"), Map.entry("cookie", "b=2")));
     assertEquals(200, outcome.status(), outcome.toString());
-    assertEquals(List.of("a=1; b=2"), backend.requests().get(0).header("Cookie"));
+    assertEquals(List.of("a=1; b=2"), edge.backend.requests().get(0).header("Cookie"));
   }
 
   @Test
@@ -129,9 +109,9 @@ class BadInputHttp2Test {
   void teOtherThanTrailersIsRefusedAndTrailersIsNotForwarded() throws IOException {
     assertRefused(get("/", List.of(Map.entry("te", "gzip"))));
     assertBackendSawNothing("gzip");
-    backend.clear();
+    edge.backend.clear();
     assertEquals(200, get("/", List.of(Map.entry("te", "trailers"))).status());
-    assertEquals(List.of(), backend.requests().get(0).header("TE"));
+    assertEquals(List.of(), edge.backend.requests().get(0).header("TE"));
   }
 
   @ParameterizedTest
@@ -152,8 +132,8 @@ class BadInputHttp2Test {
     Outcome outcome = send(List.of(Map.entry(":method", method), Map.entry(":scheme", "http"),
         Map.entry(":authority", HOST), Map.entry(":path", "/m")), null);
     if (outcome.kind() == Outcome.Kind.RESPONSE && outcome.status() == 200) {
-      assertEquals(List.of("GET"), backend.requests().stream().map(RecordingBackend.Received::method).toList());
-      assertFalse(backend.raw().contains(method), backend.raw());
+      assertEquals(List.of("GET"), edge.backend.requests().stream().map(RecordingBackend.Received::method).toList());
+      assertFalse(edge.backend.raw().contains(method), edge.backend.raw());
       return;
     }
     assertTrue(outcome.refused() || outcome.kind() == Outcome.Kind.CLOSED, outcome.toString());
@@ -206,7 +186,7 @@ class BadInputHttp2Test {
         Map.entry(":authority", HOST), Map.entry(":path", "/post"), Map.entry("content-length", "4"));
     assertRefused(send(fields, longer));
     assertBackendSawNothing("/smuggled");
-    backend.clear();
+    edge.backend.clear();
     assertRefused(send(fields, "ab".getBytes(StandardCharsets.ISO_8859_1)));
     assertBackendSawNothing();
   }
@@ -217,7 +197,7 @@ class BadInputHttp2Test {
         Map.entry(":authority", HOST), Map.entry(":path", "/post"), Map.entry("content-length", "4")),
         "abcd".getBytes(StandardCharsets.ISO_8859_1));
     assertEquals(200, outcome.status(), outcome.toString());
-    RecordingBackend.Received received = backend.requests().get(0);
+    RecordingBackend.Received received = edge.backend.requests().get(0);
     assertEquals("abcd", received.body());
     assertEquals(List.of("4"), received.header("Content-Length"));
   }

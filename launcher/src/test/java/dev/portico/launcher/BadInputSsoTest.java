@@ -1,8 +1,8 @@
 package dev.portico.launcher;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 
@@ -18,19 +18,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BadInputSsoTest {
 
   private static final String SITE = "public.sso-input.test";
-  private static RecordedEdge edge;
+  @RegisterExtension
+  static final RecordedEdge edge = new RecordedEdge("plain.sso-input.test");
 
   @BeforeAll
   static void start() throws IOException {
-    edge = new RecordedEdge("plain.sso-input.test");
     edge.harness.putSite(SITE, "{\"targets\":[\"127.0.0.1:" + edge.backend.port() + "\"],"
         + "\"sso\":{\"provider\":\"corp\",\"claimHeaders\":{\"email\":\"X-User-Email\"}},"
         + "\"routes\":[{\"prefix\":\"/public/\",\"sso\":null}]}");
-  }
-
-  @AfterAll
-  static void stop() {
-    edge.close();
   }
 
   @Test

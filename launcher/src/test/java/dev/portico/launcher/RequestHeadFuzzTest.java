@@ -1,9 +1,8 @@
 package dev.portico.launcher;
 
 import dev.portico.contract.FieldSyntax;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Fuzzes the request head → forwarded head path: valid HTTP/1.1 heads, mutated at random (CR,
  * LF, NUL, space, tab, colon inserted; Content-Length and Transfer-Encoding repeated or added;
- * bogus versions; long lines; cuts), are sent through the real edge to a recording backend.
+ * bogus versions; long lines; cuts), are sent through the real edge to a recording edge.backend.
  * Invariants: the edge always answers and closes the connection when it is asked to or refuses
  * (a read timeout is a hang); the backend parses no more requests than the edge answered (one
  * forwarded request never becomes two), every field it receives is valid, and it never sees two
@@ -53,21 +52,8 @@ class RequestHeadFuzzTest {
   private static final String TAIL = "x".repeat(4096) + "\r\n0\r\n\r\n"
       + "GET /last HTTP/1.1\r\nHost: " + HOST + "\r\nConnection: close\r\n\r\n";
 
-  private static RecordedEdge edge;
-  private static Harness harness;
-  private static RecordingBackend backend;
-
-  @BeforeAll
-  static void start() throws IOException {
-    edge = new RecordedEdge(HOST);
-    harness = edge.harness;
-    backend = edge.backend;
-  }
-
-  @AfterAll
-  static void stop() {
-    edge.close();
-  }
+  @RegisterExtension
+  static final RecordedEdge edge = new RecordedEdge(HOST);
 
   @Test
   void mutatedHeadsNeverHangNorReachTheBackendMalformed() throws IOException {
@@ -78,7 +64,7 @@ class RequestHeadFuzzTest {
     int cases = 0;
     while (System.nanoTime() < end) {
       String request = mutate(VALID_HEADS.get(random.nextInt(VALID_HEADS.size())), random);
-      backend.clear();
+      edge.backend.clear();
       String responses = exchange(request + TAIL, seed, cases);
       check(request, responses, seed, cases);
       cases++;
@@ -119,7 +105,7 @@ class RequestHeadFuzzTest {
 
   /** Sends the case and reads every response up to the edge's close. */
   private static String exchange(String request, long seed, int index) throws IOException {
-    try (Socket socket = new Socket("127.0.0.1", harness.httpPort())) {
+    try (Socket socket = new Socket("127.0.0.1", edge.harness.httpPort())) {
       socket.setSoTimeout(15_000);
       socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
       socket.getOutputStream().flush();
@@ -169,7 +155,7 @@ class RequestHeadFuzzTest {
     if (!received.isEmpty() && !received.matches("(?s)\\S+ \\d{3}[ \r].*")) {  // HTTP/0.9 gets "HTTP/0.9 501"
       fail(where + "not an HTTP response: " + escape(received));
     }
-    List<RecordingBackend.Received> requests = backend.requests();
+    List<RecordingBackend.Received> requests = edge.backend.requests();
     int answered = responses(received);
     long ran = requests.stream().filter(RecordingBackend.Received::complete).count();
     if (ran > answered) {
@@ -187,10 +173,10 @@ class RequestHeadFuzzTest {
       List<String> lengths = forwarded.header("Content-Length");
       List<String> codings = forwarded.header("Transfer-Encoding");
       if (lengths.size() > 1 || codings.size() > 1 || (!lengths.isEmpty() && !codings.isEmpty())) {
-        fail(where + "the backend got conflicting framing: " + escape(backend.raw()));
+        fail(where + "the backend got conflicting framing: " + escape(edge.backend.raw()));
       }
       if (forwarded.complete() && !lengths.isEmpty() && Long.parseLong(lengths.get(0)) != forwarded.body().length()) {
-        fail(where + "the backend got a body other than its Content-Length said: " + escape(backend.raw()));
+        fail(where + "the backend got a body other than its Content-Length said: " + escape(edge.backend.raw()));
       }
     }
   }
