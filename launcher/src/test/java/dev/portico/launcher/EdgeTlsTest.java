@@ -25,7 +25,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class EdgeTlsTest {
 
-  private static final long WITHIN_MS = 1000;
+  /**
+   * A generous bound for a pushed certificate change, below the TTLs (600 s for a certificate,
+   * 10 s for a name without one), so a change seen within it came through the notification.
+   */
+  private static final long WITHIN_MS = 5_000;
   private static Harness harness;
 
   @BeforeAll
@@ -111,7 +115,7 @@ class EdgeTlsTest {
   }
 
   @Test
-  void replacedFallbackIsServedEverywhereWithinASecond() {
+  void replacedFallbackIsServedEverywhereWithoutWaitingForATtl() {
     X509Certificate before = fallback();
     assertEquals(before, leaf("nocert.fallback.test"));
     Harness.await(harness.redisApi.set(List.of("portico:cert-fallback", TestCertificates.storedUnder(
@@ -132,7 +136,7 @@ class EdgeTlsTest {
   }
 
   @Test
-  void replacedCertificateIsServedWithinASecondAndOpenConnectionsKeepWorking() throws IOException {
+  void replacedCertificateIsServedWithoutWaitingForATtlAndOpenConnectionsKeepWorking() throws IOException {
     harness.putSite("renew.tls.test", "{\"targets\":[\"127.0.0.1:" + harness.namedBackend("renew")
         + "\"],\"tls\":\"manual\"}");
     putCert("renew.tls.test", TestCertificates.stored("renew.tls.test"));
