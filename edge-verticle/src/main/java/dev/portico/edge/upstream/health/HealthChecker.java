@@ -2,7 +2,6 @@ package dev.portico.edge.upstream.health;
 
 import dev.portico.edge.upstream.TenantAddresses;
 import dev.portico.contract.Target;
-import dev.portico.contract.UpstreamOptions.HealthCheck;
 import dev.portico.edge.LogSafe;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -12,14 +11,14 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.HashSet;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The node's active health checks, run on one event loop: every {@link #TICK_MS} it checks each
  * watched site whose interval is due, each of its targets at most once at a time and at most
- * {@link #MAX_IN_FLIGHT} checks at once on the node (past it, checks wait for the next tick), and
- * retires sites no route held for a grace period.
+ * {@link #MAX_IN_FLIGHT} checks at once on the node (past it, checks wait for a later tick, taking
+ * turns between sites: {@link CheckSchedule}), and retires sites no route held for a grace period.
  */
 public final class HealthChecker {
 
@@ -40,7 +39,7 @@ public final class HealthChecker {
   private final HttpClient client;
   private final AddressLookup addresses;
   private final HealthGauges gauges;
-  private final Set<TargetHealth> inFlight = new HashSet<>();
+  private final CheckSchedule schedule = new CheckSchedule(MAX_IN_FLIGHT);
   private long timer = -1;
 
   public HealthChecker(Vertx vertx, HealthRegistry sites, HttpClient client, AddressLookup addresses,
@@ -68,23 +67,18 @@ public final class HealthChecker {
   }
 
   private void tick(long now) {
+    List<SiteHealth> watched = new ArrayList<>();
     for (SiteHealth site : sites.sites()) {
-      HealthCheck check = site.key().check();
-      if (site.retireIfUnheld(now, Math.max(GRACE_NANOS, 2_000_000L * check.intervalMs()))) {
+      if (site.retireIfUnheld(now, Math.max(GRACE_NANOS, 2_000_000L * site.key().check().intervalMs()))) {
         sites.retire(site);
         gauges.retired(site);
-        continue;
+      } else {
+        watched.add(site);
       }
-      if (now - site.nextCheckNanos < 0) {
-        continue;
-      }
-      site.nextCheckNanos = now + check.intervalMs() * 1_000_000L;
-      gauges.show(site);
-      for (TargetHealth target : site.targets()) {
-        if (inFlight.size() < MAX_IN_FLIGHT && inFlight.add(target)) {
-          check(site, target);
-        }
-      }
+    }
+    for (CheckSchedule.Check check : schedule.due(watched, now)) {
+      gauges.show(check.site());
+      check(check.site(), check.target());
     }
   }
 
@@ -94,7 +88,7 @@ public final class HealthChecker {
     if (target.protocol() != Target.Protocol.HTTP) {
       // probes speak plain HTTP/1.1: an https:// or h2c:// target is left to the passive checks
       // and the breaker rather than marked down by a probe it cannot answer
-      inFlight.remove(health);
+      schedule.finished(health);
       health.record(true, "not probed: active checks reach host:port targets only", key.check());
       return;
     }
@@ -107,7 +101,7 @@ public final class HealthChecker {
             ? "not reachable: the target's address is not allowed for this site"
             : "not reachable: " + failure.getMessage()))
         .onComplete(ar -> {
-          inFlight.remove(health);
+          schedule.finished(health);
           boolean wasUp = health.up();
           health.record(ar.result().passed(), ar.result().result(), key.check());
           if (wasUp != health.up()) {

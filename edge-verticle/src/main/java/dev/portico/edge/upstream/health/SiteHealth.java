@@ -5,6 +5,7 @@ import dev.portico.contract.UpstreamOptions.HealthCheck;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -34,6 +35,8 @@ public final class SiteHealth {
   private boolean retired;
   /** When the checker next checks it (at once, to begin with); the checker's alone. */
   long nextCheckNanos = System.nanoTime();
+  /** The targets of the current round not started yet; the checker's alone. */
+  private final ArrayDeque<TargetHealth> round = new ArrayDeque<>();
 
   SiteHealth(Key key) {
     this.key = key;
@@ -51,6 +54,18 @@ public final class SiteHealth {
 
   Collection<TargetHealth> targets() {
     return targets.values();
+  }
+
+  void beginRound() {
+    round.addAll(targets.values());
+  }
+
+  boolean roundUnderWay() {
+    return !round.isEmpty();
+  }
+
+  TargetHealth nextInRound() {
+    return round.poll();
   }
 
   /** Adds a holder; {@code false} when the checker has retired it (the holder must watch anew). */
