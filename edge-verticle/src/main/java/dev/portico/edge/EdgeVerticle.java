@@ -172,9 +172,19 @@ public final class EdgeVerticle extends VerticleBase {
    * a client resetting more streams than allowed in a window (CVE-2023-44487, "rapid reset": each
    * reset stream costs the edge a backend request while the client pays one frame) is sent
    * GOAWAY and disconnected; Netty enforces both.
+   *
+   * <p>Per-request cost (issue 19, measured A/B): every response is written on its connection's
+   * event loop (the backend pool and every filter complete there), so the strict thread mode lets
+   * Vert.x write to the channel directly instead of through its cross-thread message queue; and
+   * the edge never accepts a WebSocket itself (it splices the backend's 101 with
+   * {@code toNetSocket}, which removes the extension handler anyway), so Vert.x's WebSocket
+   * compression handshakers, a handler every HTTP/1 message passes through, are not installed.
    */
   private static HttpServerOptions clientFacing(EdgeOptions.Limits limits) {
     HttpServerOptions options = new HttpServerOptions()
+        .setStrictThreadMode(true)
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false)
         .setHandle100ContinueAutomatically(true)
         .setIdleTimeout(CLIENT_IDLE_TIMEOUT_S)
         .setHttp2RstFloodMaxRstFramePerWindow(limits.http2MaxResetsPerWindow())
