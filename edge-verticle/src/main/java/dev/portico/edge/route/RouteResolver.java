@@ -93,9 +93,12 @@ public final class RouteResolver {
           return Future.succeededFuture(stale);
         })
         .andThen(ar -> {
-          inFlight.remove(host);
-          if (ar.succeeded()) {
-            cache.put(host, ar.result(), generation);
+          // after a change, the map was cleared and may hold a newer resolution of the host
+          if (cache.generation() == generation) {
+            inFlight.remove(host);
+            if (ar.succeeded()) {
+              cache.put(host, ar.result(), generation);
+            }
           }
         });
     if (!resolution.isComplete()) {
@@ -154,8 +157,14 @@ public final class RouteResolver {
         .map(reply -> reply.body() == null ? Route.UNKNOWN : builder.build(RouteMatch.fromJson(reply.body())));
   }
 
+  /**
+   * Forgets what {@code change} may have changed. Resolutions under way are dropped from sharing
+   * too: they answer those who asked before the change, while a request after it starts anew
+   * rather than getting an answer read before the change.
+   */
   public void invalidate(SiteChange change) {
     cache.invalidate(change);
     builder.forget(change);
+    inFlight.clear();
   }
 }
