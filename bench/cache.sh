@@ -4,7 +4,7 @@
 # started as users get it (bin/portico: serial GC, 128 MB heap, the default 32 MiB store) with a
 # cached site and an uncached one. After a warm-up of every path (then a purge), each round:
 #   - uncached site, a new URL each request (the path a miss adds its cost to);
-#   - cache misses of URLs that are later hit: LATER_HIT_URLS new URLs once each (they fit the store);
+#   - cache misses of URLs that are later hit: LATER_HIT_URLS (8000) new URLs once each (they fit the store);
 #   - cache hits on those URLs, in random order;
 #   - cache misses never reused: a new URL each request, stored (the store fills and evicts);
 #   - uncached site again, after the store is full;
@@ -22,7 +22,7 @@ chmod 755 "$work"  # nginx workers run as nobody
 duration=${DURATION:-8}
 connections=${CONNECTIONS:-32}
 rounds=${ROUNDS:-3}
-later_hit_urls=${LATER_HIT_URLS:-16000}
+later_hit_urls=${LATER_HIT_URLS:-8000}
 backend_port=27311 nginx_cache_port=27312 http_port=27313 admin_port=27314 ops_port=27315 redis_port=27316
 head -c 1024 /dev/zero | tr '\0' 'x' > "$work/page.html"
 mkdir -p "$work/nginx-cache"
@@ -148,4 +148,8 @@ for round in $(seq "$rounds"); do
   run "nginx proxy_cache, hit" $nginx_cache_port localhost "$nginx_workers"
   run "portico cache, hit" $http_port cached.bench $portico_pid
 done
+# whether the default store fits bin/portico's heap: the live heap (a full collection first) beside the store's weight
+printf 'store full: %s MB held by the store (its weight), %s MB live heap in all after a full collection (heap max 128 MB)\n' \
+  "$( (curl -s "http://127.0.0.1:$ops_port/metrics"; curl -s -H "Authorization: Bearer $token" "http://127.0.0.1:$admin_port/metrics") | awk '/^portico_cache_stored_bytes/ && !done {printf "%.1f", $2 / 1048576; done = 1}')" \
+  "$(jcmd "$portico_pid" GC.class_histogram | awk '/^Total/ {printf "%.1f", $3 / 1048576}')"
 if [ -n "${VERBOSE:-}" ]; then cat "$work/wrk.txt"; fi
