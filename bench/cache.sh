@@ -1,16 +1,28 @@
 #!/usr/bin/env bash
 # The response cache against nginx proxy_cache, one worker each, on loopback: a backend (nginx)
 # serving a 1 KiB page with Cache-Control: max-age=300; nginx proxy_cache in front of it; one edge
-# instance with a cached site and an uncached one. wrk asks for the same page (cache hits), then
-# for a new URL each request (misses, stored), on both the cached and the uncached site.
-# Prints req/s and the proxy's CPU time per request (nginx: its worker, which also serves the
-# backend on misses; portico: the JVM). Run from the repository root after `mvn -q -DskipTests package`.
+# started as users get it (bin/portico: serial GC, 128 MB heap, the default 32 MiB store) with a
+# cached site and an uncached one. After a warm-up of every path (then a purge), each round:
+#   - uncached site, a new URL each request (the path a miss adds its cost to);
+#   - cache misses of URLs that are later hit: LATER_HIT_URLS (8000) new URLs once each (they fit the store);
+#   - cache hits on those URLs, in random order;
+#   - cache misses never reused: a new URL each request, stored (the store fills and evicts);
+#   - uncached site again, after the store is full;
+#   - nginx proxy_cache hit and Portico hit on one page.
+# Prints req/s, the proxy's CPU µs per request (user + system of nginx's worker — which also
+# serves the backend on misses — or of the JVM, GC and JIT included) and the JVM's young/full
+# collections in the row. PROFILE_ROW=<part of a row name> records that row of round 1 with JFR
+# into PROFILE_OUT with the JFR settings PROFILE_SETTINGS (bench/profile-summary.py summarises it), and the
+# live heap's class histogram after it beside it.
+# Run from the repository root after `mvn -q -DskipTests package`. Needs nginx, wrk, redis-cli, jstat.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work=$(mktemp -d /tmp/portico-cache-bench.XXXXXX)
 chmod 755 "$work"  # nginx workers run as nobody
 duration=${DURATION:-8}
 connections=${CONNECTIONS:-32}
+rounds=${ROUNDS:-3}
+later_hit_urls=${LATER_HIT_URLS:-8000}
 backend_port=27311 nginx_cache_port=27312 http_port=27313 admin_port=27314 ops_port=27315 redis_port=27316
 head -c 1024 /dev/zero | tr '\0' 'x' > "$work/page.html"
 mkdir -p "$work/nginx-cache"
@@ -29,50 +41,115 @@ NGINX
 nginx -p "$work" -c "$work/nginx.conf" & nginx_pid=$!
 PORTICO_HTTP_PORT=$http_port PORTICO_HTTPS_PORT=$((http_port + 10)) PORTICO_ADMIN_PORT=$admin_port \
   PORTICO_OPS_PORT=$ops_port PORTICO_EMBEDDED_REDIS_PORT=$redis_port PORTICO_DATA_DIR="$work/data" \
-  PORTICO_EDGE_INSTANCES=1 PORTICO_BIND=127.0.0.1 PORTICO_ACCESS_LOG=off PORTICO_ROLES=edge,lookup \
-  java -jar "$here/launcher/target/portico.jar" > "$work/portico.log" 2>&1 & portico_pid=$!
+  PORTICO_EDGE_INSTANCES=1 PORTICO_BIND=127.0.0.1 PORTICO_ACCESS_LOG=off PORTICO_ROLES=edge,lookup,admin \
+  PORTICO_SECRET_KEY=bench-secret-key PORTICO_ADMIN_PASSWORD=bench-admin-password \
+  PORTICO_JAR="$here/launcher/target/portico.jar" "$here/bin/portico" > "$work/portico.log" 2>&1 & portico_pid=$!
 trap 'kill $portico_pid $nginx_pid 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$ops_port/health/ready" >/dev/null && break; sleep 0.2; done
+for _ in $(seq 150); do curl -sf "http://127.0.0.1:$ops_port/health/ready" >/dev/null && break; sleep 0.2; done
 redis-cli -p $redis_port SET portico:site:cached.bench \
   "{\"targets\":[\"127.0.0.1:$backend_port\"],\"compression\":false,\"cache\":{}}" >/dev/null
 redis-cli -p $redis_port SET portico:site:plain.bench \
   "{\"targets\":[\"127.0.0.1:$backend_port\"],\"compression\":false}" >/dev/null
+token=$(curl -sf -H 'Content-Type: application/json' -d '{"username":"admin","password":"bench-admin-password"}' \
+  "http://127.0.0.1:$admin_port/api/v1/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+purge() {
+  curl -sf -o /dev/null -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -d '{}' \
+    "http://127.0.0.1:$admin_port/api/v1/sites/cached.bench/cache/purge"
+}
 cat > "$work/unique.lua" <<'LUA'
 local n = 0
 request = function() n = n + 1; return wrk.format("GET", "/u/" .. tostring(math.random(1e9)) .. "-" .. n) end
 LUA
+# LATER_HIT_URLS new URLs (/l/<round>-1, -2, ...) once each; then it stops and leaves a file that
+# makes load() interrupt wrk, so its req/s count the time the requests took
+cat > "$work/later.lua" <<'LUA'
+local prefix, limit, flag, n, done = "", 0, "", 0, 0
+init = function(args) prefix = args[1]; limit = tonumber(args[2]); flag = args[3] end
+request = function() n = n + 1; return wrk.format("GET", "/l/" .. prefix .. "-" .. n) end
+response = function()
+  done = done + 1
+  if done == limit then io.open(flag, "w"):close(); wrk.thread:stop() end
+end
+LUA
+# those URLs again, in random order
+cat > "$work/again.lua" <<'LUA'
+local prefix, limit = "", 0
+init = function(args) prefix = args[1]; limit = tonumber(args[2]) end
+request = function() return wrk.format("GET", "/l/" .. prefix .. "-" .. math.random(limit)) end
+LUA
 sleep 1
 # CPU seconds (user + system) of the processes given, in clock ticks: a cost per request that holds on a busy machine
 ticks() { local t=0; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' /proc/$p/stat))); done; echo $t; }
+# the same for the JVM's event-loop threads only (the rest: GC, JIT compilers, Caffeine's maintenance, timers)
+loops() { grep -l '^vert.x-eventloo' /proc/$portico_pid/task/*/comm | sed 's#/comm#/stat#' | xargs cat | awk '{s += $14 + $15} END {print s}'; }
+collections() { jstat -gc "$portico_pid" | awk 'NR == 2 {print $(NF-6), $(NF-4)}'; }  # YGC FGC
 nginx_workers=$(pgrep -P $nginx_pid -f "worker process" | tr '\n' ' ')
-run() {  # name port host pids [script]
-  local script=()
-  [ -n "${5:-}" ] && script=(-s "$5")
-  curl -s -o /dev/null -H "Host: $3" "http://127.0.0.1:$2/"
-  wrk -t1 -c"$connections" -d3s -H "Host: $3" "${script[@]}" "http://127.0.0.1:$2/" >/dev/null
-  local before after out rps requests
-  before=$(ticks $4)
-  out=$(wrk -t1 -c"$connections" -d"${duration}s" -H "Host: $3" "${script[@]}" "http://127.0.0.1:$2/")
-  after=$(ticks $4)
+load() {  # port host [script [args...]]
+  local port=$1 host=$2 script=()
+  shift 2
+  [ $# -gt 0 ] && script=(-s "$1") && shift
+  rm -f "$work/stopped"
+  wrk -t1 -c"$connections" -d"${duration}s" -H "Host: $host" "${script[@]}" "http://127.0.0.1:$port/" ${1:+--} "$@" \
+    > "$work/load.txt" & local wrk_pid=$!
+  while kill -0 $wrk_pid 2>/dev/null; do
+    [ -e "$work/stopped" ] && kill -INT $wrk_pid && break
+    sleep 0.01
+  done
+  wait $wrk_pid || true
+  cat "$work/load.txt"
+}
+run() {  # name port host pids [script [args...]]
+  local name=$1 port=$2 host=$3 pids=$4
+  shift 4
+  local profiling=""
+  if [ "$round" = 1 ] && [ -n "${PROFILE_ROW:-}" ] && [[ "$name" == *"$PROFILE_ROW"* ]]; then
+    profiling=1
+    jcmd "$portico_pid" JFR.start name=row settings="${PROFILE_SETTINGS:-profile}" filename="${PROFILE_OUT:-$PWD/cache-row.jfr}" >/dev/null
+  fi
+  local before after out rps requests gc_before gc_after loops_before loops_after
+  gc_before=$(collections); before=$(ticks $pids); loops_before=$(loops)
+  out=$(load "$port" "$host" "$@")
+  after=$(ticks $pids); loops_after=$(loops); gc_after=$(collections)
+  if [ -n "$profiling" ]; then
+    jcmd "$portico_pid" JFR.stop name=row >/dev/null
+    jcmd "$portico_pid" GC.class_histogram > "${PROFILE_OUT:-$PWD/cache-row.jfr}.histogram"
+  fi
   echo "$out" >> "$work/wrk.txt"
   rps=$(echo "$out" | awk '/Requests\/sec/ {print int($2)}')
   requests=$(echo "$out" | awk '/requests in/ {print $1}')
-  printf '| %s | %s | %s |\n' "$1" "$rps" "$(python3 -c "print(round(($after-$before)/$(getconf CLK_TCK)*1e6/$requests, 1))")"
+  local us="1e6 / $(getconf CLK_TCK) / $requests"
+  printf '| %s | %s | %s | %s | %s | %s |\n' "$round" "$name" "$rps" \
+    "$(python3 -c "print(round(($after - $before) * $us, 1))")" \
+    "$(if [ "$pids" = "$portico_pid" ]; then python3 -c "print(round(($loops_after - $loops_before) * $us, 1))"; else echo -; fi)" \
+    "$(python3 -c "b='$gc_before'.split(); a='$gc_after'.split(); print('%d / %d' % (int(a[0])-int(b[0]), int(a[1])-int(b[1])))")"
 }
-# the JVM compiles its hot paths first (the other rows' warm-ups are short)
+# the JVM compiles every measured path first, then the store is emptied
 for _ in 1 2; do
-  wrk -t1 -c"$connections" -d"${WARMUP:-10}s" -H "Host: cached.bench" "http://127.0.0.1:$http_port/" >/dev/null
-  wrk -t1 -c"$connections" -d"${WARMUP:-10}s" -H "Host: plain.bench" "http://127.0.0.1:$http_port/" >/dev/null
+  load $http_port cached.bench >/dev/null
+  load $http_port plain.bench >/dev/null
+  load $http_port plain.bench "$work/unique.lua" >/dev/null
+  load $http_port cached.bench "$work/unique.lua" >/dev/null
 done
+purge
 printf 'X-Cache: nginx %s, portico %s\n' \
   "$(curl -s -D- -o /dev/null "http://127.0.0.1:$nginx_cache_port/" | tr -d '\r' | awk -F': ' '/^X-Cache/ {print $2}')" \
   "$(curl -s -D- -o /dev/null -H 'Host: cached.bench' "http://127.0.0.1:$http_port/" | tr -d '\r' | awk -F': ' '/^X-Cache/ {print $2}')"
-printf '| %s | req/s | proxy CPU µs/request |\n|---|---:|---:|\n' "row ($connections connections, ${duration} s, one worker each)"
-run "nginx proxy_cache, hit" $nginx_cache_port localhost "$nginx_workers"
-run "portico cache, hit" $http_port cached.bench $portico_pid
-run "portico uncached site (every request to the backend)" $http_port plain.bench $portico_pid
-run "portico uncached site, a new URL each request" $http_port plain.bench $portico_pid "$work/unique.lua"
-run "portico cache, miss (a new URL each request, stored)" $http_port cached.bench $portico_pid "$work/unique.lua"
-run "portico uncached site, a new URL each request (again, after the misses)" $http_port plain.bench $portico_pid \
-  "$work/unique.lua"
+printf '| round | row (%s connections, %s s, one worker each) | req/s | proxy CPU µs/request | of which event loop | JVM young / full GCs |\n' \
+  "$connections" "$duration"
+printf '|---|---|---:|---:|---:|---|\n'
+for round in $(seq "$rounds"); do
+  purge
+  run "uncached site, a new URL each request" $http_port plain.bench $portico_pid "$work/unique.lua"
+  run "cache miss, URL later hit ($later_hit_urls new URLs)" $http_port cached.bench $portico_pid "$work/later.lua" \
+    "$round" "$later_hit_urls" "$work/stopped"
+  run "cache hit on those URLs" $http_port cached.bench $portico_pid "$work/again.lua" "$round" "$later_hit_urls"
+  run "cache miss, never reused (a new URL each request, stored)" $http_port cached.bench $portico_pid "$work/unique.lua"
+  run "uncached site, a new URL each request, store full" $http_port plain.bench $portico_pid "$work/unique.lua"
+  run "nginx proxy_cache, hit" $nginx_cache_port localhost "$nginx_workers"
+  run "portico cache, hit" $http_port cached.bench $portico_pid
+done
+# whether the default store fits bin/portico's heap: the live heap (a full collection first) beside the store's weight
+printf 'store full: %s MB held by the store (its weight), %s MB live heap in all after a full collection (heap max 128 MB)\n' \
+  "$( (curl -s "http://127.0.0.1:$ops_port/metrics"; curl -s -H "Authorization: Bearer $token" "http://127.0.0.1:$admin_port/metrics") | awk '/^portico_cache_stored_bytes/ && !done {printf "%.1f", $2 / 1048576; done = 1}')" \
+  "$(jcmd "$portico_pid" GC.class_histogram | awk '/^Total/ {printf "%.1f", $3 / 1048576}')"
 if [ -n "${VERBOSE:-}" ]; then cat "$work/wrk.txt"; fi

@@ -10,6 +10,7 @@ import io.vertx.core.shareddata.Shareable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -23,6 +24,8 @@ public final class CacheNode implements Shareable {
   public static final int MAX_WAITERS = 1000;
   /** Longest a request waits for another's miss before going to the backend itself. */
   public static final long MAX_WAIT_MS = 5_000;
+  /** Most background refreshes (stale-while-revalidate) under way on the node at once; beyond, stale entries are served and refreshed later. */
+  public static final int MAX_REFRESHES = 64;
   private static final String NODE_MAP = "portico.responseCache";
 
   private final LocalResponseCache store;
@@ -31,6 +34,7 @@ public final class CacheNode implements Shareable {
   /** Bytes of the copies kept while misses stream, and their bound: a quarter of the store's. */
   private final AtomicLong copying = new AtomicLong();
   private final long maxCopying;
+  private final AtomicInteger refreshing = new AtomicInteger();
 
   /** One miss under way: who waits for it. Only its leader ends it ({@link #missEnded}). */
   public static final class Miss {
@@ -129,6 +133,20 @@ public final class CacheNode implements Shareable {
   /** Gives back {@code bytes} taken with {@link #reserveCopy}. */
   public void releaseCopy(long bytes) {
     copying.addAndGet(-bytes);
+  }
+
+  /** Takes one of the node's {@link #MAX_REFRESHES} background refreshes: false when all are under way. */
+  public boolean startRefresh() {
+    if (refreshing.incrementAndGet() > MAX_REFRESHES) {
+      refreshing.decrementAndGet();
+      return false;
+    }
+    return true;
+  }
+
+  /** Gives back a refresh taken with {@link #startRefresh}. */
+  public void refreshEnded() {
+    refreshing.decrementAndGet();
   }
 
   /** Bytes the copies of misses in flight hold now. */

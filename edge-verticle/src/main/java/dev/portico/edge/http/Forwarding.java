@@ -43,10 +43,12 @@ final class Forwarding {
 
   private final Backends backends;
   private final TenantAddresses addresses;
+  private final DetachedSender detached;
 
   Forwarding(EdgeServices services) {
     this.backends = services.backends();
     this.addresses = services.addresses();
+    this.detached = new DetachedSender(backends, addresses);
   }
 
   /** One request on its way: what every step after the filters needs. */
@@ -71,6 +73,7 @@ final class Forwarding {
         request.headers(), request.isSSL(), exchange.client(),
         ProxyHeaders.canonicalAuthority(exchange.host(), exchange.authority())),
         route.info());
+    context.detachedFetch(detached.of(exchange, route, context));  // a cache's background refresh
     exchange.whenOver(() -> {
       context.done();
       exchange.cacheResult(context.cacheResult());
@@ -319,7 +322,7 @@ final class Forwarding {
   }
 
   /** The PROXY protocol header the site's backend connections open with: the client, and the address it reached. */
-  private static ProxyHeader proxyHeader(Site site, HttpServerRequest request) {
+  static ProxyHeader proxyHeader(Site site, HttpServerRequest request) {
     SitePolicies.ProxyProtocol version = site.policies().proxyProtocol();
     if (version == SitePolicies.ProxyProtocol.NONE || request.remoteAddress() == null || request.localAddress() == null) {
       return null;

@@ -24,6 +24,7 @@ public final class FilterContext {
   private MultiMap responseHeaders;
   private Runnable whenDone;
   private String cacheResult;
+  private DetachedFetch detachedFetch;
   /** Bit i: filter i applies to this request. */
   long applying;
   /** How many filters the request passed (those whose response steps run). */
@@ -117,6 +118,15 @@ public final class FilterContext {
 
   public void cacheResult(String result) {
     this.cacheResult = result;
+  }
+
+  /** The request sent again apart from its client ({@link DetachedFetch}), or null when the request path offers none. */
+  public DetachedFetch detachedFetch() {
+    return detachedFetch;
+  }
+
+  public void detachedFetch(DetachedFetch fetch) {
+    this.detachedFetch = fetch;
   }
 
   public int responseStatus() {

@@ -6,8 +6,6 @@ import dev.portico.edge.cache.CacheNode;
 import dev.portico.edge.cache.CacheRules;
 import dev.portico.edge.cache.CachedResponse;
 import dev.portico.edge.cache.Freshness;
-import dev.portico.edge.cache.Revalidation;
-import dev.portico.edge.observe.Exchange;
 import dev.portico.edge.pipeline.Answer;
 import dev.portico.edge.pipeline.BodyTransform;
 import dev.portico.edge.pipeline.ClientRequest;
@@ -18,7 +16,6 @@ import dev.portico.edge.policy.ResponseCompression.Encoding;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
 
 /**
  * A site's {@code cache}: the innermost filter, so it stores the backend's response as sent and
@@ -26,15 +23,17 @@ import io.vertx.core.http.HttpMethod;
  * compression). A fresh entry answers ({@code X-Cache: HIT}, or 304 to a matching
  * conditional request); a miss goes to the backend and is stored while it streams to the
  * client ({@code MISS}); concurrent misses for one key wait for the first ({@link CacheNode});
- * a stale entry is revalidated by one request ({@code REVALIDATED} on a 304) while, within
- * {@code stale-while-revalidate}, the others get it at once; it also answers when the backend
- * fails and {@code stale-if-error} allows ({@code STALE}); what may not use the cache is marked
+ * a stale entry is revalidated by the request that finds it ({@code REVALIDATED} on a 304), or,
+ * within {@code stale-while-revalidate}, answers at once ({@code STALE}) while it is refreshed in
+ * the background ({@link BackgroundRefresh}); it also answers when the backend fails and
+ * {@code stale-if-error} allows ({@code STALE}); what may not use the cache is marked
  * {@code BYPASS}.
  */
 final class CacheFilter implements SiteFilter {
 
   private final CacheNode node;
   private final CacheRules rules;
+  private final CacheWrites writes;
   /** Whose policies this filter caches for (a site's, or a route's): part of every key. */
   private final String scope;
 
@@ -65,6 +64,7 @@ final class CacheFilter implements SiteFilter {
     this.node = node;
     this.scope = scope;
     this.rules = new CacheRules(settings.defaultTtlSeconds(), settings.maxObjectBytes(), guarded, settings.shared());
+    this.writes = new CacheWrites(node, rules);
   }
 
   @Override
@@ -89,7 +89,7 @@ final class CacheFilter implements SiteFilter {
     long now = System.currentTimeMillis();
     CachedResponse entry = node.store().get(lookup.key).result();  // the local store answers at once
     boolean mayServeStale = false;
-    if (entry != null && usable(entry, request.headers())) {
+    if (entry != null && CacheWrites.usable(entry, request.headers())) {
       Freshness.State state = Freshness.state(entry, now, rules.defaultTtlSeconds());
       if (state == Freshness.State.FRESH) {
         return Step.answer(lookup.answer(context,
@@ -99,7 +99,13 @@ final class CacheFilter implements SiteFilter {
       mayServeStale = state == Freshness.State.STALE_WHILE_REVALIDATE;
     }
     lookup.led = node.leadMiss(lookup.key);
-    if (lookup.led == null && mayServeStale) {  // stale-while-revalidate: another request is refreshing it
+    if (mayServeStale) {  // stale-while-revalidate: at once, refreshed in the background (unless a refresh is under way)
+      if (lookup.led != null) {
+        CacheNode.Miss miss = lookup.led;
+        lookup.led = null;
+        new BackgroundRefresh(node, writes, lookup.key, lookup.encoding, entry, request.headers(), miss)
+            .start(context.detachedFetch());
+      }
       return Step.answer(lookup.answer(context,
           CachedAnswers.of(entry, request.method(), request.headers(), "STALE", now)));
     }
@@ -123,17 +129,6 @@ final class CacheFilter implements SiteFilter {
     }));
   }
 
-  /** Whether the entry is the variant the request asks for, and may go to it (§3.5 for {@code Authorization}; {@code Cookie}). */
-  private static boolean usable(CachedResponse entry, MultiMap requestHeaders) {
-    if (requestHeaders.contains(HttpHeaders.AUTHORIZATION) && !Freshness.servesAuthorized(entry)) {
-      return false;
-    }
-    if (requestHeaders.contains(HttpHeaders.COOKIE) && !Freshness.servesWithCookie(entry)) {
-      return false;
-    }
-    return entry.variant().equals(CacheKeys.selectedFields(entry.headers(), requestHeaders));
-  }
-
   /**
    * The backend is offered only the coding in the key (or none), so what it answers belongs
    * under that key: a {@code gzip} body never lands where {@code br} clients look.
@@ -142,11 +137,7 @@ final class CacheFilter implements SiteFilter {
   public void onBackendRequest(FilterContext context, MultiMap headers) {
     Lookup lookup = (Lookup) context.attached(this);
     if (lookup != null && !lookup.bypass) {
-      headers.set(HttpHeaders.ACCEPT_ENCODING, lookup.encoding);
-      if (lookup.stale != null && Revalidation.hasValidator(lookup.stale)) {
-        Revalidation.ask(lookup.stale, headers);
-        lookup.revalidating = true;
-      }
+      lookup.revalidating = CacheWrites.ask(headers, lookup.encoding, lookup.stale);
     }
   }
 
@@ -154,23 +145,18 @@ final class CacheFilter implements SiteFilter {
   @Override
   public Answer onBackendResponse(FilterContext context) {
     Lookup lookup = (Lookup) context.attached(this);
-    if (lookup == null || !lookup.revalidating || context.responseStatus() != 304
-        || !Revalidation.confirms(lookup.stale, context.responseHeaders())) {
+    if (lookup == null || !lookup.revalidating || context.responseStatus() != 304) {
       return null;
     }
-    long now = System.currentTimeMillis();
     ClientRequest request = context.request();
-    CachedResponse refreshed = Revalidation.refresh(lookup.stale, storedHeaders(context.responseHeaders()),
-        lookup.requestTime, now);
-    if (Freshness.notStorableReason(request.headers(), refreshed.status(), refreshed.headers(), rules) == null
-        && refreshed.variant().equals(CacheKeys.selectedFields(refreshed.headers(), request.headers()))) {
-      node.store().put(lookup.key, refreshed);
-    } else {
-      node.store().remove(lookup.key);  // the 304 took back what allowed storing it
+    CachedResponse refreshed = writes.refresh(lookup.key, lookup.stale, request.headers(), context.responseHeaders(),
+        lookup.requestTime);
+    if (refreshed == null) {
+      return null;
     }
     endMiss(lookup);
-    return lookup.answer(context,
-        CachedAnswers.of(refreshed, request.method(), request.headers(), "REVALIDATED", now));
+    return lookup.answer(context, CachedAnswers.of(refreshed, request.method(), request.headers(), "REVALIDATED",
+        System.currentTimeMillis()));
   }
 
   @Override
@@ -191,23 +177,9 @@ final class CacheFilter implements SiteFilter {
     if (lookup == null || lookup.bypass || lookup.answered != null) {
       return null;
     }
-    long responseTime = System.currentTimeMillis();
-    MultiMap headers = storedHeaders(context.responseHeaders());
     ClientRequest request = context.request();
-    String variant = CacheKeys.selectedFields(headers, request.headers());
-    if (request.method() != HttpMethod.GET || variant == null || !inKeysCoding(headers, lookup.encoding)
-        || Freshness.notStorableReason(request.headers(), context.responseStatus(), headers, rules) != null) {
-      endMiss(lookup);
-      return null;
-    }
-    long maxBytes = Math.min(rules.maxObjectBytes(), node.store().maxEntryBytes());  // the store drops heavier ones
-    if (contentLength(headers) > maxBytes) {
-      endMiss(lookup);  // relayed without a copy that would only be dropped
-      return null;
-    }
-    return new CacheRecorder(node, maxBytes, body -> node.store().put(lookup.key,
-        new CachedResponse(context.responseStatus(), headers, body, variant, lookup.requestTime, responseTime)),
-        () -> endMiss(lookup));
+    return writes.recorder(lookup.key, lookup.encoding, request.method(), request.headers(), context.responseStatus(),
+        context.responseHeaders(), lookup.requestTime, () -> endMiss(lookup));
   }
 
   @Override
@@ -230,28 +202,5 @@ final class CacheFilter implements SiteFilter {
       node.missEnded(lookup.key, lookup.led);
       lookup.led = null;
     }
-  }
-
-  /** Whether the body is in {@code encoding} (the key's) or in none: a backend that ignored the offer is not stored. */
-  private static boolean inKeysCoding(MultiMap headers, String encoding) {
-    String coding = headers.get(HttpHeaders.CONTENT_ENCODING);
-    return coding == null || coding.equalsIgnoreCase(encoding) || coding.equalsIgnoreCase("identity");
-  }
-
-  /** The response's {@code Content-Length} (one decimal number, as the edge validated it), or -1. */
-  private static long contentLength(MultiMap headers) {
-    String value = headers.get(HttpHeaders.CONTENT_LENGTH);
-    if (value == null || value.isEmpty() || value.length() > 18 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      return -1;
-    }
-    return Long.parseLong(value);
-  }
-
-  /** The backend's end-to-end fields, without what the edge adds per exchange. */
-  private static MultiMap storedHeaders(MultiMap responseHeaders) {
-    MultiMap headers = HttpHeaders.headers().addAll(responseHeaders);
-    headers.remove(Exchange.REQUEST_ID);
-    headers.remove(CachedAnswers.X_CACHE);
-    return headers;
   }
 }

@@ -59,6 +59,11 @@ final class CacheRecorder implements BodyTransform {
     return Buffer.buffer();
   }
 
+  /** Whether the copy is still being kept: false once dropped (too large) or ended. */
+  boolean copying() {
+    return copy != null;
+  }
+
   @Override
   public void discard() {
     copy = null;
