@@ -5,7 +5,8 @@
 # every kind of host (exact, *, **, unknown) answered and resolved to the right pattern; the
 # heap (after a full GC) against the same node on an empty database; the admin API listing,
 # paging and searching the million sites and listing certificates; and 100,000 sites imported
-# through POST /api/v1/sites (100 requests of 1,000).
+# through POST /api/v1/sites (100 requests of 1,000). The node starts through bin/portico, with the
+# memory a user gets by default (128 MB heap); PORTICO_JAVA_OPTS adds flags after those.
 # Run from the repository root after `mvn -q -o -DskipTests package`:
 #   bench/million-sites.sh [exact sites] [wildcards]
 set -euo pipefail
@@ -44,7 +45,7 @@ start_node() {  # $1 database, $2 log file; sets node_pid, http, admin
   PORTICO_REDIS_URL="redis://127.0.0.1:$redis_port/$1" PORTICO_ROLES=edge,lookup,admin PORTICO_BIND=127.0.0.1 \
   PORTICO_HTTP_PORT=$http PORTICO_HTTPS_PORT=$(port) PORTICO_ADMIN_PORT=$admin PORTICO_OPS_PORT=$ops \
   PORTICO_SECRET_KEY=bench-secret-key PORTICO_ADMIN_PASSWORD=bench-admin-password PORTICO_EDGE_INSTANCES=1 \
-    java ${PORTICO_JAVA_OPTS:-} -jar "$here/launcher/target/portico.jar" > "$2" 2>&1 & node_pid=$!; pids+=($node_pid)
+    "$here/bin/portico" > "$2" 2>&1 & node_pid=$!; pids+=($node_pid)
 }
 heap_used_mb() {  # after a full GC
   jcmd "$1" GC.run >/dev/null; sleep 1
