@@ -47,9 +47,8 @@ start_node() {  # $1 database, $2 log file; sets node_pid, http, admin
   PORTICO_SECRET_KEY=bench-secret-key PORTICO_ADMIN_PASSWORD=bench-admin-password PORTICO_EDGE_INSTANCES=1 \
     "$here/bin/portico" > "$2" 2>&1 & node_pid=$!; pids+=($node_pid)
 }
-heap_used_mb() {  # after a full GC
-  jcmd "$1" GC.run >/dev/null; sleep 1
-  jcmd "$1" GC.heap_info | grep -oE 'used [0-9]+K' | head -1 | grep -oE '[0-9]+' | awk '{printf "%.0f", $1/1024}'
+heap_used_mb() {  # live objects after a full GC (the histogram forces one), whatever the collector
+  jcmd "$1" GC.class_histogram | awk '/^Total/ {printf "%.0f", $3/1048576}'
 }
 code() { curl -s -o /dev/null -w '%{http_code}' -H "Host: $1" "http://127.0.0.1:$http/"; }
 

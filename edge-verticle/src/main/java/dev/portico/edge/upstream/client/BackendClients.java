@@ -40,7 +40,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BackendClients {
 
-  /** Clients for sites' own CAs or certificates held at once, over every loop; each holds only idle connections when unused. */
+  /** Clients for sites' own CAs or certificates held at once by one edge instance; each holds only idle connections when unused. */
   static final int MAX_CLIENTS = 1024;
   /** How long a client shut down (its site changed) lets requests under way finish. */
   private static final long SHUTDOWN_GRACE_S = 30;

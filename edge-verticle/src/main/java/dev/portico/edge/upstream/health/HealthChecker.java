@@ -78,7 +78,12 @@ public final class HealthChecker {
     }
     for (CheckSchedule.Check check : schedule.due(watched, now)) {
       gauges.show(check.site());
-      check(check.site(), check.target());
+      try {
+        check(check.site(), check.target());
+      } catch (RuntimeException e) {
+        schedule.finished(check.target());  // its place in the budget is not lost
+        LOG.warn("Health check of site {} could not start: {}", check.site().key().pattern(), LogSafe.of(e));
+      }
     }
   }
 
