@@ -36,19 +36,9 @@ EOF
 nginx -c "$work/nginx.conf" -p "$work" & pids+=($!)
 until redis-cli -p "$redis_port" ping >/dev/null 2>&1; do sleep 0.1; done
 
-ca=$(port); cb=$(port); cc=$(port); members="127.0.0.1:$ca,127.0.0.1:$cb,127.0.0.1:$cc"
-admin=$(port); http_b=$(port); http_c=$(port)
-node() {  # name roles cluster-port http-port
-  PORTICO_REDIS_URL="redis://127.0.0.1:$redis_port" PORTICO_ROLES=$2 PORTICO_BIND=127.0.0.1 \
-  PORTICO_CLUSTER=on PORTICO_CLUSTER_HOST=127.0.0.1 PORTICO_CLUSTER_PORT=$3 PORTICO_CLUSTER_MEMBERS=$members \
-  PORTICO_HTTP_PORT=$4 PORTICO_HTTPS_PORT=$(port) PORTICO_ADMIN_PORT=$admin PORTICO_OPS_PORT=$(port) \
-  PORTICO_SECRET_KEY=bench-secret-key PORTICO_ADMIN_PASSWORD=bench-admin-password PORTICO_EDGE_INSTANCES=1 \
-  PORTICO_JAVA_OPTS="-Xlog:gc:file=$work/$1-gc.log ${PORTICO_JAVA_OPTS:-}" \
-    "$here/bin/portico" > "$work/$1.log" 2>&1 & pids+=($!)
-}
-wait_log() { until grep -qs "Portico serving" "$work/$1.log"; do sleep 0.2; done; }
-node a lookup,admin "$ca" "$(port)"; wait_log a
-node b edge "$cb" "$http_b"; node c edge "$cc" "$http_c"; wait_log b; wait_log c
+# shellcheck source=lib/three-nodes.sh
+source "$here/bench/lib/three-nodes.sh"
+start_three_nodes
 echo "three nodes up (A: lookup + admin, B and C: edges; bin/portico's JVM defaults)"
 
 # the load, each part in a process of its own: traffic to 100 sites on each edge, 1,000 writes a minute
