@@ -101,14 +101,6 @@ class CacheRevalidationTest {
     return harness.send(request.build());
   }
 
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
-  }
 
   private static String xCache(HttpResponse<?> response) {
     return response.headers().firstValue("X-Cache").orElse("");
@@ -217,7 +209,7 @@ class CacheRevalidationTest {
   @Test
   void aClientsConditionsDoNotGoWithABackgroundRefresh() {
     assertEquals("MISS", xCache(get("/untagged")));
-    sleep(1500);  // stale now (fresh for 1 s), and no plain request has started a refresh
+    Harness.sleep(1500);  // stale now (fresh for 1 s), and no plain request has started a refresh
     Harness.waitFor(() -> {
       get("/untagged", "If-Modified-Since", "Sat, 01 Jan 2050 00:00:00 GMT", "If-None-Match", "\"forged\"",
           "Range", "bytes=0-3");

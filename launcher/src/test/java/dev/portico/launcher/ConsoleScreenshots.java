@@ -34,7 +34,7 @@ public final class ConsoleScreenshots {
         String[] hosts = {"shop.example.com", "api.example.com", "www.example.com", "unknown.example.net"};
         for (int i = 0; running.get(); i++) {
           harness.get(hosts[i % hosts.length], "/");
-          sleep(i % 7 == 0 ? 40 : 8);
+          Harness.sleep(i % 7 == 0 ? 40 : 8);
         }
       });
       traffic.start();
@@ -60,7 +60,7 @@ public final class ConsoleScreenshots {
         shot(browser, out.resolve("audit.png"));
         browser.click("#theme");
         browser.page("#/live", "Live");
-        sleep(12_000);  // a few polls, so the charts have a line
+        Harness.sleep(12_000);  // a few polls, so the charts have a line
         browser.visible("#live svg.chart");
         shot(browser, out.resolve("live-dark.png"));
       }
@@ -105,16 +105,8 @@ public final class ConsoleScreenshots {
   }
 
   private static void shot(ConsoleBrowser browser, Path file) throws Exception {
-    sleep(300);  // let the toast fade and late rows land
+    Harness.sleep(300);  // let the toast fade and late rows land
     Files.write(file, browser.driver.getScreenshotAs(OutputType.BYTES));
     System.out.println("wrote " + file);
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

@@ -158,6 +158,16 @@ final class Harness implements AutoCloseable {
   }
 
   /** Polls until {@code condition} holds; returns the milliseconds it took. */
+  /** Sleeps {@code ms}; an interrupt fails the test. */
+  static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
   static long waitFor(BooleanSupplier condition, long timeoutMs) {
     long start = System.nanoTime();
     while (!condition.getAsBoolean()) {

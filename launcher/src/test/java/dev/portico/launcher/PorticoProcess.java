@@ -84,7 +84,7 @@ final class PorticoProcess implements AutoCloseable {
       if (opsStatus("/health/ready") == 200) {
         return this;
       }
-      sleep(100);
+      Harness.sleep(100);
     }
     throw new AssertionError(name + " not ready within " + timeoutMs + " ms; the end of " + log + ":\n" + logTail());
   }
@@ -134,14 +134,6 @@ final class PorticoProcess implements AutoCloseable {
     }
   }
 
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
-  }
 
   @Override
   public void close() {
