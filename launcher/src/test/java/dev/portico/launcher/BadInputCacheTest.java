@@ -6,10 +6,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -78,15 +75,6 @@ class BadInputCacheTest {
     return count == null ? 0 : count.get();
   }
 
-  private HttpResponse<String> get(String host, String path, String... headers) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + harness.httpPort() + path))
-        .header("Host", host).timeout(Duration.ofSeconds(20));
-    for (int i = 0; i < headers.length; i += 2) {
-      request.header(headers[i], headers[i + 1]);
-    }
-    return harness.send(request.build());
-  }
-
   private static String xCache(HttpResponse<?> response) {
     return response.headers().firstValue("X-Cache").orElse("");
   }
@@ -94,7 +82,7 @@ class BadInputCacheTest {
   @Test
   void aResponseVaryingOnTooManyFieldsIsRelayedNotStored() {
     for (int i = 1; i <= 3; i++) {
-      HttpResponse<String> response = get(SITE, "/huge-vary");
+      HttpResponse<String> response = harness.get(SITE, "/huge-vary");
       assertEquals(200, response.statusCode());
       assertEquals(SITE + " /huge-vary " + i + " null", response.body());
     }
@@ -104,36 +92,36 @@ class BadInputCacheTest {
   @Test
   void manyVariantsNeverAnswerAnotherVariantsRequest() {
     for (int i = 0; i < 200; i++) {
-      HttpResponse<String> response = get(SITE, "/variants", "X-Variant", "v" + i);
+      HttpResponse<String> response = harness.get(SITE, "/variants", "X-Variant", "v" + i);
       assertTrue(response.body().endsWith(" v" + i), response.body());
     }
-    HttpResponse<String> last = get(SITE, "/variants", "X-Variant", "v199");
+    HttpResponse<String> last = harness.get(SITE, "/variants", "X-Variant", "v199");
     assertEquals("HIT", xCache(last), "the last variant stored is the one kept");
-    HttpResponse<String> first = get(SITE, "/variants", "X-Variant", "v0");
+    HttpResponse<String> first = harness.get(SITE, "/variants", "X-Variant", "v0");
     assertTrue(first.body().endsWith(" v0"), "one variant per key: v0 was replaced, so fetched again");
     assertEquals(201, count(SITE, "/variants"));
   }
 
   @Test
   void aBackendsCraftedCacheControlStoresNothingItShouldNot() {
-    get(SITE, "/hidden-private");
-    assertEquals(SITE + " /hidden-private 2 null", get(SITE, "/hidden-private").body(),
+    harness.get(SITE, "/hidden-private");
+    assertEquals(SITE + " /hidden-private 2 null", harness.get(SITE, "/hidden-private").body(),
         "a private past 64 directives: not stored");
-    get(SITE, "/bad-age");
-    assertEquals(SITE + " /bad-age 2 null", get(SITE, "/bad-age").body(), "a negative max-age is stale at once");
-    get(SITE, "/huge-age");
-    HttpResponse<String> capped = get(SITE, "/huge-age");
+    harness.get(SITE, "/bad-age");
+    assertEquals(SITE + " /bad-age 2 null", harness.get(SITE, "/bad-age").body(), "a negative max-age is stale at once");
+    harness.get(SITE, "/huge-age");
+    HttpResponse<String> capped = harness.get(SITE, "/huge-age");
     assertEquals("HIT", xCache(capped));
     assertTrue(Long.parseLong(capped.headers().firstValue("Age").orElseThrow()) < 60, "a sane Age");
-    HttpResponse<String> claimed = get(SITE, "/backend-says-hit");
+    HttpResponse<String> claimed = harness.get(SITE, "/backend-says-hit");
     assertEquals("MISS", xCache(claimed), "the backend's own X-Cache is replaced");
-    assertEquals("HIT", xCache(get(SITE, "/backend-says-hit")));
+    assertEquals("HIT", xCache(harness.get(SITE, "/backend-says-hit")));
   }
 
   @Test
   void aFloodOfNoCacheRequestsReachesTheBackendOnce() {
     for (int i = 0; i < 50; i++) {
-      HttpResponse<String> response = get(SITE, "/flood", "Cache-Control", "no-cache", "Pragma", "no-cache");
+      HttpResponse<String> response = harness.get(SITE, "/flood", "Cache-Control", "no-cache", "Pragma", "no-cache");
       assertEquals(SITE + " /flood 1 null", response.body());
     }
     assertEquals(1, count(SITE, "/flood"));
@@ -141,14 +129,14 @@ class BadInputCacheTest {
 
   @Test
   void noHostOrTenantGetsAnothersEntry() {
-    Harness.waitFor(() -> get("warm.tenant.example.net", "/warm-up").statusCode() == 200, 10_000);
-    assertEquals("a.tenant.example.net /page 1 null", get("a.tenant.example.net", "/page").body());
-    assertEquals("b.tenant.example.net /page 1 null", get("b.tenant.example.net", "/page").body(),
+    Harness.waitFor(() -> harness.get("warm.tenant.example.net", "/warm-up").statusCode() == 200, 10_000);
+    assertEquals("a.tenant.example.net /page 1 null", harness.get("a.tenant.example.net", "/page").body());
+    assertEquals("b.tenant.example.net /page 1 null", harness.get("b.tenant.example.net", "/page").body(),
         "one wildcard site, two hosts: two entries");
-    assertEquals("other-tenant.example.net /page 1 null", get("other-tenant.example.net", "/page").body());
-    assertEquals("HIT", xCache(get("a.tenant.example.net", "/page")));
+    assertEquals("other-tenant.example.net /page 1 null", harness.get("other-tenant.example.net", "/page").body());
+    assertEquals("HIT", xCache(harness.get("a.tenant.example.net", "/page")));
     // a Host with the other tenant's name in a port, a trailing dot, or another case is that host or refused
-    HttpResponse<String> dotted = get("A.Tenant.Example.Net.", "/page");
+    HttpResponse<String> dotted = harness.get("A.Tenant.Example.Net.", "/page");
     assertTrue(dotted.statusCode() >= 400 || dotted.body().startsWith("a.tenant.example.net"), dotted.body());
   }
 }

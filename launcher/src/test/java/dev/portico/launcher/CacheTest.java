@@ -83,12 +83,7 @@ class CacheTest {
   }
 
   private HttpResponse<String> get(String path, String... headers) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + harness.httpPort() + path))
-        .header("Host", SITE).timeout(Duration.ofSeconds(20));
-    for (int i = 0; i < headers.length; i += 2) {
-      request.header(headers[i], headers[i + 1]);
-    }
-    return harness.send(request.build());
+    return harness.get(SITE, path, headers);
   }
 
   private static String xCache(HttpResponse<?> response) {

@@ -127,9 +127,14 @@ final class Harness implements AutoCloseable {
     await(redisApi.del(List.of("portico:site:" + pattern)));
   }
 
-  HttpResponse<String> get(String host, String path) {
-    return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort() + path)).header("Host", host)
-        .timeout(Duration.ofSeconds(10)).build());
+  /** A GET of {@code path} on the edge for {@code host}, with header fields given as name, value, name, value… */
+  HttpResponse<String> get(String host, String path, String... headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort() + path))
+        .header("Host", host).timeout(Duration.ofSeconds(20));
+    for (int i = 0; i < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return send(request.build());
   }
 
   HttpResponse<String> send(HttpRequest request) {
