@@ -7,9 +7,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,6 +31,8 @@ class BadInputCacheTest {
   private Harness harness;
   private int backend;
   private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+  /** What each request for {@code /untagged} carried of a client's conditions and range ("-" for none). */
+  private final List<String> untagged = new CopyOnWriteArrayList<>();
 
   @BeforeAll
   void start() throws Exception {
@@ -51,6 +56,10 @@ class BadInputCacheTest {
   /** The body names the host, the path's count and the request's X-Variant; the path picks the crafted head. */
   private void answer(HttpServerRequest request) {
     String path = request.path();
+    if (request.path().equals("/untagged")) {
+      answerUntagged(request);
+      return;
+    }
     String host = request.authority().host();
     int n = counts.computeIfAbsent(host + path, p -> new AtomicInteger()).incrementAndGet();
     var response = request.response().putHeader("Cache-Control", "max-age=300");
@@ -68,6 +77,23 @@ class BadInputCacheTest {
       response.putHeader("X-Cache", "HIT");
     }
     response.end(host + " " + path + " " + n + " " + request.getHeader("X-Variant"));
+  }
+
+  /**
+   * A page without validators: version 1 fresh for 1 s, then version 2; a 304 to any request
+   * with a condition (as a backend would to the client that sent it).
+   */
+  private void answerUntagged(HttpServerRequest request) {
+    String asked = String.join(",", request.headers().names().stream().map(String::toLowerCase)
+        .filter(name -> name.startsWith("if-") || name.equals("range")).sorted().toList());
+    untagged.add(asked.isEmpty() ? "-" : asked);
+    if (!asked.isEmpty()) {
+      request.response().setStatusCode(304).putHeader("Cache-Control", "max-age=300").end();
+    } else if (untagged.size() == 1) {
+      request.response().putHeader("Cache-Control", "max-age=1, stale-while-revalidate=300").end("untagged, version 1");
+    } else {
+      request.response().putHeader("Cache-Control", "max-age=300").end("untagged, version 2");
+    }
   }
 
   private int count(String host, String path) {
@@ -138,5 +164,28 @@ class BadInputCacheTest {
     // a Host with the other tenant's name in a port, a trailing dot, or another case is that host or refused
     HttpResponse<String> dotted = harness.get("A.Tenant.Example.Net.", "/page");
     assertTrue(dotted.statusCode() >= 400 || dotted.body().startsWith("a.tenant.example.net"), dotted.body());
+  }
+
+  /**
+   * A client's own conditions and range never go with a background refresh: only the entry's
+   * validators may ask for a 304, so a client cannot make a stale entry without validators look
+   * fresh (here the backend would answer its If-Modified-Since with 304); the refresh asks
+   * unconditionally and the new version replaces the entry.
+   */
+  @Test
+  void aClientsConditionsDoNotGoWithABackgroundRefresh() {
+    assertEquals("MISS", xCache(harness.get(SITE, "/untagged")));
+    Harness.sleep(1500);  // stale now (fresh for 1 s), and no plain request has started a refresh
+    Harness.waitFor(() -> {
+      harness.get(SITE, "/untagged", "If-Modified-Since", "Sat, 01 Jan 2050 00:00:00 GMT", "If-None-Match", "\"forged\"",
+          "Range", "bytes=0-3");
+      return untagged.size() >= 2;
+    }, 10_000);
+    AtomicReference<HttpResponse<String>> later = new AtomicReference<>();
+    Harness.waitFor(() -> {
+      later.set(harness.get(SITE, "/untagged"));
+      return xCache(later.get()).equals("HIT") && later.get().body().equals("untagged, version 2");
+    }, 10_000);
+    assertTrue(untagged.stream().allMatch("-"::equals), "the backend got a client's condition: " + untagged);
   }
 }
