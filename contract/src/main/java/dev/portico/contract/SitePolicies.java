@@ -1,5 +1,13 @@
 package dev.portico.contract;
 
+import static dev.portico.contract.PolicyJson.array;
+import static dev.portico.contract.PolicyJson.bool;
+import static dev.portico.contract.PolicyJson.entries;
+import static dev.portico.contract.PolicyJson.integer;
+import static dev.portico.contract.PolicyJson.isFieldValue;
+import static dev.portico.contract.PolicyJson.isToken;
+import static dev.portico.contract.PolicyJson.object;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -32,8 +40,8 @@ import java.util.Set;
  *  "proxyProtocol": "v1" | "v2"}                (a PROXY protocol header on each backend connection)</pre>
  */
 public record SitePolicies(boolean compression, HeaderRules requestHeaders, HeaderRules responseHeaders, Hsts hsts,
-    List<Cidr> ipAllow, List<Cidr> ipDeny, List<Cidr> trustedProxies, BasicAuth basicAuth, RateLimit rateLimit,
-    Jwt jwt, LoadBalancing loadBalancing, int retries, CacheSettings cache, SsoPolicy sso, ProxyProtocol proxyProtocol) {
+    List<Cidr> ipAllow, List<Cidr> ipDeny, List<Cidr> trustedProxies, BasicAuthPolicy basicAuth,
+    RateLimitPolicy rateLimit, JwtPolicy jwt, LoadBalancing loadBalancing, int retries, CacheSettings cache, SsoPolicy sso, ProxyProtocol proxyProtocol) {
 
   /** The site fields that hold policies. */
   public static final Set<String> FIELDS = Set.of("compression", "requestHeaders", "responseHeaders", "hsts",
@@ -81,58 +89,6 @@ public record SitePolicies(boolean compression, HeaderRules requestHeaders, Head
     }
   }
 
-  /** Users and their PBKDF2 password hashes (as the admin API stores passwords). */
-  public record BasicAuth(String realm, Map<String, String> users) {
-    public BasicAuth {
-      users = Map.copyOf(users);
-    }
-  }
-
-  /**
-   * At most {@code requests} per {@code perSeconds} window for each key: the client address
-   * ({@code by: "ip"}) or the value of a request header ({@code by: "header:<name>"}).
-   */
-  public record RateLimit(int requests, int perSeconds, String header) {
-    public boolean byAddress() {
-      return header == null;
-    }
-  }
-
-  /**
-   * JWTs required on the paths under {@code pathPrefixes} (default: all), checked against the
-   * given keys and/or the keys published at {@code jwksUrl}; chosen claims are passed to the
-   * backend as headers (and those headers, if a client sends them, are always dropped). Prefixes
-   * are kept in {@link RequestPath#prefixForm} (lower case, no path parameters) and compared with
-   * a request's normalised path: a prefix guards every spelling of the paths under it.
-   */
-  public record Jwt(List<String> pathPrefixes, List<JwtKey> keys, String jwksUrl, String issuer, String audience,
-      Map<String, String> claimHeaders) {
-    public static final Set<String> ALGORITHMS = Set.of("HS256", "HS384", "HS512", "RS256", "RS384", "RS512",
-        "ES256", "ES384", "ES512", "PS256");
-
-    public Jwt {
-      pathPrefixes = pathPrefixes.stream().map(RequestPath::prefixForm).distinct().toList();
-      keys = List.copyOf(keys);
-      claimHeaders = Map.copyOf(claimHeaders);
-    }
-
-    public boolean covers(RequestPath path) {
-      if (path == RequestPath.ASTERISK) {
-        return pathPrefixes.contains("/");  // OPTIONS * asks about the whole site: covered when all of it is
-      }
-      for (String prefix : pathPrefixes) {
-        if (path.startsWith(prefix)) {
-          return true;
-        }
-      }
-      return false;
-    }
-  }
-
-  /** One verification key: an HMAC {@code secret}, or a PEM {@code publicKey}. */
-  public record JwtKey(String alg, String secret, String publicKey) {
-  }
-
   /** Whether anything beyond the defaults is asked for (the edge skips all policy work if not). */
   public boolean isDefault() {
     return equals(NONE);
@@ -147,9 +103,9 @@ public record SitePolicies(boolean compression, HeaderRules requestHeaders, Head
         cidrs(json, "ipAllow"),
         cidrs(json, "ipDeny"),
         cidrs(json, "trustedProxies"),
-        basicAuth(json),
-        rateLimit(json),
-        jwt(json),
+        BasicAuthPolicy.fromJson(json),
+        RateLimitPolicy.fromJson(json),
+        JwtPolicy.fromJson(json),
         loadBalancing(json),
         integer(json, "retries", 0, 0, MAX_RETRIES),
         CacheSettings.fromJson(json),
@@ -171,21 +127,13 @@ public record SitePolicies(boolean compression, HeaderRules requestHeaders, Head
     cidrsToJson(json, "ipDeny", ipDeny);
     cidrsToJson(json, "trustedProxies", trustedProxies);
     if (basicAuth != null) {
-      json.put("basicAuth", new JsonObject().put("realm", basicAuth.realm)
-          .put("users", new JsonObject(new LinkedHashMap<>(basicAuth.users))));
+      json.put("basicAuth", basicAuth.toJson());
     }
     if (rateLimit != null) {
-      json.put("rateLimit", new JsonObject().put("requests", rateLimit.requests).put("perSeconds", rateLimit.perSeconds)
-          .put("by", rateLimit.byAddress() ? "ip" : "header:" + rateLimit.header));
+      json.put("rateLimit", rateLimit.toJson());
     }
     if (jwt != null) {
-      JsonArray keys = new JsonArray();
-      jwt.keys.forEach(key -> keys.add(withoutNulls(new JsonObject().put("alg", key.alg).put("secret", key.secret)
-          .put("publicKey", key.publicKey))));
-      // no nulls: what a read shows can be written back as it is (the admin API's schema has no null fields)
-      json.put("jwt", withoutNulls(new JsonObject().put("pathPrefixes", new JsonArray(jwt.pathPrefixes)).put("keys", keys)
-          .put("jwksUrl", jwt.jwksUrl).put("issuer", jwt.issuer).put("audience", jwt.audience)
-          .put("claimHeaders", new JsonObject(new LinkedHashMap<>(jwt.claimHeaders)))));
+      json.put("jwt", jwt.toJson());
     }
     if (loadBalancing != LoadBalancing.ROUND_ROBIN) {
       json.put("loadBalancing", "least-pending");
@@ -204,41 +152,9 @@ public record SitePolicies(boolean compression, HeaderRules requestHeaders, Head
     }
   }
 
-  private static JsonObject withoutNulls(JsonObject json) {
-    json.fieldNames().removeIf(field -> json.getValue(field) == null);
-    return json;
-  }
 
-  private static boolean bool(JsonObject json, String field, boolean defaultValue) {
-    Object value = json.getValue(field);
-    if (value == null) {
-      return defaultValue;
-    }
-    if (!(value instanceof Boolean b)) {
-      throw new InvalidSiteException(field, field + " must be true or false");
-    }
-    return b;
-  }
 
-  private static int integer(JsonObject json, String field, int defaultValue, int min, int max) {
-    Object value = json.getValue(field);
-    if (value == null) {
-      return defaultValue;
-    }
-    if (!(value instanceof Integer || value instanceof Long) || ((Number) value).longValue() < min
-        || ((Number) value).longValue() > max) {
-      throw new InvalidSiteException(field, field + " must be an integer from " + min + " to " + max);
-    }
-    return ((Number) value).intValue();
-  }
 
-  private static JsonObject object(JsonObject json, String field) {
-    Object value = json.getValue(field);
-    if (value != null && !(value instanceof JsonObject)) {
-      throw new InvalidSiteException(field, field + " must be an object");
-    }
-    return (JsonObject) value;
-  }
 
   private static HeaderRules headerRules(JsonObject json, String field) {
     JsonObject rules = object(json, field);
@@ -288,136 +204,10 @@ public record SitePolicies(boolean compression, HeaderRules requestHeaders, Head
     return cidrs;
   }
 
-  private static BasicAuth basicAuth(JsonObject json) {
-    JsonObject auth = object(json, "basicAuth");
-    if (auth == null) {
-      return null;
-    }
-    JsonObject users = object(auth, "users");
-    if (users == null || users.isEmpty()) {
-      throw new InvalidSiteException("basicAuth.users", "basicAuth.users maps user names to password hashes");
-    }
-    entries(users, "basicAuth.users", SiteLimits.MAX_BASIC_AUTH_USERS);
-    Map<String, String> hashes = new LinkedHashMap<>();
-    for (String user : users.fieldNames()) {
-      if (user.isEmpty() || user.length() > SiteLimits.MAX_TEXT_CHARS || user.indexOf(':') >= 0
-          || !(users.getValue(user) instanceof String hash) || !hash.startsWith("pbkdf2-sha256$")
-          || hash.length() > SiteLimits.MAX_TEXT_CHARS) {
-        throw new InvalidSiteException("basicAuth.users", "each user maps to a pbkdf2-sha256 hash (the admin API hashes"
-            + " plain passwords given as {\"password\": \"...\"})");
-      }
-      hashes.put(user, hash);
-    }
-    Object realm = auth.getValue("realm", "restricted");
-    if (!(realm instanceof String text) || !isFieldValue(text) || text.indexOf('"') >= 0) {
-      throw new InvalidSiteException("basicAuth.realm", "basicAuth.realm is printable text without quotes");
-    }
-    return new BasicAuth(text, hashes);
-  }
 
-  private static RateLimit rateLimit(JsonObject json) {
-    JsonObject limit = object(json, "rateLimit");
-    if (limit == null) {
-      return null;
-    }
-    int requests;
-    int perSeconds;
-    try {
-      requests = integer(limit, "requests", -1, 1, 1_000_000_000);
-      perSeconds = integer(limit, "perSeconds", -1, 1, 86_400);
-    } catch (InvalidSiteException e) {
-      throw new InvalidSiteException("rateLimit." + e.field(), "rateLimit." + e.getMessage());
-    }
-    if (requests < 0 || perSeconds < 0) {
-      throw new InvalidSiteException("rateLimit", "rateLimit needs requests and perSeconds");
-    }
-    Object by = limit.getValue("by", "ip");
-    if ("ip".equals(by)) {
-      return new RateLimit(requests, perSeconds, null);
-    }
-    if (by instanceof String text && text.startsWith("header:") && isToken(text.substring(7))) {
-      return new RateLimit(requests, perSeconds, text.substring(7).toLowerCase(Locale.ROOT));
-    }
-    throw new InvalidSiteException("rateLimit.by", "rateLimit.by is \"ip\" or \"header:<name>\"");
-  }
 
-  private static Jwt jwt(JsonObject json) {
-    JsonObject jwt = object(json, "jwt");
-    if (jwt == null) {
-      return null;
-    }
-    List<String> prefixes = new ArrayList<>();
-    for (Object prefix : array(jwt, "pathPrefixes", "jwt.pathPrefixes", SiteLimits.MAX_PATH_PREFIXES)) {
-      if (!(prefix instanceof String text) || !text.startsWith("/") || text.length() > SiteLimits.MAX_TEXT_CHARS) {
-        throw new InvalidSiteException("jwt.pathPrefixes", "path prefixes start with /");
-      }
-      try {
-        RequestPath.prefixForm(text);
-      } catch (RequestPath.InvalidPathException e) {
-        throw new InvalidSiteException("jwt.pathPrefixes", "a path prefix is a path a request may have: " + e.getMessage());
-      }
-      prefixes.add(text);
-    }
-    if (prefixes.isEmpty()) {
-      prefixes.add("/");
-    }
-    List<JwtKey> keys = new ArrayList<>();
-    for (Object key : array(jwt, "keys", "jwt.keys", SiteLimits.MAX_JWT_KEYS)) {
-      // a JSON number as alg would fail getString with a ClassCastException, not as an invalid site
-      if (!(key instanceof JsonObject object) || !(object.getValue("alg") instanceof String alg)
-          || !Jwt.ALGORITHMS.contains(alg)) {
-        throw new InvalidSiteException("jwt.keys", "each key has an alg of " + Jwt.ALGORITHMS);
-      }
-      String secret = object.getValue("secret") instanceof String text ? text : null;
-      String publicKey = object.getValue("publicKey") instanceof String text ? text : null;
-      if (alg.startsWith("HS") ? secret == null || secret.length() < 32 || secret.length() > SiteLimits.MAX_TEXT_CHARS
-          : publicKey == null || !publicKey.contains("-----BEGIN PUBLIC KEY-----")
-          || publicKey.length() > SiteLimits.MAX_PEM_CHARS) {
-        throw new InvalidSiteException("jwt.keys", alg.startsWith("HS")
-            ? "an HS key has a secret of 32 to " + SiteLimits.MAX_TEXT_CHARS + " characters"
-            : "an " + alg + " key has a PEM publicKey of at most " + SiteLimits.MAX_PEM_CHARS + " characters");
-      }
-      keys.add(new JwtKey(alg, secret, publicKey));
-    }
-    Object jwksUrl = jwt.getValue("jwksUrl");
-    if (jwksUrl != null && !(jwksUrl instanceof String url && url.length() <= SiteLimits.MAX_TEXT_CHARS && isHttpUrl(url))) {
-      throw new InvalidSiteException("jwt.jwksUrl", "jwt.jwksUrl is an http(s) URL with a host");
-    }
-    if (keys.isEmpty() && jwksUrl == null) {
-      throw new InvalidSiteException("jwt", "jwt needs keys or a jwksUrl");
-    }
-    Map<String, String> claimHeaders = new LinkedHashMap<>();
-    JsonObject claims = object(jwt, "claimHeaders") == null ? new JsonObject() : jwt.getJsonObject("claimHeaders");
-    entries(claims, "jwt.claimHeaders", SiteLimits.MAX_CLAIM_HEADERS);
-    for (String claim : claims.fieldNames()) {
-      if (!(claims.getValue(claim) instanceof String header) || !isToken(header)) {
-        throw new InvalidSiteException("jwt.claimHeaders", "claimHeaders maps claim names to header names");
-      }
-      claimHeaders.put(claim, header);
-    }
-    return new Jwt(prefixes, keys, (String) jwksUrl, optionalText(jwt, "issuer"), optionalText(jwt, "audience"),
-        claimHeaders);
-  }
 
-  /** An absolute http(s) URL with a host, and nothing a URI may not hold (no spaces, no CR/LF to reach a log). */
-  private static boolean isHttpUrl(String url) {
-    try {
-      java.net.URI uri = new java.net.URI(url);
-      return ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null
-          && uri.getRawUserInfo() == null;
-    } catch (java.net.URISyntaxException e) {
-      return false;
-    }
-  }
 
-  private static String optionalText(JsonObject json, String field) {
-    Object value = json.getValue(field);
-    if (value != null && !(value instanceof String text && text.length() <= SiteLimits.MAX_TEXT_CHARS)) {
-      throw new InvalidSiteException("jwt." + field, "jwt." + field + " is text of at most " + SiteLimits.MAX_TEXT_CHARS
-          + " characters");
-    }
-    return (String) value;
-  }
 
   private static LoadBalancing loadBalancing(JsonObject json) {
     Object value = json.getValue("loadBalancing", "round-robin");
@@ -442,22 +232,7 @@ public record SitePolicies(boolean compression, HeaderRules requestHeaders, Head
     throw new InvalidSiteException("proxyProtocol", "proxyProtocol is \"v1\" or \"v2\" (or absent: none)");
   }
 
-  private static JsonArray array(JsonObject json, String field, String path, int max) {
-    Object value = json.getValue(field);
-    if (value == null) {
-      return new JsonArray();
-    }
-    if (!(value instanceof JsonArray array) || array.size() > max) {
-      throw new InvalidSiteException(path, path + " must be an array of at most " + max + " entries");
-    }
-    return array;
-  }
 
-  private static void entries(JsonObject object, String path, int max) {
-    if (object.size() > max) {
-      throw new InvalidSiteException(path, path + " has more than " + max + " entries");
-    }
-  }
 
   private static void headerRulesToJson(JsonObject json, String field, HeaderRules rules) {
     if (!rules.isEmpty()) {
@@ -472,13 +247,5 @@ public record SitePolicies(boolean compression, HeaderRules requestHeaders, Head
     }
   }
 
-  /** An HTTP token (RFC 9110 5.6.2), of a bounded length: what a header name may be. */
-  private static boolean isToken(String text) {
-    return text.length() <= 256 && FieldSyntax.isToken(text);
-  }
 
-  /** A field value of a bounded length, without controls (no header injection): {@link FieldSyntax#isFieldValue}. */
-  private static boolean isFieldValue(String text) {
-    return text.length() <= 4096 && FieldSyntax.isFieldValue(text);
-  }
 }

@@ -130,7 +130,7 @@ class RequestPathTest {
 
   @Test
   void jwtPolicyPrefixesAreNormalisedAndInvalidOnesRefused() {
-    SitePolicies.Jwt jwt = new SitePolicies.Jwt(List.of("/API/", "/api/", "/v2"), List.of(), "https://idp/jwks", null,
+    JwtPolicy jwt = new JwtPolicy(List.of("/API/", "/api/", "/v2"), List.of(), "https://idp/jwks", null,
         null, java.util.Map.of());
     assertEquals(List.of("/api/", "/v2"), jwt.pathPrefixes());
     assertTrue(jwt.covers(RequestPath.parse("/Api;x/orders")));

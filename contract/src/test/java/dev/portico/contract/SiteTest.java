@@ -42,8 +42,8 @@ class SiteTest {
   @Test
   void optionsAsteriskIsCoveredByAJwtPolicyOverTheWholeSiteOnly() {
     String keys = "\"keys\":[{\"alg\":\"HS256\",\"secret\":\"0123456789abcdef0123456789abcdef\"}]";
-    SitePolicies.Jwt whole = Site.fromJson("{\"targets\":[\"a:1\"],\"jwt\":{" + keys + "}}").policies().jwt();
-    SitePolicies.Jwt api = Site.fromJson("{\"targets\":[\"a:1\"],\"jwt\":{" + keys + ",\"pathPrefixes\":[\"/api/\"]}}")
+    JwtPolicy whole = Site.fromJson("{\"targets\":[\"a:1\"],\"jwt\":{" + keys + "}}").policies().jwt();
+    JwtPolicy api = Site.fromJson("{\"targets\":[\"a:1\"],\"jwt\":{" + keys + ",\"pathPrefixes\":[\"/api/\"]}}")
         .policies().jwt();
     assertEquals(true, whole.covers(RequestPath.parse("*")));
     assertEquals(false, api.covers(RequestPath.parse("*")));

@@ -1,6 +1,6 @@
 package dev.portico.edge.policy;
 
-import dev.portico.contract.SitePolicies.BasicAuth;
+import dev.portico.contract.BasicAuthPolicy;
 import dev.portico.edge.pipeline.FilterContext;
 import dev.portico.edge.pipeline.SiteFilter;
 import dev.portico.edge.pipeline.Step;
@@ -10,9 +10,9 @@ import io.vertx.core.http.HttpHeaders;
 final class BasicAuthFilter implements SiteFilter {
 
   private final BasicAuthVerifier verifier;
-  private final BasicAuth policy;
+  private final BasicAuthPolicy policy;
 
-  BasicAuthFilter(BasicAuthVerifier verifier, BasicAuth policy) {
+  BasicAuthFilter(BasicAuthVerifier verifier, BasicAuthPolicy policy) {
     this.verifier = verifier;
     this.policy = policy;
   }

@@ -3,7 +3,7 @@ package dev.portico.edge.policy;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.portico.contract.PasswordHash;
-import dev.portico.contract.SitePolicies.BasicAuth;
+import dev.portico.contract.BasicAuthPolicy;
 import dev.portico.edge.pipeline.Rejection;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -56,7 +56,7 @@ public final class BasicAuthVerifier {
    * {@code client}: the client's normalised address ({@code null} when unknown), whose failures are
    * counted per site.
    */
-  Future<Void> verify(String pattern, BasicAuth auth, String authorization, byte[] client) {
+  Future<Void> verify(String pattern, BasicAuthPolicy auth, String authorization, byte[] client) {
     if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
       return challenge(auth);
     }
@@ -99,7 +99,7 @@ public final class BasicAuthVerifier {
         });
   }
 
-  private static <T> Future<T> challenge(BasicAuth auth) {
+  private static <T> Future<T> challenge(BasicAuthPolicy auth) {
     return Future.failedFuture(new Rejection(401, "unauthorized", "This site needs a user name and password",
         "WWW-Authenticate", "Basic realm=\"" + auth.realm() + "\", charset=\"UTF-8\""));
   }

@@ -1,6 +1,6 @@
 package dev.portico.edge.policy;
 
-import dev.portico.contract.SitePolicies.Jwt;
+import dev.portico.contract.JwtPolicy;
 import dev.portico.edge.upstream.TenantAddresses;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -132,7 +132,7 @@ public final class JwksFetcher {
         try {
           // Vert.x's own JWK parser (an internal class): what it cannot parse, its JWTAuth cannot use.
           JWK parsed = new JWK(jwk);
-          if (parsed.publicKey() != null && Jwt.ALGORITHMS.contains(parsed.getAlgorithm())) {
+          if (parsed.publicKey() != null && JwtPolicy.ALGORITHMS.contains(parsed.getAlgorithm())) {
             usable.add(new Key(jwk, parsed.getAlgorithm()));
           }
         } catch (RuntimeException unusable) {

@@ -1,7 +1,7 @@
 package dev.portico.edge.policy;
 
 import dev.portico.contract.FieldSyntax;
-import dev.portico.contract.SitePolicies.Jwt;
+import dev.portico.contract.JwtPolicy;
 import dev.portico.edge.pipeline.FilterContext;
 import dev.portico.edge.pipeline.SiteFilter;
 import dev.portico.edge.pipeline.Step;
@@ -19,9 +19,9 @@ import java.util.Map;
 final class JwtFilter implements SiteFilter {
 
   private final JwtGuard guard;
-  private final Jwt policy;
+  private final JwtPolicy policy;
 
-  JwtFilter(JwtGuard guard, Jwt policy) {
+  JwtFilter(JwtGuard guard, JwtPolicy policy) {
     this.guard = guard;
     this.policy = policy;
   }

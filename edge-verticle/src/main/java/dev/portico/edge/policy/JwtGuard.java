@@ -2,7 +2,7 @@ package dev.portico.edge.policy;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.portico.contract.SitePolicies.Jwt;
+import dev.portico.contract.JwtPolicy;
 import dev.portico.edge.pipeline.Rejection;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -39,7 +39,7 @@ public final class JwtGuard {
   static final long JWKS_RETRY_MS = 30_000;
 
   /** One policy, for an operator's or a tenant's site (whose JWKS host is checked). */
-  private record VerifierKey(Jwt policy, boolean tenant, int leewaySeconds) {
+  private record VerifierKey(JwtPolicy policy, boolean tenant, int leewaySeconds) {
   }
 
   /** A provider and the algorithms of its keys (never empty). */
@@ -57,7 +57,7 @@ public final class JwtGuard {
   }
 
   /** The token's claims, or a 401 (503 when no key can be had) {@link Rejection}; {@code tenant}: the site has an owner. */
-  Future<JsonObject> verify(Jwt policy, boolean tenant, String authorization) {
+  Future<JsonObject> verify(JwtPolicy policy, boolean tenant, String authorization) {
     if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return Future.failedFuture(reject("a bearer token is required", null));
     }
@@ -74,7 +74,7 @@ public final class JwtGuard {
    */
   public Future<JsonObject> verifyIdToken(String jwksUrl, String issuer, String clientId, String idToken,
       int leewaySeconds) {
-    Jwt policy = new Jwt(List.of(), List.of(), jwksUrl, issuer, clientId, java.util.Map.of());
+    JwtPolicy policy = new JwtPolicy(List.of(), List.of(), jwksUrl, issuer, clientId, java.util.Map.of());
     return verifiers.get(new VerifierKey(policy, false, leewaySeconds), Verifier::new).verify(idToken);
   }
 
@@ -99,7 +99,7 @@ public final class JwtGuard {
 
   private final class Verifier {
 
-    private final Jwt policy;
+    private final JwtPolicy policy;
     private final boolean tenant;
     private final int leewaySeconds;
     private Keys keys;

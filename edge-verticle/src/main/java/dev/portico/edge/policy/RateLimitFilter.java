@@ -1,6 +1,6 @@
 package dev.portico.edge.policy;
 
-import dev.portico.contract.SitePolicies.RateLimit;
+import dev.portico.contract.RateLimitPolicy;
 import dev.portico.edge.pipeline.FilterContext;
 import dev.portico.edge.pipeline.SiteFilter;
 import dev.portico.edge.pipeline.Step;
@@ -17,9 +17,9 @@ import java.util.HexFormat;
 final class RateLimitFilter implements SiteFilter {
 
   private final RateLimiter limiter;
-  private final RateLimit policy;
+  private final RateLimitPolicy policy;
 
-  RateLimitFilter(RateLimiter limiter, RateLimit policy) {
+  RateLimitFilter(RateLimiter limiter, RateLimitPolicy policy) {
     this.limiter = limiter;
     this.policy = policy;
   }

@@ -1,7 +1,7 @@
 package dev.portico.edge.policy;
 
 import dev.portico.contract.RedisKeys;
-import dev.portico.contract.SitePolicies.RateLimit;
+import dev.portico.contract.RateLimitPolicy;
 import dev.portico.edge.pipeline.Rejection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -45,7 +45,7 @@ public final class RateLimiter {
   }
 
   /** Completes when the request may pass; fails with a 429 {@link Rejection} otherwise. */
-  Future<Void> admit(String scope, RateLimit limit, String clientKey) {
+  Future<Void> admit(String scope, RateLimitPolicy limit, String clientKey) {
     long nowSeconds = System.currentTimeMillis() / 1000;
     long window = nowSeconds / limit.perSeconds();
     long retryAfter = (window + 1) * limit.perSeconds() - nowSeconds;
