@@ -19,6 +19,9 @@ public final class LocalResponseCache implements ResponseCache {
   /** The default bound, {@code PORTICO_CACHE_MAX_BYTES}: 32 MiB, a quarter of the 128 MiB heap a small node runs with. */
   public static final long DEFAULT_MAX_BYTES = 32L << 20;
 
+  /** Heap bytes the store spends on an entry beyond it and its key: Caffeine's node (40), the hash table's node (32) and slot. */
+  private static final int NODE_BYTES = 80;
+
   private final Cache<String, CachedResponse> entries;
   private final long maxBytes;
   private final long maxEntryBytes;
@@ -31,10 +34,15 @@ public final class LocalResponseCache implements ResponseCache {
     this.maxEntryBytes = maxBytes / 10;
     this.entries = Caffeine.newBuilder()
         .maximumWeight(maxBytes)
-        .weigher((String key, CachedResponse response) -> key.length() + response.weight())
+        .weigher(LocalResponseCache::weight)
         .executor(Runnable::run)  // upkeep (evictions) on the writing event loop: no hand-off to a pool thread per put
         .recordStats()
         .build();
+  }
+
+  /** Heap bytes an entry takes in the store: it, its key, the store's nodes for it. */
+  private static int weight(String key, CachedResponse response) {
+    return (int) Math.min(Integer.MAX_VALUE, NODE_BYTES + StoredFields.stringBytes(key) + (long) response.weight());
   }
 
   @Override
@@ -44,7 +52,7 @@ public final class LocalResponseCache implements ResponseCache {
 
   @Override
   public Future<Void> put(String key, CachedResponse response) {
-    if (key.length() + (long) response.weight() <= maxEntryBytes) {
+    if (weight(key, response) <= maxEntryBytes) {
       entries.put(key, response);
     }
     return Future.succeededFuture();
