@@ -182,7 +182,7 @@ public final class Freshness {
   /** The {@code Age} field in seconds; 0 when absent or malformed. */
   private static long ageHeaderSeconds(CachedResponse entry) {
     String age = entry.header(HttpHeaders.AGE);
-    if (age == null || age.isEmpty() || age.length() > 10 || !age.chars().allMatch(c -> c >= '0' && c <= '9')) {
+    if (age == null || age.length() > 10 || !CacheControl.allDigits(age)) {
       return 0;
     }
     return Long.parseLong(age);

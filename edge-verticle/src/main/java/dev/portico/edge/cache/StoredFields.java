@@ -5,10 +5,12 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * The header fields of a stored response as one array, names and values alternating. A stored
@@ -42,14 +44,32 @@ final class StoredFields {
     if (headers.isEmpty()) {
       return NONE;
     }
-    List<String> fields = new ArrayList<>(headers.size() * 2);
-    for (Map.Entry<String, String> field : headers) {
-      if (!named(field.getKey(), dropped)) {
-        fields.add(COMMON.getOrDefault(field.getKey(), field.getKey()));
-        fields.add(field.getValue());
-      }
+    Taken taken = new Taken(dropped);
+    headers.forEach(taken);  // not size() or the iterator: a header map builds a name set, or an entry a field, for them
+    return Arrays.copyOf(taken.fields, taken.size);
+  }
+
+  /** Collects fields into an array, names shared where common. */
+  private static final class Taken implements BiConsumer<String, String> {
+    private final CharSequence[] dropped;
+    private String[] fields = new String[32];
+    private int size;
+
+    Taken(CharSequence[] dropped) {
+      this.dropped = dropped;
     }
-    return fields.toArray(NONE);
+
+    @Override
+    public void accept(String name, String value) {
+      if (named(name, dropped)) {
+        return;
+      }
+      if (size == fields.length) {
+        fields = Arrays.copyOf(fields, size * 2);
+      }
+      fields[size++] = COMMON.getOrDefault(name, name);
+      fields[size++] = value;
+    }
   }
 
   private static boolean named(String name, CharSequence[] names) {

@@ -1,5 +1,6 @@
 package dev.portico.edge.policy;
 
+import dev.portico.edge.cache.CacheControl;
 import dev.portico.edge.cache.CacheKeys;
 import dev.portico.edge.cache.CacheNode;
 import dev.portico.edge.cache.CacheRules;
@@ -108,7 +109,7 @@ final class CacheWrites {
   /** The response's {@code Content-Length} (one decimal number, as the edge validated it), or -1. */
   private static long contentLength(MultiMap headers) {
     String value = headers.get(HttpHeaders.CONTENT_LENGTH);
-    if (value == null || value.isEmpty() || value.length() > 18 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+    if (value == null || value.length() > 18 || !CacheControl.allDigits(value)) {
       return -1;
     }
     return Long.parseLong(value);
