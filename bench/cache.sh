@@ -2,7 +2,8 @@
 # The response cache against nginx proxy_cache, one worker each, on loopback: a backend (nginx)
 # serving a 1 KiB page with Cache-Control: max-age=300; nginx proxy_cache in front of it; one edge
 # started as users get it (bin/portico: serial GC, 128 MB heap, the default 32 MiB store) with a
-# cached site and an uncached one. After a warm-up of every path (then a purge), each round:
+# cached site and an uncached one. After a warm-up of every path, each round starts with a purge and
+# a full collection (of what the purge dropped), then:
 #   - uncached site, a new URL each request (the path a miss adds its cost to);
 #   - uncached site, LATER_HIT_URLS new URLs once each: the next row's traffic, to compare it with;
 #   - cache misses of URLs that are later hit: LATER_HIT_URLS (8000) new URLs once each (they fit the store);
@@ -142,6 +143,9 @@ printf '| round | row (%s connections, %s s, one worker each) | req/s | proxy CP
 printf '|---|---|---:|---:|---:|---|\n'
 for round in $(seq "$rounds"); do
   purge
+  # the purge leaves the last round's store as garbage in the old generation: collected here, or the row
+  # that next fills the old generation (a miss row, most likely) pays a full collection for the purge
+  jcmd "$portico_pid" GC.run >/dev/null
   run "uncached site, a new URL each request" $http_port plain.bench $portico_pid "$work/unique.lua"
   # the same traffic as the next row (that many new URLs once each), uncached: what those misses add to
   run "uncached site, $later_hit_urls new URLs once each" $http_port plain.bench $portico_pid "$work/later.lua" \
