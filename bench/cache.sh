@@ -15,7 +15,9 @@
 # serves the backend on misses — or of the JVM, GC and JIT included) and the JVM's young/full
 # collections in the row. PROFILE_ROW=<part of a row name> records that row of round 1 with JFR
 # into PROFILE_OUT with the JFR settings PROFILE_SETTINGS (bench/profile-summary.py summarises it), and the
-# live heap's class histogram after it beside it.
+# live heap's class histogram after it beside it. Starting JFR re-instruments classes and deoptimises what the
+# JIT compiled, so that row costs 4-5x its usual CPU unless a recording already runs from the JVM's start
+# (PORTICO_JAVA_OPTS="-XX:StartFlightRecording=settings=<same>,filename=<file>"): do that when profiling.
 # Run from the repository root after `mvn -q -DskipTests package`. Needs nginx, wrk, redis-cli, jstat.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
