@@ -2,8 +2,10 @@
 # The response cache against nginx proxy_cache, one worker each, on loopback: a backend (nginx)
 # serving a 1 KiB page with Cache-Control: max-age=300; nginx proxy_cache in front of it; one edge
 # started as users get it (bin/portico: serial GC, 128 MB heap, the default 32 MiB store) with a
-# cached site and an uncached one. After a warm-up of every path (then a purge), each round:
+# cached site and an uncached one. After a warm-up of every path, each round starts with a purge and
+# a full collection (of what the purge dropped), then:
 #   - uncached site, a new URL each request (the path a miss adds its cost to);
+#   - uncached site, LATER_HIT_URLS new URLs once each: the next row's traffic, to compare it with;
 #   - cache misses of URLs that are later hit: LATER_HIT_URLS (8000) new URLs once each (they fit the store);
 #   - cache hits on those URLs, in random order;
 #   - cache misses never reused: a new URL each request, stored (the store fills and evicts);
@@ -13,7 +15,9 @@
 # serves the backend on misses — or of the JVM, GC and JIT included) and the JVM's young/full
 # collections in the row. PROFILE_ROW=<part of a row name> records that row of round 1 with JFR
 # into PROFILE_OUT with the JFR settings PROFILE_SETTINGS (bench/profile-summary.py summarises it), and the
-# live heap's class histogram after it beside it.
+# live heap's class histogram after it beside it. Starting JFR re-instruments classes and deoptimises what the
+# JIT compiled, so that row costs 4-5x its usual CPU unless a recording already runs from the JVM's start
+# (PORTICO_JAVA_OPTS="-XX:StartFlightRecording=settings=<same>,filename=<file>"): do that when profiling.
 # Run from the repository root after `mvn -q -DskipTests package`. Needs nginx, wrk, redis-cli, jstat.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -78,10 +82,12 @@ init = function(args) prefix = args[1]; limit = tonumber(args[2]) end
 request = function() return wrk.format("GET", "/l/" .. prefix .. "-" .. math.random(limit)) end
 LUA
 sleep 1
-# CPU seconds (user + system) of the processes given, in clock ticks: a cost per request that holds on a busy machine
-ticks() { local t=0; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' /proc/$p/stat))); done; echo $t; }
+# CPU nanoseconds the threads of the processes given ran (schedstat: exact, where /proc/<pid>/stat counts
+# 10 ms ticks, ±3 % of a row of 8000 requests): a cost per request that holds on a busy machine. A thread
+# that ends within a row takes its time with it (the JVM's JIT threads come and go, rarely once warm).
+cpu_ns() { local p; for p in "$@"; do cat /proc/"$p"/task/*/schedstat 2>/dev/null; done | awk '{s += $1} END {printf "%.0f", s}'; }
 # the same for the JVM's event-loop threads only (the rest: GC, JIT compilers, Caffeine's maintenance, timers)
-loops() { grep -l '^vert.x-eventloo' /proc/$portico_pid/task/*/comm | sed 's#/comm#/stat#' | xargs cat | awk '{s += $14 + $15} END {print s}'; }
+loops() { grep -l '^vert.x-eventloo' /proc/$portico_pid/task/*/comm | sed 's#/comm#/schedstat#' | xargs cat | awk '{s += $1} END {printf "%.0f", s}'; }
 collections() { jstat -gc "$portico_pid" | awk 'NR == 2 {print $(NF-6), $(NF-4)}'; }  # YGC FGC
 nginx_workers=$(pgrep -P $nginx_pid -f "worker process" | tr '\n' ' ')
 load() {  # port host [script [args...]]
@@ -107,9 +113,9 @@ run() {  # name port host pids [script [args...]]
     jcmd "$portico_pid" JFR.start name=row settings="${PROFILE_SETTINGS:-profile}" filename="${PROFILE_OUT:-$PWD/cache-row.jfr}" >/dev/null
   fi
   local before after out rps requests gc_before gc_after loops_before loops_after
-  gc_before=$(collections); before=$(ticks $pids); loops_before=$(loops)
+  gc_before=$(collections); before=$(cpu_ns $pids); loops_before=$(loops)
   out=$(load "$port" "$host" "$@")
-  after=$(ticks $pids); loops_after=$(loops); gc_after=$(collections)
+  after=$(cpu_ns $pids); loops_after=$(loops); gc_after=$(collections)
   if [ -n "$profiling" ]; then
     jcmd "$portico_pid" JFR.stop name=row >/dev/null
     jcmd "$portico_pid" GC.class_histogram > "${PROFILE_OUT:-$PWD/cache-row.jfr}.histogram"
@@ -117,7 +123,7 @@ run() {  # name port host pids [script [args...]]
   echo "$out" >> "$work/wrk.txt"
   rps=$(echo "$out" | awk '/Requests\/sec/ {print int($2)}')
   requests=$(echo "$out" | awk '/requests in/ {print $1}')
-  local us="1e6 / $(getconf CLK_TCK) / $requests"
+  local us="1e-3 / $requests"
   printf '| %s | %s | %s | %s | %s | %s |\n' "$round" "$name" "$rps" \
     "$(python3 -c "print(round(($after - $before) * $us, 1))")" \
     "$(if [ "$pids" = "$portico_pid" ]; then python3 -c "print(round(($loops_after - $loops_before) * $us, 1))"; else echo -; fi)" \
@@ -139,7 +145,13 @@ printf '| round | row (%s connections, %s s, one worker each) | req/s | proxy CP
 printf '|---|---|---:|---:|---:|---|\n'
 for round in $(seq "$rounds"); do
   purge
+  # the purge leaves the last round's store as garbage in the old generation: collected here, or the row
+  # that next fills the old generation (a miss row, most likely) pays a full collection for the purge
+  jcmd "$portico_pid" GC.run >/dev/null
   run "uncached site, a new URL each request" $http_port plain.bench $portico_pid "$work/unique.lua"
+  # the same traffic as the next row (that many new URLs once each), uncached: what those misses add to
+  run "uncached site, $later_hit_urls new URLs once each" $http_port plain.bench $portico_pid "$work/later.lua" \
+    "u$round" "$later_hit_urls" "$work/stopped"
   run "cache miss, URL later hit ($later_hit_urls new URLs)" $http_port cached.bench $portico_pid "$work/later.lua" \
     "$round" "$later_hit_urls" "$work/stopped"
   run "cache hit on those URLs" $http_port cached.bench $portico_pid "$work/again.lua" "$round" "$later_hit_urls"

@@ -28,6 +28,9 @@ public record CacheControl(boolean noStore, boolean noCache, boolean isPrivate, 
   public static final CacheControl NONE = new CacheControl(false, false, false, false, false, false, -1, -1, -1, -1);
 
   public static CacheControl parse(List<String> fieldValues) {
+    if (fieldValues.isEmpty()) {
+      return NONE;
+    }
     boolean noStore = false;
     boolean noCache = false;
     boolean isPrivate = false;
@@ -67,6 +70,16 @@ public record CacheControl(boolean noStore, boolean noCache, boolean isPrivate, 
         swr, sie);
   }
 
+  /** Whether {@code value} is one or more ASCII digits. */
+  public static boolean allDigits(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      if (value.charAt(i) < '0' || value.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return !value.isEmpty();
+  }
+
   /** delta-seconds (digits, optionally quoted), capped; 0 (stale) when missing or malformed. */
   private static long seconds(String argument) {
     if (argument == null) {
@@ -74,7 +87,7 @@ public record CacheControl(boolean noStore, boolean noCache, boolean isPrivate, 
     }
     String digits = argument.length() >= 2 && argument.startsWith("\"") && argument.endsWith("\"")
         ? argument.substring(1, argument.length() - 1) : argument;
-    if (digits.isEmpty() || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+    if (!allDigits(digits)) {
       return 0;
     }
     return digits.length() > 12 ? MAX_SECONDS : Math.min(MAX_SECONDS, Long.parseLong(digits));

@@ -3,6 +3,7 @@ package dev.portico.edge.cache;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.TreeMap;
 
@@ -48,8 +49,16 @@ public final class CacheKeys {
    * it names too many.
    */
   public static String selectedFields(MultiMap responseHeaders, MultiMap requestHeaders) {
+    return selectedFields(responseHeaders.getAll(HttpHeaders.VARY), requestHeaders);
+  }
+
+  /** The same, from the values of the response's {@code Vary} fields; "" for none (most responses). */
+  public static String selectedFields(List<String> varyValues, MultiMap requestHeaders) {
+    if (varyValues.isEmpty()) {
+      return "";
+    }
     TreeMap<String, String> selected = new TreeMap<>();
-    for (String vary : responseHeaders.getAll(HttpHeaders.VARY)) {
+    for (String vary : varyValues) {
       for (String name : vary.split(",", MAX_VARY_FIELDS + 2)) {
         String field = name.trim().toLowerCase(Locale.ROOT);
         if (field.isEmpty() || field.equals("accept-encoding")) {

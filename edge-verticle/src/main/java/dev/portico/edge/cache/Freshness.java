@@ -72,8 +72,10 @@ public final class Freshness {
     if (responseHeaders.contains(HttpHeaders.SET_COOKIE)) {
       return "set-cookie";
     }
-    if (responseHeaders.getAll(HttpHeaders.VARY).stream().anyMatch(v -> v.contains("*"))) {
-      return "vary *";
+    for (String vary : responseHeaders.getAll(HttpHeaders.VARY)) {
+      if (vary.contains("*")) {
+        return "vary *";
+      }
     }
     if (!HEURISTIC.contains(status)) {
       return "status";
@@ -94,7 +96,7 @@ public final class Freshness {
 
   /** Whether {@code entry} may answer a request with {@code Authorization} (§3.5: it was stored as shareable). */
   public static boolean servesAuthorized(CachedResponse entry) {
-    CacheControl cc = CacheControl.parse(entry.headers().getAll(HttpHeaders.CACHE_CONTROL));
+    CacheControl cc = CacheControl.parse(entry.headerValues(HttpHeaders.CACHE_CONTROL));
     return sharedExplicitly(cc) || cc.mustRevalidate();
   }
 
@@ -103,7 +105,7 @@ public final class Freshness {
    * shared, since a logged-in user must not get the page stored for an anonymous one.
    */
   public static boolean servesWithCookie(CachedResponse entry) {
-    return sharedExplicitly(CacheControl.parse(entry.headers().getAll(HttpHeaders.CACHE_CONTROL)));
+    return sharedExplicitly(CacheControl.parse(entry.headerValues(HttpHeaders.CACHE_CONTROL)));
   }
 
   /** {@code public} or {@code s-maxage}: the backend's statement that the response is the same for everyone. */
@@ -113,8 +115,7 @@ public final class Freshness {
 
   /** The freshness lifetime in ms (§4.2.1): s-maxage, max-age, Expires − Date, else the default for heuristic statuses. */
   public static long lifetimeMs(CachedResponse entry, long defaultTtlSeconds) {
-    MultiMap headers = entry.headers();
-    CacheControl cc = CacheControl.parse(headers.getAll(HttpHeaders.CACHE_CONTROL));
+    CacheControl cc = CacheControl.parse(entry.headerValues(HttpHeaders.CACHE_CONTROL));
     if (cc.noCache()) {
       return 0;
     }
@@ -124,10 +125,10 @@ public final class Freshness {
     if (cc.maxAge() >= 0) {
       return cc.maxAge() * 1000;
     }
-    String expires = headers.get(HttpHeaders.EXPIRES);
+    String expires = entry.header(HttpHeaders.EXPIRES);
     if (expires != null) {
       long expiresAt = httpDate(expires);
-      long date = dateOr(headers, entry.responseTime());
+      long date = dateOr(entry);
       return expiresAt < 0 ? 0 : Math.max(0, expiresAt - date);  // an invalid Expires is in the past (§5.3)
     }
     return HEURISTIC.contains(entry.status()) ? defaultTtlSeconds * 1000 : 0;
@@ -135,10 +136,10 @@ public final class Freshness {
 
   /** The entry's current age in ms at {@code now} (§4.2.3). */
   public static long ageMs(CachedResponse entry, long now) {
-    long date = dateOr(entry.headers(), entry.responseTime());
+    long date = dateOr(entry);
     long apparentAge = Math.max(0, entry.responseTime() - date);
     long responseDelay = Math.max(0, entry.responseTime() - entry.requestTime());
-    long correctedAgeValue = ageHeaderSeconds(entry.headers()) * 1000 + responseDelay;
+    long correctedAgeValue = ageHeaderSeconds(entry) * 1000 + responseDelay;
     long residentTime = Math.max(0, now - entry.responseTime());
     return Math.max(apparentAge, correctedAgeValue) + residentTime;
   }
@@ -150,7 +151,7 @@ public final class Freshness {
     if (age < lifetime) {
       return State.FRESH;
     }
-    CacheControl cc = CacheControl.parse(entry.headers().getAll(HttpHeaders.CACHE_CONTROL));
+    CacheControl cc = CacheControl.parse(entry.headerValues(HttpHeaders.CACHE_CONTROL));
     if (!mayServeStale(cc) || cc.staleWhileRevalidate() < 0) {
       return State.STALE;
     }
@@ -159,7 +160,7 @@ public final class Freshness {
 
   /** Whether a stale {@code entry} may answer when its backend fails ({@code stale-if-error}, RFC 5861 §4). */
   public static boolean servesOnError(CachedResponse entry, long now, long defaultTtlSeconds) {
-    CacheControl cc = CacheControl.parse(entry.headers().getAll(HttpHeaders.CACHE_CONTROL));
+    CacheControl cc = CacheControl.parse(entry.headerValues(HttpHeaders.CACHE_CONTROL));
     if (!mayServeStale(cc) || cc.staleIfError() < 0) {
       return false;
     }
@@ -171,16 +172,17 @@ public final class Freshness {
     return !cc.mustRevalidate() && !cc.proxyRevalidate() && cc.sMaxAge() < 0 && !cc.noCache();
   }
 
-  private static long dateOr(MultiMap headers, long fallback) {
-    String date = headers.get(HttpHeaders.DATE);
+  /** The entry's {@code Date}, or when it was received. */
+  private static long dateOr(CachedResponse entry) {
+    String date = entry.header(HttpHeaders.DATE);
     long parsed = date == null ? -1 : httpDate(date);
-    return parsed < 0 ? fallback : parsed;
+    return parsed < 0 ? entry.responseTime() : parsed;
   }
 
   /** The {@code Age} field in seconds; 0 when absent or malformed. */
-  private static long ageHeaderSeconds(MultiMap headers) {
-    String age = headers.get(HttpHeaders.AGE);
-    if (age == null || age.isEmpty() || age.length() > 10 || !age.chars().allMatch(c -> c >= '0' && c <= '9')) {
+  private static long ageHeaderSeconds(CachedResponse entry) {
+    String age = entry.header(HttpHeaders.AGE);
+    if (age == null || age.length() > 10 || !CacheControl.allDigits(age)) {
       return 0;
     }
     return Long.parseLong(age);

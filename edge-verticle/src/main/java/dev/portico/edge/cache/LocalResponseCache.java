@@ -3,6 +3,8 @@ package dev.portico.edge.cache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 
 import java.util.function.Predicate;
 
@@ -11,13 +13,15 @@ import java.util.function.Predicate;
  * the bytes its entries weigh ({@link CachedResponse#weight}), evicting by Caffeine's
  * frequency-and-recency policy. An entry heavier than a tenth of the bound is not stored (it
  * would evict a crowd of small ones for a single large one). Caffeine's upkeep after writes runs on
- * the thread that wrote, under its eviction lock, rather than waking a pool thread for every miss
- * stored (on a small machine that hand-off cost more than the upkeep).
+ * the event loop that wrote, once per turn of the loop ({@link #upkeep}).
  */
 public final class LocalResponseCache implements ResponseCache {
 
   /** The default bound, {@code PORTICO_CACHE_MAX_BYTES}: 32 MiB, a quarter of the 128 MiB heap a small node runs with. */
   public static final long DEFAULT_MAX_BYTES = 32L << 20;
+
+  /** Heap bytes the store spends on an entry beyond it and its key: Caffeine's node (40), the hash table's node (32) and slot. */
+  private static final int NODE_BYTES = 80;
 
   private final Cache<String, CachedResponse> entries;
   private final long maxBytes;
@@ -31,10 +35,31 @@ public final class LocalResponseCache implements ResponseCache {
     this.maxEntryBytes = maxBytes / 10;
     this.entries = Caffeine.newBuilder()
         .maximumWeight(maxBytes)
-        .weigher((String key, CachedResponse response) -> key.length() + response.weight())
-        .executor(Runnable::run)  // upkeep (evictions) on the writing event loop: no hand-off to a pool thread per put
+        .weigher(LocalResponseCache::weight)
+        .executor(LocalResponseCache::upkeep)
         .recordStats()
         .build();
+  }
+
+  /**
+   * Runs Caffeine's upkeep after writes (the write buffer drained, evictions): queued on the
+   * writing event loop behind what it is doing, not on a pool thread (on a small machine that
+   * hand-off cost more than the upkeep), and not inline either: Caffeine schedules no second pass
+   * while one is pending, so the misses stored in one turn of the loop share one pass instead of
+   * paying one each. Off an event loop (a worker, a test) it runs at once.
+   */
+  private static void upkeep(Runnable task) {
+    ContextInternal context = (ContextInternal) Vertx.currentContext();
+    if (context != null && context.isEventLoopContext()) {
+      context.nettyEventLoop().execute(task);
+    } else {
+      task.run();
+    }
+  }
+
+  /** Heap bytes an entry takes in the store: it, its key, the store's nodes for it. */
+  private static int weight(String key, CachedResponse response) {
+    return (int) Math.min(Integer.MAX_VALUE, NODE_BYTES + StoredFields.stringBytes(key) + (long) response.weight());
   }
 
   @Override
@@ -44,7 +69,7 @@ public final class LocalResponseCache implements ResponseCache {
 
   @Override
   public Future<Void> put(String key, CachedResponse response) {
-    if (key.length() + (long) response.weight() <= maxEntryBytes) {
+    if (weight(key, response) <= maxEntryBytes) {
       entries.put(key, response);
     }
     return Future.succeededFuture();

@@ -22,7 +22,7 @@ public final class Revalidation {
 
   /** Whether the entry has a validator ({@code ETag} or {@code Last-Modified}) to revalidate with. */
   public static boolean hasValidator(CachedResponse entry) {
-    return entry.headers().contains(HttpHeaders.ETAG) || entry.headers().contains(HttpHeaders.LAST_MODIFIED);
+    return entry.hasHeader(HttpHeaders.ETAG) || entry.hasHeader(HttpHeaders.LAST_MODIFIED);
   }
 
   /**
@@ -31,8 +31,8 @@ public final class Revalidation {
    */
   public static void ask(CachedResponse entry, MultiMap backendHeaders) {
     backendHeaders.remove(HttpHeaders.IF_NONE_MATCH).remove(HttpHeaders.IF_MODIFIED_SINCE);
-    String etag = entry.headers().get(HttpHeaders.ETAG);
-    String lastModified = entry.headers().get(HttpHeaders.LAST_MODIFIED);
+    String etag = entry.header(HttpHeaders.ETAG);
+    String lastModified = entry.header(HttpHeaders.LAST_MODIFIED);
     if (etag != null) {
       backendHeaders.set(HttpHeaders.IF_NONE_MATCH, etag);
     }
@@ -44,13 +44,13 @@ public final class Revalidation {
   /** Whether a 304 with {@code notModified}'s fields is about the entry: no entity tag, or the entry's (§4.3.4). */
   public static boolean confirms(CachedResponse entry, MultiMap notModified) {
     String etag = notModified.get(HttpHeaders.ETAG);
-    return etag == null || opaque(etag).equals(opaque(entry.headers().get(HttpHeaders.ETAG)));
+    return etag == null || opaque(etag).equals(opaque(entry.header(HttpHeaders.ETAG)));
   }
 
   /** The entry with the 304's fields in place of its own, received at {@code responseTime}. */
   public static CachedResponse refresh(CachedResponse entry, MultiMap notModified, long requestTime,
       long responseTime) {
-    MultiMap headers = HttpHeaders.headers().addAll(entry.headers());
+    MultiMap headers = entry.headers();
     for (String name : notModified.names()) {
       if (!KEPT.contains(name.toLowerCase(Locale.ROOT))) {
         headers.set(name, notModified.getAll(name));

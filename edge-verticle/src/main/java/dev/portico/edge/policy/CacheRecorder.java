@@ -13,20 +13,21 @@ import java.util.function.Consumer;
  * budget for copies in flight ({@link CacheNode#reserveCopy}): at the end the copy goes to
  * {@code stored}; past either the copy is dropped and the response is relayed only. Either way
  * {@code ended} runs once (the collapsed misses waiting on it look again) and the budget taken
- * is given back. The copy is kept as the chunks received and joined once at the end, so it holds
- * what the budget counts (a buffer grown by appending holds up to twice that).
+ * is given back. The copy is kept as the chunks received and joined once at the end into the
+ * one array the entry keeps, so it holds what the budget counts (a buffer grown by appending holds
+ * up to twice that).
  */
 final class CacheRecorder implements BodyTransform {
 
   private final CacheNode node;
   private final long maxBytes;
-  private final Consumer<Buffer> stored;
+  private final Consumer<byte[]> stored;
   private final Runnable ended;
   private List<Buffer> copy = new ArrayList<>();
   private long copied;
   private boolean done;
 
-  CacheRecorder(CacheNode node, long maxBytes, Consumer<Buffer> stored, Runnable ended) {
+  CacheRecorder(CacheNode node, long maxBytes, Consumer<byte[]> stored, Runnable ended) {
     this.node = node;
     this.maxBytes = maxBytes;
     this.stored = stored;
@@ -50,8 +51,12 @@ final class CacheRecorder implements BodyTransform {
   @Override
   public Buffer finish() {
     if (copy != null) {
-      Buffer body = Buffer.buffer((int) copied);
-      copy.forEach(body::appendBuffer);
+      byte[] body = new byte[(int) copied];
+      int at = 0;
+      for (Buffer chunk : copy) {
+        chunk.getBytes(body, at);
+        at += chunk.length();
+      }
       copy = null;
       stored.accept(body);
     }

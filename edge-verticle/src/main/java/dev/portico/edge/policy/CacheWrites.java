@@ -1,5 +1,6 @@
 package dev.portico.edge.policy;
 
+import dev.portico.edge.cache.CacheControl;
 import dev.portico.edge.cache.CacheKeys;
 import dev.portico.edge.cache.CacheNode;
 import dev.portico.edge.cache.CacheRules;
@@ -17,6 +18,9 @@ import io.vertx.core.http.HttpMethod;
  * its body streams.
  */
 final class CacheWrites {
+
+  /** Fields the edge stamps on each exchange: never stored. */
+  private static final CharSequence[] STAMPED = {Exchange.REQUEST_ID, CachedAnswers.X_CACHE};
 
   private final CacheNode node;
   private final CacheRules rules;
@@ -40,7 +44,7 @@ final class CacheWrites {
     CachedResponse refreshed = Revalidation.refresh(stale, storedHeaders(notModified), requestTime,
         System.currentTimeMillis());
     if (Freshness.notStorableReason(requestHeaders, refreshed.status(), refreshed.headers(), rules) == null
-        && refreshed.variant().equals(CacheKeys.selectedFields(refreshed.headers(), requestHeaders))) {
+        && refreshed.variant().equals(CacheKeys.selectedFields(refreshed.headerValues(HttpHeaders.VARY), requestHeaders))) {
       node.store().put(key, refreshed);
     } else {
       node.store().remove(key);
@@ -57,17 +61,17 @@ final class CacheWrites {
   CacheRecorder recorder(String key, String encoding, HttpMethod method, MultiMap requestHeaders, int status,
       MultiMap responseHeaders, long requestTime, Runnable ended) {
     long responseTime = System.currentTimeMillis();
-    MultiMap headers = storedHeaders(responseHeaders);
-    String variant = CacheKeys.selectedFields(headers, requestHeaders);
+    String variant = CacheKeys.selectedFields(responseHeaders, requestHeaders);
     long maxBytes = Math.min(rules.maxObjectBytes(), node.store().maxEntryBytes());  // the store drops heavier ones
-    if (method != HttpMethod.GET || variant == null || !inKeysCoding(headers, encoding)
-        || Freshness.notStorableReason(requestHeaders, status, headers, rules) != null
-        || contentLength(headers) > maxBytes) {
+    if (method != HttpMethod.GET || variant == null || !inKeysCoding(responseHeaders, encoding)
+        || Freshness.notStorableReason(requestHeaders, status, responseHeaders, rules) != null
+        || contentLength(responseHeaders) > maxBytes) {
       ended.run();  // relayed without a copy that would only be dropped
       return null;
     }
+    String[] fields = CachedResponse.fieldsOf(responseHeaders, STAMPED);  // now: the outer filters edit them next
     return new CacheRecorder(node, maxBytes, body -> node.store().put(key,
-        new CachedResponse(status, headers, body, variant, requestTime, responseTime)), ended);
+        new CachedResponse(status, fields, body, variant, requestTime, responseTime)), ended);
   }
 
   /**
@@ -93,7 +97,7 @@ final class CacheWrites {
     if (requestHeaders.contains(HttpHeaders.COOKIE) && !Freshness.servesWithCookie(entry)) {
       return false;
     }
-    return entry.variant().equals(CacheKeys.selectedFields(entry.headers(), requestHeaders));
+    return entry.variant().equals(CacheKeys.selectedFields(entry.headerValues(HttpHeaders.VARY), requestHeaders));
   }
 
   /** Whether the body is in {@code encoding} (the key's) or in none: a backend that ignored the offer is not stored. */
@@ -105,7 +109,7 @@ final class CacheWrites {
   /** The response's {@code Content-Length} (one decimal number, as the edge validated it), or -1. */
   private static long contentLength(MultiMap headers) {
     String value = headers.get(HttpHeaders.CONTENT_LENGTH);
-    if (value == null || value.isEmpty() || value.length() > 18 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+    if (value == null || value.length() > 18 || !CacheControl.allDigits(value)) {
       return -1;
     }
     return Long.parseLong(value);
@@ -114,8 +118,9 @@ final class CacheWrites {
   /** The backend's end-to-end fields, without what the edge adds per exchange. */
   private static MultiMap storedHeaders(MultiMap responseHeaders) {
     MultiMap headers = HttpHeaders.headers().addAll(responseHeaders);
-    headers.remove(Exchange.REQUEST_ID);
-    headers.remove(CachedAnswers.X_CACHE);
+    for (CharSequence stamp : STAMPED) {
+      headers.remove(stamp);
+    }
     return headers;
   }
 }

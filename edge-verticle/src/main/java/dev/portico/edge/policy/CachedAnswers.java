@@ -8,7 +8,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 
 import java.util.List;
-import java.util.Map;
 
 /** Answers made from a stored response: the response itself, or a 304 to a client's matching conditional request. */
 final class CachedAnswers {
@@ -29,12 +28,12 @@ final class CachedAnswers {
     if (notModified(entry, requestHeaders)) {
       answer = new Answer(304, null);
       for (CharSequence name : NOT_MODIFIED_FIELDS) {
-        entry.headers().getAll(name).forEach(value -> answer.header(name, value));
+        entry.headerValues(name).forEach(value -> answer.header(name, value));
       }
     } else {
       answer = new Answer(entry.status(), method == HttpMethod.HEAD ? null : entry.body());
-      for (Map.Entry<String, String> field : entry.headers()) {
-        answer.header(field.getKey(), field.getValue());
+      for (int i = 0; i < entry.fieldCount(); i++) {
+        answer.header(entry.fieldName(i), entry.fieldValue(i));
       }
     }
     answer.headers().set(HttpHeaders.AGE, Long.toString(ageSeconds));
@@ -49,10 +48,10 @@ final class CachedAnswers {
   private static boolean notModified(CachedResponse entry, MultiMap requestHeaders) {
     List<String> ifNoneMatch = requestHeaders.getAll(HttpHeaders.IF_NONE_MATCH);
     if (!ifNoneMatch.isEmpty()) {
-      return notModified(entry.headers().get(HttpHeaders.ETAG), ifNoneMatch);
+      return notModified(entry.header(HttpHeaders.ETAG), ifNoneMatch);
     }
     String since = requestHeaders.get(HttpHeaders.IF_MODIFIED_SINCE);
-    String lastModified = entry.headers().get(HttpHeaders.LAST_MODIFIED);
+    String lastModified = entry.header(HttpHeaders.LAST_MODIFIED);
     if (since == null || lastModified == null) {
       return false;
     }
