@@ -126,8 +126,8 @@ public final class AccessLog {
     } else if (target.host().indexOf(':') >= 0) {
       line.append("\"[").append(target.host()).append("]:").append(target.port()).append('"');
     } else {
-      string(line, "", target.host());
-      line.setLength(line.length() - 1);
+      line.append('"');
+      escaped(line, target.host());
       line.append(':').append(target.port()).append('"');
     }
   }
@@ -140,6 +140,12 @@ public final class AccessLog {
       return;
     }
     line.append('"');
+    escaped(line, value);
+    line.append('"');
+  }
+
+  /** Appends {@code value} escaped for a JSON string. */
+  private static void escaped(StringBuilder line, String value) {
     int clean = 0;
     while (clean < value.length()) {
       char c = value.charAt(clean);
@@ -149,7 +155,7 @@ public final class AccessLog {
       clean++;
     }
     if (clean == value.length()) {
-      line.append(value).append('"');  // the common case: one copy (a range is appended char by char)
+      line.append(value);  // the common case: one copy (a range is appended char by char)
       return;
     }
     line.append(value, 0, clean);
