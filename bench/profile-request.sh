@@ -5,6 +5,8 @@
 # request and the bytes its threads allocated per request (JFR's per-thread allocation counters),
 # and keeps a JFR recording (CPU samples, allocation samples) of the measured run:
 #   bench/profile-request.sh [jar] [seconds] [warm-up seconds]   (PROFILE_CONNECTIONS=64: wrk connections)
+#   (PROFILE_SETTINGS: a JFR settings name or .jfc file, default profile; a copy with a 1 ms method-sampling
+#   period gives ten times the CPU samples)
 # Summarise the recording with bench/profile-summary.py <workdir>/run.jfr.
 # Needs nginx, redis-server, redis-cli, wrk, jcmd, jfr, python3. Ports 28730-28760.
 set -euo pipefail
@@ -45,7 +47,7 @@ wrk -t1 -c"${PROFILE_CONNECTIONS:-64}" -d"${warmup}s" -s /work/shared/bench/wrk/
 cpu() { awk '{print $14 + $15}' "/proc/$edge/stat"; }
 # the event-loop threads' own CPU (no JIT compiler, GC or JFR threads)
 loops() { grep -l '^vert.x-eventloo' /proc/$edge/task/*/comm | sed 's#/comm#/stat#' | xargs cat | awk '{s += $14 + $15} END {print s}'; }
-jcmd "$edge" JFR.start name=run settings=profile filename="$work/run.jfr" > /dev/null
+jcmd "$edge" JFR.start name=run settings="${PROFILE_SETTINGS:-profile}" filename="$work/run.jfr" > /dev/null
 before=$(cpu); loops_before=$(loops)
 wrk -t1 -c"${PROFILE_CONNECTIONS:-64}" -d"${seconds}s" -s /work/shared/bench/wrk/rotate_hosts.lua "$url" -- "$work/hosts.txt" > "$work/wrk.txt"
 after=$(cpu); loops_after=$(loops)

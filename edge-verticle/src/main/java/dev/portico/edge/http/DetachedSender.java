@@ -40,12 +40,8 @@ final class DetachedSender {
     this.addresses = addresses;
   }
 
-  /** The fetch for {@code exchange}'s request on {@code route}, whose filters run on {@code filters}. */
-  DetachedFetch of(Exchange exchange, Route route, FilterContext filters) {
-    return ownFields -> send(exchange, route, filters, ownFields);
-  }
-
-  private Future<DetachedFetch.Response> send(Exchange exchange, Route route, FilterContext filters,
+  /** {@link DetachedFetch#send} for {@code exchange}'s request on {@code route}, whose filters run on {@code filters}. */
+  Future<DetachedFetch.Response> send(Exchange exchange, Route route, FilterContext filters,
       Consumer<MultiMap> ownFields) {
     Site site = route.site();
     Upstream upstream = route.upstreams().choose(Set.of());
@@ -64,7 +60,7 @@ final class DetachedSender {
     ownFields.accept(headers);
     String uri = PathRouting.backendUri(route, exchange.path());
     ProxyHeader proxyHeader = Forwarding.proxyHeader(site, request);
-    return addresses.address(site.owner() != null, target.host(), target.port()).compose(address -> {
+    return addresses.address(site.owner() != null, upstream).compose(address -> {
       BackendCall call = backends.open(new BackendRequest(address, target, route.pattern(), site.backendTls(),
           HttpMethod.GET, uri, headers, site.connectTimeoutMs(), site.readTimeoutMs(), false, proxyHeader));
       return call.ready()

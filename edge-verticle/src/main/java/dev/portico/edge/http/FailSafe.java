@@ -23,9 +23,15 @@ final class FailSafe {
   private FailSafe() {
   }
 
-  /** {@code handler}, answering 500 when it throws. */
+  /** {@code handler}, answering 500 when it throws (no object per request: this runs for every one). */
   static Handler<HttpServerRequest> requests(Handler<HttpServerRequest> handler) {
-    return request -> guard(request, handler).handle(request);
+    return request -> {
+      try {
+        handler.handle(request);
+      } catch (RuntimeException e) {
+        failed(request, e);
+      }
+    };
   }
 
   /** {@code step} of the handling of {@code request} (a callback), answering 500 when it throws. */

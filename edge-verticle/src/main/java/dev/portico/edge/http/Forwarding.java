@@ -20,6 +20,7 @@ import dev.portico.edge.upstream.Upstream;
 import dev.portico.edge.upstream.UpstreamSet;
 import dev.portico.edge.upstream.pool.ProxyHeader;
 import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
@@ -51,13 +52,6 @@ final class Forwarding {
     this.detached = new DetachedSender(backends, addresses);
   }
 
-  /** One request on its way: what every step after the filters needs. */
-  private record Passage(Exchange exchange, Route route, FilterContext filters, long maxBody) {
-    HttpServerRequest request() {
-      return exchange.request();
-    }
-  }
-
   /**
    * Runs the site's (or path route's) filters on the request (a site without filters pays for
    * none), then sends it on, or answers it at the edge for a {@code respond} or {@code redirect} route.
@@ -65,27 +59,23 @@ final class Forwarding {
   void start(Exchange exchange, Route route, long maxBody) {
     boolean answers = PathRouting.answersAtEdge(route);
     if (route.filters().isEmpty() && !answers) {
-      send(new Passage(exchange, route, null, maxBody), Set.of());
+      send(new Passage(exchange, route, null, maxBody, detached), Set.of());
       return;
     }
     HttpServerRequest request = exchange.request();
     FilterContext context = new FilterContext(new ClientRequest(request.method(), exchange.host(), exchange.path(),
-        request.headers(), request.isSSL(), exchange.client(),
-        ProxyHeaders.canonicalAuthority(exchange.host(), exchange.authority())),
-        route.info());
-    context.detachedFetch(detached.of(exchange, route, context));  // a cache's background refresh
-    exchange.whenOver(() -> {
-      context.done();
-      exchange.cacheResult(context.cacheResult());
-    });
+        request.headers(), request.isSSL(), exchange.client(), exchange.authority()), route.info());
+    Passage passage = new Passage(exchange, route, context, maxBody, detached);
+    context.detachedFetch(passage);
+    exchange.whenOver(passage);
     Step admitted = route.filters().admit(context);
     if (admitted.later() == null) {
-      admitted(new Passage(exchange, route, context, maxBody), admitted);
+      admitted(passage, admitted);
       return;
     }
     admitted.later().onComplete(FailSafe.guard(request, ar -> {
       if (ar.succeeded()) {
-        admitted(new Passage(exchange, route, context, maxBody), ar.result());
+        admitted(passage, ar.result());
       } else {
         LOG.warn("500 for {}: the site's checks failed: {}", exchange.host(), LogSafe.of(ar.cause()));
         Replies.error(request, 500, "internal error", "The site's access checks failed");
@@ -123,24 +113,34 @@ final class Forwarding {
       }
       return;
     }
+    Future<String> address = addresses.address(passage.route().site().owner() != null, upstream);
+    if (address.isComplete()) {  // an address literal: on at once, no handler object
+      addressed(passage, tried, upstream, address);
+    } else {
+      Upstream chosen = upstream;
+      address.onComplete(FailSafe.guard(passage.request(), ar -> addressed(passage, tried, chosen, ar)));
+    }
+  }
+
+  /** The upstream's address is known (or refused, or does not resolve). */
+  private void addressed(Passage passage, Set<Upstream> tried, Upstream upstream, AsyncResult<String> address) {
+    if (address.succeeded()) {
+      sendTo(passage, tried, upstream, address.result());
+      return;
+    }
+    Exchange exchange = passage.exchange();
     Site site = passage.route().site();
-    Upstream chosen = upstream;
     Target target = upstream.target();
-    addresses.address(site.owner() != null, target.host(), target.port()).onComplete(FailSafe.guard(passage.request(),
-        ar -> {
-          if (ar.succeeded()) {
-            sendTo(passage, tried, chosen, ar.result());
-          } else if (ar.cause() instanceof TenantAddresses.Refused refused) {
-            LOG.warn("502 for {} {}{}: site {} (owner {}) may not reach its target {}: {}", passage.request().method(),
-                exchange.host(), LogSafe.of(passage.request().uri()), passage.route().pattern(), site.owner(), target,
-                refused.getMessage());
-            Replies.error(passage.request(), 502, "backend not allowed", "The site's backend address is not allowed");
-          } else {
-            LOG.warn("502 for {} {}{}: target {} does not resolve: {}", passage.request().method(), exchange.host(),
-                LogSafe.of(passage.request().uri()), target, LogSafe.of(ar.cause().getMessage()));
-            Replies.error(passage.request(), 502, "backend unavailable", "The backend's name does not resolve");
-          }
-        }));
+    if (address.cause() instanceof TenantAddresses.Refused refused) {
+      LOG.warn("502 for {} {}{}: site {} (owner {}) may not reach its target {}: {}", passage.request().method(),
+          exchange.host(), LogSafe.of(passage.request().uri()), passage.route().pattern(), site.owner(), target,
+          refused.getMessage());
+      Replies.error(passage.request(), 502, "backend not allowed", "The site's backend address is not allowed");
+    } else {
+      LOG.warn("502 for {} {}{}: target {} does not resolve: {}", passage.request().method(), exchange.host(),
+          LogSafe.of(passage.request().uri()), target, LogSafe.of(address.cause().getMessage()));
+      Replies.error(passage.request(), 502, "backend unavailable", "The backend's name does not resolve");
+    }
   }
 
   private void sendTo(Passage passage, Set<Upstream> tried, Upstream upstream, String address) {
@@ -148,7 +148,7 @@ final class Forwarding {
     HttpServerRequest request = passage.request();
     Site site = passage.route().site();
     UpstreamSet upstreams = passage.route().upstreams();
-    boolean upgrade = request.canUpgradeToWebSocket();
+    boolean upgrade = passage.upgrade();
     boolean onClient = upgrade || upstream.target().protocol() != Target.Protocol.HTTP;
     if (onClient && site.policies().proxyProtocol() != SitePolicies.ProxyProtocol.NONE) {
       // Vert.x's client (upgrades, https:// and h2c:// targets) cannot open with the header: the
@@ -186,42 +186,57 @@ final class Forwarding {
         opening.reset();
       });
     }
-    opening.ready().onComplete(FailSafe.guard(request, ar -> {
-      if (ar.succeeded()) {
-        if (upgrade) {
-          tunnel(passage, ar.result(), upstream);
-        } else {
-          forward(passage, ar.result(), upstream);
-        }
-        return;
+    Future<BackendCall> ready = opening.ready();
+    if (ready.isComplete()) {  // a kept connection was free: on at once, no handler object
+      connected(passage, tried, upstream, attempt, ready);
+    } else {
+      ready.onComplete(FailSafe.guard(request, ar -> connected(passage, tried, upstream, attempt, ar)));
+    }
+  }
+
+  /**
+   * The backend call has a connection: on with the request (a WebSocket handshake, or the request
+   * with its body); or it has none: retried elsewhere as the site allows, else answered.
+   */
+  private void connected(Passage passage, Set<Upstream> tried, Upstream upstream, int attempt,
+      AsyncResult<BackendCall> ready) {
+    HttpServerRequest request = passage.request();
+    if (ready.succeeded()) {
+      if (passage.upgrade()) {
+        tunnel(passage, ready.result(), upstream);
+      } else {
+        forward(passage, ready.result(), upstream);
       }
-      if (request.response().closed()) {
-        return;  // the client went away: nobody to answer, nothing against the backend
+      return;
+    }
+    if (request.response().closed()) {
+      return;  // the client went away: nobody to answer, nothing against the backend
+    }
+    Exchange exchange = passage.exchange();
+    UpstreamSet upstreams = passage.route().upstreams();
+    boolean busy = Backends.busy(ready.cause());
+    if (!busy) {
+      upstream.failed();
+    }
+    if (attempt < passage.route().site().policies().retries() && upstreams.hasUntried(tried, upstream)
+        && isIdempotent(request.method()) && upstreams.mayRetry()) {
+      if (upstreams.countsPending()) {
+        upstream.finished();  // the retry's own onRecord replaces this upstream's
       }
-      boolean busy = Backends.busy(ar.cause());
-      if (!busy) {
-        upstream.failed();
+      LOG.info("Retrying {} {}{} elsewhere: backend {} failed: {}", request.method(), exchange.host(),
+          LogSafe.of(request.uri()), upstream, LogSafe.of(ready.cause().getMessage()));
+      Set<Upstream> now = new HashSet<>(tried);
+      now.add(upstream);
+      send(passage, now);
+    } else if (!answeredByFilters(passage)) {  // else a cache's stale entry (stale-if-error) answered
+      if (busy) {
+        LOG.warn("503 for {} {}{}: backend {} busy: {}", request.method(), exchange.host(),
+            LogSafe.of(request.uri()), upstream, LogSafe.of(ready.cause().getMessage()));
+        Replies.error(request, 503, "backend busy", "The backend has no free connection");
+      } else {
+        Replies.backendFailed(request, exchange.host(), upstream.target(), ready.cause());
       }
-      if (attempt < site.policies().retries() && upstreams.hasUntried(tried, upstream) && isIdempotent(request.method())
-          && upstreams.mayRetry()) {
-        if (upstreams.countsPending()) {
-          upstream.finished();  // the retry's own onRecord replaces this upstream's
-        }
-        LOG.info("Retrying {} {}{} elsewhere: backend {} failed: {}", request.method(), exchange.host(),
-            LogSafe.of(request.uri()), upstream, LogSafe.of(ar.cause().getMessage()));
-        Set<Upstream> now = new HashSet<>(tried);
-        now.add(upstream);
-        send(passage, now);
-      } else if (!answeredByFilters(passage)) {  // else a cache's stale entry (stale-if-error) answered
-        if (busy) {
-          LOG.warn("503 for {} {}{}: backend {} busy: {}", request.method(), exchange.host(),
-              LogSafe.of(request.uri()), upstream, LogSafe.of(ar.cause().getMessage()));
-          Replies.error(request, 503, "backend busy", "The backend has no free connection");
-        } else {
-          Replies.backendFailed(request, exchange.host(), upstream.target(), ar.cause());
-        }
-      }
-    }));
+    }
   }
 
   /** Sends the request with its body, bounded by the site's limit, and relays the response. */

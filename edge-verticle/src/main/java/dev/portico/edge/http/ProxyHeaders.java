@@ -2,6 +2,7 @@ package dev.portico.edge.http;
 
 import dev.portico.contract.FieldSyntax;
 import dev.portico.edge.LogSafe;
+import io.netty.util.AsciiString;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -10,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 
@@ -55,11 +57,14 @@ final class ProxyHeaders {
     MultiMap out = HttpHeaders.headers();
     String connection = in.get(HttpHeaders.CONNECTION);
     String forwardedFor = null;
-    for (Map.Entry<String, String> header : in) {
-      String name = header.getKey();
+    for (Iterator<? extends Map.Entry<? extends CharSequence, ? extends CharSequence>> fields = HeadFields.of(in);
+        fields.hasNext(); ) {
+      Map.Entry<? extends CharSequence, ? extends CharSequence> header = fields.next();
+      CharSequence name = header.getKey();
       if (isHopByHop(name) || isListedIn(connection, name) || isSetByProxy(name)) {
-        if (name.equalsIgnoreCase("x-forwarded-for")) {
-          forwardedFor = forwardedFor == null ? header.getValue() : forwardedFor + ", " + header.getValue();
+        if (AsciiString.contentEqualsIgnoreCase(name, X_FORWARDED_FOR)) {
+          String value = header.getValue().toString();
+          forwardedFor = forwardedFor == null ? value : forwardedFor + ", " + value;
         }
         continue;
       }
@@ -112,8 +117,10 @@ final class ProxyHeaders {
    */
   static void toClient(MultiMap backend, MultiMap client, boolean upgrade) {
     String connection = backend.get(HttpHeaders.CONNECTION);
-    for (Map.Entry<String, String> header : backend) {
-      String name = header.getKey();
+    for (Iterator<? extends Map.Entry<? extends CharSequence, ? extends CharSequence>> fields = HeadFields.of(backend);
+        fields.hasNext(); ) {
+      Map.Entry<? extends CharSequence, ? extends CharSequence> header = fields.next();
+      CharSequence name = header.getKey();
       if (!FieldSyntax.isToken(name) || !FieldSyntax.isFieldValue(header.getValue())) {
         LOG.debug("Dropped an invalid field from a backend's response: {}: {}", LogSafe.of(name),
             LogSafe.of(header.getValue()));
@@ -144,14 +151,14 @@ final class ProxyHeaders {
     }
   }
 
-  static boolean isHopByHop(String name) {
+  static boolean isHopByHop(CharSequence name) {
     return switch (name.length()) {
-      case 2 -> name.equalsIgnoreCase("te");
-      case 7 -> name.equalsIgnoreCase("upgrade") || name.equalsIgnoreCase("trailer");
-      case 10 -> name.equalsIgnoreCase("connection") || name.equalsIgnoreCase("keep-alive");
-      case 14 -> name.equalsIgnoreCase("http2-settings");
-      case 16 -> name.equalsIgnoreCase("proxy-connection");
-      case 17 -> name.equalsIgnoreCase("transfer-encoding");
+      case 2 -> is(name, "te");
+      case 7 -> is(name, "upgrade") || is(name, "trailer");
+      case 10 -> is(name, "connection") || is(name, "keep-alive");
+      case 14 -> is(name, "http2-settings");
+      case 16 -> is(name, "proxy-connection");
+      case 17 -> is(name, "transfer-encoding");
       default -> false;
     };
   }
@@ -163,21 +170,26 @@ final class ProxyHeaders {
    * {@code Forwarded} and {@code X-Real-IP} are dropped: the edge speaks for the client with
    * {@code X-Forwarded-*}, and a backend must not mistake a client's claim for the edge's.
    */
-  private static boolean isSetByProxy(String name) {
+  private static boolean isSetByProxy(CharSequence name) {
     return switch (name.length()) {
-      case 4 -> name.equalsIgnoreCase("host");
-      case 6 -> name.equalsIgnoreCase("expect");
-      case 9 -> name.equalsIgnoreCase("forwarded") || name.equalsIgnoreCase("x-real-ip");
-      case 14 -> name.equalsIgnoreCase("content-length");
-      case 15 -> name.equalsIgnoreCase("x-forwarded-for");
-      case 16 -> name.equalsIgnoreCase("x-forwarded-host");
-      case 17 -> name.equalsIgnoreCase("x-forwarded-proto");
+      case 4 -> is(name, "host");
+      case 6 -> is(name, "expect");
+      case 9 -> is(name, "forwarded") || is(name, "x-real-ip");
+      case 14 -> is(name, "content-length");
+      case 15 -> is(name, "x-forwarded-for");
+      case 16 -> is(name, "x-forwarded-host");
+      case 17 -> is(name, "x-forwarded-proto");
       default -> false;
     };
   }
 
+  /** Whether field name {@code name} is {@code lowerCase}, in any letter case. */
+  private static boolean is(CharSequence name, String lowerCase) {
+    return AsciiString.contentEqualsIgnoreCase(name, lowerCase);
+  }
+
   /** Whether {@code connection} (a Connection field value, or null) lists {@code name}. */
-  private static boolean isListedIn(String connection, String name) {
+  private static boolean isListedIn(String connection, CharSequence name) {
     if (connection == null) {
       return false;
     }
@@ -194,7 +206,7 @@ final class ProxyHeaders {
       while (stop > start && connection.charAt(stop - 1) == ' ') {
         stop--;
       }
-      if (stop - start == name.length() && connection.regionMatches(true, start, name, 0, name.length())) {
+      if (stop - start == name.length() && AsciiString.regionMatches(connection, true, start, name, 0, name.length())) {
         return true;
       }
       from = end + 1;

@@ -9,6 +9,7 @@ import dev.portico.edge.pipeline.FilterChain;
 import dev.portico.edge.pipeline.FilterContext;
 import dev.portico.edge.upstream.BackendCall;
 import dev.portico.edge.upstream.BackendResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -41,8 +42,10 @@ final class Relay {
     HttpServerResponse response = request.response();
     int status = backend.status();
     response.setStatusCode(status);
-    if (request.version() != HttpVersion.HTTP_2 && FieldSyntax.isFieldValue(backend.statusMessage())) {
-      response.setStatusMessage(backend.statusMessage());
+    String message = backend.statusMessage();
+    if (request.version() != HttpVersion.HTTP_2 && FieldSyntax.isFieldValue(message)
+        && !message.equals(HttpResponseStatus.valueOf(status).reasonPhrase())) {
+      response.setStatusMessage(message);  // (a status object per response: only for a phrase of the backend's own)
     }
     MultiMap headers = response.headers();
     ProxyHeaders.toClient(backend.headers(), headers, false);

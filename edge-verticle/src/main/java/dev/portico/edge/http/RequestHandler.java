@@ -140,7 +140,7 @@ public final class RequestHandler implements Handler<HttpServerRequest> {
   /** The site's own settings, then the route for the path, then its filters and upstreams. */
   private void serve(Exchange exchange, Route route) {
     HttpServerRequest request = exchange.request();
-    exchange.site(route.pattern());
+    exchange.site(route.pattern(), route.meters(services.metrics()));
     if (!route.isKnown()) {
       LOG.debug("404 for unknown host {}", exchange.host());
       Replies.error(request, 404, "unknown site", "No site is configured for " + exchange.host());

@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -49,10 +50,12 @@ final class RequestHeadValidator {
           + LogSafe.escape(String.valueOf(target));
     }
     boolean http2 = request.version() == HttpVersion.HTTP_2;
-    for (Map.Entry<String, String> field : request.headers()) {
-      String name = field.getKey();
+    for (Iterator<? extends Map.Entry<? extends CharSequence, ? extends CharSequence>> fields =
+        HeadFields.of(request.headers()); fields.hasNext(); ) {
+      Map.Entry<? extends CharSequence, ? extends CharSequence> field = fields.next();
+      CharSequence name = field.getKey();
       if (http2 ? !FieldSyntax.isLowerCaseToken(name) : !FieldSyntax.isToken(name)) {
-        return "a field name is not a" + (http2 ? " lower-case" : "") + " token: " + LogSafe.escape(name);
+        return "a field name is not a" + (http2 ? " lower-case" : "") + " token: " + LogSafe.escape(name.toString());
       }
       if (!FieldSyntax.isFieldValue(field.getValue())) {
         return "the value of " + name + " holds a control character or starts or ends with whitespace";

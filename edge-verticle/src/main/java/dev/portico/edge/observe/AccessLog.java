@@ -26,9 +26,12 @@ public final class AccessLog {
   private final Vertx vertx;
   private final StringBuilder pending = new StringBuilder(FLUSH_BYTES + 4096);
   private int pendingLines;
-  /** The time stamp text of {@link #stampMillis}: lines logged in the same millisecond share it. */
+  /**
+   * The time stamp of {@link #stampSecond} up to its seconds, as {@link Instant#toString} writes
+   * it: lines logged in the same second share it, and only their milliseconds are written apiece.
+   */
   private String stamp = "";
-  private long stampMillis = -1;
+  private long stampSecond = Long.MIN_VALUE;
 
   public AccessLog(Vertx vertx) {
     this.vertx = vertx;
@@ -45,7 +48,9 @@ public final class AccessLog {
       vertx.setTimer(FLUSH_MS, id -> flush());
     }
     StringBuilder line = pending;
-    line.append("{\"time\":\"").append(now()).append('"');
+    line.append("{\"time\":\"");
+    now(line);
+    line.append('"');
     string(line, ",\"requestId\":", requestId);
     string(line, ",\"client\":", client);
     string(line, ",\"method\":", request.method().name());
@@ -72,13 +77,21 @@ public final class AccessLog {
     }
   }
 
-  private String now() {
+  /** Appends the time as {@link Instant#toString} writes it: {@code 2026-11-28T04:30:12.345Z}, no fraction on the second. */
+  private void now(StringBuilder line) {
     long millis = System.currentTimeMillis();
-    if (millis != stampMillis) {
-      stampMillis = millis;
-      stamp = Instant.ofEpochMilli(millis).toString();
+    long second = Math.floorDiv(millis, 1000);
+    if (second != stampSecond) {
+      stampSecond = second;
+      String whole = Instant.ofEpochSecond(second).toString();
+      stamp = whole.substring(0, whole.length() - 1);  // without its Z
     }
-    return stamp;
+    line.append(stamp);
+    int fraction = (int) Math.floorMod(millis, 1000);
+    if (fraction != 0) {
+      line.append('.').append(fraction < 100 ? (fraction < 10 ? "00" : "0") : "").append(fraction);
+    }
+    line.append('Z');
   }
 
   /** Milliseconds with microsecond precision, without going through floating point. */
@@ -113,8 +126,8 @@ public final class AccessLog {
     } else if (target.host().indexOf(':') >= 0) {
       line.append("\"[").append(target.host()).append("]:").append(target.port()).append('"');
     } else {
-      string(line, "", target.host());
-      line.setLength(line.length() - 1);
+      line.append('"');
+      escaped(line, target.host());
       line.append(':').append(target.port()).append('"');
     }
   }
@@ -127,6 +140,12 @@ public final class AccessLog {
       return;
     }
     line.append('"');
+    escaped(line, value);
+    line.append('"');
+  }
+
+  /** Appends {@code value} escaped for a JSON string. */
+  private static void escaped(StringBuilder line, String value) {
     int clean = 0;
     while (clean < value.length()) {
       char c = value.charAt(clean);
@@ -134,6 +153,10 @@ public final class AccessLog {
         break;
       }
       clean++;
+    }
+    if (clean == value.length()) {
+      line.append(value);  // the common case: one copy (a range is appended char by char)
+      return;
     }
     line.append(value, 0, clean);
     for (int i = clean; i < value.length(); i++) {

@@ -99,8 +99,11 @@ public final class EdgeMetrics {
     tiers[tier.ordinal()].increment();
   }
 
-  /** The meters of the site with {@code pattern} (null: no site): resolved once, then one map look-up per request. */
-  SiteMeters site(String pattern) {
+  /**
+   * The meters of the site with {@code pattern} (null: no site): resolved once, then one map
+   * look-up; a route keeps its site's ({@code Route.meters}), so a routed request makes none.
+   */
+  public SiteMeters site(String pattern) {
     String key = pattern == null ? NO_SITE : pattern;
     SiteMeters meters = sites.get(key);
     if (meters == null) {
@@ -127,7 +130,7 @@ public final class EdgeMetrics {
   }
 
   /** One site label's request timers (one per status class, registered when first needed) and backend timer. */
-  static final class SiteMeters {
+  public static final class SiteMeters {
 
     private final MeterRegistry registry;
     private final String label;

@@ -2,6 +2,7 @@ package dev.portico.edge.observe;
 
 import dev.portico.contract.RequestPath;
 import dev.portico.contract.Target;
+import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 
@@ -11,9 +12,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * One request through the edge, from its first byte to its last: what it asked for (host,
  * authority, request target), the route it got, the targets tried, and what the access log and
  * the metrics need (request id, timings), recorded once when the response ends or the client
- * goes away.
+ * goes away. It is its response's end handler itself: one object per request, not two.
  */
-public final class Exchange {
+public final class Exchange implements Handler<Void> {
 
   public static final String REQUEST_ID = "X-Request-Id";
   /** Status logged for a client that went away before its response ended (nginx's 499). */
@@ -30,6 +31,8 @@ public final class Exchange {
   private String host;
   private RequestPath path;
   private String site;
+  /** The site's meters, or null: looked up by {@link #site} when the exchange is recorded. */
+  private EdgeMetrics.SiteMeters siteMeters;
   private Target target;
   private int attempts;
   private long backendStartNanos;
@@ -56,8 +59,14 @@ public final class Exchange {
     Exchange exchange = new Exchange(request, metrics, accessLog, id);
     HttpServerResponse response = request.response();
     response.putHeader(REQUEST_ID, id);
-    response.endHandler(v -> exchange.record(response.getStatusCode()));
+    response.endHandler(exchange);
     return exchange;
+  }
+
+  /** The response ended: records the exchange with the status sent. */
+  @Override
+  public void handle(Void ended) {
+    record(request.response().getStatusCode());
   }
 
   public HttpServerRequest request() {
@@ -100,9 +109,10 @@ public final class Exchange {
     return path;
   }
 
-  /** The pattern of the site that serves the request (null: none). */
-  public void site(String pattern) {
+  /** The pattern of the site that serves the request (null: none), and its meters on this edge instance. */
+  public void site(String pattern, EdgeMetrics.SiteMeters meters) {
     this.site = pattern;
+    this.siteMeters = meters;
   }
 
   /** A backend request to {@code target} starts; returns how many were made before it. */
@@ -161,7 +171,7 @@ public final class Exchange {
       whenOver.run();
     }
     long nanos = System.nanoTime() - startNanos;
-    EdgeMetrics.SiteMeters meters = metrics.site(site);
+    EdgeMetrics.SiteMeters meters = siteMeters != null ? siteMeters : metrics.site(site);
     meters.request(status, nanos);
     if (backendNanos >= 0) {
       meters.backend(backendNanos);

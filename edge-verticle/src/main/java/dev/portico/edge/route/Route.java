@@ -4,6 +4,7 @@ import dev.portico.contract.PathRoute;
 import dev.portico.contract.RequestPath;
 import dev.portico.contract.Site;
 import dev.portico.contract.SiteRoutes;
+import dev.portico.edge.observe.EdgeMetrics;
 import dev.portico.edge.pipeline.FilterChain;
 import dev.portico.edge.pipeline.SiteInfo;
 import dev.portico.edge.upstream.UpstreamSet;
@@ -33,6 +34,8 @@ public final class Route {
   private final PathRoute path;
   /** The site's path routes, by index in its {@code routes}. */
   private final Route[] paths;
+  /** The site's meters on the edge instance that built this route (each instance builds its own): set on first use. */
+  private EdgeMetrics.SiteMeters meters;
 
   Route(String pattern, Site site, String problem, FilterChain filters, UpstreamSet upstreams, SiteInfo info,
       PathRoute path, Route[] paths) {
@@ -88,6 +91,17 @@ public final class Route {
   /** The site, or null (unknown host, or invalid site); for a path route, the site with its overrides. */
   public Site site() {
     return site;
+  }
+
+  /** The site's meters in {@code metrics}, the metrics of the edge instance that built this route. */
+  public EdgeMetrics.SiteMeters meters(EdgeMetrics metrics) {
+    if (pattern == null) {
+      return metrics.site(null);  // UNKNOWN is shared by every edge instance: nothing is kept on it
+    }
+    if (meters == null) {
+      meters = metrics.site(pattern);
+    }
+    return meters;
   }
 
   public String problem() {

@@ -3,6 +3,7 @@ package dev.portico.edge.upstream;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.portico.contract.IpAddresses;
+import dev.portico.contract.Target;
 import dev.portico.contract.TargetAddressRules;
 import io.vertx.core.Future;
 
@@ -48,7 +49,25 @@ public final class TenantAddresses {
    * resolver's failure.
    */
   public Future<String> address(boolean tenant, String host, int port) {
-    Optional<Future<String>> literal = literals.get(new Literal(tenant, host, port), this::literal);
+    return address(tenant, host, port, literals.get(new Literal(tenant, host, port), this::literal));
+  }
+
+  /**
+   * {@link #address} of {@code upstream}'s target: what its host comes to as a literal is kept on
+   * the upstream, so a request to a site's target costs no look-up here.
+   */
+  public Future<String> address(boolean tenant, Upstream upstream) {
+    Target target = upstream.target();
+    Optional<Future<String>> literal = upstream.literal;
+    if (literal == null || upstream.literalForTenant != tenant) {
+      literal = literals.get(new Literal(tenant, target.host(), target.port()), this::literal);
+      upstream.literal = literal;
+      upstream.literalForTenant = tenant;
+    }
+    return address(tenant, target.host(), target.port(), literal);
+  }
+
+  private Future<String> address(boolean tenant, String host, int port, Optional<Future<String>> literal) {
     if (literal.isPresent()) {
       return literal.get();  // completed and immutable: safe to hand to every caller
     }

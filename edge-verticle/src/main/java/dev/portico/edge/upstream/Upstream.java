@@ -2,6 +2,9 @@ package dev.portico.edge.upstream;
 
 import dev.portico.contract.Target;
 import dev.portico.edge.upstream.health.TargetHealth;
+import io.vertx.core.Future;
+
+import java.util.Optional;
 
 /**
  * One target of a site with its selection state, kept by the site's {@link UpstreamSet} on one
@@ -20,6 +23,13 @@ public final class Upstream {
   private final Breaker breaker;
   /** The opaque id a sticky-session cookie names it by ({@code null}: the site has none). */
   private final String stickyId;
+  /**
+   * What its target's host comes to as an address literal ({@link TenantAddresses}: the address or
+   * a refusal; empty for a name), for a site of the kind {@link #literalForTenant}: worked out on
+   * its first request, as it never changes; null until then.
+   */
+  Optional<Future<String>> literal;
+  boolean literalForTenant;
   private int weight;
   private int pending;
   private long restingUntil;

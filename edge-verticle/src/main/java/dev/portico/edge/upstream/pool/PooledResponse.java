@@ -47,7 +47,8 @@ public final class PooledResponse implements ReadStream<Buffer> {
   /** The response's fields as the backend sent them (validated by the codec, hop-by-hop ones included). */
   public MultiMap headers() {
     if (headers == null) {
-      headers = new HeadersAdaptor(head.headers());
+      // the decoder reads into Vert.x's map (ResponseDecoder.HEADERS), which is a MultiMap already
+      headers = head.headers() instanceof MultiMap own ? own : new HeadersAdaptor(head.headers());
     }
     return headers;
   }

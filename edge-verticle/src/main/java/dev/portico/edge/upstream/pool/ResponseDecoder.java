@@ -2,8 +2,11 @@ package dev.portico.edge.upstream.pool;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpResponseDecoder;
+import io.vertx.core.http.impl.headers.HeadersMultiMap;
 
 /**
  * Reads a backend's responses on one {@link PooledConnection}, knowing which request each one
@@ -12,6 +15,24 @@ import io.netty.handler.codec.http.HttpResponseDecoder;
  * 103 was then read as having a body.)
  */
 final class ResponseDecoder extends HttpResponseDecoder {
+
+  /**
+   * Response heads (and trailers) are read into Vert.x's own header map, without validation (see
+   * {@link TargetPool}): the relay copies from it to the client's response without an adaptor or a
+   * String copy per field, it is cheaper to fill than Netty's default map, and an empty one (the
+   * trailers of nearly every response) costs one small object.
+   */
+  static final HttpHeadersFactory HEADERS = new HttpHeadersFactory() {
+    @Override
+    public HttpHeaders newHeaders() {
+      return HeadersMultiMap.httpHeaders(null);
+    }
+
+    @Override
+    public HttpHeaders newEmptyHeaders() {
+      return HeadersMultiMap.httpHeaders(null);
+    }
+  };
 
   private final PooledConnection connection;
 

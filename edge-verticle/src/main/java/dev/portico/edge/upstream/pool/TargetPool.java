@@ -144,8 +144,10 @@ final class TargetPool {
             if (proxyHeader != null) {
               channel.pipeline().addLast(HAProxyMessageEncoder.INSTANCE);
             }
-            channel.pipeline().addLast(new HttpRequestEncoder(), new ResponseDecoder(new HttpDecoderConfig()
-                .setMaxHeaderSize(options.maxHeaderBytes()).setValidateHeaders(false), connection), connection);
+            HttpDecoderConfig decoding = new HttpDecoderConfig().setMaxHeaderSize(options.maxHeaderBytes())
+                .setValidateHeaders(false).setHeadersFactory(ResponseDecoder.HEADERS)
+                .setTrailersFactory(ResponseDecoder.HEADERS);
+            channel.pipeline().addLast(new HttpRequestEncoder(), new ResponseDecoder(decoding, connection), connection);
           }
         });
     ChannelFuture connected = bootstrap.connect(new InetSocketAddress(ip, port));
