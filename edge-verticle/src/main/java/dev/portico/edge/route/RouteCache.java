@@ -11,8 +11,10 @@ import java.time.Duration;
 /**
  * The in-process route cache of one edge verticle: host to {@link Route}, bounded (Caffeine's
  * W-TinyLFU, so a flood of one-off hosts does not push out the busy ones). An entry is fresh for
- * the hit or miss TTL; after that it is only used when the route cannot be resolved at all
- * (stale-if-error), until the stale TTL drops it.
+ * the hit or miss TTL. A found route is then refreshed ahead for one more hit TTL: it still
+ * serves while a resolution in the background replaces it, so no request waits on Redis for a
+ * route the edge had (changes do not wait for this: they invalidate at once). After that it is
+ * only used when the route cannot be resolved at all (stale-if-error), until the stale TTL drops it.
  *
  * <p>Maintenance runs on the calling thread (the verticle's event loop), not on a shared pool.
  */
@@ -41,6 +43,16 @@ final class RouteCache {
   Route fresh(String host) {
     Entry entry = entries.getIfPresent(host);
     return entry != null && entry.freshUntilNanos - System.nanoTime() > 0 ? entry.route : null;
+  }
+
+  /**
+   * The found route for {@code host} if it is past its freshness by less than one hit TTL (time
+   * to refresh it while it serves), else {@code null}.
+   */
+  Route refreshable(String host) {
+    Entry entry = entries.getIfPresent(host);
+    return entry != null && entry.route.isKnown() && System.nanoTime() - entry.freshUntilNanos < hitTtlNanos
+        ? entry.route : null;
   }
 
   /** The route for {@code host}, fresh or not, else {@code null}. */

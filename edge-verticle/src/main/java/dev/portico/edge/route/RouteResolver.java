@@ -52,12 +52,20 @@ public final class RouteResolver {
     this.lookupDelivery = new DeliveryOptions().setSendTimeout(options.lookupTimeoutMs());
   }
 
-  /** The fresh cached route for {@code host}, or {@code null}: then call {@link #resolve}. */
+  /**
+   * The cached route for {@code host}, or {@code null}: then call {@link #resolve}. A route just
+   * past its freshness is still returned, and resolved again in the background.
+   */
   public Route cached(String host) {
     Route route = cache.fresh(host);
-    if (route != null) {
-      metrics.resolved(EdgeMetrics.Tier.PROCESS);
+    if (route == null) {
+      route = cache.refreshable(host);
+      if (route == null) {
+        return null;
+      }
+      resolve(host);
     }
+    metrics.resolved(EdgeMetrics.Tier.PROCESS);
     return route;
   }
 
