@@ -19,8 +19,7 @@ import java.net.SocketAddress;
 import java.util.concurrent.ThreadFactory;
 
 /**
- * Vert.x's transport (native when it loads, else NIO, as {@code preferNativeTransport} would
- * choose) with one addition: every server's accepted connections pass {@link ListenerGuards}
+ * Vert.x's transport ({@code PORTICO_TRANSPORT}, {@link NetTransport}) with one addition: every server's accepted connections pass {@link ListenerGuards}
  * before Vert.x sets them up. Vert.x offers no earlier hook than its connection handler, which for
  * HTTPS runs after the handshake and for plain HTTP (with h2c) only once the first request head
  * is complete: too late to time that head or to refuse a connection cheaply.
@@ -30,10 +29,8 @@ final class GuardedTransport implements io.vertx.core.transport.Transport {
   private final io.vertx.core.transport.Transport base;
   private final Spi implementation;
 
-  GuardedTransport(ListenerGuards guards) {
-    io.vertx.core.transport.Transport nativeTransport = io.vertx.core.transport.Transport.nativeTransport();
-    base = nativeTransport != null && nativeTransport.available() ? nativeTransport
-        : io.vertx.core.transport.Transport.NIO;
+  GuardedTransport(io.vertx.core.transport.Transport base, ListenerGuards guards) {
+    this.base = base;
     implementation = new Spi(base.implementation(), guards);
   }
 

@@ -67,7 +67,7 @@ public final class Portico implements AutoCloseable {
             .addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT);
       }
       VertxOptions vertxOptions = new VertxOptions().setMetricsOptions(metricsOptions);
-      GuardedTransport transport = new GuardedTransport(new ListenerGuards(config));
+      GuardedTransport transport = new GuardedTransport(config.transport().startable(), new ListenerGuards(config));
       VertxBuilder builder = Vertx.builder().with(vertxOptions).withMetrics(new MicrometerMetricsFactory(registry))
           .withTransport(transport);
       ClusterConfig cluster = config.cluster();
@@ -75,9 +75,6 @@ public final class Portico implements AutoCloseable {
           ? await(builder.with(vertxOptions.setEventBusOptions(ClusterSetup.eventBusOptions(cluster)))
               .withClusterManager(ClusterSetup.clusterManager(cluster)).buildClustered(), "join the cluster")
           : builder.build();
-      if (transport.name().equals(io.vertx.core.transport.Transport.NIO.name())) {
-        LOG.info("Native transport unavailable: using NIO");
-      }
       OpsServer ops = await(OpsServer.start(vertx, config, registry), "open the ops port " + config.opsPort());
       checkRedis(vertx, config);
       NodeFigures.answer(vertx, config, registry);
@@ -93,9 +90,9 @@ public final class Portico implements AutoCloseable {
         }
       }
       ops.rolesDeployed();
-      LOG.info("Portico serving roles {} (HTTP {}, HTTPS {}, admin {}, ops {}, Redis {}{})", config.roles(),
-          config.httpPort(), config.httpsPort(), config.adminPort(), config.opsPort(),
-          config.embeddedRedis() ? "embedded" : config.redisUrlForLog(),
+      LOG.info("Portico serving roles {} (HTTP {}, HTTPS {}, admin {}, ops {}, Redis {}, {} transport{})",
+          config.roles(), config.httpPort(), config.httpsPort(), config.adminPort(), config.opsPort(),
+          config.embeddedRedis() ? "embedded" : config.redisUrlForLog(), transport.name(),
           cluster.enabled() ? ", clustered" + (cluster.eventBusTls() != null ? " with event-bus TLS" : "") : "");
       return new Portico(config, vertx, embeddedRedis, ops);
     } catch (RuntimeException e) {

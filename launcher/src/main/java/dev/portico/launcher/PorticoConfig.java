@@ -48,7 +48,8 @@ public record PorticoConfig(
     RedisTopology redisTopology,
     AdminOidc adminOidc,
     int ssoSessionTtlSeconds,
-    ProxyProtocolSettings proxyProtocol) {
+    ProxyProtocolSettings proxyProtocol,
+    NetTransport transport) {
 
   /**
    * The OIDC provider admins may sign in through ({@code PORTICO_ADMIN_OIDC_*}), or {@code null}.
@@ -213,7 +214,8 @@ public record PorticoConfig(
       "PORTICO_EVENTBUS_TLS_TRUSTSTORE", "PORTICO_EVENTBUS_TLS_TRUSTSTORE_PASSWORD",
       "PORTICO_ADMIN_OIDC_ISSUER", "PORTICO_ADMIN_OIDC_CLIENT_ID", "PORTICO_ADMIN_OIDC_CLIENT_SECRET",
       "PORTICO_ADMIN_OIDC_REDIRECT_URI", "PORTICO_ADMIN_OIDC_GROUPS_CLAIM", "PORTICO_ADMIN_OIDC_JWKS_REFETCH_SECONDS",
-      "PORTICO_SSO_SESSION_TTL_S", "PORTICO_PROXY_PROTOCOL_FROM", "PORTICO_PROXY_PROTOCOL_REQUIRED");
+      "PORTICO_SSO_SESSION_TTL_S", "PORTICO_PROXY_PROTOCOL_FROM", "PORTICO_PROXY_PROTOCOL_REQUIRED",
+      "PORTICO_TRANSPORT");
 
   /** The values of the roles in {@code PORTICO_ROLES}. */
   public static List<String> roleNames() {
@@ -266,7 +268,8 @@ public record PorticoConfig(
         RedisTopology.fromEnvironment(env::get, redisUrl),
         AdminOidc.fromEnvironment(env),
         integerBetween(env, "PORTICO_SSO_SESSION_TTL_S", 8 * 3600, 60, 90 * 86_400),
-        ProxyProtocolSettings.fromEnvironment(env::get, onOff(env, "PORTICO_PROXY_PROTOCOL_REQUIRED", true)));
+        ProxyProtocolSettings.fromEnvironment(env::get, onOff(env, "PORTICO_PROXY_PROTOCOL_REQUIRED", true)),
+        NetTransport.parse(env.getOrDefault("PORTICO_TRANSPORT", NetTransport.EPOLL.configName())));
   }
 
   /**

@@ -16,6 +16,10 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 
 import java.io.IOException;
@@ -41,32 +45,52 @@ import java.util.Map;
  * built on Netty's HTTP/1.1 codecs costs at least.
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar dev.portico.benchmarks.floor.NettyFloorProxy \
- *     port event-loops hosts-file backend-host:port</pre>
- * {@code bench/floor-target.sh} starts it with {@code bin/portico}'s JVM flags.
+ *     port event-loops hosts-file backend-host:port [epoll|io_uring|nio]</pre>
+ * {@code bench/floor-target.sh} starts it with {@code bin/portico}'s JVM flags. The transport
+ * (default epoll) is there to measure Netty's io_uring against epoll on the same proxy; one that
+ * cannot start here ends the program rather than measure another one under its name.
  */
 public final class NettyFloorProxy {
 
   private NettyFloorProxy() {
   }
 
+  /** A Netty transport: its event loops' I/O handler and its channel classes. */
+  private record Transport(String name, IoHandlerFactory io, Class<? extends ServerChannel> serverChannel,
+                           Class<? extends SocketChannel> clientChannel) {
+
+    static Transport named(String name) {
+      return switch (name) {
+        case "epoll" -> {
+          Epoll.ensureAvailability();
+          yield new Transport(name, EpollIoHandler.newFactory(), EpollServerSocketChannel.class, EpollSocketChannel.class);
+        }
+        case "io_uring" -> {
+          IoUring.ensureAvailability();
+          yield new Transport(name, IoUringIoHandler.newFactory(), IoUringServerSocketChannel.class,
+              IoUringSocketChannel.class);
+        }
+        case "nio" -> new Transport(name, NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class);
+        default -> throw new IllegalArgumentException("transport must be epoll, io_uring or nio: " + name);
+      };
+    }
+  }
+
   public static void main(String[] args) throws Exception {
-    if (args.length != 4) {
-      System.err.println("usage: NettyFloorProxy <port> <event loops> <hosts file> <backend host:port>");
+    if (args.length != 4 && args.length != 5) {
+      System.err.println("usage: NettyFloorProxy <port> <event loops> <hosts file> <backend host:port> [epoll|io_uring|nio]");
       System.exit(2);
     }
     int port = Integer.parseInt(args[0]);
     int eventLoops = Integer.parseInt(args[1]);
     Map<String, InetSocketAddress> routes = routes(Path.of(args[2]), backend(args[3]));
-    boolean epoll = Epoll.isAvailable();
-    IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-    EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1, io);
-    EventLoopGroup workers = new MultiThreadIoEventLoopGroup(eventLoops, io);
-    Class<? extends ServerChannel> serverChannel = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-    Class<? extends SocketChannel> clientChannel = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
-    BackendPool.Connector connector = new BackendPool.Connector(clientChannel);
+    Transport transport = Transport.named(args.length == 5 ? args[4] : "epoll");
+    EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1, transport.io());
+    EventLoopGroup workers = new MultiThreadIoEventLoopGroup(eventLoops, transport.io());
+    BackendPool.Connector connector = new BackendPool.Connector(transport.clientChannel());
     ServerBootstrap server = new ServerBootstrap()
         .group(acceptor, workers)
-        .channel(serverChannel)
+        .channel(transport.serverChannel())
         .option(ChannelOption.SO_BACKLOG, 1024)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childHandler(new ChannelInitializer<Channel>() {
@@ -77,7 +101,7 @@ public final class NettyFloorProxy {
         });
     Channel listener = server.bind("127.0.0.1", port).sync().channel();
     System.out.printf("floor proxy on 127.0.0.1:%d, %d event loop(s), %s, %d hosts%n", port, eventLoops,
-        epoll ? "epoll" : "nio", routes.size());
+        transport.name(), routes.size());
     listener.closeFuture().sync();
   }
 
