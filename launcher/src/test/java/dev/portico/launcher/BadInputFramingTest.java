@@ -217,6 +217,19 @@ class BadInputFramingTest {
     assertBackendSawNothing("/a", "/caf");
   }
 
+  /** Fields a client names in any of its Connection lines, tab-separated or not, are for the edge alone. */
+  @Test
+  void fieldsNamedInAnyConnectionLineStayAtTheEdge() throws IOException {
+    String response = exchange("GET / HTTP/1.1\r\nHost: " + HOST + "\r\nConnection: keep-alive\r\n"
+        + "Connection: X-Secret,\tX-Tabbed\r\nX-Secret: for the edge\r\nX-Tabbed: also\r\nX-Kept: end to end\r\n"
+        + "Connection: close\r\n\r\n");
+    assertTrue(response.startsWith("HTTP/1.1 200"), response);
+    RecordingBackend.Received received = edge.backend.requests().get(0);
+    assertEquals(List.of(), received.header("X-Secret"), edge.backend.raw());
+    assertEquals(List.of(), received.header("X-Tabbed"), edge.backend.raw());
+    assertEquals(List.of("end to end"), received.header("X-Kept"));
+  }
+
   @Test
   void forwardedAndXRealIpFromClientsAreDropped() throws IOException {
     String response = exchange("GET / HTTP/1.1\r\nHost: " + HOST + "\r\nForwarded: for=10.9.9.9;proto=https\r\n"

@@ -105,6 +105,10 @@ final class Relay {
       return;
     }
     response.setStatusCode(answer.status());
+    String phrase = HttpResponseStatus.valueOf(answer.status()).reasonPhrase();
+    if (!phrase.equals(response.getStatusMessage())) {
+      response.setStatusMessage(phrase);  // not the phrase a backend's answer set before (a 304's own)
+    }
     MultiMap headers = response.headers();
     headers.addAll(answer.headers());
     context.respond(answer.status(), headers);

@@ -46,6 +46,33 @@ class HostileBackendTest {
   }
 
   @Test
+  void aTransferEncodingReadOnlyByALooseMatchFailsTheCall() throws Exception {
+    upstream = new PoolFixture(PoolLimits.DEFAULTS);
+    // "c" is a prefix of chunked, a tab before it is not a space, chunked before gzip is not last:
+    // each would have the codec read the body otherwise than the backend framed it
+    for (String codings : new String[] {"c", "gzip,\tchunked", "chunked, gzip"}) {
+      try (RawBackend backend = new RawBackend(upstream.vertx, "\r\n\r\n", (socket, n) -> socket.write(Buffer.buffer(
+          "HTTP/1.1 200 OK\r\nTransfer-Encoding: " + codings + "\r\n\r\n2\r\nok\r\n0\r\n\r\n")))) {
+        ExecutionException failed = assertThrows(ExecutionException.class,
+            () -> upstream.await(u -> u.exchange(PoolFixture.get(backend.port(), "/"))), codings);
+        assertInstanceOf(BackendProtocolException.class, failed.getCause(), codings);
+      }
+    }
+  }
+
+  @Test
+  void aConnectionTheBackendClosesIsNotReusedWhateverTheWhitespace() throws Exception {
+    upstream = new PoolFixture(PoolLimits.DEFAULTS);
+    try (RawBackend backend = new RawBackend(upstream.vertx, "\r\n\r\n", (socket, n) -> socket.write(Buffer.buffer(
+        n == 1 ? "HTTP/1.1 200 OK\r\nConnection: keep-alive,\tclose\r\nContent-Length: 5\r\n\r\nfirst"
+            : "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nreused")))) {
+      assertEquals("first", upstream.await(u -> u.exchange(PoolFixture.get(backend.port(), "/first"))).body());
+      assertEquals("first", upstream.await(u -> u.exchange(PoolFixture.get(backend.port(), "/second"))).body(),
+          "the second request went on a new connection");
+    }
+  }
+
+  @Test
   void aStatusOutsideTheHttpRangeFailsTheCall() throws Exception {
     upstream = new PoolFixture(PoolLimits.DEFAULTS);
     for (String status : new String[] {"099", "600"}) {
