@@ -106,9 +106,10 @@ public final class FieldSyntax {
       while (start > 0 && list.charAt(start - 1) != ',') {
         start--;
       }
-      String element = trimmed(list, start, end);
-      if (!element.isEmpty()) {
-        return element;
+      int from = trimStart(list, start, end);
+      int to = trimEnd(list, from, end);
+      if (to > from) {
+        return list.subSequence(from, to).toString();
       }
       end = start - 1;
     }
@@ -117,17 +118,13 @@ public final class FieldSyntax {
 
   /** Whether {@code list}'s chars from {@code start} to {@code end}, trimmed, are {@code element} in any letter case. */
   private static boolean isElement(CharSequence list, int start, int end, CharSequence element) {
-    while (start < end && isWhitespace(list.charAt(start))) {
-      start++;
-    }
-    while (end > start && isWhitespace(list.charAt(end - 1))) {
-      end--;
-    }
-    if (end - start != element.length()) {
+    int from = trimStart(list, start, end);
+    int to = trimEnd(list, from, end);
+    if (to - from != element.length()) {
       return false;
     }
-    for (int i = 0; i < end - start; i++) {
-      char a = list.charAt(start + i);
+    for (int i = 0; i < to - from; i++) {
+      char a = list.charAt(from + i);
       char b = element.charAt(i);
       if (a != b && Character.toLowerCase(a) != Character.toLowerCase(b)) {
         return false;
@@ -136,14 +133,18 @@ public final class FieldSyntax {
     return true;
   }
 
-  private static String trimmed(CharSequence list, int start, int end) {
-    while (start < end && isWhitespace(list.charAt(start))) {
+  private static int trimStart(CharSequence text, int start, int end) {
+    while (start < end && isWhitespace(text.charAt(start))) {
       start++;
     }
-    while (end > start && isWhitespace(list.charAt(end - 1))) {
+    return start;
+  }
+
+  private static int trimEnd(CharSequence text, int start, int end) {
+    while (end > start && isWhitespace(text.charAt(end - 1))) {
       end--;
     }
-    return list.subSequence(start, end).toString();
+    return end;
   }
 
   private static boolean isWhitespace(char c) {
