@@ -1,5 +1,6 @@
 package dev.portico.launcher;
 
+import dev.portico.edge.net.HangUpReader;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import org.slf4j.LoggerFactory;
@@ -13,7 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * What every connection to one of the node's listeners goes through the moment it is accepted,
  * before TLS and before Vert.x sees it (Vert.x has no hook that early; {@link GuardedTransport}
- * provides it): a request head deadline on every listener, and on the edge's a cap on the
+ * provides it): {@link HangUpReader} (a reset noticed while the edge is not reading), a request
+ * head deadline on every listener, and on the edge's a cap on the
  * connections one client address holds open, counted across the edge's ports and instances, and
  * the PROXY protocol gate ({@link ProxyHeaderGate}). A connection with a header counts against
  * the client the header names, not against the balancer that sent it.
@@ -44,13 +46,14 @@ final class ListenerGuards {
    * when the connection was refused (and closed).
    */
   void admit(Channel channel, ChannelHandler vertx) {
+    channel.pipeline().addLast("hangUpReader", new HangUpReader());
     if (!(channel.localAddress() instanceof InetSocketAddress local)
         || !(channel.remoteAddress() instanceof InetSocketAddress remote)
         || !watchedPorts.contains(local.getPort())) {
       channel.pipeline().addLast(vertx);
       return;
     }
-    channel.pipeline().addFirst("headDeadline", new HeadDeadline(headTimeoutMs));
+    channel.pipeline().addLast("headDeadline", new HeadDeadline(headTimeoutMs));
     if (!cappedPorts.contains(local.getPort())) {
       channel.pipeline().addLast(vertx);
     } else if (proxyProtocol.trusts(remote.getAddress().getAddress())) {

@@ -8,8 +8,8 @@ import java.util.Locale;
 
 /**
  * {@code PORTICO_TRANSPORT}: the Netty transport under every socket of the node (listeners, backend
- * connections, Redis, DNS). epoll is the default; io_uring measured about half the CPU per proxied
- * request (README "Proxy throughput") but with Netty 4.2.12 its closes lag behind epoll's (README).
+ * connections, Redis, DNS). io_uring is the default: it measured about half the CPU per proxied
+ * request that epoll costs (README "Proxy throughput").
  * Where the chosen one cannot start (an older kernel, a container's seccomp profile,
  * {@code kernel.io_uring_disabled}) the node falls back to epoll, and from epoll to NIO (the
  * JDK's, always there), saying so in one log line.

@@ -269,7 +269,7 @@ public record PorticoConfig(
         AdminOidc.fromEnvironment(env),
         integerBetween(env, "PORTICO_SSO_SESSION_TTL_S", 8 * 3600, 60, 90 * 86_400),
         ProxyProtocolSettings.fromEnvironment(env::get, onOff(env, "PORTICO_PROXY_PROTOCOL_REQUIRED", true)),
-        NetTransport.parse(env.getOrDefault("PORTICO_TRANSPORT", NetTransport.EPOLL.configName())));
+        NetTransport.parse(env.getOrDefault("PORTICO_TRANSPORT", NetTransport.IO_URING.configName())));
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.portico.edge.upstream.pool;
 
+import dev.portico.edge.net.HangUpReader;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -141,6 +142,7 @@ final class TargetPool {
             // ones; the framing fields are parsed (and refused when they disagree) by the codec.
             PooledConnection connection = new PooledConnection(channel, TargetPool.this, owner.context(),
                 options.keepAliveMs());
+            channel.pipeline().addLast(new HangUpReader());
             if (proxyHeader != null) {
               channel.pipeline().addLast(HAProxyMessageEncoder.INSTANCE);
             }
