@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Writes the access log off the event loops: the edge instances of a process hand it batches of
@@ -20,49 +21,56 @@ final class AccessLogWriter {
   private static final Logger LOG = LoggerFactory.getLogger("portico.access");
   /** Its own troubles go to another logger: the access log's stream holds JSON lines only. */
   private static final Logger TROUBLE = LoggerFactory.getLogger(AccessLogWriter.class);
-  private static final BlockingQueue<String> QUEUE = new ArrayBlockingQueue<>(MAX_BATCHES);
-  private static final AtomicLong DROPPED = new AtomicLong();
-  private static Thread writer;
+  /** The process's writer: every edge instance's batches go through it. */
+  static final AccessLogWriter PROCESS = new AccessLogWriter(LOG::info, MAX_BATCHES);
 
-  private AccessLogWriter() {
+  private final Consumer<String> output;
+  private final BlockingQueue<String> queue;
+  private final AtomicLong dropped = new AtomicLong();
+  private Thread writer;
+
+  /** A writer of batches to {@code output} holding at most {@code maxBatches} that wait for it. */
+  AccessLogWriter(Consumer<String> output, int maxBatches) {
+    this.output = output;
+    this.queue = new ArrayBlockingQueue<>(maxBatches);
   }
 
   /** Queues a batch of {@code lines} lines, each ending with a line break; drops it when the queue is full. */
-  static void offer(String batch, int lines) {
+  void offer(String batch, int lines) {
     startOnce();
-    if (!QUEUE.offer(batch)) {
-      DROPPED.addAndGet(lines);
+    if (!queue.offer(batch)) {
+      dropped.addAndGet(lines);
     }
   }
 
-  /** Lines dropped because the output fell behind, since the process started. */
-  static long droppedLines() {
-    return DROPPED.get();
+  /** Lines dropped because the output fell behind, since the writer started. */
+  long droppedLines() {
+    return dropped.get();
   }
 
   /**
    * Waits (blocking, at most {@code maxMillis}) until the queued batches were taken by the
    * writer: an edge stopping hands over its last lines before the process exits.
    */
-  static void awaitWritten(long maxMillis) throws InterruptedException {
+  void awaitWritten(long maxMillis) throws InterruptedException {
     long deadline = System.nanoTime() + maxMillis * 1_000_000;
-    while (!QUEUE.isEmpty() && System.nanoTime() - deadline < 0) {
+    while (!queue.isEmpty() && System.nanoTime() - deadline < 0) {
       Thread.sleep(5);
     }
   }
 
-  private static synchronized void startOnce() {
+  private synchronized void startOnce() {
     if (writer == null) {
-      writer = new Thread(AccessLogWriter::run, "portico-access-log");
+      writer = new Thread(this::run, "portico-access-log");
       writer.setDaemon(true);
       writer.start();
     }
   }
 
-  private static void run() {
+  private void run() {
     while (true) {
       try {
-        LOG.info(QUEUE.take());
+        output.accept(queue.take());
       } catch (InterruptedException e) {
         return;
       } catch (Throwable e) {  // whatever it is, the next batch still gets written

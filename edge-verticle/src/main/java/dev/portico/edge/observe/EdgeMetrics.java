@@ -73,7 +73,7 @@ public final class EdgeMetrics {
     }
     lookups = Timer.builder("portico.lookup.duration").serviceLevelObjectives(BUCKETS)
         .description("Event-bus lookups asked by the edge, until the answer").register(registry);
-    FunctionCounter.builder("portico.access.dropped", AccessLogWriter.class, c -> AccessLogWriter.droppedLines())
+    FunctionCounter.builder("portico.access.dropped", AccessLogWriter.PROCESS, AccessLogWriter::droppedLines)
         .description("Access log lines dropped because the log output fell behind").register(registry);
     redisErrors = Counter.builder("portico.redis.errors").tag("component", "edge")
         .description("Failed Redis commands").register(registry);
