@@ -2,7 +2,9 @@ package dev.portico.admin;
 
 import dev.portico.admin.Api.Reply;
 import dev.portico.contract.Addresses;
+import dev.portico.contract.AdminKeys;
 import dev.portico.contract.DomainPattern;
+import dev.portico.contract.IndexKeys;
 import dev.portico.contract.InvalidSiteException;
 import dev.portico.contract.RedisKeys;
 import dev.portico.contract.SecretBox;
@@ -70,7 +72,7 @@ final class SitesApi {
     // a global role sees every site, a caller with none only the sites it owns; with domain roles
     // the whole index is read a page at a time, and a page may hold fewer sites than the limit
     boolean everySite = principal.hasGlobal(Role.VIEWER) || !principal.permissions().domains().isEmpty();
-    String index = everySite ? RedisKeys.SITE_INDEX : RedisKeys.sitesByOwner(principal.username());
+    String index = everySite ? IndexKeys.SITE_INDEX : IndexKeys.sitesByOwner(principal.username());
     String prefix = lower(context.queryParams().get("prefix"));
     return records.page(index, prefix, lower(context.queryParams().get("after")), Api.limit(context))
         .compose(page -> records.getAll(page.items().stream().map(RedisKeys::site).toList()).compose(values -> {
@@ -165,7 +167,7 @@ final class SitesApi {
 
   private Future<Void> ownerExists(String owner) {
     return owner == null ? Future.succeededFuture()
-        : records.get(RedisKeys.user(owner)).compose(user -> user != null ? Future.succeededFuture()
+        : records.get(AdminKeys.user(owner)).compose(user -> user != null ? Future.succeededFuture()
             : Future.failedFuture(ApiError.badRequest("owner", "no user " + owner)));
   }
 
@@ -211,13 +213,13 @@ final class SitesApi {
   private Future<Boolean> store(Principal principal, String pattern, String current, String previousOwner,
       String json, String owner) {
     List<Records.IndexOp> indexes = new ArrayList<>();
-    indexes.add(new Records.IndexOp(RedisKeys.SITE_INDEX, pattern, true));
-    indexes.add(new Records.IndexOp(RedisKeys.SITE_SUFFIX_INDEX, SiteSuffixIndex.reversed(pattern), true));
+    indexes.add(new Records.IndexOp(IndexKeys.SITE_INDEX, pattern, true));
+    indexes.add(new Records.IndexOp(IndexKeys.SITE_SUFFIX_INDEX, SiteSuffixIndex.reversed(pattern), true));
     if (previousOwner != null && !previousOwner.equals(owner)) {
-      indexes.add(new Records.IndexOp(RedisKeys.sitesByOwner(previousOwner), pattern, false));
+      indexes.add(new Records.IndexOp(IndexKeys.sitesByOwner(previousOwner), pattern, false));
     }
     if (owner != null) {
-      indexes.add(new Records.IndexOp(RedisKeys.sitesByOwner(owner), pattern, true));
+      indexes.add(new Records.IndexOp(IndexKeys.sitesByOwner(owner), pattern, true));
     }
     return records.write(new Records.Write(RedisKeys.site(pattern), current, json, indexes,
             RedisKeys.SITE_CHANGES_CHANNEL, pattern,
@@ -238,11 +240,11 @@ final class SitesApi {
         return Future.failedFuture(ApiError.forbidden("deleting site " + pattern + " needs the manager role at its domain"));
       }
       List<Records.IndexOp> indexes = new ArrayList<>();
-      indexes.add(new Records.IndexOp(RedisKeys.SITE_INDEX, pattern, false));
-      indexes.add(new Records.IndexOp(RedisKeys.SITE_SUFFIX_INDEX, SiteSuffixIndex.reversed(pattern), false));
+      indexes.add(new Records.IndexOp(IndexKeys.SITE_INDEX, pattern, false));
+      indexes.add(new Records.IndexOp(IndexKeys.SITE_SUFFIX_INDEX, SiteSuffixIndex.reversed(pattern), false));
       String owner = new JsonObject(current).getString("owner");
       if (owner != null) {
-        indexes.add(new Records.IndexOp(RedisKeys.sitesByOwner(owner), pattern, false));
+        indexes.add(new Records.IndexOp(IndexKeys.sitesByOwner(owner), pattern, false));
       }
       return records.write(new Records.Write(RedisKeys.site(pattern), current, null, indexes,
           RedisKeys.SITE_CHANGES_CHANNEL, pattern,

@@ -2,7 +2,9 @@ package dev.portico.cert;
 
 import dev.portico.cert.dns.DnsProviderException;
 import dev.portico.contract.Addresses;
+import dev.portico.contract.CertKeys;
 import dev.portico.contract.HostName;
+import dev.portico.contract.IndexKeys;
 import dev.portico.contract.InvalidSiteException;
 import dev.portico.contract.Pem;
 import dev.portico.contract.RedisKeys;
@@ -101,7 +103,7 @@ final class CertificateIssuer {
       if (state.backingOff(requestedAt)) {
         return Future.succeededFuture(backingOff(name, state));
       }
-      Lease lock = new Lease(redis, RedisKeys.certLock(name), holderId, LOCK_LEASE_MS);
+      Lease lock = new Lease(redis, CertKeys.certLock(name), holderId, LOCK_LEASE_MS);
       return lock.acquire().compose(held -> held
           ? tracked(issueHoldingLock(name, site, requestedAt, lock))
           : awaitOtherIssuer(name, requestedAt, requestedAt + timeoutMs));
@@ -219,8 +221,8 @@ final class CertificateIssuer {
     // One write for the certificate and its state: no reader (the admin API, the scheduler of
     // another node) sees the new certificate under a state that still says "pending".
     return redis.send(Request.cmd(Command.MSET).arg(key).arg(certificate.toJson().encode())
-            .arg(RedisKeys.certState(name)).arg(IssuanceState.issued(startedAt, notAfter, renewAt).toJson().encode()))
-        .compose(v -> redis.send(Request.cmd(Command.ZADD).arg(RedisKeys.CERT_INDEX).arg(0).arg(name)))
+            .arg(CertKeys.certState(name)).arg(IssuanceState.issued(startedAt, notAfter, renewAt).toJson().encode()))
+        .compose(v -> redis.send(Request.cmd(Command.ZADD).arg(IndexKeys.CERT_INDEX).arg(0).arg(name)))
         .compose(v -> redis.send(Request.cmd(Command.PUBLISH).arg(RedisKeys.CERT_CHANGES_CHANNEL).arg(name)))
         .map(v -> {
           metrics.expires(name, notAfter);
@@ -250,7 +252,7 @@ final class CertificateIssuer {
 
   /** Another node holds the name's lock: wait for it to finish, then answer with its outcome. */
   private Future<JsonObject> awaitOtherIssuer(String name, long requestedAt, long deadline) {
-    return redis.send(Request.cmd(Command.EXISTS).arg(RedisKeys.certLock(name))).compose(exists -> {
+    return redis.send(Request.cmd(Command.EXISTS).arg(CertKeys.certLock(name))).compose(exists -> {
       if (exists.toLong() == 1L) {
         if (System.currentTimeMillis() > deadline) {
           return Future.succeededFuture(failed(name, "another node is still issuing this certificate"));
@@ -268,13 +270,13 @@ final class CertificateIssuer {
   }
 
   Future<IssuanceState> state(String name) {
-    return redis.send(Request.cmd(Command.GET).arg(RedisKeys.certState(name)))
+    return redis.send(Request.cmd(Command.GET).arg(CertKeys.certState(name)))
         .map(response -> response == null ? IssuanceState.none()
             : IssuanceState.fromJson(new JsonObject(response.toString())));
   }
 
   Future<Void> writeState(String name, IssuanceState state) {
-    return redis.send(Request.cmd(Command.SET).arg(RedisKeys.certState(name)).arg(state.toJson().encode()))
+    return redis.send(Request.cmd(Command.SET).arg(CertKeys.certState(name)).arg(state.toJson().encode()))
         .mapEmpty();
   }
 
