@@ -13,12 +13,12 @@
 #   - nginx proxy_cache hit and Portico hit on one page.
 # Prints req/s, the proxy's CPU µs per request (user + system of nginx's worker — which also
 # serves the backend on misses — or of the JVM, GC and JIT included) and the JVM's young/full
-# collections in the row. PROFILE_ROW=<part of a row name> records that row of round 1 with JFR
-# into PROFILE_OUT with the JFR settings PROFILE_SETTINGS (bench/profile-summary.py summarises it), and the
+# collections in the row. PROFILE_ROW=<part of a row name> records the rows of round 1 it names with JFR
+# into PROFILE_OUT-<row>.jfr with the JFR settings PROFILE_SETTINGS (bench/profile-summary.py summarises it), and the
 # live heap's class histogram after it beside it. Starting JFR re-instruments classes and deoptimises what the
 # JIT compiled, so that row costs 4-5x its usual CPU unless a recording already runs from the JVM's start
 # (PORTICO_JAVA_OPTS="-XX:StartFlightRecording=settings=<same>,filename=<file>"): do that when profiling.
-# Run from the repository root after `mvn -q -DskipTests package`. Needs nginx, wrk, redis-cli, jstat.
+# Run from the repository root after `mvn -q -DskipTests package` (PORTICO_JAR: another jar). Needs nginx, wrk, redis-cli, jstat.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work=$(mktemp -d /tmp/portico-cache-bench.XXXXXX)
@@ -47,7 +47,7 @@ PORTICO_HTTP_PORT=$http_port PORTICO_HTTPS_PORT=$((http_port + 10)) PORTICO_ADMI
   PORTICO_OPS_PORT=$ops_port PORTICO_EMBEDDED_REDIS_PORT=$redis_port PORTICO_DATA_DIR="$work/data" \
   PORTICO_EDGE_INSTANCES=1 PORTICO_BIND=127.0.0.1 PORTICO_ACCESS_LOG=off PORTICO_ROLES=edge,lookup,admin \
   PORTICO_SECRET_KEY=bench-secret-key PORTICO_ADMIN_PASSWORD=bench-admin-password \
-  PORTICO_JAR="$here/launcher/target/portico.jar" "$here/bin/portico" > "$work/portico.log" 2>&1 & portico_pid=$!
+  PORTICO_JAR="${PORTICO_JAR:-$here/launcher/target/portico.jar}" "$here/bin/portico" > "$work/portico.log" 2>&1 & portico_pid=$!
 trap 'kill $portico_pid $nginx_pid 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 150); do curl -sf "http://127.0.0.1:$ops_port/health/ready" >/dev/null && break; sleep 0.2; done
 redis-cli -p $redis_port SET portico:site:cached.bench \
@@ -83,13 +83,38 @@ request = function() return wrk.format("GET", "/l/" .. prefix .. "-" .. math.ran
 LUA
 sleep 1
 # CPU nanoseconds the threads of the processes given ran (schedstat: exact, where /proc/<pid>/stat counts
-# 10 ms ticks, ±3 % of a row of 8000 requests): a cost per request that holds on a busy machine. A thread
-# that ends within a row takes its time with it (the JVM's JIT threads come and go, rarely once warm).
-cpu_ns() { local p; for p in "$@"; do cat /proc/"$p"/task/*/schedstat 2>/dev/null; done | awk '{s += $1} END {printf "%.0f", s}'; }
-# the same for the JVM's event-loop threads only (the rest: GC, JIT compilers, Caffeine's maintenance, timers)
-loops() { grep -l '^vert.x-eventloo' /proc/$portico_pid/task/*/comm | sed 's#/comm#/schedstat#' | xargs cat | awk '{s += $1} END {printf "%.0f", s}'; }
+# 10 ms ticks, ±3 % of a row of 8000 requests): a cost per request that holds on a busy machine. Counted per
+# thread: a row's cost is, for each thread seen in it, its last reading less its reading before the row (0 for
+# a thread born in it). The threads are read every 0.1 s while the row runs, so a thread that ends in it (the
+# JVM's JIT threads come and go) keeps what it ran until its last reading (a JIT thread ends after idling).
+# No schedstat (a process gone, a kernel without it) stops the bench rather than printing 0.
+threads_ns() {  # one line per thread of the pids given: "<pid>/<tid> <ns>"
+  local p t ns
+  for p in "$@"; do
+    [ -r "/proc/$p/schedstat" ] || { echo "cache.sh: no /proc/$p/schedstat (process gone, or no schedstats)" >&2; return 1; }
+    for t in /proc/"$p"/task/*; do
+      { read -r ns _ < "$t/schedstat"; } 2>/dev/null && echo "${p}/${t##*/} $ns"  # a thread may end before it is read
+    done
+  done
+  return 0
+}
+sample_while() {  # pids file flag: appends readings to file every 0.1 s until flag exists
+  local pids=$1 file=$2 flag=$3
+  # shellcheck disable=SC2086
+  until [ -e "$flag" ]; do threads_ns $pids >> "$file" || { touch "$file.failed"; return; }; sleep 0.1; done
+}
+ns_between() {  # before-readings all-readings [threads to count, one "<pid>/<tid>" a line]: ns the threads ran
+  awk -v only="${3:-}" 'BEGIN { if (only != "") while ((getline k < only) > 0) keep[k] = 1 }
+    FILENAME == ARGV[1] { base[$1] = $2; next }
+    only == "" || ($1 in keep) { if ($2 > last[$1]) last[$1] = $2 }
+    END { for (k in last) s += last[k] - ((k in base) ? base[k] : 0); if (s <= 0) exit 1; printf "%.0f", s }' "$1" "$2" \
+    || { echo "cache.sh: no CPU time read for a row" >&2; return 1; }
+}
 collections() { jstat -gc "$portico_pid" | awk 'NR == 2 {print $(NF-6), $(NF-4)}'; }  # YGC FGC
 nginx_workers=$(pgrep -P $nginx_pid -f "worker process" | tr '\n' ' ')
+# the JVM's event-loop threads (the rest: GC, JIT compilers, Caffeine's maintenance, timers): the steadier share
+grep -l '^vert.x-eventloo' /proc/$portico_pid/task/*/comm | sed -E "s#/proc/([0-9]+)/task/([0-9]+)/comm#\\1/\\2#" > "$work/loops"
+[ -s "$work/loops" ] || { echo "cache.sh: no event-loop threads found" >&2; exit 1; }
 load() {  # port host [script [args...]]
   local port=$1 host=$2 script=()
   shift 2
@@ -107,26 +132,36 @@ load() {  # port host [script [args...]]
 run() {  # name port host pids [script [args...]]
   local name=$1 port=$2 host=$3 pids=$4
   shift 4
-  local profiling=""
+  local profiling="" recording
+  recording="${PROFILE_OUT:-$PWD/cache-row}-$(echo "$name" | tr -c 'a-z0-9\n' '-' | tr -s '-').jfr"
   if [ "$round" = 1 ] && [ -n "${PROFILE_ROW:-}" ] && [[ "$name" == *"$PROFILE_ROW"* ]]; then
     profiling=1
-    jcmd "$portico_pid" JFR.start name=row settings="${PROFILE_SETTINGS:-profile}" filename="${PROFILE_OUT:-$PWD/cache-row.jfr}" >/dev/null
+    jcmd "$portico_pid" JFR.start name=row settings="${PROFILE_SETTINGS:-profile}" filename="$recording" >/dev/null
   fi
-  local before after out rps requests gc_before gc_after loops_before loops_after
-  gc_before=$(collections); before=$(cpu_ns $pids); loops_before=$(loops)
+  local out rps requests gc_before gc_after cpu loop_cpu=-
+  rm -f "$work/row.done" "$work/row.ns.failed"
+  gc_before=$(collections)
+  threads_ns $pids > "$work/row.before"
+  cp "$work/row.before" "$work/row.ns"
+  sample_while "$pids" "$work/row.ns" "$work/row.done" & local sampler=$!
   out=$(load "$port" "$host" "$@")
-  after=$(cpu_ns $pids); loops_after=$(loops); gc_after=$(collections)
+  touch "$work/row.done"; wait $sampler
+  threads_ns $pids >> "$work/row.ns"
+  gc_after=$(collections)
+  [ ! -e "$work/row.ns.failed" ] || { echo "cache.sh: reading CPU time failed during a row" >&2; exit 1; }
+  cpu=$(ns_between "$work/row.before" "$work/row.ns")
+  [ "$pids" != "$portico_pid" ] || loop_cpu=$(ns_between "$work/row.before" "$work/row.ns" "$work/loops")
   if [ -n "$profiling" ]; then
     jcmd "$portico_pid" JFR.stop name=row >/dev/null
-    jcmd "$portico_pid" GC.class_histogram > "${PROFILE_OUT:-$PWD/cache-row.jfr}.histogram"
+    jcmd "$portico_pid" GC.class_histogram > "$recording.histogram"
   fi
   echo "$out" >> "$work/wrk.txt"
   rps=$(echo "$out" | awk '/Requests\/sec/ {print int($2)}')
   requests=$(echo "$out" | awk '/requests in/ {print $1}')
   local us="1e-3 / $requests"
   printf '| %s | %s | %s | %s | %s | %s |\n' "$round" "$name" "$rps" \
-    "$(python3 -c "print(round(($after - $before) * $us, 1))")" \
-    "$(if [ "$pids" = "$portico_pid" ]; then python3 -c "print(round(($loops_after - $loops_before) * $us, 1))"; else echo -; fi)" \
+    "$(python3 -c "print(round($cpu * $us, 1))")" \
+    "$(if [ "$loop_cpu" != - ]; then python3 -c "print(round($loop_cpu * $us, 1))"; else echo -; fi)" \
     "$(python3 -c "b='$gc_before'.split(); a='$gc_after'.split(); print('%d / %d' % (int(a[0])-int(b[0]), int(a[1])-int(b[1])))")"
 }
 # the JVM compiles every measured path first, then the store is emptied

@@ -6,7 +6,13 @@
 #               own nginx process, 100-byte answers), one SNI name per connection: 16 names, 4
 #               connections each (one h2load --h1 per name). Portico runs with its access log at
 #               the default; the nginx under test logs nothing.
-# Needs nginx, openssl, redis-cli, python3, h2load, and the built jar (mvn -q -DskipTests package).
+# Portico starts as a user gets it (bin/portico: its JVM flags); PORTICO_TRANSPORT and
+# PORTICO_JAVA_OPTS pass through; TLS_BENCH_ENGINES picks the engines (default "openssl jdk").
+# Each result line ends with the server's CPU µs per handshake or request (all its threads; nginx:
+# master and worker). TLS_BENCH_WARMUP: seconds of load before each Portico measurement (default
+# 20: the JIT still compiles for about 15 s after start; nginx gets 3). TLS_BENCH_PROFILE=<dir>: a
+# JFR recording and a perf recording of each measured Portico run there, its CPU by thread beside them.
+# Needs nginx, openssl, redis-cli, python3, h2load, and the built jar (./mvnw -q -DskipTests package).
 # Usage: bench/tls-handshakes.sh [seconds per run, default 10] [client processes, default 2]
 #                                [mode: handshakes, keepalive or all (default)]
 set -euo pipefail
@@ -14,6 +20,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 seconds="${1:-10}"
 clients="${2:-2}"
 mode="${3:-all}"
+warmup="${TLS_BENCH_WARMUP:-20}"
 keepalive_names=16
 keepalive_connections=4
 work="$(mktemp -d /tmp/portico-tls-bench.XXXXXX)"
@@ -59,7 +66,54 @@ nginx_port="$(free_port)"
   echo "}"
 } > "$work/nginx.conf"
 nginx -c "$work/nginx.conf" -p "$work" & pids+=($!)
+nginx_pid=$!
 wait_port "$nginx_port"
+
+# CPU clock ticks used so far by processes <pid>... (all their threads)
+cpu_ticks() { local p t=0; for p in "$@"; do t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat"))); done; echo "$t"; }
+# CPU clock ticks per thread name (numbers dropped: pools summed) of process <pid>
+thread_ticks() { for t in /proc/"$1"/task/*; do echo "$(tr -d '0-9' < "$t/comm" | tr ' ' _) $(awk '{ print $14 + $15 }' "$t/stat")"; done |
+  awk '{ n[$1] += $2 } END { for (k in n) print k, n[k] }' | sort; }
+# <label> <server pids> <command...>: runs a measurement that prints "count errors rate" and
+# prints it after the label, with the servers' CPU µs per counted operation appended.
+measured() {
+  local label="$1" servers="$2" before result after
+  shift 2
+  before="$(cpu_ticks $servers)"
+  result="$("$@")"
+  after="$(cpu_ticks $servers)"
+  echo "$label $result $(awk -v n="${result%% *}" -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { printf "%.0f", n ? t * 1e6 / hz / n : 0 }')"
+}
+# <label> <java pid> <command...>: measured, and with TLS_BENCH_PROFILE set, recorded with JFR and
+# the CPU by thread written beside the recording.
+measured_java() {
+  local label="$1" pid="$2" dir="${TLS_BENCH_PROFILE:-}"
+  shift 2
+  if [ -z "$dir" ]; then measured "$label" "$pid" "$@"; return; fi
+  mkdir -p "$dir"
+  thread_ticks "$pid" > "$work/threads-before"
+  jcmd "$pid" JFR.start name=bench settings=profile filename="$dir/$label.jfr" > /dev/null
+  jcmd "$pid" JFR.stop name=warm-up > /dev/null
+  # JFR sees little of the native side (BoringSSL, the kernel): perf samples every thread's CPU
+  local perf_pid=""
+  if command -v perf > /dev/null; then
+    perf record -q -F 499 -g -p "$pid" -o "$dir/$label.perf.data" > /dev/null 2>&1 & perf_pid=$!
+  fi
+  measured "$label" "$pid" "$@"
+  jcmd "$pid" JFR.stop name=bench > /dev/null
+  if [ -n "$perf_pid" ]; then
+    kill -INT "$perf_pid"; wait "$perf_pid" || true
+    jcmd "$pid" Compiler.perfmap > /dev/null   # /tmp/perf-<pid>.map: names for the JIT's code
+  fi
+  thread_ticks "$pid" | join -a1 - "$work/threads-before" | awk '{ print $2 - $3, $1 }' | sort -rn > "$dir/$label.threads"
+}
+# With TLS_BENCH_PROFILE set, JFR runs from before the warm-up (name warm-up, discarded): starting
+# it instruments JDK classes, which the JIT then compiles again for seconds; measured_java starts
+# the kept recording with the same settings, so nothing is compiled again during the measurement.
+warm_up_java() {
+  if [ -n "${TLS_BENCH_PROFILE:-}" ]; then jcmd "$1" JFR.start name=warm-up settings=profile > /dev/null; fi
+}
 
 # Keep-alive HTTPS on <port> for <seconds>: one h2load per name, summed. Prints: requests failed requests/s.
 keepalive() {
@@ -81,9 +135,12 @@ run_portico() {
   https_port="$(free_port)"; redis_port="$(free_port)"
   PORTICO_TLS_ENGINE="$engine" PORTICO_HTTPS_PORT="$https_port" PORTICO_HTTP_PORT="$(free_port)" \
     PORTICO_ADMIN_PORT="$(free_port)" PORTICO_OPS_PORT="$(free_port)" PORTICO_EMBEDDED_REDIS_PORT="$redis_port" \
-    PORTICO_DATA_DIR="$work/data-$engine" PORTICO_EDGE_INSTANCES=1 PORTICO_BIND=127.0.0.1 PORTICO_LOG_LEVEL=WARN \
-    java -jar "$here/launcher/target/portico.jar" > "$work/portico-$engine.log" 2>&1 & pids+=($!)
+    PORTICO_DATA_DIR="$work/data-$engine" PORTICO_EDGE_INSTANCES=1 PORTICO_BIND=127.0.0.1 \
+    "$here/bin/portico" > "$work/portico-$engine.log" 2>&1 & pids+=($!)
   wait_port "$https_port"
+  # what it runs on, from its start log (TLS engine, transport)
+  for _ in $(seq 100); do grep -q 'Portico serving' "$work/portico-$engine.log" && break; sleep 0.1; done
+  grep -e 'Edge listening' -e 'Portico serving' "$work/portico-$engine.log" | sed "s/^/  portico-$engine: /" || true
   # one RESP stream for every certificate and site (a Python start per name took minutes on a busy machine)
   python3 - "$work" "$backend_port" <<'PY' | redis-cli -p "$redis_port" --pipe > /dev/null
 import json, sys
@@ -101,12 +158,15 @@ for name in open(f"{work}/names").read().split():
                              json.dumps({"targets": [f"127.0.0.1:{backend}"], "tls": "manual"})))
 PY
   if [ "$mode" != keepalive ]; then
-    python3 "$here/bench/tls_handshakes.py" "$https_port" "$work/names" 5 "$clients" > /dev/null   # warm-up (JIT, cache)
-    echo "handshakes portico-$engine $(python3 "$here/bench/tls_handshakes.py" "$https_port" "$work/names" "$seconds" "$clients")"
+    warm_up_java "${pids[-1]}"
+    python3 "$here/bench/tls_handshakes.py" "$https_port" "$work/names" "$warmup" "$clients" > /dev/null   # JIT, cache
+    measured_java "handshakes-portico-$engine" "${pids[-1]}" \
+      python3 "$here/bench/tls_handshakes.py" "$https_port" "$work/names" "$seconds" "$clients"
   fi
   if [ "$mode" != handshakes ]; then
-    keepalive "$https_port" 10 > /dev/null   # warm-up (JIT, backend connections)
-    echo "keepalive portico-$engine $(keepalive "$https_port" "$seconds")"
+    warm_up_java "${pids[-1]}"
+    keepalive "$https_port" "$warmup" > /dev/null   # JIT, backend connections
+    measured_java "keepalive-portico-$engine" "${pids[-1]}" keepalive "$https_port" "$seconds"
   fi
   kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
 }
@@ -114,18 +174,20 @@ PY
 run_nginx() {
   if [ "$mode" != keepalive ]; then
     python3 "$here/bench/tls_handshakes.py" "$nginx_port" "$work/names" 3 "$clients" > /dev/null
-    echo "handshakes nginx $(python3 "$here/bench/tls_handshakes.py" "$nginx_port" "$work/names" "$seconds" "$clients")"
+    measured handshakes-nginx "$nginx_pid $(pgrep -P "$nginx_pid")" \
+      python3 "$here/bench/tls_handshakes.py" "$nginx_port" "$work/names" "$seconds" "$clients"
   fi
   if [ "$mode" != handshakes ]; then
     keepalive "$nginx_port" 3 > /dev/null
-    echo "keepalive nginx $(keepalive "$nginx_port" "$seconds")"
+    measured keepalive-nginx "$nginx_pid $(pgrep -P "$nginx_pid")" keepalive "$nginx_port" "$seconds"
   fi
 }
 
-echo "handshakes: handshakes errors handshakes/s ($clients client processes, TLS 1.3, X25519, ECDSA P-256)"
-echo "keepalive:  requests failed requests/s (HTTP/1.1, $keepalive_names names x $keepalive_connections connections)"
+echo "handshakes: handshakes errors handshakes/s server-µs-CPU/handshake ($clients client processes, TLS 1.3, X25519, ECDSA P-256)"
+echo "keepalive:  requests failed requests/s server-µs-CPU/request (HTTP/1.1, $keepalive_names names x $keepalive_connections connections)"
 echo "($seconds s each)"
 run_nginx
-run_portico openssl
-run_portico jdk
+for engine in ${TLS_BENCH_ENGINES:-openssl jdk}; do
+  run_portico "$engine"
+done
 run_nginx

@@ -77,6 +77,76 @@ public final class FieldSyntax {
     return true;
   }
 
+  /**
+   * Whether the list field value {@code list} (RFC 9110 5.6.1: elements separated by commas,
+   * with optional spaces or tabs around them) has {@code element} as one of its elements, in any
+   * letter case. Only whole elements count: {@code c} does not list {@code chunked}.
+   */
+  public static boolean lists(CharSequence list, CharSequence element) {
+    int length = list.length();
+    int from = 0;
+    while (from <= length) {
+      int end = from;
+      while (end < length && list.charAt(end) != ',') {
+        end++;
+      }
+      if (isElement(list, from, end, element)) {
+        return true;
+      }
+      from = end + 1;
+    }
+    return false;
+  }
+
+  /** The last element of the list field value {@code list}, without its surrounding whitespace ("" for none). */
+  public static String lastElement(CharSequence list) {
+    int end = list.length();
+    while (end > 0) {
+      int start = end;
+      while (start > 0 && list.charAt(start - 1) != ',') {
+        start--;
+      }
+      int from = trimStart(list, start, end);
+      int to = trimEnd(list, from, end);
+      if (to > from) {
+        return list.subSequence(from, to).toString();
+      }
+      end = start - 1;
+    }
+    return "";
+  }
+
+  /** Whether {@code list}'s chars from {@code start} to {@code end}, trimmed, are {@code element} in any letter case. */
+  private static boolean isElement(CharSequence list, int start, int end, CharSequence element) {
+    int from = trimStart(list, start, end);
+    int to = trimEnd(list, from, end);
+    if (to - from != element.length()) {
+      return false;
+    }
+    for (int i = 0; i < to - from; i++) {
+      char a = list.charAt(from + i);
+      char b = element.charAt(i);
+      if (a != b && Character.toLowerCase(a) != Character.toLowerCase(b)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int trimStart(CharSequence text, int start, int end) {
+    while (start < end && isWhitespace(text.charAt(start))) {
+      start++;
+    }
+    return start;
+  }
+
+  private static int trimEnd(CharSequence text, int start, int end) {
+    while (end > start && isWhitespace(text.charAt(end - 1))) {
+      end--;
+    }
+    return end;
+  }
+
   private static boolean isWhitespace(char c) {
     return c == ' ' || c == '\t';
   }

@@ -2,6 +2,7 @@ package dev.portico.contract;
 
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,5 +34,23 @@ class FieldSyntaxTest {
         "a\u010ab", "a\u010db", "\u2028"}) {
       assertFalse(FieldSyntax.isFieldValue(bad), bad);
     }
+  }
+
+  @Test
+  void listsHoldWholeElementsOnly() {
+    assertTrue(FieldSyntax.lists("keep-alive, close", "close"));
+    assertTrue(FieldSyntax.lists("keep-alive,\tClose", "close"));
+    assertTrue(FieldSyntax.lists(",, x-a ,", "X-A"));
+    for (String list : new String[] {"c", "clos", "closed", "x-close", "", ",", "keep-alive"}) {
+      assertFalse(FieldSyntax.lists(list, "close"), list);
+    }
+  }
+
+  @Test
+  void theLastElementIsTheLastNonEmptyOne() {
+    assertEquals("chunked", FieldSyntax.lastElement("gzip,\tchunked"));
+    assertEquals("gzip", FieldSyntax.lastElement("chunked, gzip , ,"));
+    assertEquals("c", FieldSyntax.lastElement("c"));
+    assertEquals("", FieldSyntax.lastElement(" , "));
   }
 }

@@ -7,7 +7,6 @@ import java.io.IOException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What a hostile backend answers never frames the client's connection: the edge frames every
@@ -20,7 +19,7 @@ class BadInputBackendTest {
   static final RecordedEdge edge = new RecordedEdge("backend-framing.test");
 
   @Test
-  void anHttp10AnswerFramedByBothChunkedAndALengthReachesTheClientWhole() throws IOException {
+  void anHttp10AnswerFramedByBothChunkedAndALengthIsA502AndNothingOfItReachesTheClient() throws IOException {
     String forged = "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nforged";
     String body = "12345" + forged;
     var server = Harness.await(edge.harness.testVertx.createNetServer().connectHandler(socket -> socket.handler(bytes ->
@@ -32,9 +31,10 @@ class BadInputBackendTest {
       String request = "GET / HTTP/1.1\r\nHost: double-framed.backend.test\r\n\r\n";
       String response = BadInputFramingTest.exchangeOn(edge.harness,
           request + request.replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n"));
-      assertFalse(response.contains("Content-Length: 5\r\n"), response);
-      assertEquals(2, BadInputFramingTest.responses(response.replace(forged, "")), response);
-      assertTrue(response.indexOf(forged) > 0 && response.indexOf(forged) != response.lastIndexOf(forged), response);
+      // Transfer-Encoding below HTTP/1.1 is malformed (RFC 9112 6.1; Netty refuses it): a 502 for each
+      assertEquals(2, BadInputFramingTest.responses(response), response);
+      assertEquals(2, response.split("HTTP/1.1 502 ", -1).length - 1, response);
+      assertFalse(response.contains("forged") || response.contains("12345"), response);
     } finally {
       Harness.await(server.close());
     }

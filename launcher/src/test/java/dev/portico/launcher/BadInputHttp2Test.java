@@ -140,7 +140,11 @@ class BadInputHttp2Test {
     assertBackendSawNothing("/m", "/x", "X-A");
   }
 
-  /** The refusal is logged once, the request's line breaks escaped: a client cannot forge log lines. */
+  /**
+   * A client cannot forge log lines: a refusal the edge's handler makes is logged once, the
+   * request's line breaks escaped; Netty (4.2.18 on) already resets a stream whose :path holds
+   * them, and then nothing of it is logged.
+   */
   @Test
   void logLinesCarryNoRawLineBreaksFromTheRequest() throws IOException {
     Logger logger = (Logger) LoggerFactory.getLogger("dev.portico.edge.http.RequestHandler");
@@ -148,12 +152,15 @@ class BadInputHttp2Test {
     appender.start();
     logger.addAppender(appender);
     try {
-      assertRefused(get("/a\r\n12:00:00.000 WARN  forged line", List.of()));
+      Outcome outcome = get("/a\r\n12:00:00.000 WARN  forged line", List.of());
+      assertRefused(outcome);
       List<String> lines = appender.list.stream().map(ILoggingEvent::getFormattedMessage)
           .filter(line -> line.contains("forged line")).toList();
-      assertEquals(1, lines.size(), lines.toString());
-      assertTrue(lines.get(0).contains("/a\\r\\n12:00:00.000 WARN  forged line"), lines.get(0));
-      assertFalse(lines.get(0).contains("\r") || lines.get(0).contains("\n"), lines.get(0));
+      assertEquals(outcome.kind() == Outcome.Kind.RESPONSE ? 1 : 0, lines.size(), outcome + " " + lines);
+      for (String line : lines) {
+        assertTrue(line.contains("/a\\r\\n12:00:00.000 WARN  forged line"), line);
+        assertFalse(line.contains("\r") || line.contains("\n"), line);
+      }
     } finally {
       logger.detachAppender(appender);
     }

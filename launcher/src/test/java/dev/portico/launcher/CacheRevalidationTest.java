@@ -15,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * 304s both ways through a real edge: a stale entry is revalidated with the backend's validators
@@ -59,7 +60,11 @@ class CacheRevalidationTest {
     } else if (request.path().startsWith("/swr") || request.path().equals("/replaced")) {
       response.putHeader("Cache-Control", "max-age=1, stale-while-revalidate=300").end("the page, version 1");
     } else if ("\"v1\"".equals(condition)) {
-      response.setStatusCode(304).putHeader("Cache-Control", "max-age=300").end();
+      response.setStatusCode(304).putHeader("Cache-Control", "max-age=300");
+      if (request.path().equals("/phrase")) {
+        response.setStatusMessage("Revalidated");  // a phrase of the backend's own, for its 304
+      }
+      response.end();
     } else {
       response.putHeader("Cache-Control", "max-age=1").end("the page, version 1");
     }
@@ -81,6 +86,22 @@ class CacheRevalidationTest {
     assertEquals("HIT", xCache(again), "the 304's max-age=300 refreshed the entry");
     assertEquals("the page, version 1", again.body());
     assertEquals(List.of("-", "\"v1\""), conditions.get("/page"), "the backend sent the body once, then a 304");
+  }
+
+  @Test
+  void theEntryAConfirming304SendsOutCarriesItsOwnStatusLine() throws Exception {
+    assertEquals("MISS", xCache(get("/phrase")));
+    AtomicReference<String> revalidated = new AtomicReference<>();
+    Harness.waitFor(() -> {
+      try {
+        revalidated.set(harness.raw("GET /phrase HTTP/1.1\r\nHost: " + SITE + "\r\nConnection: close\r\n\r\n"));
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      return !revalidated.get().contains("\r\nX-Cache: HIT\r\n");
+    }, 10_000);
+    assertTrue(revalidated.get().contains("\r\nX-Cache: REVALIDATED\r\n"), revalidated.get());
+    assertTrue(revalidated.get().startsWith("HTTP/1.1 200 OK\r\n"), "not the 304's phrase: " + revalidated.get());
   }
 
   @Test

@@ -10,8 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.slf4j.LoggerFactory;
 
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -144,6 +146,38 @@ class ObservabilityTest {
     assertTrue(line.getLong("bytesOut") > 0);
     assertTrue(line.getDouble("durationMs") >= line.getDouble("upstreamMs"));
     assertNotNull(line.getString("time"));
+  }
+
+  @Test
+  void aPathThatNeedsEscapingKeepsItsLineOneJsonObject() throws Exception {
+    harness.putSite("escaped.example.net", harness.namedBackend("escaped"));
+    harness.raw("GET /q\"uo\\te HTTP/1.1\r\nHost: escaped.example.net\r\nX-Request-Id: escaped-path-1\r\n"
+        + "Connection: close\r\n\r\n");
+    // lines() parses every line: a broken one fails here
+    Harness.waitFor(() -> lines().stream().anyMatch(l -> "escaped-path-1".equals(l.getString("requestId"))), 5_000);
+    JsonObject line = lines().stream().filter(l -> "escaped-path-1".equals(l.getString("requestId"))).findFirst().orElseThrow();
+    assertEquals("/q\"uo\\te", line.getString("path"));
+  }
+
+  @Test
+  void aClientThatLeavesBeforeItsResponseEndsIsLoggedAs499() throws Exception {
+    // a backend that sends the start of its body and never ends it
+    harness.putSite("leaving.example.net", harness.backend(request -> request.response().setChunked(true).write("first part")));
+    try (Socket socket = new Socket("127.0.0.1", harness.httpPort())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: leaving.example.net\r\nX-Request-Id: leaving-client-1\r\n\r\n")
+          .getBytes(StandardCharsets.ISO_8859_1));
+      StringBuilder received = new StringBuilder();
+      byte[] buffer = new byte[4096];
+      while (received.indexOf("first part") < 0) {
+        int n = socket.getInputStream().read(buffer);
+        assertTrue(n > 0, "the start of the body reached the client: " + received);
+        received.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
+      }
+    }
+    Harness.waitFor(() -> lines().stream().anyMatch(l -> "leaving-client-1".equals(l.getString("requestId"))), 10_000);
+    JsonObject line = lines().stream().filter(l -> "leaving-client-1".equals(l.getString("requestId"))).findFirst().orElseThrow();
+    assertEquals(499, line.getInteger("status"), line.encode());
   }
 
   private List<JsonObject> lines() {

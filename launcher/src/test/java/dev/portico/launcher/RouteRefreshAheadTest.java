@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,12 +37,20 @@ class RouteRefreshAheadTest {
   }
 
   @Test
-  void aRoutePastItsTtlServesWhileRedisHoldsItsRefresh() throws InterruptedException {
+  void aRoutePastItsTtlServesWhileRedisHoldsItsRefresh() throws Exception {
     harness.putSite("ahead.example.com", harness.namedBackend("backend"));
     Harness.waitFor(() -> harness.get("ahead.example.com", "/").statusCode() == 200, 10_000);
-    // start the route's TTL at a known moment: drop it, then resolve it once
+    // start the route's TTL at a known moment: drop it, then resolve it once. The change reaches the
+    // edge's event loop asynchronously: a request that overtook it would cache a route the change
+    // then drops, and the paused request below would be a plain miss
+    CompletableFuture<Void> delivered = new CompletableFuture<>();
+    var witness = harness.portico.vertx().eventBus().consumer(Addresses.SITE_CHANGED, m -> delivered.complete(null));
+    Harness.await(witness.completion());
     harness.portico.vertx().eventBus().publish(Addresses.SITE_CHANGED, SiteChange.ALL.toJson());
-    Harness.waitFor(() -> harness.get("ahead.example.com", "/").statusCode() == 200, 10_000);
+    delivered.get(10, TimeUnit.SECONDS);
+    Harness.await(witness.unregister());
+    Thread.sleep(1_000);  // the edge's consumer runs on its own event loop, after the witness's
+    assertEquals(200, harness.get("ahead.example.com", "/").statusCode());
     Thread.sleep(TTL_MS + 500);
 
     Harness.await(harness.redisApi.client(List.of("PAUSE", Long.toString(PAUSE_MS), "ALL")));

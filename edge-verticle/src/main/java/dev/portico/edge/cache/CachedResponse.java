@@ -99,9 +99,9 @@ public final class CachedResponse {
     return StoredFields.toMultiMap(fields);
   }
 
-  /** The body: a new buffer over the stored bytes each call, for reading only. */
+  /** The body: a new read-only buffer over the stored bytes each call (a write to it throws; the entry stays as stored). */
   public Buffer body() {
-    return BufferInternal.buffer(Unpooled.wrappedBuffer(body));
+    return BufferInternal.buffer(Unpooled.wrappedBuffer(body).asReadOnly());
   }
 
   /** Body bytes. */

@@ -2,10 +2,13 @@ package dev.portico.edge.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
 
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 
 /**
@@ -13,7 +16,10 @@ import java.util.function.Predicate;
  * the bytes its entries weigh ({@link CachedResponse#weight}), evicting by Caffeine's
  * frequency-and-recency policy. An entry heavier than a tenth of the bound is not stored (it
  * would evict a crowd of small ones for a single large one). Caffeine's upkeep after writes runs on
- * the event loop that wrote, once per turn of the loop ({@link #upkeep}).
+ * the event loop that wrote, once per turn of the loop ({@link #upkeep}); until it runs, what was put is
+ * held but not yet weighed by Caffeine ("unsettled"). So that the bytes held never exceed the bound,
+ * Caffeine keeps its entries within the bound less a tenth, and a put that would take the unsettled
+ * bytes past that tenth runs the upkeep first ({@link #put}).
  */
 public final class LocalResponseCache implements ResponseCache {
 
@@ -26,6 +32,9 @@ public final class LocalResponseCache implements ResponseCache {
   private final Cache<String, CachedResponse> entries;
   private final long maxBytes;
   private final long maxEntryBytes;
+  /** Bytes put since the upkeep that began last: held, not yet weighed; at most {@link #maxEntryBytes}. */
+  private final AtomicLong unsettled = new AtomicLong();
+  private final LongAdder evictions = new LongAdder();
 
   public LocalResponseCache(long maxBytes) {
     if (maxBytes < 0) {
@@ -34,10 +43,14 @@ public final class LocalResponseCache implements ResponseCache {
     this.maxBytes = maxBytes;
     this.maxEntryBytes = maxBytes / 10;
     this.entries = Caffeine.newBuilder()
-        .maximumWeight(maxBytes)
+        .maximumWeight(maxBytes - maxEntryBytes)  // the rest: room for what is put before the upkeep weighs it
         .weigher(LocalResponseCache::weight)
-        .executor(LocalResponseCache::upkeep)
-        .recordStats()
+        .executor(this::upkeep)
+        .evictionListener((String key, CachedResponse response, RemovalCause cause) -> {
+          if (cause == RemovalCause.SIZE) {
+            evictions.increment();
+          }
+        })
         .build();
   }
 
@@ -48,13 +61,27 @@ public final class LocalResponseCache implements ResponseCache {
    * while one is pending, so the misses stored in one turn of the loop share one pass instead of
    * paying one each. Off an event loop (a worker, a test) it runs at once.
    */
-  private static void upkeep(Runnable task) {
+  private void upkeep(Runnable task) {
     ContextInternal context = (ContextInternal) Vertx.currentContext();
     if (context != null && context.isEventLoopContext()) {
-      context.nettyEventLoop().execute(task);
+      context.nettyEventLoop().execute(() -> settle(task));
     } else {
-      task.run();
+      settle(task);
     }
+  }
+
+  /**
+   * Runs Caffeine's {@code upkeep}, which weighs (and evicts for) every entry put before it began:
+   * those bytes are no longer unsettled. Read under the lock {@link #put} holds, so every put counted
+   * has reached Caffeine's write buffer; a put after that stays counted until the next upkeep.
+   */
+  private void settle(Runnable upkeep) {
+    long settled;
+    synchronized (unsettled) {
+      settled = unsettled.get();
+    }
+    upkeep.run();
+    unsettled.addAndGet(-settled);
   }
 
   /** Heap bytes an entry takes in the store: it, its key, the store's nodes for it. */
@@ -69,8 +96,15 @@ public final class LocalResponseCache implements ResponseCache {
 
   @Override
   public Future<Void> put(String key, CachedResponse response) {
-    if (weight(key, response) <= maxEntryBytes) {
-      entries.put(key, response);
+    int weight = weight(key, response);
+    if (weight <= maxEntryBytes) {
+      synchronized (unsettled) {  // uncontended but for puts from two event loops at once
+        if (unsettled.get() + weight > maxEntryBytes) {
+          settle(entries::cleanUp);
+        }
+        entries.put(key, response);
+        unsettled.addAndGet(weight);
+      }
     }
     return Future.succeededFuture();
   }
@@ -98,12 +132,21 @@ public final class LocalResponseCache implements ResponseCache {
 
   /** Bytes held now (after pending evictions ran). */
   public long weightedBytes() {
-    entries.cleanUp();
+    settle(entries::cleanUp);
     return entries.policy().eviction().map(eviction -> eviction.weightedSize().orElse(0L)).orElse(0L);
+  }
+
+  /** Bytes the entries in the store hold now, weighed by Caffeine's upkeep or not yet: what the bound is about. */
+  long heldBytes() {
+    long bytes = 0;
+    for (var entry : entries.asMap().entrySet()) {
+      bytes += weight(entry.getKey(), entry.getValue());
+    }
+    return bytes;
   }
 
   /** Entries evicted for size so far. */
   public long evictions() {
-    return entries.stats().evictionCount();
+    return evictions.sum();
   }
 }

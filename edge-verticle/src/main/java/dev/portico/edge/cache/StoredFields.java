@@ -6,11 +6,10 @@ import io.vertx.core.http.HttpHeaders;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.BiConsumer;
 
 /**
  * The header fields of a stored response as one array, names and values alternating. A stored
@@ -22,57 +21,85 @@ import java.util.function.BiConsumer;
 final class StoredFields {
 
   private static final String[] NONE = new String[0];
-  /** Names as backends spell them (HTTP/1.1 and HTTP/2 lower case), each mapped to one shared string. */
-  private static final Map<String, String> COMMON = new HashMap<>();
+  /** Longest name with a shared spelling. */
+  private static final int LONGEST = 32;
+  /**
+   * Names as backends spell them (HTTP/1.1 and HTTP/2 lower case), by length: each name is one
+   * shared string. Found by comparing the few of its length, without hashing it or making a String.
+   */
+  private static final String[][] COMMON = new String[LONGEST + 1][0];
 
   static {
     for (String spelled : List.of("Accept-Ranges", "Access-Control-Allow-Origin", "Age", "Cache-Control",
         "Content-Encoding", "Content-Language", "Content-Length", "Content-Location", "Content-Security-Policy",
         "Content-Type", "Date", "ETag", "Etag", "Expires", "Last-Modified", "Link", "Location", "Referrer-Policy",
         "Server", "Strict-Transport-Security", "Vary", "X-Content-Type-Options", "X-Frame-Options", "X-Powered-By")) {
-      String lower = spelled.toLowerCase(Locale.ROOT);
-      COMMON.put(spelled, spelled);
-      COMMON.put(lower, lower);
+      for (String name : List.of(spelled, spelled.toLowerCase(Locale.ROOT))) {
+        String[] sameLength = COMMON[name.length()];
+        if (!Arrays.asList(sameLength).contains(name)) {
+          COMMON[name.length()] = Arrays.copyOf(sameLength, sameLength.length + 1);
+          COMMON[name.length()][sameLength.length] = name;
+        }
+      }
     }
   }
 
   private StoredFields() {
   }
 
-  /** The fields of {@code headers}, in order, without those named in {@code dropped}. */
+  /**
+   * The fields of {@code headers}, in order, without those named in {@code dropped}. A header map
+   * of Vert.x is walked by its own names and values (no String made for a name that has a shared
+   * one, nor a map entry per field).
+   */
   static String[] of(MultiMap headers, CharSequence... dropped) {
     if (headers.isEmpty()) {
       return NONE;
     }
-    Taken taken = new Taken(dropped);
-    headers.forEach(taken);  // not size() or the iterator: a header map builds a name set, or an entry a field, for them
-    return Arrays.copyOf(taken.fields, taken.size);
-  }
-
-  /** Collects fields into an array, names shared where common. */
-  private static final class Taken implements BiConsumer<String, String> {
-    private final CharSequence[] dropped;
-    private String[] fields = new String[32];
-    private int size;
-
-    Taken(CharSequence[] dropped) {
-      this.dropped = dropped;
-    }
-
-    @Override
-    public void accept(String name, String value) {
+    String[] fields = new String[32];
+    int size = 0;
+    Iterator<? extends Map.Entry<? extends CharSequence, ? extends CharSequence>> walk =
+        headers instanceof io.netty.handler.codec.http.HttpHeaders netty ? netty.iteratorCharSequence() : headers.iterator();
+    while (walk.hasNext()) {
+      Map.Entry<? extends CharSequence, ? extends CharSequence> field = walk.next();
+      CharSequence name = field.getKey();
       if (named(name, dropped)) {
-        return;
+        continue;
       }
       if (size == fields.length) {
         fields = Arrays.copyOf(fields, size * 2);
       }
-      fields[size++] = COMMON.getOrDefault(name, name);
-      fields[size++] = value;
+      fields[size++] = shared(name);
+      fields[size++] = field.getValue().toString();
     }
+    return Arrays.copyOf(fields, size);
   }
 
-  private static boolean named(String name, CharSequence[] names) {
+  /** The shared string spelled as {@code name}, or a new one. */
+  private static String shared(CharSequence name) {
+    if (name.length() <= LONGEST) {
+      for (String common : COMMON[name.length()]) {
+        if (AsciiString.contentEquals(common, name)) {
+          return common;
+        }
+      }
+    }
+    return name.toString();
+  }
+
+  /** Whether {@code name} is one of the shared strings itself (not a copy). */
+  private static boolean isShared(String name) {
+    if (name.length() <= LONGEST) {
+      for (String common : COMMON[name.length()]) {
+        if (common == name) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static boolean named(CharSequence name, CharSequence[] names) {
     for (CharSequence candidate : names) {
       if (AsciiString.contentEqualsIgnoreCase(name, candidate)) {
         return true;
@@ -122,7 +149,7 @@ final class StoredFields {
   static long heapBytes(String[] fields) {
     long bytes = align(16 + 4L * fields.length);
     for (int i = 0; i < fields.length; i++) {
-      if (i % 2 == 1 || COMMON.get(fields[i]) != fields[i]) {
+      if (i % 2 == 1 || !isShared(fields[i])) {
         bytes += stringBytes(fields[i]);
       }
     }

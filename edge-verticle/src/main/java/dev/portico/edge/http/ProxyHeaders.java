@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -55,7 +56,7 @@ final class ProxyHeaders {
   static MultiMap toBackend(HttpServerRequest request, String authority, String client, boolean upgrade) {
     MultiMap in = request.headers();
     MultiMap out = HttpHeaders.headers();
-    String connection = in.get(HttpHeaders.CONNECTION);
+    String connection = connectionList(in);
     String forwardedFor = null;
     for (Iterator<? extends Map.Entry<? extends CharSequence, ? extends CharSequence>> fields = HeadFields.of(in);
         fields.hasNext(); ) {
@@ -116,7 +117,7 @@ final class ProxyHeaders {
    * (the rest of the response is still good): a backend never frames the client's response.
    */
   static void toClient(MultiMap backend, MultiMap client, boolean upgrade) {
-    String connection = backend.get(HttpHeaders.CONNECTION);
+    String connection = connectionList(backend);
     for (Iterator<? extends Map.Entry<? extends CharSequence, ? extends CharSequence>> fields = HeadFields.of(backend);
         fields.hasNext(); ) {
       Map.Entry<? extends CharSequence, ? extends CharSequence> header = fields.next();
@@ -188,29 +189,18 @@ final class ProxyHeaders {
     return AsciiString.contentEqualsIgnoreCase(name, lowerCase);
   }
 
-  /** Whether {@code connection} (a Connection field value, or null) lists {@code name}. */
+  /** Every Connection field of {@code headers} as one list value (a message may send several), or null. */
+  private static String connectionList(MultiMap headers) {
+    List<String> fields = headers.getAll(HttpHeaders.CONNECTION);
+    return switch (fields.size()) {
+      case 0 -> null;
+      case 1 -> fields.get(0);
+      default -> String.join(",", fields);
+    };
+  }
+
+  /** Whether {@code connection} (the Connection fields' list, or null) lists {@code name}. */
   private static boolean isListedIn(String connection, CharSequence name) {
-    if (connection == null) {
-      return false;
-    }
-    int from = 0;
-    int length = connection.length();
-    while (from < length) {
-      int comma = connection.indexOf(',', from);
-      int end = comma < 0 ? length : comma;
-      int start = from;
-      while (start < end && connection.charAt(start) == ' ') {
-        start++;
-      }
-      int stop = end;
-      while (stop > start && connection.charAt(stop - 1) == ' ') {
-        stop--;
-      }
-      if (stop - start == name.length() && AsciiString.regionMatches(connection, true, start, name, 0, name.length())) {
-        return true;
-      }
-      from = end + 1;
-    }
-    return false;
+    return connection != null && FieldSyntax.lists(connection, name);
   }
 }

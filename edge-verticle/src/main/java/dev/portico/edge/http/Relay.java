@@ -105,6 +105,10 @@ final class Relay {
       return;
     }
     response.setStatusCode(answer.status());
+    String phrase = HttpResponseStatus.valueOf(answer.status()).reasonPhrase();
+    if (!phrase.equals(response.getStatusMessage())) {
+      response.setStatusMessage(phrase);  // not the phrase a backend's answer set before (a 304's own)
+    }
     MultiMap headers = response.headers();
     headers.addAll(answer.headers());
     context.respond(answer.status(), headers);
@@ -136,7 +140,8 @@ final class Relay {
     // The piece that completes a body of known length ends the response with it: one write and
     // flush to the client instead of two (the body's own end follows at once and finds it ended).
     // (Not where trailers may follow the body: they go out with the response's end.)
-    long length = declared == null || transform != null || backend.mayCarryTrailers() ? -1 : lengthOf(declared);
+    long length = declared == null || (transform != null && !transform.watchesOnly()) || backend.mayCarryTrailers()
+        ? -1 : lengthOf(declared);
     response.closeHandler(v -> {
       exchange.clientClosed();
       call.reset();
@@ -157,7 +162,7 @@ final class Relay {
         if (!response.ended()) {
           response.end();
         }
-      } else if (!response.closed()) {
+      } else if (!response.closed() && !response.ended()) {  // a watcher's last piece may have ended it (below)
         response.end(transform.finish());
       }
     });
@@ -168,6 +173,9 @@ final class Relay {
       }
       Buffer out = transform == null ? chunk : transform.apply(chunk);
       if (length >= 0 && response.bytesWritten() + out.length() == length) {
+        if (transform != null) {
+          transform.finish();  // a watcher (see length): the body is whole, and it sends nothing more
+        }
         response.end(out);
         return;
       }

@@ -173,6 +173,5 @@ public final class AccessLog {
         }
       }
     }
-    line.append('"');
   }
 }

@@ -63,10 +63,14 @@ public final class Exchange implements Handler<Void> {
     return exchange;
   }
 
-  /** The response ended: records the exchange with the status sent. */
+  /**
+   * The response ended, or its connection or stream closed first (Vert.x runs the end handler
+   * then too, before the close handler): records the status sent, or {@link #CLIENT_CLOSED}.
+   */
   @Override
   public void handle(Void ended) {
-    record(request.response().getStatusCode());
+    HttpServerResponse response = request.response();
+    record(response.ended() ? response.getStatusCode() : CLIENT_CLOSED);
   }
 
   public HttpServerRequest request() {

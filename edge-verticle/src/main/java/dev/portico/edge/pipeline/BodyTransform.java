@@ -18,6 +18,14 @@ public interface BodyTransform {
   default void discard() {
   }
 
+  /**
+   * Whether it sends every chunk as it came and nothing at the end (it only watches): then a body
+   * of known length is ended with its last piece, one write to the client instead of two.
+   */
+  default boolean watchesOnly() {
+    return false;
+  }
+
   /** {@code first}, then {@code second} on what it produced. */
   static BodyTransform chain(BodyTransform first, BodyTransform second) {
     return new BodyTransform() {
@@ -36,6 +44,11 @@ public interface BodyTransform {
       public void discard() {
         first.discard();
         second.discard();
+      }
+
+      @Override
+      public boolean watchesOnly() {
+        return first.watchesOnly() && second.watchesOnly();
       }
     };
   }

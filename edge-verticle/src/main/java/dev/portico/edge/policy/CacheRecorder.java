@@ -64,6 +64,12 @@ final class CacheRecorder implements BodyTransform {
     return Buffer.buffer();
   }
 
+  /** It relays the body unchanged. */
+  @Override
+  public boolean watchesOnly() {
+    return true;
+  }
+
   /** Whether the copy is still being kept: false once dropped (too large) or ended. */
   boolean copying() {
     return copy != null;

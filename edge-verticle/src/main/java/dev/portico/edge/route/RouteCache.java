@@ -7,6 +7,7 @@ import dev.portico.contract.SiteChange;
 import dev.portico.edge.EdgeOptions;
 
 import java.time.Duration;
+import java.util.function.Predicate;
 
 /**
  * The in-process route cache of one edge verticle: host to {@link Route}, bounded (Caffeine's
@@ -26,8 +27,6 @@ final class RouteCache {
   private final Cache<String, Entry> entries;
   private final long hitTtlNanos;
   private final long missTtlNanos;
-  /** Counts invalidations, so that a resolution that raced one is not cached. */
-  private long generation;
 
   RouteCache(EdgeOptions options) {
     this.entries = Caffeine.newBuilder()
@@ -61,35 +60,49 @@ final class RouteCache {
     return entry == null ? null : entry.route;
   }
 
-  long generation() {
-    return generation;
-  }
-
-  /** Caches a route resolved since {@code generation}, unless an invalidation came in between. */
-  void put(String host, Route route, long resolvedSince) {
-    if (resolvedSince == generation) {
-      long ttl = route.isKnown() ? hitTtlNanos : missTtlNanos;
-      entries.put(host, new Entry(route, System.nanoTime() + ttl));
-    }
+  void put(String host, Route route) {
+    long ttl = route.isKnown() ? hitTtlNanos : missTtlNanos;
+    entries.put(host, new Entry(route, System.nanoTime() + ttl));
   }
 
   /** Drops every host whose route the change may alter: those the changed pattern matches. */
   void invalidate(SiteChange change) {
-    generation++;
     if (change.isAll()) {
       entries.invalidateAll();
       return;
     }
-    DomainPattern pattern;
-    try {
-      pattern = DomainPattern.parse(change.pattern());
-    } catch (IllegalArgumentException e) {
+    DomainPattern pattern = changedPattern(change);
+    if (pattern == null) {
       return;
     }
     if (pattern.isWildcard()) {
       entries.asMap().keySet().removeIf(pattern::matches);
     } else {
       entries.invalidate(pattern.text());
+    }
+  }
+
+  /**
+   * Whether {@code change} may alter the route of {@code host}: a host's route is chosen among the
+   * patterns that match it, so only a change to one of those can.
+   */
+  static Predicate<String> affectedHosts(SiteChange change) {
+    if (change.isAll()) {
+      return host -> true;
+    }
+    DomainPattern pattern = changedPattern(change);
+    if (pattern == null) {
+      return host -> false;
+    }
+    return pattern.isWildcard() ? pattern::matches : pattern.text()::equals;
+  }
+
+  /** The changed pattern, or {@code null} for one that cannot be a site's (no route has it). */
+  private static DomainPattern changedPattern(SiteChange change) {
+    try {
+      return DomainPattern.parse(change.pattern());
+    } catch (IllegalArgumentException e) {
+      return null;
     }
   }
 

@@ -75,7 +75,6 @@ public final class RouteResolver {
     if (pending != null) {
       return pending;
     }
-    long generation = cache.generation();
     Future<Route> resolution = fromRedis(host)
         .recover(e -> {
           metrics.redisError();
@@ -99,19 +98,23 @@ public final class RouteResolver {
           metrics.resolved(EdgeMetrics.Tier.STALE);
           LOG.warn("Serving the cached route of {} past its TTL: {}", host, e.getMessage());
           return Future.succeededFuture(stale);
-        })
-        .andThen(ar -> {
-          // after a change, the map was cleared and may hold a newer resolution of the host
-          if (cache.generation() == generation) {
-            inFlight.remove(host);
-            if (ar.succeeded()) {
-              cache.put(host, ar.result(), generation);
-            }
-          }
         });
-    if (!resolution.isComplete()) {
-      inFlight.put(host, resolution);
+    if (resolution.isComplete()) {
+      if (resolution.succeeded()) {
+        cache.put(host, resolution.result());
+      }
+      return resolution;
     }
+    inFlight.put(host, resolution);
+    resolution.onComplete(ar -> {
+      // a change to one of the host's patterns since it began dropped it: its answer may predate the change
+      if (inFlight.get(host) == resolution) {
+        inFlight.remove(host);
+        if (ar.succeeded()) {
+          cache.put(host, ar.result());
+        }
+      }
+    });
     return resolution;
   }
 
@@ -166,13 +169,15 @@ public final class RouteResolver {
   }
 
   /**
-   * Forgets what {@code change} may have changed. Resolutions under way are dropped from sharing
-   * too: they answer those who asked before the change, while a request after it starts anew
-   * rather than getting an answer read before the change.
+   * Forgets what {@code change} may have changed. Resolutions under way for the hosts it may
+   * concern are dropped from sharing and caching too: they answer those who asked before the
+   * change, while a request after it starts anew rather than getting an answer read before the
+   * change. Other hosts' resolutions go on (a busy control plane does not turn every miss into
+   * an uncached one).
    */
   public void invalidate(SiteChange change) {
     cache.invalidate(change);
     builder.forget(change);
-    inFlight.clear();
+    inFlight.keySet().removeIf(RouteCache.affectedHosts(change));
   }
 }

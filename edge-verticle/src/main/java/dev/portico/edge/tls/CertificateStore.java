@@ -122,18 +122,22 @@ public final class CertificateStore {
     return parsing.close();
   }
 
-  /** The certificate for a handshake that asked for {@code serverName} (null: no SNI). May block briefly. */
+  /**
+   * The certificate for a handshake that asked for {@code serverName} (null: no SNI). On a worker
+   * thread it may wait for Redis or issuance; on an event loop it never waits (the handshake's
+   * task runs there only when {@link #inMemory} had the answer: should that have changed since,
+   * it gets the cached certificate past its TTL or the fallback, while the name is looked up).
+   */
   KeyMaterial forHandshake(String serverName) {
-    String name = serverName == null ? null : HostName.canonical(serverName);
-    if (name == null) {
-      return fallback;
+    KeyMaterial known = inMemory(serverName);
+    if (known != null) {
+      return known;
     }
+    String name = HostName.canonical(serverName);
     Entry entry = issued.getIfPresent(name);
-    if (entry != null && entry.freshUntilNanos - System.nanoTime() > 0) {
-      return entry.material;
-    }
-    if (entry == null && withoutCertificate.getIfPresent(name) != null) {
-      return fallback;
+    if (Context.isOnEventLoopThread()) {
+      resolve(name);
+      return entry != null ? entry.material : fallback;
     }
     if (!waiting.tryAcquire()) {
       LOG.debug("Too many handshakes waiting for certificates; {} gets the fallback", name);
@@ -148,6 +152,19 @@ public final class CertificateStore {
     } finally {
       waiting.release();
     }
+  }
+
+  /** What a handshake for {@code serverName} gets without waiting; null when the name must be looked up first. */
+  KeyMaterial inMemory(String serverName) {
+    String name = serverName == null ? null : HostName.canonical(serverName);
+    if (name == null) {
+      return fallback;
+    }
+    Entry entry = issued.getIfPresent(name);
+    if (entry != null && entry.freshUntilNanos - System.nanoTime() > 0) {
+      return entry.material;
+    }
+    return entry == null && withoutCertificate.getIfPresent(name) != null ? fallback : null;
   }
 
   private CompletableFuture<KeyMaterial> resolve(String name) {

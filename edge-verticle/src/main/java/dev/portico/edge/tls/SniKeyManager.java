@@ -103,6 +103,14 @@ public final class SniKeyManager extends X509ExtendedKeyManager {
     return name;
   }
 
+  /**
+   * Whether the certificate for this handshake is in memory, so that choosing it waits for
+   * nothing and may run on the event loop ({@link HandshakeTasks}).
+   */
+  boolean answersAtOnce(SSLEngine engine) {
+    return store.inMemory(requestedServerName(engine)) != null;
+  }
+
   @Override
   public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
     KeyMaterial material = store.forHandshake(requestedServerName(engine));

@@ -21,8 +21,9 @@ import java.util.Set;
 /**
  * The TLS engine of the HTTPS listener: BoringSSL (netty-tcnative) when it loads — about twice
  * the JDK's full-handshake rate here — else the JDK's; {@code PORTICO_TLS_ENGINE} forces one.
- * Either way the key manager runs on a worker thread (it may wait for Redis or for issuance),
- * never on an event loop.
+ * Either way the key manager waits (for Redis or for issuance) on a worker thread, never on an
+ * event loop; with BoringSSL it answers on the event loop when the certificate is in memory
+ * ({@link HandshakeTasks}).
  */
 public final class TlsEngine {
 
@@ -68,8 +69,9 @@ public final class TlsEngine {
 
   /**
    * OpenSSL with {@link OpenSslContextOption#USE_TASKS}: the certificate callback (our key
-   * manager) then runs as a delegated task, on Vert.x's worker pool, instead of inside the
-   * event loop's handshake step. Vert.x's own factory does not set it, hence this one.
+   * manager) then runs as a delegated task, on Vert.x's worker pool when it may wait, instead of
+   * inside the event loop's handshake step ({@link HandshakeTasks}). Vert.x's own factory does not
+   * set it, hence this one.
    */
   static final class OpenSslWithTasks extends OpenSSLEngineOptions {
 
@@ -131,7 +133,8 @@ public final class TlsEngine {
             ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
             ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, applicationProtocols));
       }
-      return builder.build();
+      SslContext context = builder.build();
+      return keyManagers.getKeyManagers()[0] instanceof SniKeyManager keys ? new HandshakeTasks(context, keys) : context;
     }
   }
 }

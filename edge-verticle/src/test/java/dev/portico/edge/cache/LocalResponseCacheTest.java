@@ -1,12 +1,18 @@
 package dev.portico.edge.cache;
 
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import org.junit.jupiter.api.Test;
 
+import java.nio.ReadOnlyBufferException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LocalResponseCacheTest extends ResponseCacheContract {
@@ -30,6 +36,42 @@ class LocalResponseCacheTest extends ResponseCacheContract {
     assertTrue(cache.weightedBytes() <= bound, "held " + cache.weightedBytes());
     assertTrue(cache.weightedBytes() > bound / 2, "the store is used, held " + cache.weightedBytes());
     assertTrue(cache.evictions() > 0);
+  }
+
+  /**
+   * On an event loop Caffeine's upkeep waits for the loop's next turn: a turn that stores many
+   * entries must still keep the bytes held (weighed yet or not) under the bound after every put.
+   */
+  @Test
+  void manyPutsInOneTurnOfAnEventLoopStayUnderTheBound() throws Exception {
+    long bound = 100_000;
+    LocalResponseCache cache = new LocalResponseCache(bound);
+    Vertx vertx = Vertx.vertx();
+    try {
+      CompletableFuture<Long> mostHeld = new CompletableFuture<>();
+      vertx.runOnContext(v -> {
+        long most = 0;
+        for (int i = 0; i < 1000; i++) {
+          cache.put("key-" + i, sized(1024));
+          most = Math.max(most, cache.heldBytes());
+        }
+        mostHeld.complete(most);
+      });
+      long most = mostHeld.get(10, TimeUnit.SECONDS);
+      assertTrue(most <= bound, "held " + most + " bytes at most, bound " + bound);
+      assertTrue(most > bound / 2, "the store is used, held " + most);
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  @Test
+  void aBodyHandedOutCannotChangeTheEntry() throws Exception {
+    LocalResponseCache cache = new LocalResponseCache(1 << 20);
+    await(cache.put("k", response("hello")));
+    Buffer body = await(cache.get("k")).body();
+    assertThrows(ReadOnlyBufferException.class, () -> body.setByte(0, (byte) 'j'));
+    assertEquals("hello", await(cache.get("k")).body().toString());
   }
 
   @Test

@@ -22,7 +22,10 @@ import java.util.function.Supplier;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-/** Concurrent misses for one host share one resolution, but never one begun before a change. */
+/**
+ * Concurrent misses for one host share one resolution, but never one begun before a change to a
+ * pattern that matches the host.
+ */
 class RouteResolverTest {
 
   private final Vertx vertx = Vertx.vertx();
@@ -34,13 +37,7 @@ class RouteResolverTest {
 
   @Test
   void aRequestAfterAChangeDoesNotJoinAResolutionBegunBeforeIt() throws Exception {
-    // a Redis that takes commands and answers none keeps the first resolution under way
-    NetServer stalled = on(() -> vertx.createNetServer().connectHandler(socket -> socket.handler(bytes -> { }))
-        .listen(0, "127.0.0.1"));
-    Redis redis = Redis.createClient(vertx, "redis://127.0.0.1:" + stalled.actualPort());
-    RouteResolver resolver = new RouteResolver(vertx, redis, EdgeOptions.fromJson(new JsonObject()),
-        new EdgeMetrics(new SimpleMeterRegistry(), 10),
-        new RouteBuilder(new PolicyServices(null, null, null, null, null), UpstreamServices.NONE));
+    RouteResolver resolver = stalledResolver();
     List<Future<Route>> asked = onLoop(() -> {
       Future<Route> before = resolver.resolve("race.test");
       Future<Route> joined = resolver.resolve("race.test");
@@ -50,6 +47,32 @@ class RouteResolverTest {
     });
     assertSame(asked.get(0), asked.get(1), "misses before the change share one resolution");
     assertNotSame(asked.get(0), asked.get(2), "a miss after the change starts its own");
+  }
+
+  @Test
+  void onlyAChangeToAPatternMatchingTheHostDropsItsResolution() throws Exception {
+    RouteResolver resolver = stalledResolver();
+    List<Future<Route>> asked = onLoop(() -> {
+      Future<Route> before = resolver.resolve("a.race.test");
+      resolver.invalidate(new SiteChange("b.race.test"));
+      resolver.invalidate(new SiteChange("*.other.test"));
+      Future<Route> afterOthers = resolver.resolve("a.race.test");
+      resolver.invalidate(new SiteChange("*.race.test"));
+      Future<Route> afterWildcard = resolver.resolve("a.race.test");
+      return List.of(before, afterOthers, afterWildcard);
+    });
+    assertSame(asked.get(0), asked.get(1), "changes to other sites leave the resolution shared");
+    assertNotSame(asked.get(1), asked.get(2), "a wildcard that matches the host drops it");
+  }
+
+  /** A resolver on a Redis that takes commands and answers none: resolutions stay under way. */
+  private RouteResolver stalledResolver() throws Exception {
+    NetServer stalled = on(() -> vertx.createNetServer().connectHandler(socket -> socket.handler(bytes -> { }))
+        .listen(0, "127.0.0.1"));
+    Redis redis = Redis.createClient(vertx, "redis://127.0.0.1:" + stalled.actualPort());
+    return new RouteResolver(vertx, redis, EdgeOptions.fromJson(new JsonObject()),
+        new EdgeMetrics(new SimpleMeterRegistry(), 10),
+        new RouteBuilder(new PolicyServices(null, null, null, null, null), UpstreamServices.NONE));
   }
 
   private <T> T on(Supplier<Future<T>> action) throws Exception {

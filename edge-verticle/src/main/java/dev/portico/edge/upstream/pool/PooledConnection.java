@@ -166,7 +166,12 @@ final class PooledConnection extends ChannelInboundHandlerAdapter {
         failCall(new BackendProtocolException("status " + status + " is not an HTTP status"));
         return;
       }
-      if (bothFramings(response)) {
+      if (!ResponseFraming.readAsSent(response)) {
+        ReferenceCountUtil.release(msg);
+        failCall(new BackendProtocolException("a Transfer-Encoding the codec may have read otherwise than sent"));
+        return;
+      }
+      if (ResponseFraming.bothFramings(response)) {
         // whatever the version, the body is read chunked: the length must not reach the client,
         // and what follows the body cannot be trusted (RFC 9112 6.3)
         response.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
@@ -266,11 +271,6 @@ final class PooledConnection extends ChannelInboundHandlerAdapter {
   void unassign() {
     call = null;
     pool.release(this);
-  }
-
-  private static boolean bothFramings(HttpResponse response) {
-    return response.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)
-        && response.headers().contains(HttpHeaderNames.CONTENT_LENGTH);
   }
 
   /** Makes sure the timer fires no later than {@code dueNanos}. */

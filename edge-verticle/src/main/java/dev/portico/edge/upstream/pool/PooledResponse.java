@@ -1,7 +1,6 @@
 package dev.portico.edge.upstream.pool;
 
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpUtil;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -54,7 +53,7 @@ public final class PooledResponse implements ReadStream<Buffer> {
   }
 
   boolean keepAlive() {
-    return HttpUtil.isKeepAlive(head);
+    return ResponseFraming.keepsAlive(head);
   }
 
   void chunk(Buffer chunk) {
