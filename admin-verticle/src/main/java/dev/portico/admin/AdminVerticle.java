@@ -128,7 +128,7 @@ public final class AdminVerticle extends VerticleBase {
     }
     DnsProvidersApi dnsProviders = new DnsProvidersApi(records, bodies, box);
     Grants grants = new Grants(records);
-    SitesApi sites = new SitesApi(vertx, records, bodies, dnsProviders, hashing,
+    SitesApi sites = new SitesApi(records, bodies, new WildcardCertificates(vertx, records, dnsProviders), hashing,
         new SiteClaims(records, suffixIndex), new TenantTargets(TargetAddressRules.forThisNode(config())), box);
     sites.mount(router);
     new SiteImportApi(sites, bodies).mount(router);
