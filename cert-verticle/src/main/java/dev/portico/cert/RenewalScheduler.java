@@ -41,6 +41,7 @@ final class RenewalScheduler {
   private final Vertx vertx;
   private final Redis redis;
   private final CertificateIssuer issuer;
+  private final IssuanceRecords records;
   private final AcmeClient acme;
   private final CertOptions options;
   private final Lease lease;
@@ -55,6 +56,7 @@ final class RenewalScheduler {
     this.vertx = vertx;
     this.redis = redis;
     this.issuer = issuer;
+    this.records = issuer.records();
     this.acme = acme;
     this.options = options;
     this.lease = new Lease(redis, CertKeys.RENEWAL_SCHEDULER_LEASE, holderId, options.leaseMs());
@@ -162,7 +164,7 @@ final class RenewalScheduler {
           if (existing.toLong() > 0L) {
             return Future.succeededFuture();  // renewIfDue's concern, or an issuance under way
           }
-          return issuer.state(name).compose(state -> {
+          return records.state(name).compose(state -> {
             boolean failed = IssuanceState.FAILED.equals(state.status())
                 && !state.backingOff(System.currentTimeMillis());
             boolean abandoned = IssuanceState.PENDING.equals(state.status()) && state.lastAttemptAt() > 0;
@@ -172,8 +174,8 @@ final class RenewalScheduler {
   }
 
   private Future<Void> retry(String name, IssuanceState state) {
-    return issuer.eligibleSite(name).transform(eligible -> {
-      if (eligible.failed() && eligible.cause() instanceof CertificateIssuer.NotEligible reason) {
+    return records.eligibleSite(name).transform(eligible -> {
+      if (eligible.failed() && eligible.cause() instanceof IssuanceRecords.NotEligible reason) {
         LOG.info("Forgetting the failed certificate attempts for {}: {}", name, reason.getMessage());
         return redis.send(Request.cmd(Command.DEL).arg(CertKeys.certState(name))).mapEmpty();
       }
@@ -196,7 +198,7 @@ final class RenewalScheduler {
       if (!"acme".equals(certificate.source())) {
         return Future.succeededFuture();
       }
-      return issuer.state(name).compose(state -> refreshRenewalInfo(name, certificate, state)).compose(state -> {
+      return records.state(name).compose(state -> refreshRenewalInfo(name, certificate, state)).compose(state -> {
         long now = System.currentTimeMillis();
         long renewAt = state.notAfter() == certificate.notAfter() && state.renewAt() > 0 ? state.renewAt()
             : issuer.policy().renewAt(certificate.notBefore(), certificate.notAfter(), null, name.hashCode());
@@ -226,7 +228,7 @@ final class RenewalScheduler {
           long renewAt = issuer.policy().renewAt(certificate.notBefore(), certificate.notAfter(), suggestion,
               name.hashCode());
           IssuanceState checked = state.renewalInfoChecked(now, renewAt);
-          return issuer.writeState(name, checked).map(checked);
+          return records.writeState(name, checked).map(checked);
         })
         .recover(e -> {
           LOG.info("No renewal information for {} from the CA: {}", name, e.getMessage());
