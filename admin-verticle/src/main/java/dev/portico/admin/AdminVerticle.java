@@ -2,12 +2,14 @@ package dev.portico.admin;
 
 import dev.portico.admin.console.ConsoleAssets;
 import dev.portico.admin.console.SecurityHeaders;
+import dev.portico.contract.AdminKeys;
 import dev.portico.contract.PasswordHash;
-import dev.portico.contract.RedisKeys;
 import dev.portico.contract.RequestHeads;
 import dev.portico.contract.SecretBox;
 import dev.portico.contract.SiteLimits;
 import dev.portico.contract.TargetAddressRules;
+import dev.portico.contract.redis.AcknowledgedWrites;
+import dev.portico.contract.redis.RedisSetup;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
@@ -22,8 +24,6 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import dev.portico.contract.redis.AcknowledgedWrites;
-import dev.portico.contract.redis.RedisSetup;
 import io.vertx.redis.client.Request;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -128,7 +128,7 @@ public final class AdminVerticle extends VerticleBase {
     }
     DnsProvidersApi dnsProviders = new DnsProvidersApi(records, bodies, box);
     Grants grants = new Grants(records);
-    SitesApi sites = new SitesApi(vertx, records, bodies, dnsProviders, hashing,
+    SitesApi sites = new SitesApi(records, bodies, new WildcardCertificates(vertx, records, dnsProviders), hashing,
         new SiteClaims(records, suffixIndex), new TenantTargets(TargetAddressRules.forThisNode(config())), box);
     sites.mount(router);
     new SiteImportApi(sites, bodies).mount(router);
@@ -194,7 +194,7 @@ public final class AdminVerticle extends VerticleBase {
    * logged, on purpose: nobody could sign in otherwise). Other nodes find the user there.
    */
   private static Future<Void> bootstrapAdmin(AdminOptions options, Records records, Users users) {
-    return records.send(Request.cmd(Command.ZCARD).arg(RedisKeys.USER_INDEX)).compose(count -> {
+    return records.send(Request.cmd(Command.ZCARD).arg(AdminKeys.USER_INDEX)).compose(count -> {
       if (count.toLong() > 0) {
         return Future.succeededFuture();
       }

@@ -1,7 +1,7 @@
 package dev.portico.admin;
 
 import dev.portico.admin.Api.Reply;
-import dev.portico.contract.RedisKeys;
+import dev.portico.contract.AdminKeys;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -35,7 +35,7 @@ final class AuditApi {
       throw ApiError.badRequest("before", "before is the id of an audit entry");
     }
     int limit = Api.limit(context);
-    return records.send(Request.cmd(Command.XREVRANGE).arg(RedisKeys.AUDIT_STREAM)
+    return records.send(Request.cmd(Command.XREVRANGE).arg(AdminKeys.AUDIT_STREAM)
             .arg(before == null ? "+" : "(" + before).arg("-").arg("COUNT").arg(limit))
         .map(response -> {
           JsonArray items = new JsonArray();

@@ -1,7 +1,7 @@
 package dev.portico.admin;
 
 import dev.portico.admin.Api.Reply;
-import dev.portico.contract.RedisKeys;
+import dev.portico.contract.AdminKeys;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -102,8 +102,8 @@ final class AuthApi {
 
   private Future<Reply> listTokens(RoutingContext context) {
     Principal principal = Api.principal(context);
-    return records.page(RedisKeys.API_TOKEN_INDEX, null, context.queryParams().get("after"), Api.limit(context))
-        .compose(page -> records.getAll(page.items().stream().map(RedisKeys::apiToken).toList()).map(values -> {
+    return records.page(AdminKeys.API_TOKEN_INDEX, null, context.queryParams().get("after"), Api.limit(context))
+        .compose(page -> records.getAll(page.items().stream().map(AdminKeys::apiToken).toList()).map(values -> {
           JsonArray items = new JsonArray();
           values.stream().filter(java.util.Objects::nonNull).map(JsonObject::new)
               .filter(token -> principal.isGlobalAdmin()
@@ -125,8 +125,8 @@ final class AuthApi {
     JsonObject stored = new JsonObject().put("id", id).put("name", body.getString("name"))
         .put("owner", principal.username()).put("userId", principal.userId()).put("scope", body.getString("scope"))
         .put("createdAt", System.currentTimeMillis()).put("sha256", Authenticator.sha256(token));
-    return records.write(new Records.Write(RedisKeys.apiToken(id), null, stored.encode(),
-            List.of(new Records.IndexOp(RedisKeys.API_TOKEN_INDEX, id, true)), null, null,
+    return records.write(new Records.Write(AdminKeys.apiToken(id), null, stored.encode(),
+            List.of(new Records.IndexOp(AdminKeys.API_TOKEN_INDEX, id, true)), null, null,
             new Records.Audit(principal.username(), "token.create", "token:" + id, "", shown(stored).encode())))
         .compose(v -> Reply.created(shown(stored).put("token", token)));
   }
@@ -135,13 +135,13 @@ final class AuthApi {
     Principal principal = Api.principal(context);
     principal.requireWrite();
     String id = context.pathParam("id");
-    return records.get(RedisKeys.apiToken(id)).compose(stored -> {
+    return records.get(AdminKeys.apiToken(id)).compose(stored -> {
       if (stored == null || !(principal.isGlobalAdmin()
           || principal.local() && principal.userId().equals(new JsonObject(stored).getString("userId")))) {
         return Future.failedFuture(ApiError.notFound("no API token " + id));
       }
-      return records.write(new Records.Write(RedisKeys.apiToken(id), stored, null,
-          List.of(new Records.IndexOp(RedisKeys.API_TOKEN_INDEX, id, false)), null, null,
+      return records.write(new Records.Write(AdminKeys.apiToken(id), stored, null,
+          List.of(new Records.IndexOp(AdminKeys.API_TOKEN_INDEX, id, false)), null, null,
           new Records.Audit(principal.username(), "token.revoke", "token:" + id,
               shown(new JsonObject(stored)).encode(), "")));
     }).compose(v -> Reply.noContent());

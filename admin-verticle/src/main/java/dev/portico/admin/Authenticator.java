@@ -1,11 +1,11 @@
 package dev.portico.admin;
 
-import dev.portico.contract.RedisKeys;
+import dev.portico.contract.AdminKeys;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
-import io.vertx.ext.auth.JWTOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 
@@ -92,7 +92,7 @@ final class Authenticator {
       return Future.failedFuture(ApiError.badRequest(null, "API tokens are revoked with DELETE /api/v1/tokens/{id}"));
     }
     long seconds = Math.max(1, principal.expiresAtSeconds() - System.currentTimeMillis() / 1000);
-    return records.send(Request.cmd(Command.SET).arg(RedisKeys.revokedJwt(principal.jti())).arg("1")
+    return records.send(Request.cmd(Command.SET).arg(AdminKeys.revokedJwt(principal.jti())).arg("1")
         .arg("EX").arg(seconds)).mapEmpty();
   }
 
@@ -108,7 +108,7 @@ final class Authenticator {
             return Future.failedFuture(ApiError.unauthorized("invalid token: sub, " + USER_ID_CLAIM
                 + ", jti and exp are required (sign in again)"));
           }
-          return records.getAll(List.of(RedisKeys.revokedJwt(jti), RedisKeys.user(subject))).compose(values -> {
+          return records.getAll(List.of(AdminKeys.revokedJwt(jti), AdminKeys.user(subject))).compose(values -> {
             if (values.get(0) != null) {
               return Future.failedFuture(ApiError.unauthorized("token revoked"));
             }
@@ -126,7 +126,7 @@ final class Authenticator {
       return Future.failedFuture(ApiError.unauthorized("malformed API token"));
     }
     String id = token.substring(API_TOKEN_PREFIX.length(), API_TOKEN_PREFIX.length() + TOKEN_ID_HEX);
-    return records.get(RedisKeys.apiToken(id)).compose(stored -> {
+    return records.get(AdminKeys.apiToken(id)).compose(stored -> {
       if (stored == null) {
         return Future.failedFuture(ApiError.unauthorized("unknown or revoked API token"));
       }
@@ -136,7 +136,7 @@ final class Authenticator {
         return Future.failedFuture(ApiError.unauthorized("unknown or revoked API token"));
       }
       String owner = record.getString("owner");
-      return records.get(RedisKeys.user(owner)).compose(user -> principal(owner, record.getString("userId"), user,
+      return records.get(AdminKeys.user(owner)).compose(user -> principal(owner, record.getString("userId"), user,
           !"write".equals(record.getString("scope")), null, 0));
     });
   }

@@ -2,6 +2,7 @@ package dev.portico.admin;
 
 import dev.portico.admin.Api.Reply;
 import dev.portico.contract.Addresses;
+import dev.portico.contract.AdminKeys;
 import dev.portico.contract.RedisKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -45,7 +46,7 @@ final class CachePurgeApi {
       if (!principal.mayManage(pattern, stored)) {
         return Future.failedFuture(ApiError.forbidden("purging site " + pattern + " needs the manager role at its domain"));
       }
-      return records.send(Request.cmd(Command.XADD).arg(RedisKeys.AUDIT_STREAM).arg("MAXLEN").arg("~")
+      return records.send(Request.cmd(Command.XADD).arg(AdminKeys.AUDIT_STREAM).arg("MAXLEN").arg("~")
           .arg(Records.AUDIT_MAX_LENGTH).arg("*").arg("who").arg(principal.username()).arg("action")
           .arg("site.cache.purge").arg("resource").arg("site:" + pattern).arg("before").arg("")
           .arg("after").arg(purge.encode()));

@@ -2,7 +2,9 @@ package dev.portico.admin;
 
 import dev.portico.admin.Api.Reply;
 import dev.portico.contract.Addresses;
+import dev.portico.contract.CertKeys;
 import dev.portico.contract.DomainPattern;
+import dev.portico.contract.IndexKeys;
 import dev.portico.contract.Pem;
 import dev.portico.contract.RedisKeys;
 import dev.portico.contract.SecretBox;
@@ -68,13 +70,13 @@ final class CertificatesApi {
   }
 
   /**
-   * Pages over {@link RedisKeys#CERT_INDEX} by name ({@code after}: the last name of the previous
+   * Pages over {@link IndexKeys#CERT_INDEX} by name ({@code after}: the last name of the previous
    * page; {@code prefix} optional), never a SCAN of the keyspace.
    */
   private Future<Reply> list(RoutingContext context) {
     Principal principal = Api.principal(context);
     String prefix = lower(context.queryParams().get("prefix"));
-    return records.page(RedisKeys.CERT_INDEX, prefix, lower(context.queryParams().get("after")), Api.limit(context))
+    return records.page(IndexKeys.CERT_INDEX, prefix, lower(context.queryParams().get("after")), Api.limit(context))
         .compose(page -> details(principal, page.items(), false).map(items -> new Reply(200, Api.page(items,
             page.next()))));
   }
@@ -94,7 +96,7 @@ final class CertificatesApi {
     List<String> keys = new ArrayList<>();
     names.forEach(name -> {
       keys.add(RedisKeys.cert(name));
-      keys.add(RedisKeys.certState(name));
+      keys.add(CertKeys.certState(name));
       keys.add(RedisKeys.site(name));
     });
     return records.getAll(keys).map(values -> {
@@ -137,7 +139,7 @@ final class CertificatesApi {
               box.seal(body.getString("privateKeyPem"), key), checked.leaf().getNotBefore().getTime(),
               checked.leaf().getNotAfter().getTime(), checked.leaf().getIssuerX500Principal().getName(), "manual");
           return records.write(new Records.Write(key, current, stored.toJson().encode(),
-              List.of(new Records.IndexOp(RedisKeys.CERT_INDEX, name, true)),
+              List.of(new Records.IndexOp(IndexKeys.CERT_INDEX, name, true)),
               RedisKeys.CERT_CHANGES_CHANNEL, name,
               new Records.Audit(principal.username(), current == null ? "certificate.create" : "certificate.replace",
                   "certificate:" + name, current == null ? "" : shown(current), shown(stored.toJson().encode()))));
@@ -153,7 +155,7 @@ final class CertificatesApi {
     String key = RedisKeys.cert(name);
     return mayManage(principal, name).compose(v -> records.get(key)).compose(current -> current == null
         ? Future.failedFuture(ApiError.notFound("no certificate " + name))
-        : records.write(new Records.Write(key, current, null, List.of(new Records.IndexOp(RedisKeys.CERT_INDEX, name,
+        : records.write(new Records.Write(key, current, null, List.of(new Records.IndexOp(IndexKeys.CERT_INDEX, name,
             false)), RedisKeys.CERT_CHANGES_CHANNEL, name,
             new Records.Audit(principal.username(), "certificate.delete", "certificate:" + name, shown(current), ""))))
         .compose(v -> Reply.noContent());

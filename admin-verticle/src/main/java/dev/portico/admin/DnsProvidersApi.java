@@ -1,10 +1,10 @@
 package dev.portico.admin;
 
 import dev.portico.admin.Api.Reply;
+import dev.portico.contract.CertKeys;
 import dev.portico.contract.DnsProviderRecord;
 import dev.portico.contract.DnsProviderType;
 import dev.portico.contract.DomainPattern;
-import dev.portico.contract.RedisKeys;
 import dev.portico.contract.SecretBox;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -29,8 +29,8 @@ final class DnsProvidersApi {
 
   DnsProvidersApi(Records records, RequestBodies bodies, SecretBox box) {
     this.records = records;
-    this.providers = new SecretRecords(records, "DNS provider", "dns-provider", RedisKeys.DNS_PROVIDER_INDEX,
-        RedisKeys::dnsProvider, DnsProvidersApi::shown);
+    this.providers = new SecretRecords(records, "DNS provider", "dns-provider", CertKeys.DNS_PROVIDER_INDEX,
+        CertKeys::dnsProvider, DnsProvidersApi::shown);
     this.bodies = bodies;
     this.box = box;
   }
@@ -55,7 +55,7 @@ final class DnsProvidersApi {
     if (endpoint != null && DnsProviderRecord.endpointProblem(endpoint) != null) {
       throw ApiError.badRequest("endpoint", DnsProviderRecord.endpointProblem(endpoint));
     }
-    String key = RedisKeys.dnsProvider(id);
+    String key = CertKeys.dnsProvider(id);
     return Future.all(records.get(key), providers.all()).compose(both -> {
       String current = both.resultAt(0);
       List<JsonObject> others = both.resultAt(1);

@@ -1,7 +1,7 @@
 package dev.portico.admin;
 
+import dev.portico.contract.AdminKeys;
 import dev.portico.contract.DomainPattern;
-import dev.portico.contract.RedisKeys;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -12,8 +12,8 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Permissions as stored: per subject (a user or a group) a hash under {@link RedisKeys#userGrants}
- * or {@link RedisKeys#groupGrants}, a field per scope ({@code global} or {@code domain:<domain>})
+ * Permissions as stored: per subject (a user or a group) a hash under {@link AdminKeys#userGrants}
+ * or {@link AdminKeys#groupGrants}, a field per scope ({@code global} or {@code domain:<domain>})
  * holding the grant ({@code role}, {@code grantedBy}, {@code grantedAt}). Each change is atomic
  * with its audit entry, and only lands while the subject exists, so a grant never outlives it
  * (deleting a user or group drops its grants). {@link Permissions} folds them per caller.
@@ -35,11 +35,11 @@ final class Grants {
     }
 
     String recordKey() {
-      return "user".equals(type) ? RedisKeys.user(name) : RedisKeys.group(name);
+      return "user".equals(type) ? AdminKeys.user(name) : AdminKeys.group(name);
     }
 
     String grantsKey() {
-      return "user".equals(type) ? RedisKeys.userGrants(name) : RedisKeys.groupGrants(name);
+      return "user".equals(type) ? AdminKeys.userGrants(name) : AdminKeys.groupGrants(name);
     }
 
     @Override
@@ -170,7 +170,7 @@ final class Grants {
 
   private Future<Long> change(String who, Subject subject, Scope scope, String grant) {
     Request eval = Request.cmd(Command.EVAL).arg(CHANGE_SCRIPT).arg(3).arg(subject.recordKey())
-        .arg(subject.grantsKey()).arg(RedisKeys.AUDIT_STREAM)
+        .arg(subject.grantsKey()).arg(AdminKeys.AUDIT_STREAM)
         .arg(scope.field()).arg(grant).arg(who).arg("grant:" + subject.type() + ":" + subject.name() + ":" + scope.field())
         .arg(Records.AUDIT_MAX_LENGTH).arg(MAX_PER_SUBJECT);
     return records.send(eval).map(response -> response.toLong()).compose(result -> switch (result.intValue()) {

@@ -1,6 +1,6 @@
 package dev.portico.admin;
 
-import dev.portico.contract.RedisKeys;
+import dev.portico.contract.AdminKeys;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -11,9 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Groups of local users as stored: the record under {@link RedisKeys#group}, the groups of each
- * user under {@link RedisKeys#userGroups} (what permissions read; dropped with the user) and the
- * members of each group under {@link RedisKeys#groupMembers} (for listing). Every change is one
+ * Groups of local users as stored: the record under {@link AdminKeys#group}, the groups of each
+ * user under {@link AdminKeys#userGroups} (what permissions read; dropped with the user) and the
+ * members of each group under {@link AdminKeys#groupMembers} (for listing). Every change is one
  * Lua script together with its audit entry. Group names are matched by an IdP's groups claim too.
  */
 final class Groups {
@@ -82,15 +82,15 @@ final class Groups {
   }
 
   Future<JsonObject> find(String name) {
-    return records.get(RedisKeys.group(name)).map(json -> json == null ? null : new JsonObject(json));
+    return records.get(AdminKeys.group(name)).map(json -> json == null ? null : new JsonObject(json));
   }
 
   /** Creates group {@code name}; 409 if it exists. */
   Future<JsonObject> create(String who, String name, String description) {
     JsonObject group = new JsonObject().put("name", name).put("description", description)
         .put("createdAt", System.currentTimeMillis());
-    return records.write(new Records.Write(RedisKeys.group(name), null, group.encode(),
-            List.of(new Records.IndexOp(RedisKeys.GROUP_INDEX, name, true)), null, null,
+    return records.write(new Records.Write(AdminKeys.group(name), null, group.encode(),
+            List.of(new Records.IndexOp(AdminKeys.GROUP_INDEX, name, true)), null, null,
             new Records.Audit(who, "group.create", "group:" + name, "", group.encode())))
         .recover(e -> Future.failedFuture(e instanceof ApiError error && error.status() == 409
             ? ApiError.conflict("group " + name + " exists") : e))
@@ -99,24 +99,24 @@ final class Groups {
 
   /** Deletes the group, its grants and its memberships in one step; 404 when there is none. */
   Future<Void> delete(String who, String name) {
-    Request eval = Request.cmd(Command.EVAL).arg(DELETE_SCRIPT).arg(5).arg(RedisKeys.group(name))
-        .arg(RedisKeys.groupMembers(name)).arg(RedisKeys.groupGrants(name)).arg(RedisKeys.GROUP_INDEX)
-        .arg(RedisKeys.AUDIT_STREAM).arg(name).arg(RedisKeys.USER_GROUPS_PREFIX).arg(who).arg(Records.AUDIT_MAX_LENGTH);
+    Request eval = Request.cmd(Command.EVAL).arg(DELETE_SCRIPT).arg(5).arg(AdminKeys.group(name))
+        .arg(AdminKeys.groupMembers(name)).arg(AdminKeys.groupGrants(name)).arg(AdminKeys.GROUP_INDEX)
+        .arg(AdminKeys.AUDIT_STREAM).arg(name).arg(AdminKeys.USER_GROUPS_PREFIX).arg(who).arg(Records.AUDIT_MAX_LENGTH);
     return records.send(eval).compose(done -> done.toInteger() == 1 ? Future.<Void>succeededFuture()
         : Future.failedFuture(ApiError.notFound("no group " + name)));
   }
 
   /** The group's members, by name. */
   Future<List<String>> members(String name) {
-    return records.send(Request.cmd(Command.EVAL).arg(MEMBERS_SCRIPT).arg(1).arg(RedisKeys.groupMembers(name))
-        .arg(name).arg(RedisKeys.USER_GROUPS_PREFIX)).map(Groups::strings);
+    return records.send(Request.cmd(Command.EVAL).arg(MEMBERS_SCRIPT).arg(1).arg(AdminKeys.groupMembers(name))
+        .arg(name).arg(AdminKeys.USER_GROUPS_PREFIX)).map(Groups::strings);
   }
 
   /** Adds ({@code add}) or removes {@code username}; {@code true} when that changed anything. */
   Future<Boolean> member(String who, String group, String username, boolean add) {
-    Request eval = Request.cmd(Command.EVAL).arg(MEMBER_SCRIPT).arg(5).arg(RedisKeys.group(group))
-        .arg(RedisKeys.user(username)).arg(RedisKeys.userGroups(username)).arg(RedisKeys.groupMembers(group))
-        .arg(RedisKeys.AUDIT_STREAM).arg(group).arg(username).arg(add ? "1" : "0").arg(who)
+    Request eval = Request.cmd(Command.EVAL).arg(MEMBER_SCRIPT).arg(5).arg(AdminKeys.group(group))
+        .arg(AdminKeys.user(username)).arg(AdminKeys.userGroups(username)).arg(AdminKeys.groupMembers(group))
+        .arg(AdminKeys.AUDIT_STREAM).arg(group).arg(username).arg(add ? "1" : "0").arg(who)
         .arg(Records.AUDIT_MAX_LENGTH).arg(Permissions.MAX_GROUPS).arg(MAX_MEMBERS);
     return records.send(eval).compose(result -> switch (result.toInteger()) {
       case -1 -> Future.failedFuture(ApiError.notFound("no group " + group));

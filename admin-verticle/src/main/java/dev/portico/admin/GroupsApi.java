@@ -1,7 +1,7 @@
 package dev.portico.admin;
 
 import dev.portico.admin.Api.Reply;
-import dev.portico.contract.RedisKeys;
+import dev.portico.contract.AdminKeys;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -38,9 +38,9 @@ final class GroupsApi {
 
   private Future<Reply> list(RoutingContext context) {
     Api.principal(context).requireGlobalAdmin();
-    return records.page(RedisKeys.GROUP_INDEX, context.queryParams().get("prefix"), context.queryParams().get("after"),
+    return records.page(AdminKeys.GROUP_INDEX, context.queryParams().get("prefix"), context.queryParams().get("after"),
             Api.limit(context))
-        .compose(page -> records.getAll(page.items().stream().map(RedisKeys::group).toList()).map(values -> {
+        .compose(page -> records.getAll(page.items().stream().map(AdminKeys::group).toList()).map(values -> {
           JsonArray items = new JsonArray();
           values.stream().filter(Objects::nonNull).map(JsonObject::new).forEach(items::add);
           return new Reply(200, Api.page(items, page.next()));

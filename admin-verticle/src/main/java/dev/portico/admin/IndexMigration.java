@@ -1,6 +1,7 @@
 package dev.portico.admin;
 
 import dev.portico.contract.DomainPattern;
+import dev.portico.contract.IndexKeys;
 import dev.portico.contract.RedisKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -18,10 +19,10 @@ import java.util.Map;
 /**
  * Builds the listing indexes from the keys themselves, once per Redis: the site indexes (by name,
  * by suffix, by owner) for sites written before the indexes existed or loaded straight into Redis
- * ({@code redis-cli --pipe}), and {@link RedisKeys#CERT_INDEX} for certificates stored before it
+ * ({@code redis-cli --pipe}), and {@link IndexKeys#CERT_INDEX} for certificates stored before it
  * existed. Runs in the background after the admin API listens (a million sites take a few
  * seconds of SCAN); until it is done, lists may miss old records. Only adds members, so it is
- * safe beside writers; marks {@link RedisKeys#INDEX_VERSION} when done, and later starts skip it.
+ * safe beside writers; marks {@link IndexKeys#INDEX_VERSION} when done, and later starts skip it.
  * Pages are requested from each reply, so nothing grows with the number of keys.
  */
 final class IndexMigration {
@@ -40,7 +41,7 @@ final class IndexMigration {
 
   /** Builds the indexes unless this Redis has them already; the future ends when they are built. */
   static Future<Void> runIfNeeded(Records records) {
-    return records.get(RedisKeys.INDEX_VERSION).compose(version -> {
+    return records.get(IndexKeys.INDEX_VERSION).compose(version -> {
       if (VERSION.equals(version)) {
         return Future.succeededFuture();
       }
@@ -48,7 +49,7 @@ final class IndexMigration {
       long started = System.nanoTime();
       return migration.scan(RedisKeys.SITE_PREFIX, migration::indexSites)
           .compose(v -> migration.scan(RedisKeys.CERT_PREFIX, migration::indexCertificates))
-          .compose(v -> records.send(Request.cmd(Command.SET).arg(RedisKeys.INDEX_VERSION).arg(VERSION)))
+          .compose(v -> records.send(Request.cmd(Command.SET).arg(IndexKeys.INDEX_VERSION).arg(VERSION)))
           .onSuccess(v -> LOG.info("Indexed {} sites and {} certificates found in Redis in {} ms", migration.sites,
               migration.certificates, (System.nanoTime() - started) / 1_000_000))
           .onFailure(e -> LOG.warn("Could not index the sites and certificates in Redis (next start retries): {}",
@@ -87,8 +88,8 @@ final class IndexMigration {
 
   private Future<?> indexSites(List<String> keys) {
     return records.getAll(keys).compose(values -> {
-      Request byName = Request.cmd(Command.ZADD).arg(RedisKeys.SITE_INDEX);
-      Request bySuffix = Request.cmd(Command.ZADD).arg(RedisKeys.SITE_SUFFIX_INDEX);
+      Request byName = Request.cmd(Command.ZADD).arg(IndexKeys.SITE_INDEX);
+      Request bySuffix = Request.cmd(Command.ZADD).arg(IndexKeys.SITE_SUFFIX_INDEX);
       Map<String, Request> byOwner = new HashMap<>();
       int added = 0;
       for (int i = 0; i < keys.size(); i++) {
@@ -100,7 +101,7 @@ final class IndexMigration {
         bySuffix.arg(0).arg(SiteSuffixIndex.reversed(pattern));
         String owner = SitesApi.ownerOf(values.get(i));
         if (owner != null) {
-          byOwner.computeIfAbsent(owner, o -> Request.cmd(Command.ZADD).arg(RedisKeys.sitesByOwner(o)))
+          byOwner.computeIfAbsent(owner, o -> Request.cmd(Command.ZADD).arg(IndexKeys.sitesByOwner(o)))
               .arg(0).arg(pattern);
         }
         added++;
@@ -116,7 +117,7 @@ final class IndexMigration {
   }
 
   private Future<?> indexCertificates(List<String> keys) {
-    Request add = Request.cmd(Command.ZADD).arg(RedisKeys.CERT_INDEX);
+    Request add = Request.cmd(Command.ZADD).arg(IndexKeys.CERT_INDEX);
     keys.forEach(key -> add.arg(0).arg(key.substring(RedisKeys.CERT_PREFIX.length())));
     certificates += keys.size();
     return records.send(add);

@@ -1,7 +1,7 @@
 package dev.portico.admin;
 
+import dev.portico.contract.AdminKeys;
 import dev.portico.contract.Pem;
-import dev.portico.contract.RedisKeys;
 import dev.portico.contract.SecretBox;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -67,19 +67,19 @@ final class JwtKeys {
           + "sealed with PORTICO_SECRET_KEY: set it, or give the key with PORTICO_JWT_SECRET or PORTICO_JWT_PRIVATE_KEY"));
     }
     String generated = generate(box).encode();
-    return records.send(Request.cmd(Command.SET).arg(RedisKeys.JWT_SIGNING_KEY).arg(generated).arg("NX"))
-        .compose(ignored -> records.get(RedisKeys.JWT_SIGNING_KEY))
+    return records.send(Request.cmd(Command.SET).arg(AdminKeys.JWT_SIGNING_KEY).arg(generated).arg("NX"))
+        .compose(ignored -> records.get(AdminKeys.JWT_SIGNING_KEY))
         .compose(stored -> {
           if (opened(stored, box) != null) {
             return Future.succeededFuture(stored);
           }
           LOG.warn("The JWT signing key in Redis is not sealed with PORTICO_SECRET_KEY or not a key pair: replacing it "
               + "(tokens signed with it stop working)");
-          return records.write(new Records.Write(RedisKeys.JWT_SIGNING_KEY, stored, generated, List.of(), null, null,
+          return records.write(new Records.Write(AdminKeys.JWT_SIGNING_KEY, stored, generated, List.of(), null, null,
                   new Records.Audit("portico", "jwt-key.replace", "jwt-signing-key", "", "")))
               .recover(e -> e instanceof ApiError error && error.status() == 409 ? Future.succeededFuture()
                   : Future.failedFuture(e))
-              .compose(v -> records.get(RedisKeys.JWT_SIGNING_KEY));
+              .compose(v -> records.get(AdminKeys.JWT_SIGNING_KEY));
         })
         .compose(stored -> {
           JWTAuthOptions opened = opened(stored, box);
@@ -104,7 +104,7 @@ final class JwtKeys {
     if (!"ES256".equals(key.getString("alg")) || !SecretBox.isSealed(sealed) || key.getString("publicKey") == null) {
       return null;
     }
-    String privatePem = box.open(sealed, RedisKeys.JWT_SIGNING_KEY);
+    String privatePem = box.open(sealed, AdminKeys.JWT_SIGNING_KEY);
     return belongTogether(privatePem, key.getString("publicKey"))
         ? pair("ES256", privatePem, key.getString("publicKey")) : null;
   }
@@ -148,7 +148,7 @@ final class JwtKeys {
       KeyPair pair = generator.generateKeyPair();
       return new JsonObject()
           .put("alg", "ES256")
-          .put("privateKey", box.seal(Pem.encode(pair.getPrivate()), RedisKeys.JWT_SIGNING_KEY))
+          .put("privateKey", box.seal(Pem.encode(pair.getPrivate()), AdminKeys.JWT_SIGNING_KEY))
           .put("publicKey", Pem.encode(pair.getPublic()));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot generate an EC P-256 key", e);

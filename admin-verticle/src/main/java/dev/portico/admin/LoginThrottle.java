@@ -1,6 +1,6 @@
 package dev.portico.admin;
 
-import dev.portico.contract.RedisKeys;
+import dev.portico.contract.AdminKeys;
 import io.netty.util.NetUtil;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
@@ -109,8 +109,8 @@ final class LoginThrottle {
 
   private static String[] keys(String user, String address) {
     String bucket = addressBucket(address);
-    return new String[] {RedisKeys.LOGIN_FAILURES_PREFIX + "pair:" + bucket + "|" + user,
-        RedisKeys.LOGIN_FAILURES_PREFIX + "addr:" + bucket, RedisKeys.LOGIN_FAILURES_PREFIX + "user:" + user};
+    return new String[] {AdminKeys.LOGIN_FAILURES_PREFIX + "pair:" + bucket + "|" + user,
+        AdminKeys.LOGIN_FAILURES_PREFIX + "addr:" + bucket, AdminKeys.LOGIN_FAILURES_PREFIX + "user:" + user};
   }
 
   /**

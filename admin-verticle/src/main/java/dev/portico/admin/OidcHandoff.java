@@ -1,7 +1,7 @@
 package dev.portico.admin;
 
 import dev.portico.admin.Api.Reply;
-import dev.portico.contract.RedisKeys;
+import dev.portico.contract.AdminKeys;
 import io.vertx.core.Future;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
@@ -69,7 +69,7 @@ final class OidcHandoff {
   Future<String> hold(JsonObject signedIn, String boundHash) {
     String code = random();
     JsonObject held = new JsonObject().put("signedIn", signedIn).put("binding", boundHash);
-    return records.send(Request.cmd(Command.SET).arg(RedisKeys.oidcHandoff(code)).arg(held.encode())
+    return records.send(Request.cmd(Command.SET).arg(AdminKeys.oidcHandoff(code)).arg(held.encode())
         .arg("EX").arg(TTL_SECONDS)).map(code);
   }
 
@@ -79,7 +79,7 @@ final class OidcHandoff {
     if (code.length() > MAX_CODE_LENGTH) {
       throw ApiError.badRequest("code", "not a sign-in code");
     }
-    return records.send(Request.cmd(Command.EVAL).arg(TAKE_SCRIPT).arg(1).arg(RedisKeys.oidcHandoff(code)))
+    return records.send(Request.cmd(Command.EVAL).arg(TAKE_SCRIPT).arg(1).arg(AdminKeys.oidcHandoff(code)))
         .compose(taken -> {
           JsonObject held = taken == null ? null : new JsonObject(taken.toString());
           if (held == null || !boundTo(context, held.getString("binding"))) {

@@ -1,7 +1,7 @@
 package dev.portico.admin;
 
 import dev.portico.admin.Api.Reply;
-import dev.portico.contract.RedisKeys;
+import dev.portico.contract.AdminKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -99,7 +99,7 @@ final class OidcLogin {
     String verifier = OidcHandoff.random();
     JsonObject pending = new JsonObject().put("nonce", nonce).put("verifier", verifier)
         .put("console", "1".equals(context.queryParams().get("console")));
-    discovered().compose(oauth2 -> records.send(Request.cmd(Command.SET).arg(RedisKeys.oidcLogin(state))
+    discovered().compose(oauth2 -> records.send(Request.cmd(Command.SET).arg(AdminKeys.oidcLogin(state))
             .arg(pending.put("binding", handoff.bind(context)).encode()).arg("EX").arg(LOGIN_TTL_SECONDS))
         .map(v -> oauth2.authorizeURL(new OAuth2AuthorizationURL().setRedirectUri(settings.redirectUri())
             .setScopes(List.of("openid", "profile", "email")).setState(state).setCodeChallenge(challenge(verifier))
@@ -120,7 +120,7 @@ final class OidcLogin {
       context.fail(ApiError.badRequest("state", "a callback carries the state the OIDC provider gave"));
       return;
     }
-    records.send(Request.cmd(Command.EVAL).arg(TAKE_SCRIPT).arg(1).arg(RedisKeys.oidcLogin(state)))
+    records.send(Request.cmd(Command.EVAL).arg(TAKE_SCRIPT).arg(1).arg(AdminKeys.oidcLogin(state)))
         .onFailure(context::fail)
         .onSuccess(taken -> {
           if (taken == null) {
@@ -181,7 +181,7 @@ final class OidcLogin {
         .put("username", identity.getString("sub") + NAME_SUFFIX)
         .put("name", identity.getString("preferred_username")).put("groups", groups));
     long ttl = Math.max(1, signedIn.getLong("expiresAt") - System.currentTimeMillis() / 1000);
-    return records.send(Request.cmd(Command.SET).arg(RedisKeys.oidcIdToken(jti)).arg(identity.getString("raw"))
+    return records.send(Request.cmd(Command.SET).arg(AdminKeys.oidcIdToken(jti)).arg(identity.getString("raw"))
         .arg("EX").arg(ttl)).map(signedIn);
   }
 
@@ -195,7 +195,7 @@ final class OidcLogin {
     if (principal.local() || principal.jti() == null) {
       throw ApiError.badRequest(null, "this ends OIDC sign-ins; others sign out with POST /api/v1/auth/logout");
     }
-    return records.send(Request.cmd(Command.GETDEL).arg(RedisKeys.oidcIdToken(principal.jti())))
+    return records.send(Request.cmd(Command.GETDEL).arg(AdminKeys.oidcIdToken(principal.jti())))
         .compose(raw -> authenticator.revoke(principal).compose(v -> raw == null ? Future.succeededFuture((String) null)
             : discovered().map(oauth2 -> oauth2.endSessionURL(User.create(new JsonObject().put("id_token", raw.toString())),
                 new JsonObject().put("client_id", settings.clientId())

@@ -1,6 +1,6 @@
 package dev.portico.admin;
 
-import dev.portico.contract.RedisKeys;
+import dev.portico.contract.AdminKeys;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -44,7 +44,7 @@ final class PermissionMigration {
   }
 
   static Future<Void> run(Records records) {
-    return UserIdMigration.each(records, RedisKeys.USER_INDEX, RedisKeys::user, PermissionMigration::migrate, null);
+    return UserIdMigration.each(records, AdminKeys.USER_INDEX, AdminKeys::user, PermissionMigration::migrate, null);
   }
 
   /** Migrates one stored user if it still has a {@code role}; 409 when it changed meanwhile. */
@@ -59,8 +59,8 @@ final class PermissionMigration {
     updated.remove("role");
     String grant = admin ? new JsonObject().put("role", Role.ADMIN.json()).put("grantedBy", WHO)
         .put("grantedAt", System.currentTimeMillis()).encode() : "";
-    Request eval = Request.cmd(Command.EVAL).arg(MIGRATE_SCRIPT).arg(3).arg(RedisKeys.user(name))
-        .arg(RedisKeys.userGrants(name)).arg(RedisKeys.AUDIT_STREAM).arg(stored).arg(updated.encode()).arg(grant)
+    Request eval = Request.cmd(Command.EVAL).arg(MIGRATE_SCRIPT).arg(3).arg(AdminKeys.user(name))
+        .arg(AdminKeys.userGrants(name)).arg(AdminKeys.AUDIT_STREAM).arg(stored).arg(updated.encode()).arg(grant)
         .arg(WHO).arg(Records.AUDIT_MAX_LENGTH).arg(name).arg(Users.masked(user).encode())
         .arg(Users.masked(updated).encode());
     return records.send(eval).compose(done -> {

@@ -1,8 +1,8 @@
 package dev.portico.admin;
 
+import dev.portico.contract.AdminKeys;
 import dev.portico.contract.DomainPattern;
 import dev.portico.contract.PatternOverlap;
-import dev.portico.contract.RedisKeys;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -48,7 +48,7 @@ record Permissions(Role global, Map<DomainPattern, Role> domains, List<String> g
 
   /** The permissions of local user {@code username} (its grants, its groups' grants). */
   static Future<Permissions> ofUser(Records records, String username) {
-    return load(records, RedisKeys.userGrants(username), RedisKeys.userGroups(username), List.of());
+    return load(records, AdminKeys.userGrants(username), AdminKeys.userGroups(username), List.of());
   }
 
   /**
@@ -56,12 +56,12 @@ record Permissions(Role global, Map<DomainPattern, Role> domains, List<String> g
    * (its own grants and memberships are read from the keys of the empty user name, which no user has).
    */
   static Future<Permissions> ofGroups(Records records, List<String> groups) {
-    return load(records, RedisKeys.userGrants(""), RedisKeys.userGroups(""), groups);
+    return load(records, AdminKeys.userGrants(""), AdminKeys.userGroups(""), groups);
   }
 
   private static Future<Permissions> load(Records records, String grantsKey, String groupsKey, List<String> extra) {
     Request eval = Request.cmd(Command.EVAL).arg(LOAD_SCRIPT).arg(2).arg(grantsKey).arg(groupsKey)
-        .arg(RedisKeys.GROUP_GRANTS_PREFIX).arg(MAX_GROUPS);
+        .arg(AdminKeys.GROUP_GRANTS_PREFIX).arg(MAX_GROUPS);
     extra.stream().limit(MAX_GROUPS).forEach(eval::arg);
     return records.send(eval).map(Permissions::fold);
   }

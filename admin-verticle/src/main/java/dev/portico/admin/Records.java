@@ -1,11 +1,11 @@
 package dev.portico.admin;
 
+import dev.portico.contract.AdminKeys;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import dev.portico.contract.RedisKeys;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -98,7 +98,7 @@ final class Records {
   /** Runs {@code write}; fails with 409 when the record is no longer what the caller read. */
   Future<Void> write(Write write) {
     Request eval = Request.cmd(Command.EVAL).arg(WRITE_SCRIPT)
-        .arg(2 + write.indexes().size() + write.dropped().size()).arg(write.key()).arg(RedisKeys.AUDIT_STREAM);
+        .arg(2 + write.indexes().size() + write.dropped().size()).arg(write.key()).arg(AdminKeys.AUDIT_STREAM);
     write.indexes().forEach(index -> eval.arg(index.key()));
     write.dropped().forEach(eval::arg);
     eval.arg(write.expected() == null ? ABSENT : EQUALS)

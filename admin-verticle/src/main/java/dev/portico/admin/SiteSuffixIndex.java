@@ -1,7 +1,7 @@
 package dev.portico.admin;
 
 import dev.portico.contract.DomainPattern;
-import dev.portico.contract.RedisKeys;
+import dev.portico.contract.IndexKeys;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
@@ -13,7 +13,7 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * {@link RedisKeys#SITE_SUFFIX_INDEX}: every site pattern with its labels reversed, so that the
+ * {@link IndexKeys#SITE_SUFFIX_INDEX}: every site pattern with its labels reversed, so that the
  * sites which may share a host with a pattern come out of a few lexical ranges instead of a read
  * of every site. A site {@code S} shares a host with {@code P} only if, read from the right, S
  * agrees with P's literal suffix {@code L} (the labels before P's first wildcard) either all the
@@ -66,7 +66,7 @@ final class SiteSuffixIndex {
 
   /** Up to {@link #PAGE} site patterns of {@code range} whose members sort after {@code after} ({@code null}: from its start). */
   Future<List<String>> page(Range range, String after) {
-    return records.send(Request.cmd(Command.ZRANGEBYLEX).arg(RedisKeys.SITE_SUFFIX_INDEX)
+    return records.send(Request.cmd(Command.ZRANGEBYLEX).arg(IndexKeys.SITE_SUFFIX_INDEX)
         .arg(after == null ? range.min() : "(" + reversed(after)).arg(range.max())
         .arg("LIMIT").arg(0).arg(PAGE)).map(response -> {
           List<String> patterns = new ArrayList<>(response.size());
@@ -89,14 +89,14 @@ final class SiteSuffixIndex {
   }
 
   /**
-   * Adds every pattern of {@link RedisKeys#SITE_INDEX} to this index when the two differ in size
+   * Adds every pattern of {@link IndexKeys#SITE_INDEX} to this index when the two differ in size
    * (sites written before this index existed). Runs before the API listens; members are only
    * added, so a node starting beside a serving one never hides a site from its checks (a member
    * left by a deleted site only adds a candidate, whose missing site is skipped).
    */
   Future<Void> rebuildIfIncomplete() {
-    return Future.all(records.send(Request.cmd(Command.ZCARD).arg(RedisKeys.SITE_INDEX)),
-            records.send(Request.cmd(Command.ZCARD).arg(RedisKeys.SITE_SUFFIX_INDEX)))
+    return Future.all(records.send(Request.cmd(Command.ZCARD).arg(IndexKeys.SITE_INDEX)),
+            records.send(Request.cmd(Command.ZCARD).arg(IndexKeys.SITE_SUFFIX_INDEX)))
         .compose(counts -> {
           long sites = counts.<io.vertx.redis.client.Response>resultAt(0).toLong();
           long members = counts.<io.vertx.redis.client.Response>resultAt(1).toLong();
@@ -109,11 +109,11 @@ final class SiteSuffixIndex {
   }
 
   private Future<Void> addFrom(String after) {
-    return records.page(RedisKeys.SITE_INDEX, null, after, REBUILD_PAGE).compose(page -> {
+    return records.page(IndexKeys.SITE_INDEX, null, after, REBUILD_PAGE).compose(page -> {
       if (page.items().isEmpty()) {
         return Future.succeededFuture();
       }
-      Request add = Request.cmd(Command.ZADD).arg(RedisKeys.SITE_SUFFIX_INDEX);
+      Request add = Request.cmd(Command.ZADD).arg(IndexKeys.SITE_SUFFIX_INDEX);
       page.items().forEach(pattern -> add.arg(0).arg(reversed(pattern)));
       return records.send(add).compose(v -> page.next() == null ? Future.succeededFuture() : addFrom(page.next()));
     });

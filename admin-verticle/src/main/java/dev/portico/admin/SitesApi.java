@@ -1,59 +1,52 @@
 package dev.portico.admin;
 
 import dev.portico.admin.Api.Reply;
-import dev.portico.contract.Addresses;
+import dev.portico.contract.AdminKeys;
 import dev.portico.contract.DomainPattern;
+import dev.portico.contract.IndexKeys;
 import dev.portico.contract.InvalidSiteException;
 import dev.portico.contract.RedisKeys;
 import dev.portico.contract.SecretBox;
 import dev.portico.contract.Site;
 import dev.portico.contract.SiteLimits;
-import dev.portico.contract.StoredCertificate;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * {@code /api/v1/sites}: list (by name, filtered by prefix, paged), read, write, delete. A write
  * is validated whole, stored with its indexes and audit entry atomically, and published on
  * {@link RedisKeys#SITE_CHANGES_CHANNEL} so every node routes by it at once. A {@code user}
  * sees and writes only the sites it owns; others' sites answer 404 as if they did not exist. What
- * a user may newly claim is decided by {@link SiteClaims}.
+ * a user may newly claim is decided by {@link SiteClaims}; what a wildcard site with {@code tls: auto}
+ * needs for its certificate by {@link WildcardCertificates}.
  */
 final class SitesApi {
 
   /** What a read shows instead of a basic-auth password hash. */
   static final String HIDDEN = "(hidden)";
 
-  private static final Logger LOG = LoggerFactory.getLogger(SitesApi.class);
-
-  private final Vertx vertx;
   private final Records records;
   private final RequestBodies bodies;
-  private final DnsProvidersApi dnsProviders;
+  private final WildcardCertificates wildcards;
   private final BasicAuthPasswords basicAuthPasswords;
   private final SiteClaims claims;
   private final TenantTargets tenantTargets;
   private final SecretBox box;
 
-  SitesApi(Vertx vertx, Records records, RequestBodies bodies, DnsProvidersApi dnsProviders, PasswordPool hashing,
+  SitesApi(Records records, RequestBodies bodies, WildcardCertificates wildcards, PasswordPool hashing,
       SiteClaims claims, TenantTargets tenantTargets, SecretBox box) {
-    this.vertx = vertx;
     this.box = box;
     this.basicAuthPasswords = new BasicAuthPasswords(hashing);
     this.claims = claims;
     this.tenantTargets = tenantTargets;
-    this.dnsProviders = dnsProviders;
+    this.wildcards = wildcards;
     this.records = records;
     this.bodies = bodies;
   }
@@ -70,7 +63,7 @@ final class SitesApi {
     // a global role sees every site, a caller with none only the sites it owns; with domain roles
     // the whole index is read a page at a time, and a page may hold fewer sites than the limit
     boolean everySite = principal.hasGlobal(Role.VIEWER) || !principal.permissions().domains().isEmpty();
-    String index = everySite ? RedisKeys.SITE_INDEX : RedisKeys.sitesByOwner(principal.username());
+    String index = everySite ? IndexKeys.SITE_INDEX : IndexKeys.sitesByOwner(principal.username());
     String prefix = lower(context.queryParams().get("prefix"));
     return records.page(index, prefix, lower(context.queryParams().get("after")), Api.limit(context))
         .compose(page -> records.getAll(page.items().stream().map(RedisKeys::site).toList()).compose(values -> {
@@ -136,11 +129,11 @@ final class SitesApi {
               + " is longer than " + SiteLimits.MAX_JSON_CHARS + " characters"));
         }
         boolean dns01 = pattern.startsWith("*.") && site.tls() == Site.TlsMode.AUTO;
-        return (dns01 ? requireDnsProvider(pattern.substring(2)) : Future.<Void>succeededFuture())
+        return (dns01 ? wildcards.requireDnsProvider(pattern.substring(2)) : Future.<Void>succeededFuture())
             .compose(v -> store(principal, pattern, current, previousOwner, json, site.owner()))
             .onSuccess(created -> {
               if (dns01) {
-                askForCertificateUnlessCovered(pattern, site.includeApex());
+                wildcards.askUnlessCovered(pattern, site.includeApex());
               }
             })
             .compose(created -> created ? Reply.created(entry(pattern, json)) : Reply.ok(entry(pattern, json)));
@@ -165,40 +158,8 @@ final class SitesApi {
 
   private Future<Void> ownerExists(String owner) {
     return owner == null ? Future.succeededFuture()
-        : records.get(RedisKeys.user(owner)).compose(user -> user != null ? Future.succeededFuture()
+        : records.get(AdminKeys.user(owner)).compose(user -> user != null ? Future.succeededFuture()
             : Future.failedFuture(ApiError.badRequest("owner", "no user " + owner)));
-  }
-
-  /** A wildcard certificate is proven with DNS-01: some DNS provider must cover its zone. */
-  private Future<Void> requireDnsProvider(String domain) {
-    return dnsProviders.covering(domain).compose(provider -> provider != null ? Future.succeededFuture()
-        : Future.failedFuture(ApiError.badRequest("tls", "a wildcard site with tls auto gets its certificate "
-            + "through DNS-01, and no DNS provider covers " + domain + ": add one (PUT /api/v1/dns-providers/{id}) "
-            + "or use tls manual")));
-  }
-
-  /**
-   * Starts the issuance of a wildcard certificate right away, unless the stored one already names
-   * what the site asks for: DNS-01 takes longer than a TLS handshake may wait, and needs no
-   * traffic. The outcome shows in the certificate's state.
-   */
-  private void askForCertificateUnlessCovered(String pattern, boolean includeApex) {
-    Set<String> wanted = includeApex ? Set.of(pattern, pattern.substring(2)) : Set.of(pattern);
-    records.get(RedisKeys.cert(pattern)).onComplete(stored -> {
-      if (stored.succeeded() && stored.result() != null && wanted.equals(storedNames(stored.result()))) {
-        return;
-      }
-      vertx.eventBus().send(Addresses.CERT_ISSUE, new JsonObject().put("name", pattern));
-      LOG.info("Asked for a certificate for {} (DNS-01)", pattern);
-    });
-  }
-
-  private static Set<String> storedNames(String stored) {
-    try {
-      return Set.copyOf(StoredCertificate.fromJson(new JsonObject(stored)).names());
-    } catch (RuntimeException unusable) {
-      return Set.of();
-    }
   }
 
   /** The site with JWT secrets sent back as {@link #HIDDEN} restored, and basic-auth passwords hashed. */
@@ -211,13 +172,13 @@ final class SitesApi {
   private Future<Boolean> store(Principal principal, String pattern, String current, String previousOwner,
       String json, String owner) {
     List<Records.IndexOp> indexes = new ArrayList<>();
-    indexes.add(new Records.IndexOp(RedisKeys.SITE_INDEX, pattern, true));
-    indexes.add(new Records.IndexOp(RedisKeys.SITE_SUFFIX_INDEX, SiteSuffixIndex.reversed(pattern), true));
+    indexes.add(new Records.IndexOp(IndexKeys.SITE_INDEX, pattern, true));
+    indexes.add(new Records.IndexOp(IndexKeys.SITE_SUFFIX_INDEX, SiteSuffixIndex.reversed(pattern), true));
     if (previousOwner != null && !previousOwner.equals(owner)) {
-      indexes.add(new Records.IndexOp(RedisKeys.sitesByOwner(previousOwner), pattern, false));
+      indexes.add(new Records.IndexOp(IndexKeys.sitesByOwner(previousOwner), pattern, false));
     }
     if (owner != null) {
-      indexes.add(new Records.IndexOp(RedisKeys.sitesByOwner(owner), pattern, true));
+      indexes.add(new Records.IndexOp(IndexKeys.sitesByOwner(owner), pattern, true));
     }
     return records.write(new Records.Write(RedisKeys.site(pattern), current, json, indexes,
             RedisKeys.SITE_CHANGES_CHANNEL, pattern,
@@ -238,11 +199,11 @@ final class SitesApi {
         return Future.failedFuture(ApiError.forbidden("deleting site " + pattern + " needs the manager role at its domain"));
       }
       List<Records.IndexOp> indexes = new ArrayList<>();
-      indexes.add(new Records.IndexOp(RedisKeys.SITE_INDEX, pattern, false));
-      indexes.add(new Records.IndexOp(RedisKeys.SITE_SUFFIX_INDEX, SiteSuffixIndex.reversed(pattern), false));
+      indexes.add(new Records.IndexOp(IndexKeys.SITE_INDEX, pattern, false));
+      indexes.add(new Records.IndexOp(IndexKeys.SITE_SUFFIX_INDEX, SiteSuffixIndex.reversed(pattern), false));
       String owner = new JsonObject(current).getString("owner");
       if (owner != null) {
-        indexes.add(new Records.IndexOp(RedisKeys.sitesByOwner(owner), pattern, false));
+        indexes.add(new Records.IndexOp(IndexKeys.sitesByOwner(owner), pattern, false));
       }
       return records.write(new Records.Write(RedisKeys.site(pattern), current, null, indexes,
           RedisKeys.SITE_CHANGES_CHANNEL, pattern,

@@ -1,6 +1,6 @@
 package dev.portico.admin;
 
-import dev.portico.contract.RedisKeys;
+import dev.portico.contract.AdminKeys;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -29,8 +29,8 @@ final class UserIdMigration {
   }
 
   static Future<Void> run(Records records) {
-    return each(records, RedisKeys.USER_INDEX, RedisKeys::user, UserIdMigration::assignId, null)
-        .compose(v -> each(records, RedisKeys.API_TOKEN_INDEX, RedisKeys::apiToken, UserIdMigration::bindToken, null));
+    return each(records, AdminKeys.USER_INDEX, AdminKeys::user, UserIdMigration::assignId, null)
+        .compose(v -> each(records, AdminKeys.API_TOKEN_INDEX, AdminKeys::apiToken, UserIdMigration::bindToken, null));
   }
 
   private static Future<Void> assignId(Records records, String stored) {
@@ -41,7 +41,7 @@ final class UserIdMigration {
     String name = user.getString("username");
     JsonObject updated = user.copy().put("id", Users.newId());
     LOG.info("Gave user '{}' an id", name);
-    return records.write(new Records.Write(RedisKeys.user(name), stored, updated.encode(), List.of(), null, null,
+    return records.write(new Records.Write(AdminKeys.user(name), stored, updated.encode(), List.of(), null, null,
         new Records.Audit(WHO, "user.assign-id", "user:" + name, Users.masked(user).encode(),
             Users.masked(updated).encode())));
   }
@@ -53,20 +53,20 @@ final class UserIdMigration {
     }
     String id = token.getString("id");
     String owner = token.getString("owner");
-    return records.get(RedisKeys.user(owner)).compose(userJson -> {
+    return records.get(AdminKeys.user(owner)).compose(userJson -> {
       JsonObject user = userJson == null ? null : new JsonObject(userJson);
       JsonObject shown = token.copy();
       shown.remove("sha256");
       if (user != null && user.getString("id") != null
           && user.getLong("createdAt", Long.MAX_VALUE) <= token.getLong("createdAt", 0L)) {
         JsonObject bound = token.copy().put("userId", user.getString("id"));
-        return records.write(new Records.Write(RedisKeys.apiToken(id), stored, bound.encode(), List.of(), null, null,
+        return records.write(new Records.Write(AdminKeys.apiToken(id), stored, bound.encode(), List.of(), null, null,
             new Records.Audit(WHO, "token.bind-user", "token:" + id, shown.encode(),
                 shown.copy().put("userId", user.getString("id")).encode())));
       }
       LOG.warn("Deleted API token {} of '{}': it is older than the user now called so", id, owner);
-      return records.write(new Records.Write(RedisKeys.apiToken(id), stored, null,
-          List.of(new Records.IndexOp(RedisKeys.API_TOKEN_INDEX, id, false)), null, null,
+      return records.write(new Records.Write(AdminKeys.apiToken(id), stored, null,
+          List.of(new Records.IndexOp(AdminKeys.API_TOKEN_INDEX, id, false)), null, null,
           new Records.Audit(WHO, "token.revoke", "token:" + id, shown.encode(), "")));
     });
   }

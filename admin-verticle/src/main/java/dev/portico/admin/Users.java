@@ -1,7 +1,7 @@
 package dev.portico.admin;
 
+import dev.portico.contract.AdminKeys;
 import dev.portico.contract.PasswordHash;
-import dev.portico.contract.RedisKeys;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
@@ -10,7 +10,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * Users as stored under {@link RedisKeys#user}: {@code {"id", "username", "passwordHash", "createdAt"}}
+ * Users as stored under {@link AdminKeys#user}: {@code {"id", "username", "passwordHash", "createdAt"}}
  * (what a user may do are its {@link Grants} and its {@link Groups}' grants). The id is random,
  * given at creation and never changed: tokens name it, so they die with their user and never pass
  * to a later user of the same name. Passwords are checked on one small {@link PasswordPool} and
@@ -35,7 +35,7 @@ final class Users {
   }
 
   Future<JsonObject> find(String username) {
-    return records.get(RedisKeys.user(username)).map(json -> json == null ? null : new JsonObject(json));
+    return records.get(AdminKeys.user(username)).map(json -> json == null ? null : new JsonObject(json));
   }
 
   Future<String> hash(String password) {
@@ -67,8 +67,8 @@ final class Users {
       JsonObject user = new JsonObject().put("id", newId()).put("username", username)
           .put("passwordHash", hash).put("createdAt", System.currentTimeMillis());
       JsonObject stored = admin ? user.copy().put("role", "admin") : user;
-      return records.write(new Records.Write(RedisKeys.user(username), null, stored.encode(),
-              List.of(new Records.IndexOp(RedisKeys.USER_INDEX, username, true)), null, null,
+      return records.write(new Records.Write(AdminKeys.user(username), null, stored.encode(),
+              List.of(new Records.IndexOp(AdminKeys.USER_INDEX, username, true)), null, null,
               new Records.Audit(who, "user.create", "user:" + username, "", masked(stored).encode())))
           .recover(e -> Future.failedFuture(e instanceof ApiError error && error.status() == 409
               ? ApiError.conflict("user " + username + " exists") : e))
@@ -80,7 +80,7 @@ final class Users {
   /** Replaces the stored user {@code current} by {@code updated}, atomically. */
   Future<Void> update(String who, String action, JsonObject current, JsonObject updated) {
     String username = current.getString("username");
-    return records.write(new Records.Write(RedisKeys.user(username), current.encode(), updated.encode(), List.of(),
+    return records.write(new Records.Write(AdminKeys.user(username), current.encode(), updated.encode(), List.of(),
         null, null, new Records.Audit(who, action, "user:" + username, masked(current).encode(),
             masked(updated).encode())));
   }
@@ -91,10 +91,10 @@ final class Users {
    */
   Future<Void> delete(String who, JsonObject current) {
     String username = current.getString("username");
-    return records.write(new Records.Write(RedisKeys.user(username), current.encode(), null,
-        List.of(new Records.IndexOp(RedisKeys.USER_INDEX, username, false)), null, null,
+    return records.write(new Records.Write(AdminKeys.user(username), current.encode(), null,
+        List.of(new Records.IndexOp(AdminKeys.USER_INDEX, username, false)), null, null,
         new Records.Audit(who, "user.delete", "user:" + username, masked(current).encode(), ""),
-        List.of(RedisKeys.userGrants(username), RedisKeys.userGroups(username))));
+        List.of(AdminKeys.userGrants(username), AdminKeys.userGroups(username))));
   }
 
   /** A user id: 122 random bits. */

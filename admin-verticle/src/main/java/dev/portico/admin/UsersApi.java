@@ -1,7 +1,8 @@
 package dev.portico.admin;
 
 import dev.portico.admin.Api.Reply;
-import dev.portico.contract.RedisKeys;
+import dev.portico.contract.AdminKeys;
+import dev.portico.contract.IndexKeys;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -41,9 +42,9 @@ final class UsersApi {
 
   private Future<Reply> list(RoutingContext context) {
     Api.principal(context).requireGlobalAdmin();
-    return records.page(RedisKeys.USER_INDEX, context.queryParams().get("prefix"), context.queryParams().get("after"),
+    return records.page(AdminKeys.USER_INDEX, context.queryParams().get("prefix"), context.queryParams().get("after"),
             Api.limit(context))
-        .compose(page -> records.getAll(page.items().stream().map(RedisKeys::user).toList()).map(values -> {
+        .compose(page -> records.getAll(page.items().stream().map(AdminKeys::user).toList()).map(values -> {
           JsonArray items = new JsonArray();
           values.stream().filter(Objects::nonNull).map(JsonObject::new).forEach(user -> items.add(Users.masked(user)));
           return new Reply(200, Api.page(items, page.next()));
@@ -113,7 +114,7 @@ final class UsersApi {
     }
     String username = context.pathParam("username");
     return existing(context)
-        .compose(user -> records.send(Request.cmd(Command.ZCARD).arg(RedisKeys.sitesByOwner(username))).compose(owned ->
+        .compose(user -> records.send(Request.cmd(Command.ZCARD).arg(IndexKeys.sitesByOwner(username))).compose(owned ->
             owned.toLong() == 0 ? users.delete(principal.username(), user) : Future.failedFuture(ApiError.conflict(
                 username + " owns " + owned.toLong() + " sites: delete them or give them another owner first (sites "
                     + "are owned by user name, and a later user of that name would own them)"))))

@@ -1,6 +1,6 @@
 package dev.portico.cert;
 
-import dev.portico.contract.RedisKeys;
+import dev.portico.contract.CertKeys;
 import dev.portico.contract.SecretBox;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -16,7 +16,7 @@ import java.security.KeyPair;
 
 /**
  * The ACME account's key pair, shared by every cert verticle through
- * {@link RedisKeys#ACME_ACCOUNT} (sealed PEM). The first node to start creates it; a node
+ * {@link CertKeys#ACME_ACCOUNT} (sealed PEM). The first node to start creates it; a node
  * racing it adopts the winner's key ({@code SET NX}), so the cluster has one account.
  */
 final class AccountKeys {
@@ -29,20 +29,20 @@ final class AccountKeys {
         : vertx.executeBlocking(() -> {
           StringWriter pem = new StringWriter();
           KeyPairUtils.writeKeyPair(KeyPairUtils.createECKeyPair("secp256r1"), pem);
-          return secrets.seal(pem.toString(), RedisKeys.ACME_ACCOUNT);
-        }).compose(sealed -> redis.send(Request.cmd(Command.SET).arg(RedisKeys.ACME_ACCOUNT).arg(sealed).arg("NX")))
+          return secrets.seal(pem.toString(), CertKeys.ACME_ACCOUNT);
+        }).compose(sealed -> redis.send(Request.cmd(Command.SET).arg(CertKeys.ACME_ACCOUNT).arg(sealed).arg("NX")))
             .compose(v -> read(redis, secrets)));
   }
 
   private static Future<KeyPair> read(Redis redis, SecretBox secrets) {
-    return redis.send(Request.cmd(Command.GET).arg(RedisKeys.ACME_ACCOUNT)).map(response -> {
+    return redis.send(Request.cmd(Command.GET).arg(CertKeys.ACME_ACCOUNT)).map(response -> {
       if (response == null) {
         return null;
       }
       try {
-        return KeyPairUtils.readKeyPair(new StringReader(secrets.open(response.toString(), RedisKeys.ACME_ACCOUNT)));
+        return KeyPairUtils.readKeyPair(new StringReader(secrets.open(response.toString(), CertKeys.ACME_ACCOUNT)));
       } catch (IOException e) {
-        throw new IllegalStateException(RedisKeys.ACME_ACCOUNT + " does not hold a key pair", e);
+        throw new IllegalStateException(CertKeys.ACME_ACCOUNT + " does not hold a key pair", e);
       }
     });
   }

@@ -2,8 +2,8 @@ package dev.portico.cert;
 
 import dev.portico.cert.dns.DnsProviderException;
 import dev.portico.contract.Addresses;
+import dev.portico.contract.CertKeys;
 import dev.portico.contract.HostName;
-import dev.portico.contract.InvalidSiteException;
 import dev.portico.contract.Pem;
 import dev.portico.contract.RedisKeys;
 import dev.portico.contract.SecretBox;
@@ -16,7 +16,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +31,8 @@ import java.util.concurrent.TimeUnit;
  * Issues (or renews) the certificate of one name: checks that the name is a configured
  * {@code tls: auto} site, respects the name's failure backoff, takes the name's cluster-wide
  * lock, runs the ACME exchange on a worker thread, then stores the certificate (key sealed),
- * announces it and records the attempt in {@code portico:cert-state:<name>}.
+ * announces it and records the attempt in {@code portico:cert-state:<name>} (through
+ * {@link IssuanceRecords}).
  */
 final class CertificateIssuer {
 
@@ -45,15 +45,9 @@ final class CertificateIssuer {
   private record Plan(List<String> names, AcmeClient.Responder responder) {
   }
 
-  /** Why a name gets no certificate at all (not a failed attempt: nothing is recorded). */
-  static final class NotEligible extends Exception {
-    NotEligible(String reason) {
-      super(reason, null, false, false);
-    }
-  }
-
   private final Vertx vertx;
   private final Redis redis;
+  private final IssuanceRecords records;
   private final AcmeClient acme;
   private final SecretBox secrets;
   private final CertOptions options;
@@ -71,6 +65,7 @@ final class CertificateIssuer {
     this.dns01 = dns01;
     this.vertx = vertx;
     this.redis = redis;
+    this.records = new IssuanceRecords(redis);
     this.acme = acme;
     this.secrets = secrets;
     this.options = options;
@@ -86,6 +81,10 @@ final class CertificateIssuer {
     return policy;
   }
 
+  IssuanceRecords records() {
+    return records;
+  }
+
   /** Issues a certificate for {@code name}; the reply of {@link Addresses#CERT_ISSUE}. */
   Future<JsonObject> issue(String name) {
     long requestedAt = System.currentTimeMillis();
@@ -97,16 +96,16 @@ final class CertificateIssuer {
       return Future.succeededFuture(failed(name, "not a canonical host name"));
     }
     long timeoutMs = timeoutMs(name);
-    return eligibleSite(name).compose(site -> state(name).compose(state -> {
+    return records.eligibleSite(name).compose(site -> records.state(name).compose(state -> {
       if (state.backingOff(requestedAt)) {
         return Future.succeededFuture(backingOff(name, state));
       }
-      Lease lock = new Lease(redis, RedisKeys.certLock(name), holderId, LOCK_LEASE_MS);
+      Lease lock = new Lease(redis, CertKeys.certLock(name), holderId, LOCK_LEASE_MS);
       return lock.acquire().compose(held -> held
           ? tracked(issueHoldingLock(name, site, requestedAt, lock))
           : awaitOtherIssuer(name, requestedAt, requestedAt + timeoutMs));
     }), e -> {
-      if (e instanceof NotEligible) {
+      if (e instanceof IssuanceRecords.NotEligible) {
         LOG.info("Not issuing a certificate for {}: {}", name, e.getMessage());
         return Future.succeededFuture(failed(name, e.getMessage()));
       }
@@ -147,23 +146,6 @@ final class CertificateIssuer {
     return name.startsWith("*.") ? options.dns01IssueTimeoutMs() : options.issueTimeoutMs();
   }
 
-  /** The site of {@code name}, when it may get a certificate; else fails with {@link NotEligible}. */
-  Future<Site> eligibleSite(String name) {
-    return redis.send(Request.cmd(Command.GET).arg(RedisKeys.site(name))).compose(response -> {
-      if (response == null) {
-        return Future.failedFuture(new NotEligible("no site " + name + " is configured"));
-      }
-      Site site;
-      try {
-        site = Site.fromJson(response.toString());
-      } catch (InvalidSiteException e) {
-        return Future.failedFuture(new NotEligible("site " + name + " is invalid: " + e.getMessage()));
-      }
-      return site.tls() == Site.TlsMode.AUTO ? Future.succeededFuture(site)
-          : Future.failedFuture(new NotEligible("site " + name + " does not use \"tls\": \"auto\""));
-    });
-  }
-
   /**
    * A name is proven with HTTP-01, answered by every edge. A wildcard {@code *.example.com} can only
    * be proven with DNS-01, through the DNS provider covering {@code example.com}; with the site's
@@ -180,7 +162,7 @@ final class CertificateIssuer {
 
   private Future<JsonObject> issueHoldingLock(String name, Site site, long requestedAt, Lease lock) {
     lock.keepAlive(vertx);
-    return state(name).compose(state -> {
+    return records.state(name).compose(state -> {
       // another node may have finished this very request between our state read and the lock
       if (IssuanceState.ISSUED.equals(state.status()) && state.lastAttemptAt() >= requestedAt) {
         return Future.succeededFuture(issued(name));
@@ -190,8 +172,8 @@ final class CertificateIssuer {
       }
       long startedAt = System.currentTimeMillis();
       long startedNanos = System.nanoTime();
-      return writeState(name, state.pending(startedAt))
-          .compose(v -> Future.all(plan(name, site, startedAt + timeoutMs(name)), existingLeaf(name)))
+      return records.writeState(name, state.pending(startedAt))
+          .compose(v -> Future.all(plan(name, site, startedAt + timeoutMs(name)), records.existingLeaf(name)))
           .compose(ready -> {
             Plan plan = ready.resultAt(0);
             X509Certificate replacing = ready.resultAt(1);
@@ -211,17 +193,11 @@ final class CertificateIssuer {
     X509Certificate leaf = issued.chain().get(0);
     long notBefore = leaf.getNotBefore().getTime();
     long notAfter = leaf.getNotAfter().getTime();
-    String key = RedisKeys.cert(name);
     StoredCertificate certificate = new StoredCertificate(name, names, Pem.encode(issued.chain().toArray()),
-        secrets.seal(Pem.encode(issued.key().getPrivate()), key), notBefore, notAfter,
+        secrets.seal(Pem.encode(issued.key().getPrivate()), RedisKeys.cert(name)), notBefore, notAfter,
         leaf.getIssuerX500Principal().getName(), "acme");
     long renewAt = policy.renewAt(notBefore, notAfter, issued.renewalSuggestion(), name.hashCode());
-    // One write for the certificate and its state: no reader (the admin API, the scheduler of
-    // another node) sees the new certificate under a state that still says "pending".
-    return redis.send(Request.cmd(Command.MSET).arg(key).arg(certificate.toJson().encode())
-            .arg(RedisKeys.certState(name)).arg(IssuanceState.issued(startedAt, notAfter, renewAt).toJson().encode()))
-        .compose(v -> redis.send(Request.cmd(Command.ZADD).arg(RedisKeys.CERT_INDEX).arg(0).arg(name)))
-        .compose(v -> redis.send(Request.cmd(Command.PUBLISH).arg(RedisKeys.CERT_CHANGES_CHANNEL).arg(name)))
+    return records.storeIssued(certificate, IssuanceState.issued(startedAt, notAfter, renewAt))
         .map(v -> {
           metrics.expires(name, notAfter);
           vertx.eventBus().publish(Addresses.CERT_CHANGED, new JsonObject().put("name", name));
@@ -245,12 +221,12 @@ final class CertificateIssuer {
         options.backoffMaxMs());
     LOG.warn("Certificate for {} not issued (failure {}, next attempt after {}): {}", name, failed.attempts(),
         Instant.ofEpochMilli(failed.nextAttemptAt()), error);
-    return writeState(name, failed).otherwiseEmpty().map(v -> failed(name, error));
+    return records.writeState(name, failed).otherwiseEmpty().map(v -> failed(name, error));
   }
 
   /** Another node holds the name's lock: wait for it to finish, then answer with its outcome. */
   private Future<JsonObject> awaitOtherIssuer(String name, long requestedAt, long deadline) {
-    return redis.send(Request.cmd(Command.EXISTS).arg(RedisKeys.certLock(name))).compose(exists -> {
+    return redis.send(Request.cmd(Command.EXISTS).arg(CertKeys.certLock(name))).compose(exists -> {
       if (exists.toLong() == 1L) {
         if (System.currentTimeMillis() > deadline) {
           return Future.succeededFuture(failed(name, "another node is still issuing this certificate"));
@@ -259,37 +235,11 @@ final class CertificateIssuer {
         vertx.setTimer(LOCK_POLL_MS, t -> awaitOtherIssuer(name, requestedAt, deadline).onComplete(later));
         return later.future();
       }
-      return state(name).map(state -> switch (state.status()) {
+      return records.state(name).map(state -> switch (state.status()) {
         case IssuanceState.ISSUED -> issued(name);
         case IssuanceState.FAILED -> failed(name, state.error());
         default -> failed(name, "the other node's attempt ended without a result");
       });
-    });
-  }
-
-  Future<IssuanceState> state(String name) {
-    return redis.send(Request.cmd(Command.GET).arg(RedisKeys.certState(name)))
-        .map(response -> response == null ? IssuanceState.none()
-            : IssuanceState.fromJson(new JsonObject(response.toString())));
-  }
-
-  Future<Void> writeState(String name, IssuanceState state) {
-    return redis.send(Request.cmd(Command.SET).arg(RedisKeys.certState(name)).arg(state.toJson().encode()))
-        .mapEmpty();
-  }
-
-  /** The leaf of the stored certificate being renewed, or {@code null}. */
-  private Future<X509Certificate> existingLeaf(String name) {
-    return redis.send(Request.cmd(Command.GET).arg(RedisKeys.cert(name))).map(response -> {
-      if (response == null) {
-        return null;
-      }
-      try {
-        return Pem.leaf(StoredCertificate.fromJson(new JsonObject(response.toString())).certificatePem());
-      } catch (Exception e) {
-        LOG.info("The stored certificate of {} does not parse; issuing a new one: {}", name, e.getMessage());
-        return null;
-      }
     });
   }
 

@@ -1,6 +1,6 @@
 package dev.portico.cert;
 
-import dev.portico.contract.RedisKeys;
+import dev.portico.contract.CertKeys;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 
@@ -38,7 +38,7 @@ final class Dns01ZoneLocks {
    * {@code deadline} (epoch ms), the issuance's own, as a turn taken later could not finish.
    */
   Lease take(String zone, long deadline) throws Exception {
-    Lease lease = new Lease(redis, RedisKeys.dns01ZoneLock(zone), holderId, LEASE_MS);
+    Lease lease = new Lease(redis, CertKeys.dns01ZoneLock(zone), holderId, LEASE_MS);
     while (!acquired(lease, zone)) {
       if (stopped) {
         throw new AcmeClient.AcmeFailure("stopped waiting for the DNS-01 value of " + zone

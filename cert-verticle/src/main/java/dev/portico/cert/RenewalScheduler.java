@@ -1,5 +1,6 @@
 package dev.portico.cert;
 
+import dev.portico.contract.CertKeys;
 import dev.portico.contract.Pem;
 import dev.portico.contract.RedisKeys;
 import dev.portico.contract.StoredCertificate;
@@ -20,7 +21,7 @@ import java.util.function.Function;
 
 /**
  * Renews certificates before they expire. One node of the cluster does it at a time: the holder
- * of the {@link RedisKeys#RENEWAL_SCHEDULER_LEASE} lease, extended every third of its life and
+ * of the {@link CertKeys#RENEWAL_SCHEDULER_LEASE} lease, extended every third of its life and
  * taken over by another node once it expires. The holder scans {@code portico:cert:*} every
  * check interval and renews, one at a time, each ACME certificate whose renewal time has come;
  * then {@code portico:cert-state:*}, and tries again each name that has no certificate yet
@@ -40,6 +41,7 @@ final class RenewalScheduler {
   private final Vertx vertx;
   private final Redis redis;
   private final CertificateIssuer issuer;
+  private final IssuanceRecords records;
   private final AcmeClient acme;
   private final CertOptions options;
   private final Lease lease;
@@ -54,9 +56,10 @@ final class RenewalScheduler {
     this.vertx = vertx;
     this.redis = redis;
     this.issuer = issuer;
+    this.records = issuer.records();
     this.acme = acme;
     this.options = options;
-    this.lease = new Lease(redis, RedisKeys.RENEWAL_SCHEDULER_LEASE, holderId, options.leaseMs());
+    this.lease = new Lease(redis, CertKeys.RENEWAL_SCHEDULER_LEASE, holderId, options.leaseMs());
   }
 
   void start() {
@@ -94,7 +97,7 @@ final class RenewalScheduler {
         scanning = true;
         nextScanAt = System.currentTimeMillis() + options.renewalCheckIntervalMs();
         scan(RedisKeys.CERT_PREFIX, this::renewIfDue, "0")
-            .compose(v -> scan(RedisKeys.CERT_STATE_PREFIX, this::retryIfUnissued, "0")).onComplete(done -> {
+            .compose(v -> scan(CertKeys.CERT_STATE_PREFIX, this::retryIfUnissued, "0")).onComplete(done -> {
           scanning = false;
           if (done.failed()) {
             LOG.warn("Renewal scan failed: {}", done.cause().getMessage());
@@ -156,12 +159,12 @@ final class RenewalScheduler {
    * certificate is forgotten instead.
    */
   private Future<Void> retryIfUnissued(String name) {
-    return redis.send(Request.cmd(Command.EXISTS).arg(RedisKeys.cert(name)).arg(RedisKeys.certLock(name)))
+    return redis.send(Request.cmd(Command.EXISTS).arg(RedisKeys.cert(name)).arg(CertKeys.certLock(name)))
         .compose(existing -> {
           if (existing.toLong() > 0L) {
             return Future.succeededFuture();  // renewIfDue's concern, or an issuance under way
           }
-          return issuer.state(name).compose(state -> {
+          return records.state(name).compose(state -> {
             boolean failed = IssuanceState.FAILED.equals(state.status())
                 && !state.backingOff(System.currentTimeMillis());
             boolean abandoned = IssuanceState.PENDING.equals(state.status()) && state.lastAttemptAt() > 0;
@@ -171,10 +174,10 @@ final class RenewalScheduler {
   }
 
   private Future<Void> retry(String name, IssuanceState state) {
-    return issuer.eligibleSite(name).transform(eligible -> {
-      if (eligible.failed() && eligible.cause() instanceof CertificateIssuer.NotEligible reason) {
+    return records.eligibleSite(name).transform(eligible -> {
+      if (eligible.failed() && eligible.cause() instanceof IssuanceRecords.NotEligible reason) {
         LOG.info("Forgetting the failed certificate attempts for {}: {}", name, reason.getMessage());
-        return redis.send(Request.cmd(Command.DEL).arg(RedisKeys.certState(name))).mapEmpty();
+        return redis.send(Request.cmd(Command.DEL).arg(CertKeys.certState(name))).mapEmpty();
       }
       if (eligible.failed()) {
         return Future.failedFuture(eligible.cause());
@@ -195,7 +198,7 @@ final class RenewalScheduler {
       if (!"acme".equals(certificate.source())) {
         return Future.succeededFuture();
       }
-      return issuer.state(name).compose(state -> refreshRenewalInfo(name, certificate, state)).compose(state -> {
+      return records.state(name).compose(state -> refreshRenewalInfo(name, certificate, state)).compose(state -> {
         long now = System.currentTimeMillis();
         long renewAt = state.notAfter() == certificate.notAfter() && state.renewAt() > 0 ? state.renewAt()
             : issuer.policy().renewAt(certificate.notBefore(), certificate.notAfter(), null, name.hashCode());
@@ -225,7 +228,7 @@ final class RenewalScheduler {
           long renewAt = issuer.policy().renewAt(certificate.notBefore(), certificate.notAfter(), suggestion,
               name.hashCode());
           IssuanceState checked = state.renewalInfoChecked(now, renewAt);
-          return issuer.writeState(name, checked).map(checked);
+          return records.writeState(name, checked).map(checked);
         })
         .recover(e -> {
           LOG.info("No renewal information for {} from the CA: {}", name, e.getMessage());

@@ -1,6 +1,7 @@
 package dev.portico.cert;
 
 import dev.portico.contract.Addresses;
+import dev.portico.contract.CertKeys;
 import dev.portico.contract.Pem;
 import dev.portico.contract.RedisKeys;
 import dev.portico.contract.SecretBox;
@@ -147,14 +148,14 @@ class CertVerticleTest {
     assertTrue(stored.certificatePem().indexOf("BEGIN CERTIFICATE") != stored.certificatePem().lastIndexOf("BEGIN CERTIFICATE"),
         "chain holds the leaf and its issuer");
     assertKeyMatches(SecretBox.fromSecret(SECRET).open(stored.privateKey(), RedisKeys.cert("shop.portico.test")), leaf);
-    JsonObject state = new JsonObject(get(RedisKeys.certState("shop.portico.test")));
+    JsonObject state = new JsonObject(get(CertKeys.certState("shop.portico.test")));
     assertEquals("issued", state.getString("status"));
     assertEquals(stored.notAfter(), state.getLong("notAfter"));
     assertTrue(state.getLong("renewAt") > System.currentTimeMillis() && state.getLong("renewAt") < stored.notAfter(),
         state.encode());
     assertEquals(0, await(redis.send(Request.cmd(Command.KEYS).arg(RedisKeys.ACME_HTTP01_PREFIX + "*"))).size(),
         "challenge answers left behind");
-    String account = get(RedisKeys.ACME_ACCOUNT);
+    String account = get(CertKeys.ACME_ACCOUNT);
     assertTrue(account.startsWith("aesgcm1:"), "account key stored in clear");
     double daysLeft = metrics.get("portico.cert.expiry.days").tag("name", "shop.portico.test").gauge().value();
     assertEquals((stored.notAfter() - System.currentTimeMillis()) / 86_400_000d, daysLeft, 0.01);
@@ -172,10 +173,10 @@ class CertVerticleTest {
     assertNotEquals(first, second, "renew now issues a new certificate");
 
     // the renewal time comes (as when the CA's renewal information says so): the scheduler renews
-    JsonObject state = new JsonObject(get(RedisKeys.certState("renew.portico.test")));
-    set(RedisKeys.certState("renew.portico.test"), state.put("renewAt", System.currentTimeMillis() - 1).encode());
+    JsonObject state = new JsonObject(get(CertKeys.certState("renew.portico.test")));
+    set(CertKeys.certState("renew.portico.test"), state.put("renewAt", System.currentTimeMillis() - 1).encode());
     waitFor(() -> !second.equals(serial("renew.portico.test")), 20_000);
-    JsonObject renewed = new JsonObject(get(RedisKeys.certState("renew.portico.test")));
+    JsonObject renewed = new JsonObject(get(CertKeys.certState("renew.portico.test")));
     assertTrue(renewed.getLong("renewAt") > System.currentTimeMillis(), renewed.encode());
   }
 
@@ -190,7 +191,7 @@ class CertVerticleTest {
     assertEquals("issued", await(a).getString("status"), await(a).encode());
     assertEquals("issued", await(b).getString("status"), await(b).encode());
     assertEquals(1, pebble.orders() - ordersBefore, "orders at the CA");
-    assertNull(get(RedisKeys.certLock("race.portico.test")), "lock released");
+    assertNull(get(CertKeys.certLock("race.portico.test")), "lock released");
   }
 
   @Test
@@ -204,12 +205,12 @@ class CertVerticleTest {
     assertEquals("failed", first.getString("status"), first.encode());
     assertTrue(first.getString("error").contains("challenge"), first.encode());
     assertEquals(1, pebble.orders() - ordersBefore);
-    JsonObject state = new JsonObject(get(RedisKeys.certState("unreachable.portico.test")));
+    JsonObject state = new JsonObject(get(CertKeys.certState("unreachable.portico.test")));
     assertEquals("failed", state.getString("status"));
     assertEquals(1, state.getInteger("attempts"));
     assertTrue(state.getLong("nextAttemptAt") > System.currentTimeMillis() + 30_000, state.encode());
     assertNull(get(RedisKeys.cert("unreachable.portico.test")));
-    assertNull(get(RedisKeys.certLock("unreachable.portico.test")), "lock released on failure");
+    assertNull(get(CertKeys.certLock("unreachable.portico.test")), "lock released on failure");
 
     long start = System.nanoTime();
     JsonObject second = issue(nodeB, "unreachable.portico.test");
@@ -225,9 +226,9 @@ class CertVerticleTest {
   @Test
   void aFailedNameWhoseSiteIsGoneIsForgottenWithoutAnOrder() throws Exception {
     long ordersBefore = pebble.orders();
-    set(RedisKeys.certState("deleted.portico.test"), new JsonObject().put("status", "failed").put("attempts", 3)
+    set(CertKeys.certState("deleted.portico.test"), new JsonObject().put("status", "failed").put("attempts", 3)
         .put("error", "the CA refused").put("lastAttemptAt", 1L).put("nextAttemptAt", 2L).encode());
-    waitFor(() -> get(RedisKeys.certState("deleted.portico.test")) == null, 20_000);
+    waitFor(() -> get(CertKeys.certState("deleted.portico.test")) == null, 20_000);
     assertEquals(0, pebble.orders() - ordersBefore);
   }
 
@@ -251,7 +252,7 @@ class CertVerticleTest {
     assertEquals("failed", garbage.getString("status"));
     assertEquals("failed", noName.getString("status"));
     assertEquals(0, pebble.orders() - ordersBefore, "orders at the CA");
-    assertNull(get(RedisKeys.certState("random-name.portico.test")), "no state written for unknown names");
+    assertNull(get(CertKeys.certState("random-name.portico.test")), "no state written for unknown names");
   }
 
   @Test
@@ -279,7 +280,7 @@ class CertVerticleTest {
   }
 
   private static String leaseHolder(Redis db) {
-    Response response = await(db.send(Request.cmd(Command.GET).arg(RedisKeys.RENEWAL_SCHEDULER_LEASE)));
+    Response response = await(db.send(Request.cmd(Command.GET).arg(CertKeys.RENEWAL_SCHEDULER_LEASE)));
     return response == null ? null : response.toString();
   }
 

@@ -7,6 +7,7 @@ import dev.portico.cert.dns.FakeDnsApi;
 import dev.portico.cert.dns.FakeDuckDns;
 import dev.portico.cert.dns.FakePorkbun;
 import dev.portico.contract.Addresses;
+import dev.portico.contract.CertKeys;
 import dev.portico.contract.Pem;
 import dev.portico.contract.RedisKeys;
 import dev.portico.contract.SecretBox;
@@ -29,12 +30,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import redis.embedded.RedisServer;
 
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +38,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -175,7 +176,7 @@ class Dns01IssuanceTest {
   }
 
   private static void provider(int db, String id, String type, String domain, JsonObject credentials, String endpoint) {
-    String key = RedisKeys.dnsProvider(id);
+    String key = CertKeys.dnsProvider(id);
     JsonObject record = new JsonObject().put("id", id).put("type", type).put("domains", new JsonArray().add(domain))
         .put("credentials", SecretBox.fromSecret(SECRET).seal(credentials.encode(), key));
     if (endpoint != null) {
@@ -183,7 +184,7 @@ class Dns01IssuanceTest {
     }
     Redis client = db == 0 ? redis : Redis.createClient(vertx, redisUrl(db));
     await(client.send(Request.cmd(Command.SET).arg(key).arg(record.encode())));
-    await(client.send(Request.cmd(Command.ZADD).arg(RedisKeys.DNS_PROVIDER_INDEX).arg(0).arg(id)));
+    await(client.send(Request.cmd(Command.ZADD).arg(CertKeys.DNS_PROVIDER_INDEX).arg(0).arg(id)));
     await(client.send(Request.cmd(Command.SET).arg(RedisKeys.site("*." + domain)).arg(new JsonObject()
         .put("targets", new JsonArray().add("127.0.0.1:9")).put("tls", "auto").put("includeApex", true).encode())));
   }
@@ -205,7 +206,7 @@ class Dns01IssuanceTest {
   }
 
   private static JsonObject state(String name) {
-    return new JsonObject(await(redis.send(Request.cmd(Command.GET).arg(RedisKeys.certState(name)))).toString());
+    return new JsonObject(await(redis.send(Request.cmd(Command.GET).arg(CertKeys.certState(name)))).toString());
   }
 
   private static List<String> served(String serverName) throws Exception {
@@ -303,7 +304,7 @@ class Dns01IssuanceTest {
       String first = serial("*.renew.test");
       int requestsAfterFirst = renewing.received().size();
       // the renewal time comes (as when the CA's renewal information says so): the scheduler renews
-      await(redis.send(Request.cmd(Command.SET).arg(RedisKeys.certState("*.renew.test"))
+      await(redis.send(Request.cmd(Command.SET).arg(CertKeys.certState("*.renew.test"))
           .arg(state("*.renew.test").put("renewAt", System.currentTimeMillis() - 1).encode())));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (first.equals(serial("*.renew.test")) && System.nanoTime() < deadline) {
@@ -340,7 +341,7 @@ class Dns01IssuanceTest {
       assertEquals(failed, state("*.retry.test"));
 
       // the backoff runs out
-      await(redis.send(Request.cmd(Command.SET).arg(RedisKeys.certState("*.retry.test"))
+      await(redis.send(Request.cmd(Command.SET).arg(CertKeys.certState("*.retry.test"))
           .arg(failed.put("nextAttemptAt", System.currentTimeMillis() - 1).encode())));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (!"issued".equals(state("*.retry.test").getString("status")) && System.nanoTime() < deadline) {
@@ -417,7 +418,7 @@ class Dns01IssuanceTest {
       assertEquals("failed", answer.getString("status"));
       assertTrue(answer.getString("error").contains("the certificate role is stopping"), answer.encode());
       Response state = await(Redis.createClient(vertx, redisUrl(2)).send(Request.cmd(Command.GET)
-          .arg(RedisKeys.certState("*.stopping.test"))));
+          .arg(CertKeys.certState("*.stopping.test"))));
       assertEquals("pending", new JsonObject(state.toString()).getString("status"),
           "not a failure of the name (no backoff): left for a running node's scheduler");
     } finally {

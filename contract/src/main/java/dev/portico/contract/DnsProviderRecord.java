@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A DNS provider account as stored under {@link RedisKeys#dnsProvider}: written by the admin API,
+ * A DNS provider account as stored under {@link CertKeys#dnsProvider}: written by the admin API,
  * read by the cert verticle when it answers a DNS-01 challenge.
  *
  * <pre>{"id": "cf", "type": "cloudflare", "domains": ["example.com"],

@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * The DNS provider APIs Portico can create DNS-01 TXT records with, and the credential fields
- * each needs. A provider is stored under {@link RedisKeys#dnsProvider} as
+ * each needs. A provider is stored under {@link CertKeys#dnsProvider} as
  * {@code {"id", "type", "domains": [...], "credentials": "<sealed JSON object>"}}, the
  * credentials sealed with {@link SecretBox} (context: the provider's Redis key). A name's
  * provider is the one whose {@code domains} holds the longest suffix of it; the admin API keeps

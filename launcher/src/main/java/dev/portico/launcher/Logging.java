@@ -48,11 +48,11 @@ final class Logging {
     if (access.getAppender(ACCESS_APPENDER) != null) {
       return;  // another node in this JVM set it up already
     }
-    if (config.accessLog() == PorticoConfig.AccessLog.OFF) {
+    if (config.accessLog() == AccessLog.OFF) {
       access.setLevel(Level.OFF);
       return;
     }
-    OutputStreamAppender<ILoggingEvent> output = config.accessLog() == PorticoConfig.AccessLog.FILE
+    OutputStreamAppender<ILoggingEvent> output = config.accessLog() == AccessLog.FILE
         ? file(context, config.dataDir().resolve("access.log").toString()) : new ConsoleAppender<>();
     output.setContext(context);
     output.setName(ACCESS_APPENDER);

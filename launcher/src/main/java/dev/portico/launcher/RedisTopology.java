@@ -48,8 +48,8 @@ public record RedisTopology(List<String> sentinels, String masterName, String re
       }
     }
     return new RedisTopology(sentinels, masterName, readUrl,
-        PorticoConfig.longBetween(env, "PORTICO_REDIS_WAIT_TIMEOUT_MS", RedisSetup.DEFAULT_WAIT_TIMEOUT_MS, 10, 60_000),
-        (int) PorticoConfig.longBetween(env, "PORTICO_REDIS_SWEEP_S", 60, 1, 86_400));
+        ConfigEnv.longBetween(env, "PORTICO_REDIS_WAIT_TIMEOUT_MS", RedisSetup.DEFAULT_WAIT_TIMEOUT_MS, 10, 60_000),
+        (int) ConfigEnv.longBetween(env, "PORTICO_REDIS_SWEEP_S", 60, 1, 86_400));
   }
 
   /** What the verticles get: {@code masterUrl} is the standalone or embedded server's URL, or null. */

@@ -1,8 +1,8 @@
 package dev.portico.cert.dns;
 
+import dev.portico.contract.CertKeys;
 import dev.portico.contract.DnsProviderRecord;
 import dev.portico.contract.DnsProviderType;
-import dev.portico.contract.RedisKeys;
 import dev.portico.contract.SecretBox;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -44,13 +44,13 @@ public final class DnsProviders {
    * what to do when there is none or its record is unusable.
    */
   public Future<Covering> covering(String name) {
-    return redis.send(Request.cmd(Command.ZRANGE).arg(RedisKeys.DNS_PROVIDER_INDEX).arg(0).arg(-1))
+    return redis.send(Request.cmd(Command.ZRANGE).arg(CertKeys.DNS_PROVIDER_INDEX).arg(0).arg(-1))
         .compose(ids -> {
           if (ids.size() == 0) {
             return Future.succeededFuture(List.<DnsProviderRecord>of());
           }
           Request mget = Request.cmd(Command.MGET);
-          ids.forEach(id -> mget.arg(RedisKeys.dnsProvider(id.toString())));
+          ids.forEach(id -> mget.arg(CertKeys.dnsProvider(id.toString())));
           return redis.send(mget).map(DnsProviders::records);
         })
         .compose(records -> {
@@ -61,7 +61,7 @@ public final class DnsProviders {
           }
           JsonObject credentials;
           try {
-            credentials = new JsonObject(secrets.open(record.credentials(), RedisKeys.dnsProvider(record.id())));
+            credentials = new JsonObject(secrets.open(record.credentials(), CertKeys.dnsProvider(record.id())));
           } catch (Exception e) {
             return Future.failedFuture(new DnsProviderException("the credentials of DNS provider " + record.id()
                 + " cannot be opened (was PORTICO_SECRET_KEY changed?)"));
