@@ -20,18 +20,9 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
-mkdir -p "$work/backend"
-sed -e "s#{{DIR}}#$work/backend#g" -e "s#{{BACKEND_WORKERS}}#1#" -e "s#{{BACKEND_PORT}}#$base#" \
-  -e "s#{{BACKEND_STATUS_PORT}}#$((base + 1))#" -e 's#{{BODY}}#0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789#' \
-  /work/shared/bench/peers/backend/nginx.conf.tmpl > "$work/backend/nginx.conf"
-nginx -p "$work/backend" -e "$work/backend/error.log" -c "$work/backend/nginx.conf" > /dev/null 2>&1 &
-pids+=($!)
-redis-server --port $((base + 20)) --bind 127.0.0.1 --save "" --appendonly no > "$work/redis.log" 2>&1 &
-pids+=($!)
-for i in $(seq 1 1000); do printf 'h%04d.bench.test\n' "$i"; done > "$work/hosts.txt"
-until redis-cli -p $((base + 20)) ping > /dev/null 2>&1; do sleep 0.2; done
-BENCH_REDIS_HOST=127.0.0.1 BENCH_REDIS_PORT=$((base + 20)) \
-  "$here/bench/portico-target.sh" setup "127.0.0.1:$base" "$work/hosts.txt"
+# shellcheck source=lib/backend-and-sites.sh
+source "$here/bench/lib/backend-and-sites.sh"
+start_backend_and_sites
 
 BENCH_TARGET_PORT=$((base + 10)) BENCH_REDIS_HOST=127.0.0.1 BENCH_REDIS_PORT=$((base + 20)) PORTICO_JAR="$jar" \
   PORTICO_DATA_DIR="$work/data" setsid "$here/bench/portico-target.sh" start > "$work/portico.log" 2>&1 &
