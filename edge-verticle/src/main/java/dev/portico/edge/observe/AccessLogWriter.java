@@ -22,7 +22,7 @@ final class AccessLogWriter {
   /** Its own troubles go to another logger: the access log's stream holds JSON lines only. */
   private static final Logger TROUBLE = LoggerFactory.getLogger(AccessLogWriter.class);
   /** The process's writer: every edge instance's batches go through it. */
-  static final AccessLogWriter PROCESS = new AccessLogWriter(batch -> LOG.info("{}", batch), MAX_BATCHES);
+  static final AccessLogWriter PROCESS = new AccessLogWriter(batch -> batch.logTo(LOG), MAX_BATCHES);
 
   private final Consumer<AccessLogBatch> output;
   private final BlockingQueue<AccessLogBatch> queue;
