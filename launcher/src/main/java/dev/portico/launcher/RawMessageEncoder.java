@@ -2,14 +2,18 @@ package dev.portico.launcher;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.encoder.EncoderBase;
+import dev.portico.edge.observe.AccessLogBatch;
+import org.slf4j.event.KeyValuePair;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * The access log's encoder: an event's message as it is, in UTF-8. The edge's writer logs batches
- * of lines tens of KB long, each line ending with its line break; a pattern layout ({@code %msg%n})
- * would copy each batch through a growing buffer and a String before encoding it, this encodes it
- * once.
+ * of lines tens of KB long, each line ending with its line break, as an {@link AccessLogBatch} of
+ * bytes already in UTF-8 (the event's one key-value pair): those are written as they are. A pattern layout ({@code %msg%n}) would
+ * copy each batch through a String and a growing buffer before encoding it; any other message is
+ * encoded once.
  */
 final class RawMessageEncoder extends EncoderBase<ILoggingEvent> {
 
@@ -20,6 +24,10 @@ final class RawMessageEncoder extends EncoderBase<ILoggingEvent> {
 
   @Override
   public byte[] encode(ILoggingEvent event) {
+    List<KeyValuePair> pairs = event.getKeyValuePairs();
+    if (pairs != null && pairs.size() == 1 && pairs.get(0).value instanceof AccessLogBatch batch) {
+      return batch.bytes();
+    }
     return event.getFormattedMessage().getBytes(StandardCharsets.UTF_8);
   }
 

@@ -31,6 +31,7 @@ class ObservabilityTest {
   private Harness harness;
   private AdminClient admin;
   private final ListAppender<ILoggingEvent> access = new ListAppender<>();
+  private final RawMessageEncoder accessEncoder = new RawMessageEncoder();
 
   @BeforeAll
   void start() throws Exception {
@@ -181,7 +182,9 @@ class ObservabilityTest {
   }
 
   private List<JsonObject> lines() {
-    return List.copyOf(access.list).stream().flatMap(e -> e.getFormattedMessage().lines()).map(JsonObject::new).toList();
+    return List.copyOf(access.list).stream()
+        .flatMap(e -> new String(accessEncoder.encode(e), StandardCharsets.UTF_8).lines())  // the bytes the access log gets
+        .map(JsonObject::new).toList();
   }
 
   private String scrape() {

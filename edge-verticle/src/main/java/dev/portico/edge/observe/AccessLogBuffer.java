@@ -39,11 +39,11 @@ final class AccessLogBuffer {
     return length;
   }
 
-  /** The pending lines as text (what the writer's logger takes), and the buffer emptied for the next ones. */
-  String drain() {
-    String text = new String(bytes, 0, length, StandardCharsets.UTF_8);
+  /** The pending lines as a batch for the writer, and the buffer emptied for the next ones. */
+  AccessLogBatch drain() {
+    AccessLogBatch batch = new AccessLogBatch(Arrays.copyOf(bytes, length));
     length = 0;
-    return text;
+    return batch;
   }
 
   void append(byte[] constant) {

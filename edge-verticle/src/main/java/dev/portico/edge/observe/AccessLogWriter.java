@@ -22,21 +22,21 @@ final class AccessLogWriter {
   /** Its own troubles go to another logger: the access log's stream holds JSON lines only. */
   private static final Logger TROUBLE = LoggerFactory.getLogger(AccessLogWriter.class);
   /** The process's writer: every edge instance's batches go through it. */
-  static final AccessLogWriter PROCESS = new AccessLogWriter(LOG::info, MAX_BATCHES);
+  static final AccessLogWriter PROCESS = new AccessLogWriter(batch -> batch.logTo(LOG), MAX_BATCHES);
 
-  private final Consumer<String> output;
-  private final BlockingQueue<String> queue;
+  private final Consumer<AccessLogBatch> output;
+  private final BlockingQueue<AccessLogBatch> queue;
   private final AtomicLong dropped = new AtomicLong();
   private Thread writer;
 
   /** A writer of batches to {@code output} holding at most {@code maxBatches} that wait for it. */
-  AccessLogWriter(Consumer<String> output, int maxBatches) {
+  AccessLogWriter(Consumer<AccessLogBatch> output, int maxBatches) {
     this.output = output;
     this.queue = new ArrayBlockingQueue<>(maxBatches);
   }
 
   /** Queues a batch of {@code lines} lines, each ending with a line break; drops it when the queue is full. */
-  void offer(String batch, int lines) {
+  void offer(AccessLogBatch batch, int lines) {
     startOnce();
     if (!queue.offer(batch)) {
       dropped.addAndGet(lines);

@@ -2,6 +2,7 @@ package dev.portico.edge.observe;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -13,6 +14,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The writer's bound: an output that falls behind costs dropped (and counted) lines, never a growing queue. */
 class AccessLogWriterTest {
+
+  private static AccessLogBatch batch(String lines) {
+    return new AccessLogBatch(lines.getBytes(StandardCharsets.UTF_8));
+  }
 
   @Test
   void batchesBeyondTheQueueAreDroppedAndTheirLinesCounted() throws Exception {
@@ -26,15 +31,15 @@ class AccessLogWriterTest {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      written.add(batch);
+      written.add(batch.toString());
     }, 2);
 
-    writer.offer("a\n", 1);
+    writer.offer(batch("a\n"), 1);
     assertTrue(firstTaken.await(30, TimeUnit.SECONDS), "the writer took the first batch");
-    writer.offer("b\nb\n", 2);
-    writer.offer("c\n", 1);
-    writer.offer("d\nd\nd\n", 3);  // the queue holds two: dropped
-    writer.offer("e\n", 1);
+    writer.offer(batch("b\nb\n"), 2);
+    writer.offer(batch("c\n"), 1);
+    writer.offer(batch("d\nd\nd\n"), 3);  // the queue holds two: dropped
+    writer.offer(batch("e\n"), 1);
     assertEquals(4, writer.droppedLines());
 
     outputFree.countDown();
@@ -44,7 +49,7 @@ class AccessLogWriterTest {
       Thread.sleep(5);
     }
     assertEquals(List.of("a\n", "b\nb\n", "c\n"), written);
-    writer.offer("f\n", 1);  // room again
+    writer.offer(batch("f\n"), 1);  // room again
     writer.awaitWritten(30_000);
     assertEquals(4, writer.droppedLines());
   }
