@@ -6,7 +6,6 @@ import dev.portico.contract.Target;
 import dev.portico.edge.LogSafe;
 import dev.portico.edge.upstream.TenantAddresses;
 import dev.portico.edge.observe.Exchange;
-import dev.portico.edge.pipeline.Answer;
 import dev.portico.edge.pipeline.ClientRequest;
 import dev.portico.edge.pipeline.FilterContext;
 import dev.portico.edge.pipeline.Step;
@@ -23,7 +22,6 @@ import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,8 +33,10 @@ import java.util.Set;
  * The second half of the request path, for a routed request of a known site: the site's filters
  * ({@link dev.portico.edge.pipeline.FilterChain}), then an upstream of the site (select, resolve,
  * connect; on a failed connection, an idempotent request is retried on another target as the
- * site allows), then the request — forwarded with its body, or as a WebSocket handshake — and the
- * response through {@link Relay}.
+ * site allows), then the request — forwarded with its body, or as a WebSocket handshake
+ * ({@link WebSocketHandoff}) — and the response through {@link Relay}. What a failed step means
+ * for the request (a retry elsewhere, a filter's stale answer, the edge's 502/503/504) is
+ * {@link UpstreamFailures}'.
  */
 final class Forwarding {
 
@@ -98,7 +98,6 @@ final class Forwarding {
 
   /** Sends the request to an upstream not in {@code tried}. */
   private void send(Passage passage, Set<Upstream> tried) {
-    Exchange exchange = passage.exchange();
     UpstreamSet upstreams = passage.route().upstreams();
     Upstream upstream = tried.isEmpty() && upstreams.stickyCookie() != null
         ? upstreams.stuck(stickyId(passage.request(), upstreams)) : null;
@@ -106,11 +105,7 @@ final class Forwarding {
       upstream = upstreams.choose(tried);
     }
     if (upstream == null) {  // every target was tried (a site may list one target twice), or its circuit is open
-      LOG.warn("502 for {} {}{}: every target of the site failed", passage.request().method(), exchange.host(),
-          LogSafe.of(exchange.uri()));
-      if (!answeredByFilters(passage)) {
-        Replies.error(passage.request(), 502, "backend unavailable", "The backend could not be reached");
-      }
+      UpstreamFailures.noTargetLeft(passage);
       return;
     }
     Future<String> address = addresses.address(passage.route().site().owner() != null, upstream);
@@ -126,20 +121,8 @@ final class Forwarding {
   private void addressed(Passage passage, Set<Upstream> tried, Upstream upstream, AsyncResult<String> address) {
     if (address.succeeded()) {
       sendTo(passage, tried, upstream, address.result());
-      return;
-    }
-    Exchange exchange = passage.exchange();
-    Site site = passage.route().site();
-    Target target = upstream.target();
-    if (address.cause() instanceof TenantAddresses.Refused refused) {
-      LOG.warn("502 for {} {}{}: site {} (owner {}) may not reach its target {}: {}", passage.request().method(),
-          exchange.host(), LogSafe.of(passage.request().uri()), passage.route().pattern(), site.owner(), target,
-          refused.getMessage());
-      Replies.error(passage.request(), 502, "backend not allowed", "The site's backend address is not allowed");
     } else {
-      LOG.warn("502 for {} {}{}: target {} does not resolve: {}", passage.request().method(), exchange.host(),
-          LogSafe.of(passage.request().uri()), target, LogSafe.of(address.cause().getMessage()));
-      Replies.error(passage.request(), 502, "backend unavailable", "The backend's name does not resolve");
+      UpstreamFailures.unaddressed(passage, upstream, address.cause());
     }
   }
 
@@ -200,42 +183,16 @@ final class Forwarding {
    */
   private void connected(Passage passage, Set<Upstream> tried, Upstream upstream, int attempt,
       AsyncResult<BackendCall> ready) {
-    HttpServerRequest request = passage.request();
     if (ready.succeeded()) {
       if (passage.upgrade()) {
-        tunnel(passage, ready.result(), upstream);
+        WebSocketHandoff.tunnel(passage, ready.result(), upstream);
       } else {
         forward(passage, ready.result(), upstream);
       }
-      return;
-    }
-    if (request.response().closed()) {
-      return;  // the client went away: nobody to answer, nothing against the backend
-    }
-    Exchange exchange = passage.exchange();
-    UpstreamSet upstreams = passage.route().upstreams();
-    boolean busy = Backends.busy(ready.cause());
-    if (!busy) {
-      upstream.failed();
-    }
-    if (attempt < passage.route().site().policies().retries() && upstreams.hasUntried(tried, upstream)
-        && isIdempotent(request.method()) && upstreams.mayRetry()) {
-      if (upstreams.countsPending()) {
-        upstream.finished();  // the retry's own onRecord replaces this upstream's
-      }
-      LOG.info("Retrying {} {}{} elsewhere: backend {} failed: {}", request.method(), exchange.host(),
-          LogSafe.of(request.uri()), upstream, LogSafe.of(ready.cause().getMessage()));
+    } else if (UpstreamFailures.retryElsewhere(passage, tried, upstream, attempt, ready.cause())) {
       Set<Upstream> now = new HashSet<>(tried);
       now.add(upstream);
       send(passage, now);
-    } else if (!answeredByFilters(passage)) {  // else a cache's stale entry (stale-if-error) answered
-      if (busy) {
-        LOG.warn("503 for {} {}{}: backend {} busy: {}", request.method(), exchange.host(),
-            LogSafe.of(request.uri()), upstream, LogSafe.of(ready.cause().getMessage()));
-        Replies.error(request, 503, "backend busy", "The backend has no free connection");
-      } else {
-        Replies.backendFailed(request, exchange.host(), upstream.target(), ready.cause());
-      }
     }
   }
 
@@ -260,10 +217,7 @@ final class Forwarding {
     sent.onComplete(FailSafe.guard(request, ar -> {
       if (ar.failed()) {
         if (body == null || !body.exceeded()) {  // else the client has its 413 or reset
-          upstream.brokeOff();
-          if (!answeredByFilters(passage)) {  // else a cache's stale entry (stale-if-error) answered
-            Replies.backendFailed(request, exchange.host(), exchange.target(), ar.cause());
-          }
+          UpstreamFailures.brokeOff(passage, upstream, ar.cause());
         }
         return;
       }
@@ -273,39 +227,11 @@ final class Forwarding {
     }));
   }
 
-  /** A WebSocket handshake: forwarded; a 101 splices the connections ({@link Relay#tunnel}), anything else is relayed. */
-  private static void tunnel(Passage passage, BackendCall call, Upstream upstream) {
-    Exchange exchange = passage.exchange();
-    HttpServerRequest request = passage.request();
-    call.upgrade().onComplete(FailSafe.guard(request, ar -> {
-      if (ar.failed()) {
-        upstream.brokeOff();
-        Replies.backendFailed(request, exchange.host(), exchange.target(), ar.cause());
-        return;
-      }
-      exchange.backendResponded();
-      BackendResponse response = ar.result();
-      answered(passage, upstream, response);
-      if (response.status() != 101) {
-        request.resume();
-        Relay.respond(exchange, passage.route().filters(), passage.filters(), call, response);
-      } else if (!"websocket".equalsIgnoreCase(response.headers().get("Upgrade"))) {
-        // a tunnel is spliced only for what was asked: a WebSocket, not whatever the backend names
-        LOG.warn("502 for {}: backend {} answered a WebSocket upgrade with Upgrade: {}", exchange.host(),
-            exchange.target(), LogSafe.of(response.headers().get("Upgrade")));
-        call.reset();
-        Replies.error(request, 502, "bad backend answer", "The backend switched to another protocol than WebSocket");
-      } else {
-        Relay.tunnel(exchange, passage.route().filters(), passage.filters(), response);
-      }
-    }));
-  }
-
   /**
    * The backend answered: a 5xx counts against its circuit, anything else closes it; a sticky
    * site's client whose cookie did not name this upstream is given one that does.
    */
-  private static void answered(Passage passage, Upstream upstream, BackendResponse response) {
+  static void answered(Passage passage, Upstream upstream, BackendResponse response) {
     if (response.status() >= 500) {
       upstream.brokeOff();
     } else {
@@ -323,19 +249,6 @@ final class Forwarding {
     return StickyCookie.read(request.headers().getAll("Cookie"), upstreams.stickyCookie());
   }
 
-  /** The backend failed: whether a filter answered instead (a cache's stale copy), before anything was written. */
-  private static boolean answeredByFilters(Passage passage) {
-    if (passage.filters() == null || passage.request().response().headWritten()) {
-      return false;
-    }
-    Answer answer = passage.route().filters().onBackendFailure(passage.filters());
-    if (answer == null) {
-      return false;
-    }
-    Relay.answer(passage.exchange(), passage.route().filters(), passage.filters(), answer);
-    return true;
-  }
-
   /** The PROXY protocol header the site's backend connections open with: the client, and the address it reached. */
   static ProxyHeader proxyHeader(Site site, HttpServerRequest request) {
     SitePolicies.ProxyProtocol version = site.policies().proxyProtocol();
@@ -345,10 +258,5 @@ final class Forwarding {
     return ProxyHeader.of(version == SitePolicies.ProxyProtocol.V1 ? HAProxyProtocolVersion.V1 : HAProxyProtocolVersion.V2,
         request.remoteAddress().hostAddress(), request.remoteAddress().port(), request.localAddress().hostAddress(),
         request.localAddress().port());
-  }
-
-  private static boolean isIdempotent(HttpMethod method) {
-    return method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS
-        || method == HttpMethod.PUT || method == HttpMethod.DELETE || method == HttpMethod.TRACE;
   }
 }

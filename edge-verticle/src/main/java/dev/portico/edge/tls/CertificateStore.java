@@ -2,24 +2,16 @@ package dev.portico.edge.tls;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.portico.contract.Addresses;
 import dev.portico.contract.HostName;
 import dev.portico.contract.RedisKeys;
 import dev.portico.contract.SecretBox;
-import dev.portico.contract.Site;
-import dev.portico.contract.StoredCertificate;
 import dev.portico.edge.EdgeOptions;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.KeyCertOptions;
-import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,8 +33,10 @@ import java.util.concurrent.TimeUnit;
  * everything that talks to Redis, the route resolver or the event bus runs on the verticle's
  * context, as do the caches' writers. Parsing what Redis returned (PEM chains, opening the sealed
  * key, probing that it matches) runs on a small worker pool of its own, never on the event loop:
- * a big chain or a slow key then delays only its own handshake. Concurrent handshakes for one
- * name share one resolution.
+ * a big chain or a slow key then delays only its own handshake ({@link StoredCertificates}).
+ * Concurrent handshakes for one name share one resolution. This class holds the tiers in memory
+ * and decides when to read; reading and parsing are {@link StoredCertificates}', issuance
+ * {@link OnDemandIssuance}'.
  */
 public final class CertificateStore {
 
@@ -51,30 +45,18 @@ public final class CertificateStore {
   private static final int MAX_WAITING_HANDSHAKES = 8;
   /** Threads parsing certificates, shared by the node's edge instances (parsing is CPU work: a few suffice). */
   private static final int PARSING_THREADS = 2;
-  /**
-   * On-demand issuance requests per hour and wildcard site, per edge instance, for names the site
-   * serves through its pattern: those names are chosen by whoever connects.
-   */
-  static final int WILDCARD_ISSUE_REQUESTS_PER_HOUR = 10;
 
   private record Entry(KeyMaterial material, long freshUntilNanos) {
   }
 
-  private final Vertx vertx;
   private final Context context;
-  private final Redis redis;
-  private final SiteLookup sites;
-  private final WorkerExecutor parsing;
-  private final SecretBox secrets;
+  private final StoredCertificates stored;
+  private final OnDemandIssuance issuance;
   private final EdgeOptions options;
   private final Cache<String, Entry> issued;
   private final Cache<String, Boolean> withoutCertificate;
-  /** Issuance requests sent this hour, per wildcard pattern (an entry expires an hour after its first). */
-  private final Cache<String, int[]> wildcardIssueRequests = Caffeine.newBuilder().maximumSize(10_000)
-      .expireAfterWrite(Duration.ofHours(1)).executor(Runnable::run).build();
   private final Map<String, CompletableFuture<KeyMaterial>> inFlight = new ConcurrentHashMap<>();
   private final Semaphore waiting = new Semaphore(MAX_WAITING_HANDSHAKES);
-  private final DeliveryOptions issueDelivery;
   private final long certTtlNanos;
   private volatile KeyMaterial fallback;
   /** Counts invalidations (on the context), so that a resolution that raced one is not cached. */
@@ -82,12 +64,9 @@ public final class CertificateStore {
 
   private CertificateStore(Vertx vertx, Redis redis, SiteLookup sites, WorkerExecutor parsing, SecretBox secrets,
       EdgeOptions options, KeyMaterial fallback) {
-    this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
-    this.redis = redis;
-    this.sites = sites;
-    this.parsing = parsing;
-    this.secrets = secrets;
+    this.stored = new StoredCertificates(redis, parsing, secrets);
+    this.issuance = new OnDemandIssuance(vertx, sites, stored, options.tls().onDemandTimeoutMs());
     this.options = options;
     this.fallback = fallback;
     EdgeOptions.TlsOptions tls = options.tls();
@@ -97,7 +76,6 @@ public final class CertificateStore {
         .expireAfterWrite(Duration.ofMillis(Math.max(tls.certTtlMs(), options.staleTtlMs()))).build();
     this.withoutCertificate = Caffeine.newBuilder().maximumSize(tls.certCacheSize())
         .expireAfterWrite(Duration.ofMillis(tls.unknownTtlMs())).build();
-    this.issueDelivery = new DeliveryOptions().setSendTimeout(tls.onDemandTimeoutMs());
   }
 
   /**
@@ -119,7 +97,7 @@ public final class CertificateStore {
   }
 
   public Future<Void> close() {
-    return parsing.close();
+    return stored.close();
   }
 
   /**
@@ -180,8 +158,8 @@ public final class CertificateStore {
 
   private Future<KeyMaterial> resolveOnContext(String name) {
     long since = generation;
-    return fromRedis(name)
-        .compose(found -> found != null ? Future.succeededFuture(found) : issueIfAuto(name))
+    return stored.read(name)
+        .compose(found -> found != null ? Future.succeededFuture(found) : issuance.issueIfAuto(name))
         .map(found -> {
           if (since == generation) {
             if (found != null) {
@@ -198,87 +176,6 @@ public final class CertificateStore {
               stale != null ? "the cached one past its TTL" : "the fallback");
           return Future.succeededFuture(stale != null ? stale.material : fallback);
         });
-  }
-
-  /**
-   * One round trip for the exact certificate, the wildcard {@code *.parent} and, for an apex
-   * {@code example.com}, the wildcard {@code *.example.com} when it names the apex too; null when
-   * none is usable.
-   */
-  private Future<KeyMaterial> fromRedis(String name) {
-    String wildcard = wildcardOf(name);
-    String apexWildcard = "*." + name;
-    Request mget = Request.cmd(Command.MGET).arg(RedisKeys.cert(name)).arg(RedisKeys.cert(apexWildcard));
-    if (wildcard != null) {
-      mget.arg(RedisKeys.cert(wildcard));
-    }
-    return redis.send(mget).compose(values -> parsing.executeBlocking(() -> {
-      KeyMaterial exact = parse(RedisKeys.cert(name), values.get(0));
-      if (exact != null) {
-        return exact;
-      }
-      KeyMaterial parent = wildcard == null ? null : parse(RedisKeys.cert(wildcard), values.get(2));
-      if (parent != null) {
-        return parent;
-      }
-      return names(values.get(1), name) ? parse(RedisKeys.cert(apexWildcard), values.get(1)) : null;
-    }, false));
-  }
-
-  /** Whether a stored certificate names {@code name}. */
-  private static boolean names(Response value, String name) {
-    try {
-      return value != null && StoredCertificate.fromJson(new JsonObject(value.toString())).names().contains(name);
-    } catch (RuntimeException e) {
-      return false;
-    }
-  }
-
-  private KeyMaterial parse(String key, Response value) {
-    if (value == null) {
-      return null;
-    }
-    try {
-      return KeyMaterial.fromStored(StoredCertificate.fromJson(new JsonObject(value.toString())), key, secrets);
-    } catch (RuntimeException e) {
-      LOG.error("Certificate {} is unusable, serving the fallback instead: {}", key, e.getMessage());
-      return null;
-    }
-  }
-
-  /** For a configured site with {@code tls: auto}: asks a cert verticle, then reads what it stored. */
-  private Future<KeyMaterial> issueIfAuto(String name) {
-    return sites.servedBy(name).compose(found -> {
-      Site site = found.site();
-      if (site == null || site.tls() != Site.TlsMode.AUTO) {
-        return Future.succeededFuture(null);
-      }
-      if (!found.pattern().equals(name) && wildcardIssueRequests.get(found.pattern(), p -> new int[1])[0]++
-          >= WILDCARD_ISSUE_REQUESTS_PER_HOUR) {
-        LOG.debug("Not asking for a certificate for {}: site {} had its {} requests this hour", name, found.pattern(),
-            WILDCARD_ISSUE_REQUESTS_PER_HOUR);
-        return Future.succeededFuture(null);
-      }
-      LOG.info("Asking for a certificate for {} (first handshake, site {})", name, found.pattern());
-      return vertx.eventBus().<JsonObject>request(Addresses.CERT_ISSUE, new JsonObject().put("name", name), issueDelivery)
-          .compose(reply -> {
-            JsonObject body = reply.body();
-            if (body == null || !"issued".equals(body.getString("status"))) {
-              LOG.warn("No certificate issued for {}: {}", name, body == null ? "empty reply" : body.getString("error"));
-              return Future.succeededFuture(null);
-            }
-            return fromRedis(name);
-          }, e -> {
-            LOG.warn("No certificate issued for {}: {}", name, e.getMessage());
-            return Future.succeededFuture(null);
-          });
-    }, e -> Future.succeededFuture(null));
-  }
-
-  /** {@code *.parent} for {@code label.parent}, when the parent has at least two labels. */
-  static String wildcardOf(String name) {
-    int dot = name.indexOf('.');
-    return dot < 0 || name.indexOf('.', dot + 1) < 0 ? null : "*" + name.substring(dot);
   }
 
   /** A certificate was written or deleted in Redis: new handshakes read it again. Call on the context. */
@@ -313,7 +210,7 @@ public final class CertificateStore {
     if (options.tls().fallbackCertFile() != null) {
       return;
     }
-    FallbackCertificate.fromRedis(redis, secrets, parsing)
+    stored.fallback()
         .onSuccess(material -> {
           fallback = material;
           LOG.info("Fallback certificate reloaded");

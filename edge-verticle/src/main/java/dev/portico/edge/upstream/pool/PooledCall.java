@@ -24,12 +24,12 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>A failure before the connection is ready goes to the ready handler of
  * {@link ConnectionPools#open}; before the response head, to the response handler; after it, to the
- * response's exception handler. A body-less idempotent request whose kept connection turns out
- * to be closed by the backend before any byte of an answer (the backend's keep-alive ran out as
- * the request went out) is sent once more on a new connection, as nginx does; see
- * {@link #closedUnanswered}.
+ * response's exception handler ({@link CallOutcome}). A body-less idempotent request whose kept
+ * connection turns out to be closed by the backend before any byte of an answer (the backend's
+ * keep-alive ran out as the request went out) is sent once more on a new connection, as nginx
+ * does; see {@link #closedUnanswered}.
  */
-public final class PooledCall implements WriteStream<Buffer> {
+public final class PooledCall extends CallOutcome implements WriteStream<Buffer> {
 
   /** {@link #send}'s body length for a request without a body: the head is the whole request. */
   public static final long NO_BODY = 0;
@@ -39,13 +39,8 @@ public final class PooledCall implements WriteStream<Buffer> {
   private final RequestHead request;
   private final TargetPool pool;
   private final long readTimeoutNanos;
-  private Handler<AsyncResult<PooledCall>> ready;
-  private Handler<AsyncResult<PooledResponse>> responseHandler;
-  private Throwable earlyFailure;
   private Handler<Void> drainHandler;
-  private Handler<Throwable> exceptionHandler;
   private PooledConnection connection;
-  private PooledResponse response;
   private boolean reused;
   private boolean retried;
   private boolean requestEnded;
@@ -58,9 +53,9 @@ public final class PooledCall implements WriteStream<Buffer> {
   private ScheduledFuture<?> waitDeadline;
 
   PooledCall(RequestHead request, TargetPool pool, Handler<AsyncResult<PooledCall>> ready) {
+    super(ready);
     this.request = request;
     this.pool = pool;
-    this.ready = ready;
     this.readTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(request.readTimeoutMs());
   }
 
@@ -79,11 +74,7 @@ public final class PooledCall implements WriteStream<Buffer> {
 
   /** Where the response head goes (or the failure that came before it). */
   public PooledCall response(Handler<AsyncResult<PooledResponse>> handler) {
-    if (earlyFailure != null) {
-      handler.handle(Future.failedFuture(earlyFailure));
-    } else {
-      responseHandler = handler;
-    }
+    awaitResponse(handler);
     return this;
   }
 
@@ -150,21 +141,15 @@ public final class PooledCall implements WriteStream<Buffer> {
       connection.writeHead(request, bodyLength);  // sent again on a new connection: see failed()
       return;
     }
-    if (ready != null) {
-      Handler<AsyncResult<PooledCall>> handler = ready;
-      ready = null;
-      handler.handle(Future.succeededFuture(this));
-    }
+    readied(this);
   }
 
   void head(HttpResponse head) {
-    response = new PooledResponse(head, connection);
-    if (responseHandler != null) {
-      responseHandler.handle(Future.succeededFuture(response));
-    }
+    responded(head, connection);
   }
 
   void content(ByteBuf content) {
+    PooledResponse response = received();
     if (response == null || done) {
       content.release();
     } else if (content.isReadable()) {
@@ -176,13 +161,13 @@ public final class PooledCall implements WriteStream<Buffer> {
 
   /** Whether the connection may carry another request once this response has ended. */
   boolean reusable() {
-    return sent && requestEnded && !done && response != null && response.keepAlive();
+    return sent && requestEnded && !done && received() != null && received().keepAlive();
   }
 
   void ended(Void nothing) {
     done = true;
-    if (response != null) {
-      response.end();
+    if (received() != null) {
+      received().end();
     }
   }
 
@@ -208,26 +193,6 @@ public final class PooledCall implements WriteStream<Buffer> {
     }
     done = true;
     deliver(cause);
-  }
-
-  /** Tells whoever waits for the call (ready, response head, or response body) that it failed. */
-  private void deliver(Throwable cause) {
-    if (ready != null) {
-      Handler<AsyncResult<PooledCall>> handler = ready;
-      ready = null;
-      handler.handle(Future.failedFuture(cause));
-    } else if (response == null) {
-      if (responseHandler != null) {
-        responseHandler.handle(Future.failedFuture(cause));
-      } else {
-        earlyFailure = cause;
-      }
-    } else {
-      response.fail(cause);
-    }
-    if (exceptionHandler != null) {
-      exceptionHandler.handle(cause);
-    }
   }
 
   void drained(Void nothing) {
@@ -264,7 +229,7 @@ public final class PooledCall implements WriteStream<Buffer> {
 
   @Override
   public WriteStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
-    exceptionHandler = handler;
+    onWriterFailure(handler);
     return this;
   }
 

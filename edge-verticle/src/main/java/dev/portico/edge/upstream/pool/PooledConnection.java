@@ -8,8 +8,6 @@ import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -18,35 +16,27 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.PromiseInternal;
 
 import java.io.IOException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * One HTTP/1.1 connection to a backend, a Netty channel on the edge's own event loop: it carries
  * one {@link PooledCall} at a time and goes back to its {@link TargetPool} when a response ends
  * on a connection both sides keep alive. Every event reaches the call on the edge's context, on
- * the thread that read it: no hand-off, no future per request.
- *
- * <p>One timer per connection, not per request, watches it: while a call is in flight it fails
- * the call after the backend stayed silent for the call's read timeout (the socket taking a piece
- * of the request body counts as activity; the clock stands while the edge has paused reading the
- * response for a slow client); while idle it closes the
- * connection after the keep-alive time. The timer is re-armed from the last activity when it
- * fires, so a busy connection schedules about one task per timeout period.
+ * the thread that read it: no hand-off, no future per request. One timer per connection, not per
+ * request, watches the backend's silence and the idle time ({@link ConnectionClock}); what of a
+ * response head the edge passes on is {@link ResponseFraming}'s to say.
  */
 final class PooledConnection extends ChannelInboundHandlerAdapter {
 
   private final Channel channel;
   private final TargetPool pool;
   private final ContextInternal context;
-  private final long keepAliveNanos;
+  private final ConnectionClock clock;
   private PooledCall call;
   /** An interim (1xx) head was read: the empty end the codec adds to it is not the response's end. */
   private boolean interim;
@@ -60,19 +50,21 @@ final class PooledConnection extends ChannelInboundHandlerAdapter {
    * close the connection) instead of being read as the answer to the next one.
    */
   private boolean releasing;
-  private long lastActivityNanos = System.nanoTime();
-  private ScheduledFuture<?> timer;
-  private long timerDueNanos;
 
   PooledConnection(Channel channel, TargetPool pool, ContextInternal context, long keepAliveMs) {
     this.channel = channel;
     this.pool = pool;
     this.context = context;
-    this.keepAliveNanos = TimeUnit.MILLISECONDS.toNanos(keepAliveMs);
+    this.clock = new ConnectionClock(this, channel, keepAliveMs);
   }
 
   boolean isOpen() {
     return channel.isActive();
+  }
+
+  /** The call the connection carries now, or null. */
+  PooledCall inFlight() {
+    return call;
   }
 
   /** Whether the response being read answers a HEAD (then it has no body, whatever its fields say). */
@@ -86,8 +78,7 @@ final class PooledConnection extends ChannelInboundHandlerAdapter {
     boolean reused = used;
     used = true;
     spoke = false;
-    lastActivityNanos = System.nanoTime();
-    dueBy(lastActivityNanos + next.readTimeoutNanos());
+    clock.callStarted(next.readTimeoutNanos());
     next.bound(this, reused);
   }
 
@@ -114,7 +105,7 @@ final class PooledConnection extends ChannelInboundHandlerAdapter {
     PromiseInternal<Void> written = context.promise();
     HttpContent content = last ? new io.netty.handler.codec.http.DefaultLastHttpContent(chunk)
         : new DefaultHttpContent(chunk);
-    channel.writeAndFlush(content).addListener(f -> lastActivityNanos = System.nanoTime()).addListener(written);
+    channel.writeAndFlush(content).addListener(f -> clock.activity()).addListener(written);
     return written.future();
   }
 
@@ -125,7 +116,7 @@ final class PooledConnection extends ChannelInboundHandlerAdapter {
   void autoRead(boolean on) {
     channel.config().setAutoRead(on);
     if (on) {
-      lastActivityNanos = System.nanoTime();  // the clock stood while the edge did not read
+      clock.activity();  // the clock stood while the edge did not read
       channel.read();
     }
   }
@@ -137,7 +128,7 @@ final class PooledConnection extends ChannelInboundHandlerAdapter {
 
   /** The decoder got bytes (maybe not yet a whole message). */
   void spoke() {
-    lastActivityNanos = System.nanoTime();
+    clock.activity();
     spoke = true;
   }
 
@@ -160,23 +151,13 @@ final class PooledConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     if (msg instanceof HttpResponse response) {
+      String refused = ResponseFraming.refusal(response);
+      if (refused != null) {
+        ReferenceCountUtil.release(msg);
+        failCall(new BackendProtocolException(refused));
+        return;
+      }
       int status = response.status().code();
-      if (status < 100 || status > 599) {
-        ReferenceCountUtil.release(msg);
-        failCall(new BackendProtocolException("status " + status + " is not an HTTP status"));
-        return;
-      }
-      if (!ResponseFraming.readAsSent(response)) {
-        ReferenceCountUtil.release(msg);
-        failCall(new BackendProtocolException("a Transfer-Encoding the codec may have read otherwise than sent"));
-        return;
-      }
-      if (ResponseFraming.bothFramings(response)) {
-        // whatever the version, the body is read chunked: the length must not reach the client,
-        // and what follows the body cannot be trusted (RFC 9112 6.3)
-        response.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
-        HttpUtil.setKeepAlive(response, false);
-      }
       if (status < 200) {
         // 101 was not asked for (upgrades do not come here); other interim answers (103) are dropped
         ReferenceCountUtil.release(msg);
@@ -201,7 +182,7 @@ final class PooledConnection extends ChannelInboundHandlerAdapter {
         boolean keep = current.reusable();
         context.dispatch(null, current::ended);
         if (keep && channel.isActive()) {
-          lastActivityNanos = System.nanoTime();
+          clock.activity();
           releasing = true;
         } else {
           channel.close();
@@ -237,10 +218,7 @@ final class PooledConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    if (timer != null) {
-      timer.cancel(false);
-      timer = null;
-    }
+    clock.stop();
     failCall(new IOException("the backend closed the connection"), !spoke);
     pool.closed(this);
   }
@@ -250,7 +228,8 @@ final class PooledConnection extends ChannelInboundHandlerAdapter {
     failCall(cause, cause instanceof IOException && !spoke);  // a reset is a close too
   }
 
-  private void failCall(Throwable cause) {
+  /** Fails the call in flight, if any, and drops the connection. */
+  void failCall(Throwable cause) {
     failCall(cause, false);
   }
 
@@ -273,38 +252,8 @@ final class PooledConnection extends ChannelInboundHandlerAdapter {
     pool.release(this);
   }
 
-  /** Makes sure the timer fires no later than {@code dueNanos}. */
-  private void dueBy(long dueNanos) {
-    if (timer != null && timerDueNanos - dueNanos <= 0) {
-      return;
-    }
-    if (timer != null) {
-      timer.cancel(false);
-    }
-    timerDueNanos = dueNanos;
-    timer = channel.eventLoop().schedule(this::timerFired, Math.max(0, dueNanos - System.nanoTime()),
-        TimeUnit.NANOSECONDS);
-  }
-
-  private void timerFired() {
-    timer = null;
-    if (!channel.isActive()) {
-      return;
-    }
-    long idleFor = call == null ? keepAliveNanos : call.readTimeoutNanos();
-    // while the edge does not read (its client is slow), the backend's silence is not the backend's
-    long due = (call != null && !channel.config().isAutoRead() ? System.nanoTime() : lastActivityNanos) + idleFor;
-    if (due - System.nanoTime() > 0) {
-      dueBy(due);
-    } else if (call != null) {
-      failCall(new TimeoutException("the backend sent nothing for " + TimeUnit.NANOSECONDS.toMillis(idleFor) + " ms"));
-    } else {
-      channel.close();
-    }
-  }
-
   /** Called by the pool when the connection goes idle: the keep-alive time runs from now. */
   void idle() {
-    dueBy(lastActivityNanos + keepAliveNanos);
+    clock.idle();
   }
 }

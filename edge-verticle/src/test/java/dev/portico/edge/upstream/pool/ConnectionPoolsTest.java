@@ -57,6 +57,24 @@ class ConnectionPoolsTest {
   }
 
   @Test
+  void anIdleConnectionIsClosedAfterTheKeepAliveTime() throws Exception {
+    upstream = new PoolFixture(new PoolLimits(256, 4096, 256, 200, 16 * 1024));
+    AtomicInteger opened = new AtomicInteger();
+    AtomicInteger open = new AtomicInteger();
+    HttpServer server = backend(request -> request.response().end("ok"), opened, open, new AtomicInteger());
+    // a read timeout far beyond the wait below: only the keep-alive time can close the connection in time
+    RequestHead first = new RequestHead("127.0.0.1", server.actualPort(), HttpMethod.GET, "/a", PoolFixture.headers(),
+        5_000, 120_000);
+    assertEquals("ok", upstream.await(u -> u.exchange(first)).body());
+    for (int waited = 0; open.get() > 0 && waited < 100; waited++) {
+      Thread.sleep(100);  // the keep-alive time is 200 ms: 10 s is a generous bound
+    }
+    assertEquals(0, open.get(), "the idle connection was closed by the edge");
+    assertEquals("ok", upstream.await(u -> u.exchange(PoolFixture.get(server.actualPort(), "/b"))).body());
+    assertEquals(2, opened.get(), "the next request opened a new connection");
+  }
+
+  @Test
   void atMostTheBoundOfConnectionsOpenAndTheRestWait() throws Exception {
     upstream = new PoolFixture(new PoolLimits(2, 100, 2, 60_000, 16 * 1024));
     AtomicInteger maxOpen = new AtomicInteger();
