@@ -4,11 +4,11 @@ import dev.portico.contract.Site;
 import dev.portico.edge.LogSafe;
 import dev.portico.edge.observe.Exchange;
 import dev.portico.edge.pipeline.Answer;
+import dev.portico.edge.upstream.BackendRequest;
 import dev.portico.edge.upstream.Backends;
 import dev.portico.edge.upstream.TenantAddresses;
 import dev.portico.edge.upstream.Upstream;
 import dev.portico.edge.upstream.UpstreamSet;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,7 +74,7 @@ final class UpstreamFailures {
       upstream.failed();
     }
     if (attempt < passage.route().site().policies().retries() && upstreams.hasUntried(tried, upstream)
-        && isIdempotent(request.method()) && upstreams.mayRetry()) {
+        && BackendRequest.isIdempotent(request.method()) && upstreams.mayRetry()) {
       if (upstreams.countsPending()) {
         upstream.finished();  // the retry's own onRecord replaces this upstream's
       }
@@ -114,10 +114,5 @@ final class UpstreamFailures {
     }
     Relay.answer(passage.exchange(), passage.route().filters(), passage.filters(), answer);
     return true;
-  }
-
-  private static boolean isIdempotent(HttpMethod method) {
-    return method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS
-        || method == HttpMethod.PUT || method == HttpMethod.DELETE || method == HttpMethod.TRACE;
   }
 }

@@ -27,4 +27,13 @@ public record BackendRequest(String address, Target target, String site, Backend
   public int port() {
     return target.port();
   }
+
+  /**
+   * Whether a request with {@code method} may be sent again after a failure (RFC 9110 9.2.2): on a
+   * kept-alive connection the backend closed under it, or to another target.
+   */
+  public static boolean isIdempotent(HttpMethod method) {
+    return method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS
+        || method == HttpMethod.PUT || method == HttpMethod.DELETE || method == HttpMethod.TRACE;
+  }
 }

@@ -1,5 +1,6 @@
 package dev.portico.edge.upstream.pool;
 
+import dev.portico.edge.upstream.BackendRequest;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpResponse;
@@ -7,7 +8,6 @@ import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.streams.WriteStream;
 
@@ -178,7 +178,7 @@ public final class PooledCall extends CallOutcome implements WriteStream<Buffer>
    * partial answer) may follow a request the backend acted on: never repeated.
    */
   void closedUnanswered(Throwable cause) {
-    if (!done && sent && reused && !retried && bodyLength == NO_BODY && isIdempotent(request.method())) {
+    if (!done && sent && reused && !retried && bodyLength == NO_BODY && BackendRequest.isIdempotent(request.method())) {
       retried = true;
       connection = null;
       pool.acquire(this, true);
@@ -247,10 +247,5 @@ public final class PooledCall extends CallOutcome implements WriteStream<Buffer>
   public WriteStream<Buffer> drainHandler(Handler<Void> handler) {
     drainHandler = handler;
     return this;
-  }
-
-  private static boolean isIdempotent(HttpMethod method) {
-    return method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS
-        || method == HttpMethod.PUT || method == HttpMethod.DELETE || method == HttpMethod.TRACE;
   }
 }
