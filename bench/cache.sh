@@ -18,6 +18,9 @@
 # live heap's class histogram after it beside it. Starting JFR re-instruments classes and deoptimises what the
 # JIT compiled, so that row costs 4-5x its usual CPU unless a recording already runs from the JVM's start
 # (PORTICO_JAVA_OPTS="-XX:StartFlightRecording=settings=<same>,filename=<file>"): do that when profiling.
+# PERF_ROW=<part of a row name> records those rows of round 1 with perf (every thread of the JVM, native and
+# kernel frames too: GC, JIT, the event loop's system calls) into PROFILE_OUT-<row>.perf.data, PERF_ARGS added to
+# perf record's; compiled Java methods are named by /tmp/perf-<pid>.map (jcmd Compiler.perfmap, written after the row).
 # Run from the repository root after `mvn -q -DskipTests package` (PORTICO_JAR: another jar). Needs nginx, wrk, redis-cli, jstat.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -138,6 +141,10 @@ run() {  # name port host pids [script [args...]]
     profiling=1
     jcmd "$portico_pid" JFR.start name=row settings="${PROFILE_SETTINGS:-profile}" filename="$recording" >/dev/null
   fi
+  local perf_pid=""
+  if [ "$round" = 1 ] && [ -n "${PERF_ROW:-}" ] && [[ "$name" == *"$PERF_ROW"* ]]; then
+    perf record -q -F 1999 ${PERF_ARGS:-} -p "$portico_pid" -o "${recording%.jfr}.perf.data" >/dev/null 2>&1 & perf_pid=$!
+  fi
   local out rps requests gc_before gc_after cpu loop_cpu=-
   rm -f "$work/row.done" "$work/row.ns.failed"
   gc_before=$(collections)
@@ -148,6 +155,10 @@ run() {  # name port host pids [script [args...]]
   touch "$work/row.done"; wait $sampler
   threads_ns $pids >> "$work/row.ns"
   gc_after=$(collections)
+  if [ -n "$perf_pid" ]; then
+    kill -INT $perf_pid; wait $perf_pid || true
+    jcmd "$portico_pid" Compiler.perfmap >/dev/null
+  fi
   [ ! -e "$work/row.ns.failed" ] || { echo "cache.sh: reading CPU time failed during a row" >&2; exit 1; }
   cpu=$(ns_between "$work/row.before" "$work/row.ns")
   [ "$pids" != "$portico_pid" ] || loop_cpu=$(ns_between "$work/row.before" "$work/row.ns" "$work/loops")

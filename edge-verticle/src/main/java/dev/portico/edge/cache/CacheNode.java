@@ -38,7 +38,8 @@ public final class CacheNode implements Shareable {
 
   /** One miss under way: who waits for it. Only its leader ends it ({@link #missEnded}). */
   public static final class Miss {
-    private final List<Runnable> waiters = new ArrayList<>();
+    /** Null until one waits: most misses have nobody waiting, and this is made for every one. */
+    private List<Runnable> waiters;
   }
 
   /** {@code maxWaitMs}: how long a request waits for another's miss ({@link #MAX_WAIT_MS}). */
@@ -100,6 +101,9 @@ public final class CacheNode implements Shareable {
         : () -> context.runOnContext(v -> ended.tryComplete(true));
     boolean[] waiting = new boolean[1];
     misses.computeIfPresent(key, (k, miss) -> {
+      if (miss.waiters == null) {
+        miss.waiters = new ArrayList<>();
+      }
       if (miss.waiters.size() < MAX_WAITERS) {
         miss.waiters.add(wake);
         waiting[0] = true;
@@ -161,7 +165,7 @@ public final class CacheNode implements Shareable {
 
   /** The leader's {@code miss} for {@code key} ended (stored or not): its waiters look again. A newer miss is left alone. */
   public void missEnded(String key, Miss miss) {
-    if (misses.remove(key, miss)) {
+    if (misses.remove(key, miss) && miss.waiters != null) {
       miss.waiters.forEach(Runnable::run);
     }
   }

@@ -43,7 +43,7 @@ public final class CachedResponse {
     this(status, StoredFields.of(headers), body.getBytes(), variant, requestTime, responseTime);
   }
 
-  /** With the fields already taken ({@link #fieldsOf}) and a body array nobody else holds. */
+  /** With the fields already taken ({@link #fieldsOf}) and a body array nobody writes (it is kept, not copied). */
   public CachedResponse(int status, String[] fields, byte[] body, String variant, long requestTime,
       long responseTime) {
     this.status = status;
