@@ -14,10 +14,6 @@ seconds="${2:-10}"
 warmup="${3:-20}"
 base=28830
 work="$(mktemp -d /tmp/portico-access-cost.XXXXXX)"
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
-trap cleanup EXIT
-
 # shellcheck source=lib/backend-and-sites.sh
 source "$here/bench/lib/backend-and-sites.sh"
 start_backend_and_sites

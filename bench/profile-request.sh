@@ -16,10 +16,6 @@ seconds="${2:-20}"
 warmup="${3:-20}"
 base=28730
 work="$(mktemp -d /tmp/portico-profile.XXXXXX)"
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
-trap cleanup EXIT
-
 # shellcheck source=lib/backend-and-sites.sh
 source "$here/bench/lib/backend-and-sites.sh"
 start_backend_and_sites

@@ -1,8 +1,13 @@
 # Sourced by the one-edge benches (profile-request.sh, access-log-cost.sh): the bench's nginx
 # backend on port $base (its status page on $base+1), a private redis-server on $base+20, and
 # 1000 sites h0001.bench.test … h1000.bench.test registered the way a user would
-# (bench/portico-target.sh setup), their names in $work/hosts.txt. Needs: here, work, base and
-# the pids array (the caller's cleanup kills what is started here).
+# (bench/portico-target.sh setup), their names in $work/hosts.txt. Needs: here, work and base.
+# Every process the bench starts goes into pids (the caller's too: its edges, wrk); they are
+# killed when the bench exits, however it exits.
+
+pids=()
+stop_started() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap stop_started EXIT
 
 start_backend_and_sites() {
   mkdir -p "$work/backend"
