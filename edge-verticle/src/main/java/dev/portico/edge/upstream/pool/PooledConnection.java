@@ -157,6 +157,7 @@ final class PooledConnection extends ChannelInboundHandlerAdapter {
         failCall(new BackendProtocolException(refused));
         return;
       }
+      ResponseFraming.dropLengthUnderCoding(response);
       int status = response.status().code();
       if (status < 200) {
         // 101 was not asked for (upgrades do not come here); other interim answers (103) are dropped

@@ -24,10 +24,7 @@ final class ResponseFraming {
 
   /**
    * Why the edge cannot pass {@code response} on (a status outside 100–599, a Transfer-Encoding
-   * the codec may have read otherwise than sent), or null when it can. A response framed both
-   * ways is read chunked whatever its version: its length must not reach the client, and what
-   * follows its body cannot be trusted (RFC 9112 6.3), so its length is dropped and its
-   * connection not kept.
+   * the codec may have read otherwise than sent), or null when it can.
    */
   static String refusal(HttpResponse response) {
     int status = response.status().code();
@@ -37,11 +34,19 @@ final class ResponseFraming {
     if (!readAsSent(response)) {
       return "a Transfer-Encoding the codec may have read otherwise than sent";
     }
+    return null;
+  }
+
+  /**
+   * A response framed both ways is read chunked whatever its version: its length must not reach
+   * the client, and what follows its body cannot be trusted (RFC 9112 6.3), so its length is
+   * dropped and its connection not kept.
+   */
+  static void dropLengthUnderCoding(HttpResponse response) {
     if (bothFramings(response)) {
       response.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
       HttpUtil.setKeepAlive(response, false);
     }
-    return null;
   }
 
   /** Whether the codec reads the body as the Transfer-Encoding says: chunked exactly when its last coding is. */
