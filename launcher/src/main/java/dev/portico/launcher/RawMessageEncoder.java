@@ -9,11 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * The access log's encoder: an event's message as it is, in UTF-8. The edge's writer logs batches
- * of lines tens of KB long, each line ending with its line break, as an {@link AccessLogBatch} of
- * bytes already in UTF-8 (the event's one key-value pair): those are written as they are. A pattern layout ({@code %msg%n}) would
- * copy each batch through a String and a growing buffer before encoding it; any other message is
- * encoded once.
+ * The access log's encoder. The edge's writer logs batches of lines tens of KB long, each line
+ * ending with its line break, as an {@link AccessLogBatch} of bytes already in UTF-8 (the event's
+ * one key-value pair, no message): those are written as they are. Any other event's message is
+ * written as it is, in UTF-8 (none: nothing). A pattern layout ({@code %msg%n}) would copy each
+ * batch through a String and a growing buffer before encoding it.
  */
 final class RawMessageEncoder extends EncoderBase<ILoggingEvent> {
 
@@ -28,7 +28,8 @@ final class RawMessageEncoder extends EncoderBase<ILoggingEvent> {
     if (pairs != null && pairs.size() == 1 && pairs.get(0).value instanceof AccessLogBatch batch) {
       return batch.bytes();
     }
-    return event.getFormattedMessage().getBytes(StandardCharsets.UTF_8);
+    String message = event.getFormattedMessage();
+    return message == null ? new byte[0] : message.getBytes(StandardCharsets.UTF_8);
   }
 
   @Override
