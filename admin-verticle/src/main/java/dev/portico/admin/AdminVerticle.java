@@ -81,8 +81,11 @@ public final class AdminVerticle extends VerticleBase {
               Authenticator.verifyOptions())), algorithm(jwtOptions), records, options.jwtTtlSeconds());
           Router router = router(options, records, bodies, users, authenticator, box, suffixIndex);
           // the idle timeout and (through the launcher's listener guards) a request head deadline
-          // keep slow or silent clients from holding connections
-          server = vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(IDLE_TIMEOUT_S))
+          // keep slow or silent clients from holding connections. HTTP/1.1 only: no HTTP/2 codec
+          // (and its stream-level attack surface) on a control port, and no h2c upgrade, which
+          // RFC 9113 deprecates and on which JDK 17's HTTP client hangs about once in 20.
+          server = vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(IDLE_TIMEOUT_S)
+              .setHttp2ClearTextEnabled(false))
               .requestHandler(RequestHeads.reporting(router));
           return server.listen(options.port(), options.host());
         })

@@ -48,8 +48,9 @@ final class OpsServer {
     // reads: the node-local replica when there is one (its state is in the readiness answer), else the master
     Redis redis = config.redisSetup().readClient(vertx, 1, 16);
     // the idle timeout and (through the listener guards) a request head deadline keep slow or
-    // silent clients from holding connections
-    HttpServer server = vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(IDLE_TIMEOUT_S));
+    // silent clients from holding connections; HTTP/1.1 only, as on the admin port (AdminVerticle)
+    HttpServer server = vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(IDLE_TIMEOUT_S)
+        .setHttp2ClearTextEnabled(false));
     OpsServer ops = new OpsServer(vertx, redis, server, metrics);
     server.requestHandler(RequestHeads.reporting(ops::handle));
     return server.listen(config.opsPort(), config.bindHost())

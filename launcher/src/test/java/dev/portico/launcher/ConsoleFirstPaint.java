@@ -82,7 +82,7 @@ public final class ConsoleFirstPaint {
 
   /** Every file the console serves, as the browser gets it (gzip) and uncompressed. */
   private static void assetSizes(String url) throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     String list;
     try (var in = ConsoleFirstPaint.class.getClassLoader().getResourceAsStream("console/files.txt")) {
       list = new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -150,7 +150,12 @@ final class Harness implements AutoCloseable {
 
   /** Sends raw bytes to the edge and returns the response head and body as text. */
   String raw(String request) throws IOException {
-    try (Socket socket = new Socket("127.0.0.1", httpPort())) {
+    return raw(httpPort(), request);
+  }
+
+  /** Sends raw bytes to one of the node's ports and returns the first bytes of the answer as text. */
+  String raw(int port, String request) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(10_000);
       OutputStream out = socket.getOutputStream();
       out.write(request.getBytes(StandardCharsets.ISO_8859_1));

@@ -91,7 +91,8 @@ final class KeycloakServer implements AutoCloseable {
 
   /** Waits (generously: the machine may be busy) until the realm answers discovery. */
   private void awaitDiscovery() throws Exception {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(2)).build();
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
@@ -117,7 +118,8 @@ final class KeycloakServer implements AutoCloseable {
    * higher priority than every earlier one, so tokens from now on carry its (new) key id.
    */
   void rotateSigningKey() throws Exception {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5)).build();
     String base = "http://127.0.0.1:" + port;
     HttpResponse<String> token = http.send(HttpRequest.newBuilder(URI.create(base + "/realms/master/protocol/openid-connect/token"))
         .header("Content-Type", "application/x-www-form-urlencoded").timeout(Duration.ofSeconds(30))

@@ -160,12 +160,13 @@ class LauncherTest {
         Thread.sleep(1100);                                  // appendfsync everysec
       }
       try (Portico second = Portico.start(PorticoConfig.fromEnvironment(env))) {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + env.get("PORTICO_HTTP_PORT") + "/")).header("Host", "kept.example.com")
             .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode());
         assertTrue(response.body().startsWith("kept\n"));
-        HttpResponse<String> ready = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        HttpResponse<String> ready = http.send(HttpRequest.newBuilder(
             URI.create("http://127.0.0.1:" + env.get("PORTICO_ADMIN_PORT") + "/health/ready")).build(),
             HttpResponse.BodyHandlers.ofString());
         assertEquals(200, ready.statusCode());

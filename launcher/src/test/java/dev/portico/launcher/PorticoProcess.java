@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class PorticoProcess implements AutoCloseable {
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(2)).build();
 
   final String name;
   final int clusterPort = Harness.freePort();

@@ -137,7 +137,8 @@ class TransportTest {
       Harness.waitFor(() -> !node.isAlive() || read(log).stream().anyMatch(line -> line.contains("serving roles")),
           60_000);
       assertTrue(node.isAlive(), "the node exited:\n" + String.join("\n", read(log)));
-      HttpResponse<String> unknown = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(
               URI.create("http://127.0.0.1:" + httpPort + "/")).header("Host", "unknown.test")
           .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
       assertEquals(404, unknown.statusCode(), unknown.body());

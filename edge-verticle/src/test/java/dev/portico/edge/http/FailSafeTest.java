@@ -21,7 +21,8 @@ class FailSafeTest {
 
   private static Vertx vertx;
   private static HttpServer server;
-  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();  // no h2c upgrade: see the launcher's AdminClient
 
   @BeforeAll
   static void start() throws Exception {
