@@ -3,7 +3,6 @@ package dev.portico.launcher;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -86,11 +85,6 @@ public record PorticoConfig(
       "PORTICO_ADMIN_OIDC_REDIRECT_URI", "PORTICO_ADMIN_OIDC_GROUPS_CLAIM", "PORTICO_ADMIN_OIDC_JWKS_REFETCH_SECONDS",
       "PORTICO_SSO_SESSION_TTL_S", "PORTICO_PROXY_PROTOCOL_FROM", "PORTICO_PROXY_PROTOCOL_REQUIRED",
       "PORTICO_TRANSPORT");
-
-  /** The values of the roles in {@code PORTICO_ROLES}. */
-  public static List<String> roleNames() {
-    return Arrays.stream(Role.values()).map(Role::configName).toList();
-  }
 
   /** The {@code PORTICO_*} variables set in {@code env} that Portico does not know (typos, mostly). */
   public static Set<String> unknownNames(Map<String, String> env) {
