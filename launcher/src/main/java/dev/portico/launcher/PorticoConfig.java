@@ -125,7 +125,7 @@ public record PorticoConfig(
         TlsSettings.fromEnvironment(env),
         onOff(env, "PORTICO_TENANT_DENY_PRIVATE", false),
         Limits.fromEnvironment(env),
-        RedisTopology.fromEnvironment(env::get, redisUrl),
+        RedisTopology.fromEnvironment(env, redisUrl),
         AdminOidc.fromEnvironment(env),
         integerBetween(env, "PORTICO_SSO_SESSION_TTL_S", 8 * 3600, 60, 90 * 86_400),
         ProxyProtocolSettings.fromEnvironment(env::get, onOff(env, "PORTICO_PROXY_PROTOCOL_REQUIRED", true)),
