@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +20,8 @@ import java.security.cert.X509Certificate;
 
 /**
  * What the cert role reads and writes in Redis for one name: the site that asks for its
- * certificate, the stored certificate, and the issuance state {@code portico:cert-state:<name>}.
+ * certificate, the stored certificate, and the issuance state {@code portico:cert-state:<name>}
+ * (the issuer and the renewal scheduler both go through here).
  */
 final class IssuanceRecords {
 
@@ -66,6 +68,17 @@ final class IssuanceRecords {
         .mapEmpty();
   }
 
+  /** Forgets the issuance state of {@code name}: its site no longer asks for a certificate. */
+  Future<Void> deleteState(String name) {
+    return redis.send(Request.cmd(Command.DEL).arg(CertKeys.certState(name))).mapEmpty();
+  }
+
+  /** The certificate stored for {@code name}, or {@code null}; fails when it does not parse. */
+  Future<StoredCertificate> storedCertificate(String name) {
+    return redis.send(Request.cmd(Command.GET).arg(RedisKeys.cert(name)))
+        .map(response -> response == null ? null : certificate(response));
+  }
+
   /** The leaf of the stored certificate being renewed, or {@code null}. */
   Future<X509Certificate> existingLeaf(String name) {
     return redis.send(Request.cmd(Command.GET).arg(RedisKeys.cert(name))).map(response -> {
@@ -73,12 +86,16 @@ final class IssuanceRecords {
         return null;
       }
       try {
-        return Pem.leaf(StoredCertificate.fromJson(new JsonObject(response.toString())).certificatePem());
+        return Pem.leaf(certificate(response).certificatePem());
       } catch (Exception e) {
         LOG.info("The stored certificate of {} does not parse; issuing a new one: {}", name, e.getMessage());
         return null;
       }
     });
+  }
+
+  private static StoredCertificate certificate(Response stored) {
+    return StoredCertificate.fromJson(new JsonObject(stored.toString()));
   }
 
   /**

@@ -6,7 +6,6 @@ import dev.portico.contract.RedisKeys;
 import dev.portico.contract.StoredCertificate;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -177,7 +176,7 @@ final class RenewalScheduler {
     return records.eligibleSite(name).transform(eligible -> {
       if (eligible.failed() && eligible.cause() instanceof IssuanceRecords.NotEligible reason) {
         LOG.info("Forgetting the failed certificate attempts for {}: {}", name, reason.getMessage());
-        return redis.send(Request.cmd(Command.DEL).arg(CertKeys.certState(name))).mapEmpty();
+        return records.deleteState(name);
       }
       if (eligible.failed()) {
         return Future.failedFuture(eligible.cause());
@@ -189,11 +188,10 @@ final class RenewalScheduler {
   }
 
   private Future<Void> renewIfDue(String name) {
-    return redis.send(Request.cmd(Command.GET).arg(RedisKeys.cert(name))).compose(response -> {
-      if (response == null) {
+    return records.storedCertificate(name).compose(certificate -> {
+      if (certificate == null) {
         return Future.succeededFuture();
       }
-      StoredCertificate certificate = StoredCertificate.fromJson(new JsonObject(response.toString()));
       issuer.metrics().expires(name, certificate.notAfter());
       if (!"acme".equals(certificate.source())) {
         return Future.succeededFuture();

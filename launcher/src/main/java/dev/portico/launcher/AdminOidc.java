@@ -13,12 +13,12 @@ public record AdminOidc(String issuer, String clientId, String clientSecret, Str
 
   static AdminOidc fromEnvironment(ConfigEnv env) {
     String issuer = env.get("PORTICO_ADMIN_OIDC_ISSUER");
-    if (issuer == null || issuer.isBlank()) {
+    if (issuer == null) {
       return null;
     }
     for (String name : List.of("PORTICO_ADMIN_OIDC_CLIENT_ID", "PORTICO_ADMIN_OIDC_CLIENT_SECRET",
         "PORTICO_ADMIN_OIDC_REDIRECT_URI")) {
-      if (env.get(name) == null || env.get(name).isBlank()) {
+      if (env.get(name) == null) {
         throw new ConfigException(name + " is needed with PORTICO_ADMIN_OIDC_ISSUER");
       }
     }

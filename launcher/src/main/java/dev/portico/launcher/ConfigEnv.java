@@ -1,7 +1,6 @@
 package dev.portico.launcher;
 
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * The environment, read only by the names in {@link PorticoConfig#ENV_NAMES}; blank values count
@@ -45,13 +44,9 @@ final class ConfigEnv {
     return value;
   }
 
-  static long longBetween(ConfigEnv env, String name, long defaultValue, long min, long max) {
-    return longBetween(env::get, name, defaultValue, min, max);
-  }
-
   /** A whole number in [{@code min}, {@code max}] from {@code env}, or {@code defaultValue} when unset. */
-  static long longBetween(Function<String, String> env, String name, long defaultValue, long min, long max) {
-    String text = env.apply(name);
+  static long longBetween(ConfigEnv env, String name, long defaultValue, long min, long max) {
+    String text = env.get(name);
     long value;
     try {
       value = text == null ? defaultValue : Long.parseLong(text.trim());

@@ -3,7 +3,6 @@ package dev.portico.launcher;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -87,11 +86,6 @@ public record PorticoConfig(
       "PORTICO_SSO_SESSION_TTL_S", "PORTICO_PROXY_PROTOCOL_FROM", "PORTICO_PROXY_PROTOCOL_REQUIRED",
       "PORTICO_TRANSPORT");
 
-  /** The values of the roles in {@code PORTICO_ROLES}. */
-  public static List<String> roleNames() {
-    return Arrays.stream(Role.values()).map(Role::configName).toList();
-  }
-
   /** The {@code PORTICO_*} variables set in {@code env} that Portico does not know (typos, mostly). */
   public static Set<String> unknownNames(Map<String, String> env) {
     return env.keySet().stream().filter(name -> name.startsWith("PORTICO_") && !ENV_NAMES.contains(name))
@@ -131,7 +125,7 @@ public record PorticoConfig(
         TlsSettings.fromEnvironment(env),
         onOff(env, "PORTICO_TENANT_DENY_PRIVATE", false),
         Limits.fromEnvironment(env),
-        RedisTopology.fromEnvironment(env::get, redisUrl),
+        RedisTopology.fromEnvironment(env, redisUrl),
         AdminOidc.fromEnvironment(env),
         integerBetween(env, "PORTICO_SSO_SESSION_TTL_S", 8 * 3600, 60, 90 * 86_400),
         ProxyProtocolSettings.fromEnvironment(env::get, onOff(env, "PORTICO_PROXY_PROTOCOL_REQUIRED", true)),

@@ -4,7 +4,6 @@ import dev.portico.contract.redis.RedisSetup;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * The Redis settings beyond {@code PORTICO_REDIS_URL}: Sentinel instead of one master, a
@@ -23,12 +22,12 @@ public record RedisTopology(List<String> sentinels, String masterName, String re
   static final List<String> ENV_NAMES = List.of("PORTICO_REDIS_SENTINELS", "PORTICO_REDIS_SENTINEL_MASTER",
       "PORTICO_REDIS_READ_URL", "PORTICO_REDIS_WAIT_TIMEOUT_MS", "PORTICO_REDIS_SWEEP_S");
 
-  /** Reads the variables through {@code env} (blank means unset); {@code masterUrl} is PORTICO_REDIS_URL. */
-  static RedisTopology fromEnvironment(Function<String, String> env, String masterUrl) {
-    String sentinelList = env.apply("PORTICO_REDIS_SENTINELS");
+  /** Reads the variables from {@code env}; {@code masterUrl} is PORTICO_REDIS_URL. */
+  static RedisTopology fromEnvironment(ConfigEnv env, String masterUrl) {
+    String sentinelList = env.get("PORTICO_REDIS_SENTINELS");
     List<String> sentinels = sentinelList == null ? List.of() : Arrays.stream(sentinelList.split(","))
         .map(String::trim).filter(s -> !s.isEmpty()).map(RedisTopology::sentinelUrl).toList();
-    String masterName = env.apply("PORTICO_REDIS_SENTINEL_MASTER");
+    String masterName = env.get("PORTICO_REDIS_SENTINEL_MASTER");
     if (masterUrl != null && !sentinels.isEmpty()) {
       throw new ConfigException("PORTICO_REDIS_URL and PORTICO_REDIS_SENTINELS are both set: give the master's URL "
           + "or the sentinels that name it, not both");
@@ -39,7 +38,7 @@ public record RedisTopology(List<String> sentinels, String masterName, String re
     if (sentinels.isEmpty() && (masterName != null || sentinelList != null)) {
       throw new ConfigException("PORTICO_REDIS_SENTINEL_MASTER needs PORTICO_REDIS_SENTINELS (host:port list)");
     }
-    String readUrl = env.apply("PORTICO_REDIS_READ_URL");
+    String readUrl = env.get("PORTICO_REDIS_READ_URL");
     if (readUrl != null) {
       readUrl = url("PORTICO_REDIS_READ_URL", readUrl);
       if (masterUrl == null && sentinels.isEmpty()) {

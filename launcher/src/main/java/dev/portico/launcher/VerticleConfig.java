@@ -86,19 +86,14 @@ final class VerticleConfig {
         .put("cacheMaxBytes", limits.cacheMaxBytes());
   }
 
-  /** Every OIDC key, null when admins sign in by password only. */
-  private static void putAdminOidc(JsonObject json, AdminOidc adminOidc) {
-    if (adminOidc == null) {
-      json.putNull("adminOidcIssuer").putNull("adminOidcClientId").putNull("adminOidcClientSecret")
-          .putNull("adminOidcRedirectUri").putNull("adminOidcGroupsClaim").putNull("adminOidcJwksRefetchSeconds");
-      return;
-    }
+  /** Every OIDC key, each null when admins sign in by password only. */
+  private static void putAdminOidc(JsonObject json, AdminOidc oidc) {
     json
-        .put("adminOidcIssuer", adminOidc.issuer())
-        .put("adminOidcClientId", adminOidc.clientId())
-        .put("adminOidcClientSecret", adminOidc.clientSecret())
-        .put("adminOidcRedirectUri", adminOidc.redirectUri())
-        .put("adminOidcGroupsClaim", adminOidc.groupsClaim())
-        .put("adminOidcJwksRefetchSeconds", adminOidc.jwksRefetchSeconds());
+        .put("adminOidcIssuer", oidc == null ? null : oidc.issuer())
+        .put("adminOidcClientId", oidc == null ? null : oidc.clientId())
+        .put("adminOidcClientSecret", oidc == null ? null : oidc.clientSecret())
+        .put("adminOidcRedirectUri", oidc == null ? null : oidc.redirectUri())
+        .put("adminOidcGroupsClaim", oidc == null ? null : oidc.groupsClaim())
+        .put("adminOidcJwksRefetchSeconds", oidc == null ? null : oidc.jwksRefetchSeconds());
   }
 }
