@@ -4,7 +4,8 @@
 # proxy bench) and one with PORTICO_ACCESS_LOG=off, both running at once in front of the bench's nginx backend with 1000
 # sites in a private redis-server. wrk (the bench's host rotation, 1 thread, 64 connections) loads them in turn, the
 # order swapped every pair, so drift of a shared machine hits both alike; each run reports the loaded edge's process
-# CPU µs per request. Prints every run, then the median of the per-pair cost (on ÷ off - 1) in CPU and in req/s.
+# CPU µs per request. Prints every run, then the median of the per-pair cost (on ÷ off - 1) in CPU and in req/s, each
+# with a 90 % bootstrap interval (many short pairs narrow it more than a few long ones on a drifting machine).
 #   bench/access-log-cost.sh [pairs, default 5] [seconds per run, default 10] [warm-up seconds, default 20]
 # Needs nginx, redis-server, redis-cli, wrk, python3 and the built jar. Ports 28830-28870.
 set -euo pipefail
@@ -58,7 +59,7 @@ for pair in $(seq 1 "$pairs"); do
   done
 done
 python3 - "$results" "$seconds" "$(getconf CLK_TCK)" <<'EOF'
-import statistics, sys
+import random, statistics, sys
 path, seconds, ticks = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
 runs = {}
 for line in open(path):
@@ -73,7 +74,14 @@ for pair, r in sorted(runs.items()):
     rate_costs.append(off_rate / on_rate - 1)
     print("| %d | %.0f | %.1f | %.0f | %.1f | %+.1f %% | %+.1f %% |" % (pair, on_rate, on_us, off_rate, off_us,
                                                                     100 * cpu_costs[-1], 100 * rate_costs[-1]))
-print("median cost: CPU %+.1f %%, req/s %+.1f %%" % (100 * statistics.median(cpu_costs), 100 * statistics.median(rate_costs)))
+def interval(costs):
+    """A 90 % bootstrap interval of the median: what the pairs say the cost is, given their spread."""
+    rng = random.Random(1)
+    medians = sorted(statistics.median(rng.choices(costs, k=len(costs))) for _ in range(2000))
+    return 100 * medians[100], 100 * medians[1899]
+print("median cost: CPU %+.1f %% (90 %% interval %+.1f to %+.1f %%), req/s %+.1f %% (%+.1f to %+.1f %%)"
+      % ((100 * statistics.median(cpu_costs),) + interval(cpu_costs)
+         + (100 * statistics.median(rate_costs),) + interval(rate_costs)))
 EOF
 grep -h -E "Non-2xx|Socket errors" "$work"/run-*.txt || true
 echo "work dir: $work"

@@ -19,9 +19,6 @@ import java.util.List;
 public record RedisTopology(List<String> sentinels, String masterName, String readUrl, long waitTimeoutMs,
     int sweepSeconds) {
 
-  static final List<String> ENV_NAMES = List.of("PORTICO_REDIS_SENTINELS", "PORTICO_REDIS_SENTINEL_MASTER",
-      "PORTICO_REDIS_READ_URL", "PORTICO_REDIS_WAIT_TIMEOUT_MS", "PORTICO_REDIS_SWEEP_S");
-
   /** Reads the variables from {@code env}; {@code masterUrl} is PORTICO_REDIS_URL. */
   static RedisTopology fromEnvironment(ConfigEnv env, String masterUrl) {
     String sentinelList = env.get("PORTICO_REDIS_SENTINELS");
