@@ -83,7 +83,7 @@ public final class AdminVerticle extends VerticleBase {
           // the idle timeout and (through the launcher's listener guards) a request head deadline
           // keep slow or silent clients from holding connections. HTTP/1.1 only: no HTTP/2 codec
           // (and its stream-level attack surface) on a control port, and no h2c upgrade, which
-          // RFC 9113 deprecates and on which JDK 17's HTTP client hangs about once in 20.
+          // RFC 9113 deprecates and on which JDK 17's HTTP client hangs on up to one connection in 17.
           server = vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(IDLE_TIMEOUT_S)
               .setHttp2ClearTextEnabled(false))
               .requestHandler(RequestHeads.reporting(router));
