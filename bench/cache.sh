@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The response cache against nginx proxy_cache, one worker each, on loopback: a backend (nginx)
-# serving a 1 KiB page with Cache-Control: max-age=300; nginx proxy_cache in front of it; one edge
+# serving a 1 KiB page with Cache-Control: max-age=300; in front of it a second nginx (its own process: one
+# server with proxy_cache, 32 MB on disk, one without) and one edge
 # started as users get it (bin/portico: serial GC, 128 MB heap, the default 32 MiB store) with a
 # cached site and an uncached one. After a warm-up of every path, each round starts with a purge and
 # a full collection (of what the purge dropped), then:
@@ -10,9 +11,11 @@
 #   - cache hits on those URLs, in random order;
 #   - cache misses never reused: a new URL each request, stored (the store fills and evicts);
 #   - uncached site again, after the store is full;
+#   - nginx without a cache, then nginx proxy_cache misses never reused, the same traffic (what a miss
+#     costs nginx, beside what it costs Portico);
 #   - nginx proxy_cache hit and Portico hit on one page.
-# Prints req/s, the proxy's CPU µs per request (user + system of nginx's worker — which also
-# serves the backend on misses — or of the JVM, GC and JIT included) and the JVM's young/full
+# Prints req/s, the proxy's CPU µs per request (user + system of the proxy nginx's worker and cache
+# manager, or of the JVM, GC and JIT included) and the JVM's young/full
 # collections in the row. PROFILE_ROW=<part of a row name> records the rows of round 1 it names with JFR
 # into PROFILE_OUT-<row>.jfr with the JFR settings PROFILE_SETTINGS (bench/profile-summary.py summarises it), and the
 # live heap's class histogram after it beside it. Starting JFR re-instruments classes and deoptimises what the
@@ -30,28 +33,37 @@ duration=${DURATION:-8}
 connections=${CONNECTIONS:-32}
 rounds=${ROUNDS:-3}
 later_hit_urls=${LATER_HIT_URLS:-8000}
-backend_port=27311 nginx_cache_port=27312 http_port=27313 admin_port=27314 ops_port=27315 redis_port=27316
+backend_port=27311 nginx_cache_port=27312 nginx_plain_port=27317 http_port=27313 admin_port=27314 ops_port=27315 redis_port=27316
 head -c 1024 /dev/zero | tr '\0' 'x' > "$work/page.html"
 mkdir -p "$work/nginx-cache"
 cat > "$work/nginx.conf" <<NGINX
 worker_processes 1; daemon off; pid $work/nginx.pid; error_log $work/nginx.err;
 events { worker_connections 4096; }
 http { access_log off; types { text/html html; }
+  server { listen 127.0.0.1:$backend_port; root $work;
+    location / { add_header Cache-Control "max-age=300"; try_files /page.html =404; } } }
+NGINX
+# the proxy nginx is a process of its own, so its CPU is the proxy's alone (the backend's is not in it)
+cat > "$work/nginx-proxy.conf" <<NGINX
+worker_processes 1; daemon off; pid $work/nginx-proxy.pid; error_log $work/nginx-proxy.err;
+events { worker_connections 4096; }
+http { access_log off;
   proxy_cache_path $work/nginx-cache keys_zone=bench:10m max_size=32m;
   upstream backend { server 127.0.0.1:$backend_port; keepalive 64; }
-  server { listen 127.0.0.1:$backend_port; root $work;
-    location / { add_header Cache-Control "max-age=300"; try_files /page.html =404; } }
   server { listen 127.0.0.1:$nginx_cache_port;
     location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection "";
-      proxy_cache bench; add_header X-Cache \$upstream_cache_status; } } }
+      proxy_cache bench; add_header X-Cache \$upstream_cache_status; } }
+  server { listen 127.0.0.1:$nginx_plain_port;
+    location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection ""; } } }
 NGINX
 nginx -p "$work" -c "$work/nginx.conf" & nginx_pid=$!
+nginx -p "$work" -c "$work/nginx-proxy.conf" & nginx_proxy_pid=$!
 PORTICO_HTTP_PORT=$http_port PORTICO_HTTPS_PORT=$((http_port + 10)) PORTICO_ADMIN_PORT=$admin_port \
   PORTICO_OPS_PORT=$ops_port PORTICO_EMBEDDED_REDIS_PORT=$redis_port PORTICO_DATA_DIR="$work/data" \
   PORTICO_EDGE_INSTANCES=1 PORTICO_BIND=127.0.0.1 PORTICO_ACCESS_LOG=off PORTICO_ROLES=edge,lookup,admin \
   PORTICO_SECRET_KEY=bench-secret-key PORTICO_ADMIN_PASSWORD=bench-admin-password \
   PORTICO_JAR="${PORTICO_JAR:-$here/launcher/target/portico.jar}" "$here/bin/portico" > "$work/portico.log" 2>&1 & portico_pid=$!
-trap 'kill $portico_pid $nginx_pid 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $portico_pid $nginx_pid $nginx_proxy_pid 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 150); do curl -sf "http://127.0.0.1:$ops_port/health/ready" >/dev/null && break; sleep 0.2; done
 redis-cli -p $redis_port SET portico:site:cached.bench \
   "{\"targets\":[\"127.0.0.1:$backend_port\"],\"compression\":false,\"cache\":{}}" >/dev/null
@@ -114,7 +126,8 @@ ns_between() {  # before-readings all-readings [threads to count, one "<pid>/<ti
     || { echo "cache.sh: no CPU time read for a row" >&2; return 1; }
 }
 collections() { jstat -gc "$portico_pid" | awk 'NR == 2 {print $(NF-6), $(NF-4)}'; }  # YGC FGC
-nginx_workers=$(pgrep -P $nginx_pid -f "worker process" | tr '\n' ' ')
+# the proxy nginx's worker and its cache manager (which evicts what proxy_cache stored): the proxy's CPU
+nginx_workers=$(pgrep -P $nginx_proxy_pid -f 'worker process|cache manager' | tr '\n' ' ')
 # the JVM's event-loop threads (the rest: GC, JIT compilers, Caffeine's maintenance, timers): the steadier share
 grep -l '^vert.x-eventloo' /proc/$portico_pid/task/*/comm | sed -E "s#/proc/([0-9]+)/task/([0-9]+)/comm#\\1/\\2#" > "$work/loops"
 [ -s "$work/loops" ] || { echo "cache.sh: no event-loop threads found" >&2; exit 1; }
@@ -181,6 +194,8 @@ for _ in 1 2; do
   load $http_port plain.bench >/dev/null
   load $http_port plain.bench "$work/unique.lua" >/dev/null
   load $http_port cached.bench "$work/unique.lua" >/dev/null
+  load $nginx_plain_port localhost "$work/unique.lua" >/dev/null
+  load $nginx_cache_port localhost "$work/unique.lua" >/dev/null
 done
 purge
 printf 'X-Cache: nginx %s, portico %s\n' \
@@ -203,6 +218,9 @@ for round in $(seq "$rounds"); do
   run "cache hit on those URLs" $http_port cached.bench $portico_pid "$work/again.lua" "$round" "$later_hit_urls"
   run "cache miss, never reused (a new URL each request, stored)" $http_port cached.bench $portico_pid "$work/unique.lua"
   run "uncached site, a new URL each request, store full" $http_port plain.bench $portico_pid "$work/unique.lua"
+  run "nginx, uncached, a new URL each request" $nginx_plain_port localhost "$nginx_workers" "$work/unique.lua"
+  run "nginx proxy_cache miss, never reused (a new URL each request, stored)" $nginx_cache_port localhost \
+    "$nginx_workers" "$work/unique.lua"
   run "nginx proxy_cache, hit" $nginx_cache_port localhost "$nginx_workers"
   run "portico cache, hit" $http_port cached.bench $portico_pid
 done
