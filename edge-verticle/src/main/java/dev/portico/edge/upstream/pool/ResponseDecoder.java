@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpResponseDecoder;
+import io.netty.util.AsciiString;
 import io.vertx.core.http.impl.headers.HeadersMultiMap;
 
 /**
@@ -56,6 +57,30 @@ final class ResponseDecoder extends HttpResponseDecoder {
   @Override
   protected void handleTransferEncodingChunkedWithContentLength(HttpMessage message) {
     // Netty drops the length for HTTP/1.1 only; PooledConnection handles every version alike
+  }
+
+  @Override
+  protected AsciiString splitHeaderName(byte[] line, int start, int length) {
+    AsciiString known = KnownResponseText.fieldName(line, start, length);
+    return known != null ? known : super.splitHeaderName(line, start, length);
+  }
+
+  @Override
+  protected String splitFirstWordInitialLine(byte[] line, int start, int length) {
+    String known = KnownResponseText.lineWord(line, start, length);
+    return known != null ? known : super.splitFirstWordInitialLine(line, start, length);
+  }
+
+  @Override
+  protected String splitSecondWordInitialLine(byte[] line, int start, int length) {
+    String known = KnownResponseText.lineWord(line, start, length);
+    return known != null ? known : super.splitSecondWordInitialLine(line, start, length);
+  }
+
+  @Override
+  protected String splitThirdWordInitialLine(byte[] line, int start, int length) {
+    String known = KnownResponseText.lineWord(line, start, length);
+    return known != null ? known : super.splitThirdWordInitialLine(line, start, length);
   }
 
   /** Whether bytes past the last whole message wait here (a response's start, say). */

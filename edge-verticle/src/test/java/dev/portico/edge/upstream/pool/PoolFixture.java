@@ -8,6 +8,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.impl.headers.HeadersMultiMap;
 
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -15,8 +17,9 @@ import java.util.function.Function;
 /** Backend pools on one event loop of a real Vert.x, driven from a test thread. */
 final class PoolFixture implements AutoCloseable {
 
-  /** A whole response as the caller saw it. */
-  record Answer(int status, String connectionHeader, String body, String contentLength) {
+  /** A whole response as the caller saw it; {@code fieldNames} as they came, in order. */
+  record Answer(int status, String connectionHeader, String body, String contentLength, String reason,
+      List<String> fieldNames) {
   }
 
   final Vertx vertx = Vertx.vertx();
@@ -75,7 +78,8 @@ final class PoolFixture implements AutoCloseable {
         response.exceptionHandler(answer::tryFail);
         response.endHandler(v -> answer.tryComplete(new Answer(response.statusCode(),
             response.headers().get("Connection"), received.toString(),
-            response.headers().get("Content-Length"))));
+            response.headers().get("Content-Length"), response.statusMessage(),
+            response.headers().entries().stream().map(Map.Entry::getKey).toList())));
       });
       call.send(length);
       body.accept(call);
