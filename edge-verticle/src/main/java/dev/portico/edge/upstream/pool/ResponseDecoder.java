@@ -9,6 +9,8 @@ import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.util.AsciiString;
 import io.vertx.core.http.impl.headers.HeadersMultiMap;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * Reads a backend's responses on one {@link PooledConnection}, knowing which request each one
  * answers from the connection's current call. (Netty's {@code HttpClientCodec} pairs them through
@@ -67,20 +69,23 @@ final class ResponseDecoder extends HttpResponseDecoder {
 
   @Override
   protected String splitFirstWordInitialLine(byte[] line, int start, int length) {
-    String known = KnownResponseText.lineWord(line, start, length);
-    return known != null ? known : super.splitFirstWordInitialLine(line, start, length);
+    return lineWord(line, start, length);
   }
 
   @Override
   protected String splitSecondWordInitialLine(byte[] line, int start, int length) {
-    String known = KnownResponseText.lineWord(line, start, length);
-    return known != null ? known : super.splitSecondWordInitialLine(line, start, length);
+    return lineWord(line, start, length);
   }
 
   @Override
   protected String splitThirdWordInitialLine(byte[] line, int start, int length) {
+    return lineWord(line, start, length);
+  }
+
+  /** A word of the status line: the shared one, else its bytes as Latin-1 text (as Netty reads them). */
+  private static String lineWord(byte[] line, int start, int length) {
     String known = KnownResponseText.lineWord(line, start, length);
-    return known != null ? known : super.splitThirdWordInitialLine(line, start, length);
+    return known != null ? known : new String(line, start, length, StandardCharsets.ISO_8859_1);
   }
 
   /** Whether bytes past the last whole message wait here (a response's start, say). */
