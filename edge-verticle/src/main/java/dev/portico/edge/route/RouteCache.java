@@ -7,6 +7,8 @@ import dev.portico.contract.SiteChange;
 import dev.portico.edge.EdgeOptions;
 
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -16,6 +18,10 @@ import java.util.function.Predicate;
  * serves while a resolution in the background replaces it, so no request waits on Redis for a
  * route the edge had (changes do not wait for this: they invalidate at once). After that it is
  * only used when the route cannot be resolved at all (stale-if-error), until the stale TTL drops it.
+ *
+ * <p>A found route is fresh for a random 80–100 % of the hit TTL: routes first asked for together (after a
+ * start, or when a busy set of hosts arrives at once) then come up for refresh spread over a fifth of
+ * the TTL, not all in the same second, which would send Redis a burst of reads every TTL.
  *
  * <p>Maintenance runs on the calling thread (the verticle's event loop), not on a shared pool.
  */
@@ -27,8 +33,14 @@ final class RouteCache {
   private final Cache<String, Entry> entries;
   private final long hitTtlNanos;
   private final long missTtlNanos;
+  private final LongSupplier nanoTime;
 
   RouteCache(EdgeOptions options) {
+    this(options, System::nanoTime);
+  }
+
+  /** A cache that reads the time from {@code nanoTime} (a test's clock). */
+  RouteCache(EdgeOptions options, LongSupplier nanoTime) {
     this.entries = Caffeine.newBuilder()
         .maximumSize(options.routeCacheSize())
         .expireAfterWrite(Duration.ofMillis(options.staleTtlMs()))
@@ -36,12 +48,13 @@ final class RouteCache {
         .build();
     this.hitTtlNanos = Duration.ofMillis(options.hitTtlMs()).toNanos();
     this.missTtlNanos = Duration.ofMillis(options.missTtlMs()).toNanos();
+    this.nanoTime = nanoTime;
   }
 
   /** The route for {@code host} if it is fresh, else {@code null}. */
   Route fresh(String host) {
     Entry entry = entries.getIfPresent(host);
-    return entry != null && entry.freshUntilNanos - System.nanoTime() > 0 ? entry.route : null;
+    return entry != null && entry.freshUntilNanos - nanoTime.getAsLong() > 0 ? entry.route : null;
   }
 
   /**
@@ -50,7 +63,7 @@ final class RouteCache {
    */
   Route refreshable(String host) {
     Entry entry = entries.getIfPresent(host);
-    return entry != null && entry.route.isKnown() && System.nanoTime() - entry.freshUntilNanos < hitTtlNanos
+    return entry != null && entry.route.isKnown() && nanoTime.getAsLong() - entry.freshUntilNanos < hitTtlNanos
         ? entry.route : null;
   }
 
@@ -61,8 +74,8 @@ final class RouteCache {
   }
 
   void put(String host, Route route) {
-    long ttl = route.isKnown() ? hitTtlNanos : missTtlNanos;
-    entries.put(host, new Entry(route, System.nanoTime() + ttl));
+    long ttl = route.isKnown() ? hitTtlNanos - ThreadLocalRandom.current().nextLong(hitTtlNanos / 5 + 1) : missTtlNanos;
+    entries.put(host, new Entry(route, nanoTime.getAsLong() + ttl));
   }
 
   /** Drops every host whose route the change may alter: those the changed pattern matches. */
