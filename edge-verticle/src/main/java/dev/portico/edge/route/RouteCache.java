@@ -74,7 +74,7 @@ final class RouteCache {
   }
 
   void put(String host, Route route) {
-    long ttl = route.isKnown() ? hitTtlNanos - ThreadLocalRandom.current().nextLong(hitTtlNanos / 5 + 1) : missTtlNanos;
+    long ttl = route.isKnown() ? hitTtlNanos - ThreadLocalRandom.current().nextLong(Math.max(hitTtlNanos, 0) / 5 + 1) : missTtlNanos;
     entries.put(host, new Entry(route, nanoTime.getAsLong() + ttl));
   }
 
